@@ -1,0 +1,248 @@
+/**
+ * SocketIOProvider: syncs one story's Y.Doc and Awareness with a Galley server
+ * over Socket.IO, speaking y-protocols sync and awareness messages. Framework
+ * free: the browser editor, the Node tests and the benchmarks all use it.
+ * Protocol: shared/PROTOCOL.md.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import type { Publication } from '../../../shared/api';
+import type { Ack, ErrorBody } from '../../../shared/errors';
+import { type Binary, type JoinResult, PROTOCOL_VERSION } from '../../../shared/protocol';
+import type { Role } from '../../../shared/roles';
+import type { GalleyClientSocket } from './socket';
+
+export type ProviderStatus = 'connecting' | 'connected' | 'disconnected';
+
+type ProviderEvents = {
+  /** Any of status, synced, unsavedChanges, canEdit changed. */
+  change: () => void;
+  published: (publication: Publication) => void;
+  error: (error: ErrorBody) => void;
+};
+
+export type ProviderOptions = {
+  socket: GalleyClientSocket;
+  storyId: string;
+  doc?: Y.Doc;
+};
+
+const toBytes = (payload: Binary) => (payload instanceof Uint8Array ? payload : new Uint8Array(payload));
+
+export class SocketIOProvider {
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  readonly storyId: string;
+  readonly socket: GalleyClientSocket;
+  status: ProviderStatus = 'connecting';
+  /** True once the server's state has been received since the last (re)join. */
+  synced = false;
+  role: Role | null = null;
+  canEdit = false;
+  /** Sent but not yet acknowledged as durable by the server. */
+  unacknowledged = 0;
+  /** Local edits made while not joined; sent on the next sync. */
+  pendingOffline = false;
+  #joined = false;
+  #destroyed = false;
+  #listeners: { [K in keyof ProviderEvents]: Set<ProviderEvents[K]> } = {
+    change: new Set(),
+    published: new Set(),
+    error: new Set(),
+  };
+
+  constructor({ socket, storyId, doc = new Y.Doc() }: ProviderOptions) {
+    this.socket = socket;
+    this.storyId = storyId;
+    this.doc = doc;
+    this.awareness = new Awareness(doc);
+    doc.on('update', this.#onDocUpdate);
+    this.awareness.on('update', this.#onAwarenessUpdate);
+    socket.on('connect', this.#join);
+    socket.on('disconnect', this.#onDisconnect);
+    socket.on('story:sync', this.#onSync);
+    socket.on('story:awareness', this.#onAwareness);
+    socket.on('story:published', this.#onPublished);
+    socket.on('protocol:error', this.#onProtocolError);
+    if (socket.connected) this.#join();
+    else if (!socket.active) socket.connect();
+  }
+
+  on<K extends keyof ProviderEvents>(event: K, listener: ProviderEvents[K]): () => void {
+    this.#listeners[event].add(listener);
+    return () => this.#listeners[event].delete(listener);
+  }
+
+  #emit<K extends keyof ProviderEvents>(event: K, ...args: Parameters<ProviderEvents[K]>): void {
+    for (const listener of this.#listeners[event]) (listener as (...a: typeof args) => void)(...args);
+  }
+
+  /** Resolves once synced with the server (rejects on a join error). */
+  whenSynced(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const offChange = this.on('change', () => {
+        if (!this.synced) return;
+        offChange();
+        offError();
+        resolve();
+      });
+      const offError = this.on('error', (error) => {
+        offChange();
+        offError();
+        reject(new Error(`${error.code}: ${error.message}`));
+      });
+    });
+  }
+
+  /** Resolves once every local change has been acknowledged as saved. */
+  whenSaved(): Promise<void> {
+    const saved = () => this.unacknowledged === 0 && !this.pendingOffline && this.#joined;
+    if (saved()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const off = this.on('change', () => {
+        if (!saved()) return;
+        off();
+        resolve();
+      });
+    });
+  }
+
+  #join = (): void => {
+    this.#setStatus('connecting');
+    this.socket.emit('story:join', { storyId: this.storyId, protocolVersion: PROTOCOL_VERSION }, (answer: Ack<JoinResult>) => {
+      if (this.#destroyed) return;
+      if (!answer.ok) {
+        this.#setStatus('disconnected');
+        this.#emit('error', answer.error);
+        return;
+      }
+      this.#joined = true;
+      this.role = answer.data.role;
+      this.canEdit = answer.data.canEdit;
+      this.#setStatus('connected');
+      const encoder = encoding.createEncoder();
+      syncProtocol.writeSyncStep1(encoder, this.doc);
+      this.#send(encoding.toUint8Array(encoder), false);
+      this.#announceAwareness();
+    });
+  };
+
+  #onDisconnect = (): void => {
+    this.#joined = false;
+    this.synced = false;
+    // Without a server we cannot know who is still here: drop everyone else's carets.
+    const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
+    removeAwarenessStates(this.awareness, others, this);
+    // Unacknowledged edits may not have been saved; the next sync sends them again.
+    if (this.unacknowledged > 0) this.pendingOffline = true;
+    this.unacknowledged = 0;
+    this.#setStatus('disconnected');
+  };
+
+  #onSync = (storyId: string, payload: Binary): void => {
+    if (storyId !== this.storyId || !this.#joined) return;
+    const decoder = decoding.createDecoder(toBytes(payload));
+    const type = decoding.readVarUint(decoder);
+    const data = decoding.readVarUint8Array(decoder);
+    switch (type) {
+      case syncProtocol.messageYjsSyncStep1:
+        this.#answerStep1(data);
+        break;
+      case syncProtocol.messageYjsSyncStep2:
+        Y.applyUpdate(this.doc, data, this);
+        this.synced = true;
+        this.#emit('change');
+        break;
+      case syncProtocol.messageYjsUpdate:
+        Y.applyUpdate(this.doc, data, this);
+        break;
+    }
+  };
+
+  /** The server asks for what we have that it lacks: our offline edits. */
+  #answerStep1(stateVector: Uint8Array): void {
+    if (!this.canEdit) return;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+    encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, stateVector));
+    this.pendingOffline = false;
+    this.#send(encoding.toUint8Array(encoder), true);
+  }
+
+  #onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this) return;
+    if (!this.#joined) {
+      this.pendingOffline = true;
+      this.#emit('change');
+      return;
+    }
+    const encoder = encoding.createEncoder();
+    syncProtocol.writeUpdate(encoder, update);
+    this.#send(encoding.toUint8Array(encoder), true);
+  };
+
+  /** Sends a sync message; `tracked` ones count as unsaved until the server acks. */
+  #send(message: Uint8Array, tracked: boolean): void {
+    if (tracked) {
+      this.unacknowledged++;
+      this.#emit('change');
+    }
+    this.socket.emit('story:sync', this.storyId, message, (answer: Ack) => {
+      if (tracked && this.unacknowledged > 0) this.unacknowledged--;
+      if (!answer.ok) this.#emit('error', answer.error);
+      this.#emit('change');
+    });
+  }
+
+  #onAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
+    if (origin === this) return;
+    const changed = [...added, ...updated, ...removed];
+    if (changed.includes(this.doc.clientID)) this.#announceAwareness();
+  };
+
+  #announceAwareness(): void {
+    if (!this.#joined) return;
+    this.socket.emit('story:awareness', this.storyId, encodeAwarenessUpdate(this.awareness, [this.doc.clientID]));
+  }
+
+  #onAwareness = (storyId: string, payload: Binary): void => {
+    if (storyId !== this.storyId || !this.#joined) return;
+    applyAwarenessUpdate(this.awareness, toBytes(payload), this);
+  };
+
+  #onPublished = (publication: Publication): void => {
+    if (publication.storyId === this.storyId) this.#emit('published', publication);
+  };
+
+  #onProtocolError = (error: ErrorBody & { storyId?: string }): void => {
+    if (!error.storyId || error.storyId === this.storyId) this.#emit('error', error);
+  };
+
+  #setStatus(status: ProviderStatus): void {
+    this.status = status;
+    this.#emit('change');
+  }
+
+  /** Leaves the story; the socket stays open for its other users. */
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.awareness.setLocalState(null);
+    this.#destroyed = true;
+    this.socket.emit('story:leave', this.storyId);
+    this.doc.off('update', this.#onDocUpdate);
+    this.awareness.off('update', this.#onAwarenessUpdate);
+    this.socket.off('connect', this.#join);
+    this.socket.off('disconnect', this.#onDisconnect);
+    this.socket.off('story:sync', this.#onSync);
+    this.socket.off('story:awareness', this.#onAwareness);
+    this.socket.off('story:published', this.#onPublished);
+    this.socket.off('protocol:error', this.#onProtocolError);
+    this.awareness.destroy();
+  }
+}
+
+type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };

@@ -1,0 +1,62 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Request } from 'express';
+import { NEWSROOM_ROOM, storyRoom } from '../shared/protocol';
+import type { Config } from './config';
+import { DocumentRegistry } from './documents/DocumentRegistry';
+import { StorySummaries } from './documents/StorySummaries';
+import { apiRouter } from './http/apiRouter';
+import { clientApp } from './http/clientApp';
+import { errorHandler } from './http/errorHandler';
+import { publicRouter } from './http/publicRouter';
+import type { Logger } from './logger';
+import type { Store } from './persistence/Store';
+import { createSocketServer, type GalleyServer } from './transport/socketServer';
+
+export const DEFAULT_CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
+
+export type AppDeps = { store: Store; log: Logger; clientDir?: string };
+export type App = { httpServer: HttpServer; io: GalleyServer; registry: DocumentRegistry; close(): Promise<void> };
+
+/** Builds the whole server without listening; `main.ts` listens, tests use port 0. */
+export function createApp(config: Config, deps: AppDeps): App {
+  const { store, log } = deps;
+  const registry = new DocumentRegistry(store, log, config.idleUnloadMs);
+  const app = express();
+  const httpServer = createServer(app);
+  const io = createSocketServer(httpServer, { store, registry, log });
+  const publicOrigin = (req: Request) => config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+
+  app.disable('x-powered-by');
+  app.use(
+    '/api',
+    apiRouter({
+      store,
+      registry,
+      sessionTtlMs: config.sessionTtlMs,
+      publicOrigin,
+      notify: (publication) => {
+        io.to(storyRoom(publication.storyId)).emit('story:published', publication);
+        io.to(NEWSROOM_ROOM).emit('newsroom:changed', publication.storyId);
+      },
+    }),
+  );
+  app.use(publicRouter(store, publicOrigin));
+  app.use(clientApp(deps.clientDir ?? DEFAULT_CLIENT_DIR));
+  app.use(errorHandler(log));
+
+  const summaries = new StorySummaries(store, log, (storyId) => io.to(NEWSROOM_ROOM).emit('newsroom:changed', storyId));
+  registry.onCreate((document) => summaries.track(document));
+
+  return {
+    httpServer,
+    io,
+    registry,
+    async close() {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await summaries.flush();
+      await registry.closeAll();
+    },
+  };
+}

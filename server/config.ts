@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  PUBLIC_URL: z.url().optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 30),
+  IDLE_UNLOAD_MS: z.coerce.number().int().min(0).default(30_000),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** Origin used in share links and canonical URLs; derived from the request when unset. */
+  publicUrl: string | undefined;
+  sessionTtlMs: number;
+  /** How long a story with no connected clients stays in memory. */
+  idleUnloadMs: number;
+};
+
+export class ConfigError extends Error {}
+
+/** Reads the environment once; fails naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+    idleUnloadMs: e.IDLE_UNLOAD_MS,
+  };
+}

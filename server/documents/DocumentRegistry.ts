@@ -1,0 +1,98 @@
+import type { Logger } from '../logger';
+import type { Store } from '../persistence/Store';
+import { StoryDocument } from './StoryDocument';
+
+/**
+ * Holds one StoryDocument per open story. Concurrent opens share one load;
+ * a story with no connections is flushed and unloaded after `idleUnloadMs`.
+ */
+export class DocumentRegistry {
+  #documents = new Map<string, StoryDocument>();
+  #loading = new Map<string, Promise<StoryDocument>>();
+  #unloadTimers = new Map<string, NodeJS.Timeout>();
+  #createHooks: ((document: StoryDocument) => void)[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+    private readonly idleUnloadMs: number,
+  ) {}
+
+  /** Called for every document as it is created, before anyone can see it. */
+  onCreate(hook: (document: StoryDocument) => void): void {
+    this.#createHooks.push(hook);
+  }
+
+  get(storyId: string): StoryDocument | undefined {
+    return this.#documents.get(storyId);
+  }
+
+  /** All loaded documents (for the newsroom's presence column). */
+  loaded(): IterableIterator<StoryDocument> {
+    return this.#documents.values();
+  }
+
+  async open(storyId: string): Promise<StoryDocument> {
+    this.#cancelUnload(storyId);
+    const existing = this.#documents.get(storyId);
+    if (existing) return existing;
+    let loading = this.#loading.get(storyId);
+    if (!loading) {
+      loading = this.#load(storyId).finally(() => this.#loading.delete(storyId));
+      this.#loading.set(storyId, loading);
+    }
+    return loading;
+  }
+
+  async #load(storyId: string): Promise<StoryDocument> {
+    const document = new StoryDocument(storyId, this.store, this.log);
+    try {
+      document.loadFrom(await this.store.loadUpdates(storyId));
+    } catch (error) {
+      document.destroy();
+      throw error;
+    }
+    this.#createHooks.forEach((hook) => hook(document));
+    this.#documents.set(storyId, document);
+    return document;
+  }
+
+  /** Schedules an unload once the last connection has left. */
+  release(document: StoryDocument): void {
+    if (document.connections.size > 0 || this.#unloadTimers.has(document.storyId)) return;
+    const timer = setTimeout(() => void this.#unload(document), this.idleUnloadMs);
+    timer.unref();
+    this.#unloadTimers.set(document.storyId, timer);
+  }
+
+  #cancelUnload(storyId: string): void {
+    clearTimeout(this.#unloadTimers.get(storyId));
+    this.#unloadTimers.delete(storyId);
+  }
+
+  async #unload(document: StoryDocument): Promise<void> {
+    this.#unloadTimers.delete(document.storyId);
+    try {
+      await document.flushed();
+    } catch {
+      // Writes still failing: keep the document in memory and try again later.
+      return this.release(document);
+    }
+    // Someone may have joined while we waited for the flush.
+    if (document.connections.size > 0 || this.#documents.get(document.storyId) !== document) return;
+    this.#documents.delete(document.storyId);
+    document.destroy();
+    this.log.debug({ storyId: document.storyId }, 'story unloaded');
+  }
+
+  /** Flushes and drops every document (server shutdown). */
+  async closeAll(): Promise<void> {
+    for (const timer of this.#unloadTimers.values()) clearTimeout(timer);
+    this.#unloadTimers.clear();
+    await Promise.allSettled([...this.#loading.values()]);
+    const documents = [...this.#documents.values()];
+    this.#documents.clear();
+    await Promise.allSettled(documents.map((d) => d.flushed()));
+    documents.forEach((d) => d.destroy());
+  }
+}

@@ -1,0 +1,47 @@
+import type { Logger } from '../logger';
+import type { Store } from '../persistence/Store';
+import { fragmentText } from '../publishing/renderStory';
+import type { StoryDocument } from './StoryDocument';
+
+/** How long edits settle before the list's headline and "last edited" are refreshed. */
+const DEBOUNCE_MS = 1_000;
+
+/**
+ * Keeps the stories table's headline and "last edited" in step with each open
+ * document, debounced so typing does not write a summary per keystroke.
+ */
+export class StorySummaries {
+  #pending = new Map<string, { timer: NodeJS.Timeout; document: StoryDocument }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+    private readonly onWritten: (storyId: string) => void,
+  ) {}
+
+  track(document: StoryDocument): void {
+    document.on('edited', () => {
+      if (this.#pending.has(document.storyId)) return;
+      const timer = setTimeout(() => void this.#write(document), DEBOUNCE_MS);
+      this.#pending.set(document.storyId, { timer, document });
+    });
+  }
+
+  async #write(document: StoryDocument): Promise<void> {
+    const pending = this.#pending.get(document.storyId);
+    if (pending) clearTimeout(pending.timer);
+    this.#pending.delete(document.storyId);
+    const headline = fragmentText(document.doc.getXmlFragment('headline')).replace(/\s+/g, ' ').trim();
+    try {
+      await this.store.touchStory(document.storyId, headline, new Date().toISOString());
+      this.onWritten(document.storyId);
+    } catch (err) {
+      this.log.warn({ err, storyId: document.storyId }, 'story summary not updated');
+    }
+  }
+
+  /** Writes every pending summary now (shutdown, or before a document unloads). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.#pending.values()].map(({ document }) => this.#write(document)));
+  }
+}

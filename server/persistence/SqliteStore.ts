@@ -1,0 +1,238 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { PublicationRecord, RevisionRecord, SessionRecord, Store, StoryRecord, UserRecord } from './Store';
+import { SQLITE_MIGRATIONS } from './sqliteSchema';
+
+type Row = Record<string, unknown>;
+
+const toUser = (r: Row): UserRecord => ({
+  id: r.id as string,
+  email: r.email as string,
+  name: r.name as string,
+  role: r.role as UserRecord['role'],
+  color: r.color as string,
+  passwordHash: r.password_hash as string,
+  createdAt: r.created_at as string,
+  deactivatedAt: (r.deactivated_at as string | null) ?? null,
+});
+
+const toStory = (r: Row): StoryRecord => ({
+  id: r.id as string,
+  headline: r.headline as string,
+  status: r.status as StoryRecord['status'],
+  slug: (r.slug as string | null) ?? null,
+  createdAt: r.created_at as string,
+  createdBy: r.created_by as string,
+  updatedAt: r.updated_at as string,
+  publishedAt: (r.published_at as string | null) ?? null,
+  publishedBy: (r.published_by as string | null) ?? null,
+});
+
+const toPublication = (r: Row): PublicationRecord => ({
+  storyId: r.story_id as string,
+  slug: r.slug as string,
+  headline: r.headline as string,
+  standfirst: r.standfirst as string,
+  byline: r.byline as string,
+  bodyHtml: r.body_html as string,
+  publishedAt: r.published_at as string,
+  updatedAt: r.updated_at as string,
+  publishedBy: r.published_by as string,
+});
+
+const toRevision = (r: Row): RevisionRecord => ({
+  storyId: r.story_id as string,
+  slug: r.slug as string,
+  headline: r.headline as string,
+  standfirst: r.standfirst as string,
+  byline: r.byline as string,
+  bodyHtml: r.body_html as string,
+  docState: new Uint8Array(r.doc_state as Buffer),
+  publishedAt: r.published_at as string,
+  publishedBy: r.published_by as string,
+  publishedById: r.published_by_id as string,
+});
+
+/**
+ * The embedded default store. better-sqlite3 is synchronous, so every method
+ * has committed by the time its promise resolves.
+ */
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.#db = db;
+  }
+
+  /** Opens (creating if needed) `<dataDir>/galley.db`; ':memory:' for throwaway stores. */
+  static open(dataDir: string | ':memory:'): SqliteStore {
+    const file = dataDir === ':memory:' ? ':memory:' : path.join(dataDir, 'galley.db');
+    if (dataDir !== ':memory:') fs.mkdirSync(dataDir, { recursive: true });
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    // FULL: an acknowledged edit survives power loss, not only a process crash.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return new SqliteStore(db);
+  }
+
+  async countUsers() {
+    return (this.#db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+  }
+
+  async createUser(u: UserRecord) {
+    this.#db
+      .prepare(
+        `INSERT INTO users (id, email, name, role, color, password_hash, created_at, deactivated_at)
+         VALUES (@id, @email, @name, @role, @color, @passwordHash, @createdAt, @deactivatedAt)`,
+      )
+      .run(u);
+  }
+
+  async createFirstUser(u: UserRecord) {
+    return this.#db.transaction(() => {
+      if ((this.#db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n > 0) return false;
+      this.#db
+        .prepare(
+          `INSERT INTO users (id, email, name, role, color, password_hash, created_at, deactivated_at)
+           VALUES (@id, @email, @name, @role, @color, @passwordHash, @createdAt, @deactivatedAt)`,
+        )
+        .run(u);
+      return true;
+    }).immediate();
+  }
+
+  async getUserByEmail(email: string) {
+    const row = this.#db.prepare('SELECT * FROM users WHERE email = ?').get(email) as Row | undefined;
+    return row && toUser(row);
+  }
+
+  async getUserById(id: string) {
+    const row = this.#db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+    return row && toUser(row);
+  }
+
+  async listUsers() {
+    return (this.#db.prepare('SELECT * FROM users ORDER BY name COLLATE NOCASE').all() as Row[]).map(toUser);
+  }
+
+  async createSession(s: SessionRecord) {
+    this.#db
+      .prepare('INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (@idHash, @userId, @createdAt, @expiresAt)')
+      .run(s);
+  }
+
+  async getSession(idHash: string) {
+    const row = this.#db.prepare('SELECT * FROM sessions WHERE id_hash = ?').get(idHash) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      idHash: row.id_hash as string,
+      userId: row.user_id as string,
+      createdAt: row.created_at as string,
+      expiresAt: row.expires_at as string,
+    };
+  }
+
+  async deleteSession(idHash: string) {
+    this.#db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(idHash);
+  }
+
+  async createStory(s: StoryRecord) {
+    this.#db
+      .prepare(
+        `INSERT INTO stories (id, headline, status, slug, created_at, created_by, updated_at, published_at, published_by)
+         VALUES (@id, @headline, @status, @slug, @createdAt, @createdBy, @updatedAt, @publishedAt, @publishedBy)`,
+      )
+      .run(s);
+  }
+
+  async getStory(id: string) {
+    const row = this.#db.prepare('SELECT * FROM stories WHERE id = ?').get(id) as Row | undefined;
+    return row && toStory(row);
+  }
+
+  async listStories() {
+    return (this.#db.prepare('SELECT * FROM stories ORDER BY updated_at DESC').all() as Row[]).map(toStory);
+  }
+
+  async touchStory(id: string, headline: string, updatedAt: string) {
+    this.#db.prepare('UPDATE stories SET headline = ?, updated_at = ? WHERE id = ?').run(headline, updatedAt, id);
+  }
+
+  async appendUpdate(storyId: string, update: Uint8Array) {
+    this.#db.prepare('INSERT INTO story_updates (story_id, data) VALUES (?, ?)').run(storyId, Buffer.from(update));
+  }
+
+  async loadUpdates(storyId: string) {
+    const rows = this.#db.prepare('SELECT data FROM story_updates WHERE story_id = ? ORDER BY seq').all(storyId) as {
+      data: Buffer;
+    }[];
+    return rows.map((r) => new Uint8Array(r.data));
+  }
+
+  async isSlugTaken(slug: string, exceptStoryId: string) {
+    const row = this.#db
+      .prepare('SELECT 1 FROM publications WHERE slug = ? AND story_id <> ? UNION SELECT 1 FROM stories WHERE slug = ? AND id <> ?')
+      .get(slug, exceptStoryId, slug, exceptStoryId);
+    return row !== undefined;
+  }
+
+  async savePublication(p: PublicationRecord, r: RevisionRecord) {
+    this.#db.transaction(() => {
+      this.#db
+        .prepare(
+          `INSERT INTO revisions (story_id, slug, headline, standfirst, byline, body_html, doc_state, published_at, published_by, published_by_id)
+           VALUES (@storyId, @slug, @headline, @standfirst, @byline, @bodyHtml, @docState, @publishedAt, @publishedBy, @publishedById)`,
+        )
+        .run({ ...r, docState: Buffer.from(r.docState) });
+      this.#db
+        .prepare(
+          `INSERT INTO publications (story_id, slug, headline, standfirst, byline, body_html, published_at, updated_at, published_by)
+           VALUES (@storyId, @slug, @headline, @standfirst, @byline, @bodyHtml, @publishedAt, @updatedAt, @publishedBy)
+           ON CONFLICT (story_id) DO UPDATE SET slug = excluded.slug, headline = excluded.headline,
+             standfirst = excluded.standfirst, byline = excluded.byline, body_html = excluded.body_html,
+             updated_at = excluded.updated_at, published_by = excluded.published_by`,
+        )
+        .run(p);
+      this.#db
+        .prepare(
+          `UPDATE stories SET status = 'published', slug = ?, published_at = ?, published_by = ? WHERE id = ?`,
+        )
+        .run(p.slug, p.updatedAt, p.publishedBy, p.storyId);
+    }).immediate();
+  }
+
+  async getPublicationBySlug(slug: string) {
+    const row = this.#db.prepare('SELECT * FROM publications WHERE slug = ?').get(slug) as Row | undefined;
+    return row && toPublication(row);
+  }
+
+  async listPublications(limit: number, offset = 0) {
+    return (
+      this.#db.prepare('SELECT * FROM publications ORDER BY published_at DESC, story_id LIMIT ? OFFSET ?').all(limit, offset) as Row[]
+    ).map(toPublication);
+  }
+
+  async listRevisions(storyId: string) {
+    return (
+      this.#db.prepare('SELECT * FROM revisions WHERE story_id = ? ORDER BY id').all(storyId) as Row[]
+    ).map(toRevision);
+  }
+
+  async close() {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  db.transaction(() => {
+    for (let version = current; version < SQLITE_MIGRATIONS.length; version++) {
+      db.exec(SQLITE_MIGRATIONS[version]);
+    }
+    db.pragma(`user_version = ${SQLITE_MIGRATIONS.length}`);
+  }).immediate();
+}

@@ -1,0 +1,102 @@
+/**
+ * The storage contract. Every backend (SQLite now, Postgres later) implements
+ * it and passes the same contract suite (tests/integration/store.contract.ts).
+ * Methods are async so network-backed stores fit the same shape.
+ */
+import type { Role } from '../../shared/roles';
+import type { StoryStatus } from '../../shared/story';
+
+export type UserRecord = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  color: string;
+  passwordHash: string;
+  createdAt: string;
+  deactivatedAt: string | null;
+};
+
+export type SessionRecord = {
+  /** SHA-256 of the cookie value: a leaked database does not leak live sessions. */
+  idHash: string;
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+};
+
+export type StoryRecord = {
+  id: string;
+  headline: string;
+  status: StoryStatus;
+  slug: string | null;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  publishedAt: string | null;
+  publishedBy: string | null;
+};
+
+/** What the public site serves for a story: rendered once at publication. */
+export type PublicationRecord = {
+  storyId: string;
+  slug: string;
+  headline: string;
+  standfirst: string;
+  byline: string;
+  bodyHtml: string;
+  /** First publication. */
+  publishedAt: string;
+  /** Latest publication. */
+  updatedAt: string;
+  publishedBy: string;
+};
+
+/** An immutable record of one act of publishing. */
+export type RevisionRecord = {
+  storyId: string;
+  slug: string;
+  headline: string;
+  standfirst: string;
+  byline: string;
+  bodyHtml: string;
+  /** Y.encodeStateAsUpdate of the story at publication. */
+  docState: Uint8Array;
+  publishedAt: string;
+  publishedBy: string;
+  publishedById: string;
+};
+
+export interface Store {
+  countUsers(): Promise<number>;
+  createUser(user: UserRecord): Promise<void>;
+  /** Creates the user only if there are no users yet; false when someone beat us to it. */
+  createFirstUser(user: UserRecord): Promise<boolean>;
+  getUserByEmail(email: string): Promise<UserRecord | undefined>;
+  getUserById(id: string): Promise<UserRecord | undefined>;
+  listUsers(): Promise<UserRecord[]>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(idHash: string): Promise<SessionRecord | undefined>;
+  deleteSession(idHash: string): Promise<void>;
+
+  createStory(story: StoryRecord): Promise<void>;
+  getStory(id: string): Promise<StoryRecord | undefined>;
+  listStories(): Promise<StoryRecord[]>;
+  /** Refreshes the list's view of a story after edits. */
+  touchStory(id: string, headline: string, updatedAt: string): Promise<void>;
+
+  /** Appends one Yjs update to the story's log; resolves once committed. */
+  appendUpdate(storyId: string, update: Uint8Array): Promise<void>;
+  loadUpdates(storyId: string): Promise<Uint8Array[]>;
+
+  isSlugTaken(slug: string, exceptStoryId: string): Promise<boolean>;
+  /** Atomically: stores the revision, replaces the public page, marks the story published. */
+  savePublication(publication: PublicationRecord, revision: RevisionRecord): Promise<void>;
+  getPublicationBySlug(slug: string): Promise<PublicationRecord | undefined>;
+  /** Newest first. */
+  listPublications(limit: number, offset?: number): Promise<PublicationRecord[]>;
+  listRevisions(storyId: string): Promise<RevisionRecord[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,66 @@
+/** Ordered migrations; the index + 1 is the schema version stored in `user_version`. */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'writer', 'viewer')),
+    color TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    deactivated_at TEXT
+  );
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+  CREATE TABLE stories (
+    id TEXT PRIMARY KEY,
+    headline TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'draft',
+    slug TEXT UNIQUE,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL REFERENCES users(id),
+    updated_at TEXT NOT NULL,
+    published_at TEXT,
+    published_by TEXT
+  );
+  -- Append-only Yjs update log; merged on load (see docs/architecture.md).
+  CREATE TABLE story_updates (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    data BLOB NOT NULL
+  );
+  CREATE INDEX story_updates_story ON story_updates(story_id, seq);
+  CREATE TABLE publications (
+    story_id TEXT PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+    slug TEXT NOT NULL UNIQUE,
+    headline TEXT NOT NULL,
+    standfirst TEXT NOT NULL,
+    byline TEXT NOT NULL,
+    body_html TEXT NOT NULL,
+    published_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    published_by TEXT NOT NULL
+  );
+  CREATE INDEX publications_published ON publications(published_at DESC);
+  CREATE TABLE revisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    slug TEXT NOT NULL,
+    headline TEXT NOT NULL,
+    standfirst TEXT NOT NULL,
+    byline TEXT NOT NULL,
+    body_html TEXT NOT NULL,
+    doc_state BLOB NOT NULL,
+    published_at TEXT NOT NULL,
+    published_by TEXT NOT NULL,
+    published_by_id TEXT NOT NULL
+  );
+  CREATE INDEX revisions_story ON revisions(story_id, id);
+  `,
+];

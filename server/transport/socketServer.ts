@@ -1,0 +1,90 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { type Ack, GalleyError } from '../../shared/errors';
+import { LIMITS } from '../../shared/limits';
+import {
+  type ClientToServerEvents,
+  type InterServerEvents,
+  NEWSROOM_ROOM,
+  type ServerToClientEvents,
+  storyRoom,
+} from '../../shared/protocol';
+import { sessionIdFromCookieHeader, userForSession } from '../auth/sessions';
+import type { DocumentRegistry } from '../documents/DocumentRegistry';
+import type { Connection, StoryDocument } from '../documents/StoryDocument';
+import type { Logger } from '../logger';
+import type { Store, UserRecord } from '../persistence/Store';
+import { registerStoryHandlers } from './storyHandlers';
+import { encodeUpdateMessage } from './syncMessage';
+
+export type SocketData = {
+  user: UserRecord;
+  /** Stories this socket has joined, by id. */
+  joined: Map<string, { document: StoryDocument; connection: Connection; canEdit: boolean }>;
+};
+
+export type GalleyServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type GalleySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+type Deps = { store: Store; registry: DocumentRegistry; log: Logger };
+
+export function createSocketServer(httpServer: HttpServer, deps: Deps): GalleyServer {
+  const io: GalleyServer = new Server(httpServer, {
+    // Bigger payloads are refused by Socket.IO before any of our code runs.
+    maxHttpBufferSize: LIMITS.maxMessageBytes + 1024,
+    serveClient: false,
+    cors: undefined,
+  });
+
+  io.use(async (socket, next) => {
+    try {
+      const user = await userForSession(deps.store, sessionIdFromCookieHeader(socket.handshake.headers.cookie));
+      if (!user) return next(new Error('unauthenticated'));
+      socket.data.user = user;
+      socket.data.joined = new Map();
+      next();
+    } catch (error) {
+      deps.log.error({ err: error }, 'socket authentication failed');
+      next(new Error('internal'));
+    }
+  });
+
+  deps.registry.onCreate((document) => wireFanOut(io, document));
+
+  io.on('connection', (socket) => {
+    registerStoryHandlers(socket, deps);
+    socket.on('newsroom:watch', (ack) => {
+      void socket.join(NEWSROOM_ROOM);
+      if (typeof ack === 'function') ack({ ok: true, data: null });
+    });
+  });
+  return io;
+}
+
+/** Forwards a document's updates, awareness and presence to the sockets in its room. */
+function wireFanOut(io: GalleyServer, document: StoryDocument): void {
+  const room = storyRoom(document.storyId);
+  const toRoomExcept = (origin: Connection | null) => (origin ? io.to(room).except(origin.id) : io.to(room));
+  document.on('update', (update, origin) => {
+    toRoomExcept(origin).emit('story:sync', document.storyId, encodeUpdateMessage(update));
+  });
+  document.on('awareness', (clients, origin) => {
+    toRoomExcept(origin).emit('story:awareness', document.storyId, encodeAwarenessUpdate(document.awareness, clients));
+  });
+  document.on('presence', (present) => {
+    io.to(NEWSROOM_ROOM).emit('newsroom:presence', document.storyId, present);
+  });
+}
+
+/** Sends an error as the ack if there is one, else as a protocol:error event. */
+export function reply<T>(socket: GalleySocket, ack: unknown, answer: Ack<T>, storyId?: string): void {
+  if (typeof ack === 'function') (ack as (a: Ack<T>) => void)(answer);
+  else if (!answer.ok) socket.emit('protocol:error', { ...answer.error, storyId });
+}
+
+export function errorAnswer(error: unknown, log: Logger): Ack<never> {
+  if (error instanceof GalleyError) return { ok: false, error: error.toBody() };
+  log.error({ err: error }, 'socket handler failed');
+  return { ok: false, error: { code: 'internal', message: 'Something went wrong on the server' } };
+}

@@ -1,0 +1,104 @@
+import { encodeAwarenessUpdate, applyAwarenessUpdate } from 'y-protocols/awareness';
+import { GalleyError } from '../../shared/errors';
+import { LIMITS } from '../../shared/limits';
+import { JoinRequest, PROTOCOL_VERSION, storyRoom } from '../../shared/protocol';
+import { can } from '../../shared/roles';
+import type { DocumentRegistry } from '../documents/DocumentRegistry';
+import type { Logger } from '../logger';
+import type { Store } from '../persistence/Store';
+import { guardAwarenessUpdate } from './awarenessGuard';
+import { toBytes } from './binary';
+import { errorAnswer, type GalleySocket, reply } from './socketServer';
+import { encodeStep1, handleSyncMessage } from './syncMessage';
+
+type Deps = { store: Store; registry: DocumentRegistry; log: Logger };
+
+export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
+  const { store, registry, log } = deps;
+
+  /** Socket.IO does not catch rejected handlers: every handler answers through here. */
+  const guarded =
+    <A extends unknown[]>(handler: (...args: A) => Promise<unknown>) =>
+    async (...args: A) => {
+      const ack = args.at(-1);
+      try {
+        const data = await handler(...args);
+        reply(socket, ack, { ok: true, data: data ?? null });
+      } catch (error) {
+        reply(socket, ack, errorAnswer(error, log), typeof args[0] === 'string' ? args[0] : undefined);
+      }
+    };
+
+  const joined = (storyId: unknown) => {
+    const entry = typeof storyId === 'string' ? socket.data.joined.get(storyId) : undefined;
+    if (!entry) throw new GalleyError('not_joined', 'Join the story before sending to it');
+    return entry;
+  };
+
+  socket.on(
+    'story:join',
+    guarded(async (raw: unknown) => {
+      const request = JoinRequest.safeParse(raw);
+      if (!request.success) throw new GalleyError('bad_request', 'Join needs { storyId: uuid, protocolVersion }');
+      const { storyId, protocolVersion } = request.data;
+      if (protocolVersion !== PROTOCOL_VERSION) {
+        throw new GalleyError('protocol_mismatch', `Server speaks protocol ${PROTOCOL_VERSION}; reload the page`);
+      }
+      const { user } = socket.data;
+      if (!can(user.role, 'story:read')) throw new GalleyError('forbidden', 'You may not read stories');
+      if (!(await store.getStory(storyId))) throw new GalleyError('not_found', 'No such story');
+      if (socket.data.joined.has(storyId)) return { role: user.role, canEdit: can(user.role, 'story:edit') };
+      const document = await registry.open(storyId);
+      if (!socket.connected) {
+        registry.release(document);
+        return null;
+      }
+      const connection = { id: socket.id, user, awarenessClients: new Set<number>() };
+      const canEdit = can(user.role, 'story:edit');
+      socket.data.joined.set(storyId, { document, connection, canEdit });
+      document.addConnection(connection);
+      await socket.join(storyRoom(storyId));
+      // Ask for what the client has that we lack (offline edits), then show who is here.
+      if (canEdit) socket.emit('story:sync', storyId, encodeStep1(document.doc));
+      const states = [...document.awareness.getStates().keys()];
+      if (states.length > 0) socket.emit('story:awareness', storyId, encodeAwarenessUpdate(document.awareness, states));
+      return { role: user.role, canEdit };
+    }),
+  );
+
+  socket.on(
+    'story:sync',
+    guarded(async (storyId: unknown, payload: unknown) => {
+      const { document, connection, canEdit } = joined(storyId);
+      const reply = await handleSyncMessage(document, connection, toBytes(payload, LIMITS.maxMessageBytes), canEdit);
+      if (reply) socket.emit('story:sync', document.storyId, reply);
+      return null;
+    }),
+  );
+
+  socket.on(
+    'story:awareness',
+    guarded(async (storyId: unknown, payload: unknown) => {
+      const { document, connection } = joined(storyId);
+      const update = guardAwarenessUpdate(document, connection, toBytes(payload, LIMITS.maxAwarenessBytes));
+      applyAwarenessUpdate(document.awareness, update, connection);
+      return null;
+    }),
+  );
+
+  const leave = (storyId: string) => {
+    const entry = socket.data.joined.get(storyId);
+    if (!entry) return;
+    socket.data.joined.delete(storyId);
+    void socket.leave(storyRoom(storyId));
+    entry.document.removeConnection(entry.connection);
+    registry.release(entry.document);
+  };
+
+  socket.on('story:leave', (storyId) => {
+    if (typeof storyId === 'string') leave(storyId);
+  });
+  socket.on('disconnect', () => {
+    for (const storyId of [...socket.data.joined.keys()]) leave(storyId);
+  });
+}

@@ -1,0 +1,19 @@
+/** Limits enforced at the server boundary and respected by the client. */
+export const LIMITS = {
+  /** Largest single Socket.IO message (sync or awareness), in bytes. */
+  maxMessageBytes: 1_000_000,
+  /** Largest awareness update, in bytes: presence is small, anything bigger is abuse. */
+  maxAwarenessBytes: 16_384,
+  /** Largest JSON body accepted by the HTTP API, in bytes. */
+  maxJsonBodyBytes: 64 * 1024,
+  /** Story ids are UUIDs. */
+  storyIdLength: 36,
+  headlineMaxChars: 120,
+  slugMaxChars: 80,
+  emailMaxChars: 254,
+  nameMaxChars: 80,
+  passwordMinChars: 8,
+  passwordMaxChars: 200,
+  /** Published stories shown under "Recent stories". */
+  recentStories: 5,
+} as const;

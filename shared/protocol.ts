@@ -1,0 +1,57 @@
+/**
+ * The Socket.IO protocol between the client provider and the server, defined
+ * once. Prose spec: shared/PROTOCOL.md.
+ */
+import { z } from 'zod';
+import type { PresenceUser, Publication } from './api';
+import type { Ack, ErrorBody } from './errors';
+import type { Role } from './roles';
+
+/** Bumped on any incompatible change; checked at `story:join`. */
+export const PROTOCOL_VERSION = 1;
+
+export const JoinRequest = z.strictObject({
+  storyId: z.uuid(),
+  protocolVersion: z.number().int(),
+});
+export type JoinRequest = z.infer<typeof JoinRequest>;
+
+export type JoinResult = { role: Role; canEdit: boolean };
+
+/** Raw binary as Socket.IO delivers it: Buffer in Node, ArrayBuffer in browsers. */
+export type Binary = Uint8Array | ArrayBuffer;
+
+export interface ClientToServerEvents {
+  'story:join': (request: JoinRequest, ack: (answer: Ack<JoinResult>) => void) => void;
+  'story:leave': (storyId: string) => void;
+  /** A y-protocols sync message (step 1, step 2 or update), acknowledged once durable. */
+  'story:sync': (storyId: string, message: Binary, ack: (answer: Ack) => void) => void;
+  /** A y-protocols awareness update. */
+  'story:awareness': (storyId: string, update: Binary) => void;
+  /** Subscribe to newsroom list changes (presence, headlines, publications). */
+  'newsroom:watch': (ack: (answer: Ack) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  'story:sync': (storyId: string, message: Binary) => void;
+  'story:awareness': (storyId: string, update: Binary) => void;
+  'story:published': (publication: Publication) => void;
+  'newsroom:presence': (storyId: string, present: PresenceUser[]) => void;
+  'newsroom:changed': (storyId: string) => void;
+  'protocol:error': (error: ErrorBody & { storyId?: string }) => void;
+}
+
+export type InterServerEvents = Record<string, never>;
+
+/** Rooms: one per story, plus the newsroom list. */
+export const storyRoom = (storyId: string) => `story:${storyId}`;
+export const NEWSROOM_ROOM = 'newsroom';
+
+/** Awareness state fields Galley clients publish (others may add their own). */
+export type AwarenessUser = { id: string; name: string; color: string };
+export type GalleyAwarenessState = {
+  user?: AwarenessUser;
+  /** The field the user is in, one of STORY_FIELDS, or null. */
+  field?: string | null;
+  cursor?: unknown;
+};

@@ -1,0 +1,20 @@
+/**
+ * Roles and what they may do. Pure functions, shared so the client can hide
+ * what the server will refuse anyway; the server is always the guard.
+ */
+export const ROLES = ['admin', 'editor', 'writer', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ACTIONS = ['story:read', 'story:edit', 'story:create', 'story:publish', 'users:manage'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const GRANTS: Record<Role, readonly Action[]> = {
+  viewer: ['story:read'],
+  writer: ['story:read', 'story:edit', 'story:create'],
+  editor: ['story:read', 'story:edit', 'story:create', 'story:publish'],
+  admin: ['story:read', 'story:edit', 'story:create', 'story:publish', 'users:manage'],
+};
+
+export function can(role: Role, action: Action): boolean {
+  return GRANTS[role].includes(action);
+}

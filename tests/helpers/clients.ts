@@ -1,0 +1,62 @@
+import * as Y from 'yjs';
+import { SocketIOProvider } from '../../client/lib/collab/provider';
+import { connectSocket } from '../../client/lib/collab/socket';
+import type { TestServer, TestUser } from './testServer';
+
+export type TestClient = { provider: SocketIOProvider; doc: Y.Doc; close(): void };
+
+/** A headless editor: the real client provider over a real Socket.IO connection. */
+export async function connectClient(server: TestServer | { url: string }, user: TestUser, storyId: string, doc = new Y.Doc()): Promise<TestClient> {
+  const socket = connectSocket(server.url, { cookie: user.cookie });
+  const provider = new SocketIOProvider({ socket, storyId, doc });
+  await provider.whenSynced();
+  return {
+    provider,
+    doc,
+    close() {
+      provider.destroy();
+      socket.disconnect();
+    },
+  };
+}
+
+export async function createStory(server: { url: string }, user: TestUser): Promise<string> {
+  const res = await fetch(`${server.url}/api/stories`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: user.cookie },
+    body: '{}',
+  });
+  if (res.status !== 201) throw new Error(`create story failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** Sets a single-paragraph field's text the way the editor would shape it. */
+export function setParagraphs(doc: Y.Doc, field: string, paragraphs: string[]): void {
+  const fragment = doc.getXmlFragment(field);
+  doc.transact(() => {
+    fragment.delete(0, fragment.length);
+    fragment.insert(
+      0,
+      paragraphs.map((text) => {
+        const paragraph = new Y.XmlElement('paragraph');
+        paragraph.insert(0, [new Y.XmlText(text)]);
+        return paragraph;
+      }),
+    );
+  });
+}
+
+/** Waits for a condition, polling; fails with the last error after `timeoutMs`. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5_000, intervalMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw lastError;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

@@ -1,0 +1,160 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { fragmentText } from '../../server/publishing/renderStory';
+import { STORY_FIELDS } from '../../shared/story';
+import { connectClient, createStory, eventually, setParagraphs, type TestClient } from '../helpers/clients';
+import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
+
+let server: TestServer;
+let writer: TestUser;
+let clients: TestClient[];
+
+const text = (doc: Y.Doc, field: string) => fragmentText(doc.getXmlFragment(field));
+const snapshot = (doc: Y.Doc) => Object.fromEntries(STORY_FIELDS.map((f) => [f, doc.getXmlFragment(f).toJSON()]));
+
+async function join(user: TestUser, storyId: string) {
+  const client = await connectClient(server, user, storyId);
+  clients.push(client);
+  return client;
+}
+
+beforeEach(async () => {
+  server = await startTestServer();
+  writer = await createUser(server, 'writer');
+  clients = [];
+});
+
+afterEach(async () => {
+  clients.forEach((c) => c.close());
+  await server.close();
+});
+
+describe('co-editing over Socket.IO', () => {
+  it('two clients converge on each other’s edits in every field', async () => {
+    const storyId = await createStory(server, writer);
+    const a = await join(writer, storyId);
+    const b = await join(await createUser(server, 'editor'), storyId);
+    setParagraphs(a.doc, 'headline', ['Council votes to reopen the lido']);
+    setParagraphs(b.doc, 'body', ['First paragraph.', 'Second paragraph.']);
+    await eventually(() => {
+      expect(text(b.doc, 'headline')).toBe('Council votes to reopen the lido');
+      expect(text(a.doc, 'body')).toBe('First paragraph.\nSecond paragraph.');
+    });
+  });
+
+  it('ten clients making random concurrent edits to all fields converge to identical content', async () => {
+    const storyId = await createStory(server, writer);
+    const ten = await Promise.all(Array.from({ length: 10 }, () => join(writer, storyId)));
+    const seed = ten[0];
+    for (const field of STORY_FIELDS) setParagraphs(seed.doc, field, ['seed text']);
+    await eventually(() => ten.forEach((c) => expect(text(c.doc, 'body')).toBe('seed text')));
+
+    const random = mulberry32(42);
+    for (let round = 0; round < 30; round++) {
+      for (const client of ten) randomEdit(client.doc, random);
+    }
+    await Promise.all(ten.map((c) => c.provider.whenSaved()));
+    await eventually(() => {
+      const expected = snapshot(ten[0].doc);
+      ten.forEach((c) => expect(snapshot(c.doc)).toEqual(expected));
+      expect(snapshot(server.app.registry.get(storyId)!.doc)).toEqual(expected);
+    }, 10_000);
+    expect(text(ten[0].doc, 'body').length).toBeGreaterThan('seed text'.length);
+  });
+
+  it('a late joiner receives the full state', async () => {
+    const storyId = await createStory(server, writer);
+    const a = await join(writer, storyId);
+    setParagraphs(a.doc, 'headline', ['Late joiner headline']);
+    setParagraphs(a.doc, 'standfirst', ['What happened, briefly.']);
+    await a.provider.whenSaved();
+    const late = await join(await createUser(server, 'viewer'), storyId);
+    expect(text(late.doc, 'headline')).toBe('Late joiner headline');
+    expect(text(late.doc, 'standfirst')).toBe('What happened, briefly.');
+  });
+
+  it('keeps acknowledged content across a server restart', async () => {
+    const storyId = await createStory(server, writer);
+    const a = await join(writer, storyId);
+    setParagraphs(a.doc, 'body', ['Survives a restart.']);
+    setParagraphs(a.doc, 'byline', ['Jo Reporter']);
+    await a.provider.whenSaved();
+    a.close();
+    clients = [];
+    await server.stop();
+
+    server = await startTestServer({ dataDir: server.dataDir });
+    const cookieHolder = { ...writer, cookie: writer.cookie }; // sessions are stored, so the cookie still works
+    const fresh = await join(cookieHolder, storyId);
+    expect(text(fresh.doc, 'body')).toBe('Survives a restart.');
+    expect(text(fresh.doc, 'byline')).toBe('Jo Reporter');
+  });
+
+  it('removes a disconnected client’s presence from the others', async () => {
+    const storyId = await createStory(server, writer);
+    const a = await join(writer, storyId);
+    const b = await join(await createUser(server, 'editor'), storyId);
+    b.provider.awareness.setLocalStateField('field', 'headline');
+    await eventually(() => expect(a.provider.awareness.getStates().get(b.doc.clientID)).toMatchObject({ field: 'headline' }));
+    b.provider.socket.disconnect();
+    await eventually(() => expect(a.provider.awareness.getStates().has(b.doc.clientID)).toBe(false), 3_000);
+    expect(server.app.registry.get(storyId)!.presence().map((p) => p.name)).toEqual([writer.name]);
+  });
+
+  it('stamps awareness with the authenticated user, whatever name the client claims', async () => {
+    const storyId = await createStory(server, writer);
+    const a = await join(writer, storyId);
+    const b = await join(await createUser(server, 'editor', 'Real Name'), storyId);
+    b.provider.awareness.setLocalStateField('user', { id: writer.id, name: 'Impostor', color: '#000000' });
+    await eventually(() => expect(a.provider.awareness.getStates().get(b.doc.clientID)?.user?.name).toBe('Real Name'));
+  });
+
+  it('refuses a viewer’s edit and changes nothing', async () => {
+    const storyId = await createStory(server, writer);
+    const a = await join(writer, storyId);
+    setParagraphs(a.doc, 'headline', ['Original']);
+    await a.provider.whenSaved();
+    const viewer = await join(await createUser(server, 'viewer'), storyId);
+    expect(viewer.provider.canEdit).toBe(false);
+
+    const errors: string[] = [];
+    viewer.provider.on('error', (e) => errors.push(e.code));
+    // A hostile viewer sends an update directly, bypassing the read-only editor.
+    const hostile = new Y.Doc();
+    Y.applyUpdate(hostile, Y.encodeStateAsUpdate(viewer.doc));
+    setParagraphs(hostile, 'headline', ['Defaced']);
+    const { writeUpdate } = await import('y-protocols/sync');
+    const encoding = await import('lib0/encoding');
+    const encoder = encoding.createEncoder();
+    writeUpdate(encoder, Y.encodeStateAsUpdate(hostile, Y.encodeStateVector(viewer.doc)));
+    const answer = await viewer.provider.socket.emitWithAck('story:sync', storyId, encoding.toUint8Array(encoder));
+    expect(answer).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    const stored = new Y.Doc();
+    (await server.store.loadUpdates(storyId)).forEach((u) => Y.applyUpdate(stored, u));
+    expect(text(stored, 'headline')).toBe('Original');
+    expect(text(server.app.registry.get(storyId)!.doc, 'headline')).toBe('Original');
+    expect(text(a.doc, 'headline')).toBe('Original');
+  });
+});
+
+/** Inserts or deletes at a random place in a random field. */
+function randomEdit(doc: Y.Doc, random: () => number): void {
+  const fragment = doc.getXmlFragment(STORY_FIELDS[Math.floor(random() * STORY_FIELDS.length)]);
+  const paragraph = fragment.get(Math.floor(random() * fragment.length)) as Y.XmlElement | undefined;
+  const ytext = paragraph?.get(0) as Y.XmlText | undefined;
+  if (!ytext) return;
+  const at = Math.floor(random() * (ytext.length + 1));
+  if (random() < 0.7 || ytext.length < 3) ytext.insert(at, String.fromCharCode(97 + Math.floor(random() * 26)));
+  else ytext.delete(Math.min(at, ytext.length - 1), 1);
+}
+
+function mulberry32(seed: number): () => number {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
