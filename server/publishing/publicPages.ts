@@ -1,0 +1,218 @@
+import { escapeHtml } from './renderStory';
+
+/**
+ * Server-rendered public pages. No JavaScript, inline scripts or style attributes:
+ * they are served under a strict CSP. Every plain-text value is escaped here;
+ * only `bodyHtml`, sanitized by renderStory, goes in as-is.
+ */
+
+export type PublishedStoryView = {
+  slug: string;
+  headline: string;
+  standfirst: string;
+  byline: string;
+  bodyHtml: string;
+  publishedAt: string;
+  updatedAt: string;
+};
+
+export type StoryLink = { slug: string; headline: string; standfirst: string; publishedAt: string };
+
+const SITE_NAME = 'Galley';
+const STYLESHEET = '/public/story.css';
+
+const ERROR_TITLES: Record<404 | 410 | 500, string> = {
+  404: 'Page not found',
+  410: 'Story no longer available',
+  500: 'Something went wrong',
+};
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+
+export function renderStoryPage(story: PublishedStoryView, recent: StoryLink[], canonicalUrl: string): string {
+  const headline = story.headline || 'Untitled story';
+  return page({
+    title: `${headline} — ${SITE_NAME}`,
+    head: storyMeta(story, headline, canonicalUrl),
+    main: [
+      '<article class="story">',
+      storyHeader(story, headline),
+      `<div class="story-body">${story.bodyHtml}</div>`,
+      shareSection(headline, story.standfirst, canonicalUrl),
+      '</article>',
+      recentSection(recent),
+    ].join('\n'),
+  });
+}
+
+export function renderStoryIndex(stories: StoryLink[]): string {
+  const list =
+    stories.length === 0
+      ? '<p class="empty">No stories have been published yet. Check back soon.</p>'
+      : `<ol class="story-list">\n${stories.map(indexItem).join('\n')}\n</ol>`;
+  return page({
+    title: `Stories — ${SITE_NAME}`,
+    head: `<meta name="description" content="${SITE_NAME}: latest published stories">`,
+    main: `<h1>Stories</h1>\n${list}`,
+  });
+}
+
+export function renderPublicError(status: 404 | 410 | 500, message: string): string {
+  const title = ERROR_TITLES[status];
+  return page({
+    title: `${title} — ${SITE_NAME}`,
+    head: '<meta name="robots" content="noindex">',
+    main: [
+      '<div class="error-page">',
+      `<h1>${escapeHtml(title)}</h1>`,
+      `<p>${escapeHtml(message)}</p>`,
+      '<p><a href="/stories">Browse all stories</a></p>',
+      '</div>',
+    ].join('\n'),
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Layout
+
+function page(parts: { title: string; head: string; main: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(parts.title)}</title>
+${parts.head}
+<link rel="stylesheet" href="${STYLESHEET}">
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to content</a>
+<header class="site-header"><a class="site-name" href="/stories">${SITE_NAME}</a></header>
+<main id="main">
+${parts.main}
+</main>
+<footer class="site-footer"><p>Published with ${SITE_NAME}</p></footer>
+</body>
+</html>
+`;
+}
+
+function storyMeta(story: PublishedStoryView, headline: string, canonicalUrl: string): string {
+  const tags = [
+    `<link rel="canonical" href="${escapeHtml(canonicalUrl)}">`,
+    metaProperty('og:type', 'article'),
+    metaProperty('og:site_name', SITE_NAME),
+    metaProperty('og:title', headline),
+    metaProperty('og:url', canonicalUrl),
+  ];
+  if (story.standfirst) {
+    tags.unshift(`<meta name="description" content="${escapeHtml(story.standfirst)}">`);
+    tags.push(metaProperty('og:description', story.standfirst));
+  }
+  const published = isoDate(story.publishedAt);
+  if (published) tags.push(metaProperty('article:published_time', published));
+  return tags.join('\n');
+}
+
+function metaProperty(property: string, content: string): string {
+  return `<meta property="${escapeHtml(property)}" content="${escapeHtml(content)}">`;
+}
+
+// ---------------------------------------------------------------------------
+// Story parts
+
+function storyHeader(story: PublishedStoryView, headline: string): string {
+  const lines = ['<header class="story-header">', `<h1>${escapeHtml(headline)}</h1>`];
+  if (story.standfirst) lines.push(`<p class="standfirst">${escapeHtml(story.standfirst)}</p>`);
+  if (story.byline) lines.push(`<p class="byline">${escapeHtml(bylineText(story.byline))}</p>`);
+  const dates = dateline(story.publishedAt, story.updatedAt);
+  if (dates) lines.push(`<p class="dateline">${dates}</p>`);
+  lines.push('</header>');
+  return lines.join('\n');
+}
+
+function bylineText(byline: string): string {
+  return /^by\b/i.test(byline) ? byline : `By ${byline}`;
+}
+
+function dateline(publishedAt: string, updatedAt: string): string {
+  const published = timeElement(publishedAt);
+  const updated = timeElement(updatedAt);
+  if (!updated || sameInstant(publishedAt, updatedAt)) return published;
+  return published ? `${published} <span class="updated">Updated ${updated}</span>` : `Updated ${updated}`;
+}
+
+function sameInstant(a: string, b: string): boolean {
+  return Date.parse(a) === Date.parse(b);
+}
+
+function shareSection(headline: string, standfirst: string, url: string): string {
+  const u = encode(url);
+  const emailBody = encode(standfirst ? `${standfirst}\n\n${url}` : url);
+  const links = [
+    shareLink(`https://twitter.com/intent/tweet?url=${u}&text=${encode(headline)}`, 'X (Twitter)', true),
+    shareLink(`https://www.facebook.com/sharer/sharer.php?u=${u}`, 'Facebook', true),
+    shareLink(`https://www.linkedin.com/sharing/share-offsite/?url=${u}`, 'LinkedIn', true),
+    shareLink(`mailto:?subject=${encode(headline)}&body=${emailBody}`, 'Email', false),
+  ];
+  return [
+    '<aside class="share" aria-labelledby="share-heading">',
+    '<h2 id="share-heading">Share story</h2>',
+    `<ul class="share-links">\n${links.join('\n')}\n</ul>`,
+    '</aside>',
+  ].join('\n');
+}
+
+function shareLink(href: string, label: string, newTab: boolean): string {
+  const target = newTab ? ' target="_blank" rel="noopener noreferrer"' : '';
+  return `<li><a href="${escapeHtml(href)}"${target}>${label}</a></li>`;
+}
+
+function recentSection(recent: StoryLink[]): string {
+  if (recent.length === 0) return '';
+  const items = recent.map(
+    (s) =>
+      `<li>${storyAnchor(s)}${s.standfirst ? `\n<p>${escapeHtml(s.standfirst)}</p>` : ''}</li>`,
+  );
+  return [
+    '<section class="recent" aria-labelledby="recent-heading">',
+    '<h2 id="recent-heading">Recent stories</h2>',
+    `<ul>\n${items.join('\n')}\n</ul>`,
+    '</section>',
+  ].join('\n');
+}
+
+function indexItem(story: StoryLink): string {
+  const parts = [`<h2>${storyAnchor(story)}</h2>`];
+  if (story.standfirst) parts.push(`<p>${escapeHtml(story.standfirst)}</p>`);
+  const time = timeElement(story.publishedAt);
+  if (time) parts.push(`<p class="dateline">${time}</p>`);
+  return `<li>\n${parts.join('\n')}\n</li>`;
+}
+
+function storyAnchor(story: StoryLink): string {
+  const href = `/stories/${encode(story.slug)}`;
+  return `<a href="${escapeHtml(href)}">${escapeHtml(story.headline || 'Untitled story')}</a>`;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** encodeURIComponent throws on a lone surrogate; a headline must never 500 the page. */
+function encode(value: string): string {
+  return encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'));
+}
+
+// ---------------------------------------------------------------------------
+// Dates
+
+/** '' for an unparseable date: better no date than "Invalid Date" or a throw. */
+function timeElement(iso: string): string {
+  const normalized = isoDate(iso);
+  if (!normalized) return '';
+  return `<time datetime="${normalized}">${escapeHtml(dateFormat.format(new Date(normalized)))}</time>`;
+}
+
+function isoDate(value: string): string {
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? '' : new Date(time).toISOString();
+}
