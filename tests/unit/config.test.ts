@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config';
+
+describe('loadConfig', () => {
+  it('works out of the box with documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', logLevel: 'info', idleUnloadMs: 30_000, publicUrl: undefined });
+    expect(config.dataDir).toBe(path.resolve('./data'));
+    expect(config.sessionTtlMs).toBe(720 * 3_600_000);
+  });
+
+  it('takes PORT, HOST and DATA_DIR from the environment', () => {
+    const config = loadConfig({ PORT: '8080', HOST: '0.0.0.0', DATA_DIR: '/tmp/galley-x', PUBLIC_URL: 'https://news.example.com/' });
+    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', dataDir: '/tmp/galley-x', publicUrl: 'https://news.example.com' });
+  });
+
+  it('names every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', PUBLIC_URL: 'not a url' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('PORT');
+    expect(message).toContain('LOG_LEVEL');
+    expect(message).toContain('PUBLIC_URL');
+  });
+
+  it('refuses out-of-range ports', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+  });
+});
