@@ -49,9 +49,10 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
       if (!(await store.getStory(storyId))) throw new GalleyError('not_found', 'No such story');
       if (socket.data.joined.has(storyId)) return { role: user.role, canEdit: can(user.role, 'story:edit') };
       const document = await registry.open(storyId);
-      if (!socket.connected) {
+      // Re-check after the await: the socket may have gone, or joined twice concurrently.
+      if (!socket.connected || socket.data.joined.has(storyId)) {
         registry.release(document);
-        return null;
+        return { role: user.role, canEdit: can(user.role, 'story:edit') };
       }
       const connection = { id: socket.id, user, awarenessClients: new Set<number>() };
       const canEdit = can(user.role, 'story:edit');
