@@ -12,18 +12,21 @@ import { errorAnswer, type GalleySocket, reply } from './socketServer';
 import { encodeStep1, handleSyncMessage } from './syncMessage';
 
 type Deps = { store: Store; registry: DocumentRegistry; log: Logger };
+/** What a handler answers: ack data, and work that must follow the ack on the wire. */
+type Outcome = { data?: unknown; afterAck?: () => void };
 
 export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
   const { store, registry, log } = deps;
 
   /** Socket.IO does not catch rejected handlers: every handler answers through here. */
   const guarded =
-    <A extends unknown[]>(handler: (...args: A) => Promise<unknown>) =>
+    <A extends unknown[]>(handler: (...args: A) => Promise<Outcome | void>) =>
     async (...args: A) => {
       const ack = args.at(-1);
       try {
-        const data = await handler(...args);
-        reply(socket, ack, { ok: true, data: data ?? null });
+        const outcome = (await handler(...args)) ?? {};
+        reply(socket, ack, { ok: true, data: outcome.data ?? null });
+        outcome.afterAck?.();
       } catch (error) {
         reply(socket, ack, errorAnswer(error, log), typeof args[0] === 'string' ? args[0] : undefined);
       }
@@ -47,23 +50,27 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
       const { user } = socket.data;
       if (!can(user.role, 'story:read')) throw new GalleyError('forbidden', 'You may not read stories');
       if (!(await store.getStory(storyId))) throw new GalleyError('not_found', 'No such story');
-      if (socket.data.joined.has(storyId)) return { role: user.role, canEdit: can(user.role, 'story:edit') };
+      const canEdit = can(user.role, 'story:edit');
+      const data = { role: user.role, canEdit };
+      if (socket.data.joined.has(storyId)) return { data };
       const document = await registry.open(storyId);
       // Re-check after the await: the socket may have gone, or joined twice concurrently.
       if (!socket.connected || socket.data.joined.has(storyId)) {
         registry.release(document);
-        return { role: user.role, canEdit: can(user.role, 'story:edit') };
+        return { data };
       }
       const connection = { id: socket.id, user, awarenessClients: new Set<number>() };
-      const canEdit = can(user.role, 'story:edit');
       socket.data.joined.set(storyId, { document, connection, canEdit });
       document.addConnection(connection);
       await socket.join(storyRoom(storyId));
-      // Ask for what the client has that we lack (offline edits), then show who is here.
-      if (canEdit) socket.emit('story:sync', storyId, encodeStep1(document.doc));
-      const states = [...document.awareness.getStates().keys()];
-      if (states.length > 0) socket.emit('story:awareness', storyId, encodeAwarenessUpdate(document.awareness, states));
-      return { role: user.role, canEdit };
+      // After the ack, so the client knows it has joined when these arrive:
+      // ask for what the client has that we lack (offline edits), then show who is here.
+      const afterAck = () => {
+        if (canEdit) socket.emit('story:sync', storyId, encodeStep1(document.doc));
+        const states = [...document.awareness.getStates().keys()];
+        if (states.length > 0) socket.emit('story:awareness', storyId, encodeAwarenessUpdate(document.awareness, states));
+      };
+      return { data, afterAck };
     }),
   );
 
@@ -73,7 +80,6 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
       const { document, connection, canEdit } = joined(storyId);
       const reply = await handleSyncMessage(document, connection, toBytes(payload, LIMITS.maxMessageBytes), canEdit);
       if (reply) socket.emit('story:sync', document.storyId, reply);
-      return null;
     }),
   );
 
@@ -83,7 +89,6 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
       const { document, connection } = joined(storyId);
       const update = guardAwarenessUpdate(document, connection, toBytes(payload, LIMITS.maxAwarenessBytes));
       applyAwarenessUpdate(document.awareness, update, connection);
-      return null;
     }),
   );
 

@@ -101,6 +101,41 @@ describe('co-editing over Socket.IO', () => {
     expect(server.app.registry.get(storyId)!.presence().map((p) => p.name)).toEqual([writer.name]);
   });
 
+  it('sends edits made while disconnected once the connection is back, and both sides converge', async () => {
+    const storyId = await createStory(server, writer);
+    const a = await join(writer, storyId);
+    const b = await join(await createUser(server, 'editor'), storyId);
+    setParagraphs(a.doc, 'body', ['Shared start.']);
+    await eventually(() => expect(text(b.doc, 'body')).toBe('Shared start.'));
+
+    a.provider.socket.disconnect();
+    await eventually(() => expect(a.provider.status).toBe('disconnected'));
+    ((a.doc.getXmlFragment('body').get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'Offline: ');
+    setParagraphs(b.doc, 'headline', ['Typed while A was away']);
+    await b.provider.whenSaved();
+    expect(a.provider.pendingOffline).toBe(true);
+
+    a.provider.socket.connect();
+    await a.provider.whenSaved();
+    await eventually(() => {
+      expect(text(a.doc, 'headline')).toBe('Typed while A was away');
+      expect(text(b.doc, 'body')).toBe('Offline: Shared start.');
+    });
+    const stored = new Y.Doc();
+    (await server.store.loadUpdates(storyId)).forEach((u) => Y.applyUpdate(stored, u));
+    expect(snapshot(stored)).toEqual(snapshot(a.doc));
+  });
+
+  it('shows a newcomer everyone already present as soon as it joins', async () => {
+    const storyId = await createStory(server, writer);
+    const a = await join(writer, storyId);
+    a.provider.awareness.setLocalStateField('field', 'byline');
+    await eventually(() => expect(server.app.registry.get(storyId)!.awareness.getStates().size).toBe(1));
+    const b = await join(await createUser(server, 'viewer'), storyId);
+    // No further awareness traffic from A: B must learn of A from the join itself.
+    await eventually(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toMatchObject({ field: 'byline', user: { name: writer.name } }), 1_000);
+  });
+
   it('stamps awareness with the authenticated user, whatever name the client claims', async () => {
     const storyId = await createStory(server, writer);
     const a = await join(writer, storyId);

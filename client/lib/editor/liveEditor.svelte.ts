@@ -1,0 +1,165 @@
+/**
+ * A Tiptap editor for one story field, bound to that field's Y.XmlFragment.
+ * The Editor itself stays a plain object; reads such as `isActive('bold')`
+ * or `characters` are reactive through createSubscriber, re-read after every
+ * editor transaction while something on screen uses them.
+ */
+import { Editor } from '@tiptap/core';
+import Collaboration from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { untrack } from 'svelte';
+import { createSubscriber } from 'svelte/reactivity';
+import { countWords, FIELD_LABELS, type StoryField } from '../../../shared/story';
+import { batched } from '../batched';
+import type { StorySession } from '../collab/storySession.svelte';
+import { caretLabels, renderCaret, renderSelection } from './carets';
+import { fieldExtensions, FIELD_SPECS } from './fields';
+
+export type LiveEditorOptions = {
+  session: StorySession;
+  field: StoryField;
+  /** Enter in a one-paragraph field. */
+  onEnter: () => void;
+  /** Any change to the field's content, local or remote. */
+  onChange?: () => void;
+};
+
+export class LiveEditor {
+  readonly field: StoryField;
+  #options: LiveEditorOptions;
+  #editor: Editor | null = null;
+  #editable = false;
+  #listeners = new Set<() => void>();
+  #subscribe = createSubscriber((update) => {
+    this.#listeners.add(update);
+    return () => this.#listeners.delete(update);
+  });
+
+  constructor(options: LiveEditorOptions) {
+    this.#options = options;
+    this.field = options.field;
+  }
+
+  /**
+   * Svelte attachment: mounts the editor into `element` and destroys it with
+   * the element. Nothing reactive is read here, so it runs exactly once.
+   */
+  attach = (element: HTMLElement): (() => void) => untrack(() => this.#mount(element));
+
+  #mount(element: HTMLElement): () => void {
+    const { session, field, onEnter, onChange } = this.#options;
+    const editor = new Editor({
+      element,
+      editable: this.#editable,
+      // Our stylesheet styles the editor; Tiptap's injected CSS would fight it.
+      injectCSS: false,
+      extensions: [
+        ...fieldExtensions(field, { onEnter }),
+        Collaboration.configure({ document: session.provider.doc, field }),
+        CollaborationCaret.configure({ provider: session.provider, user: session.me, render: renderCaret, selectionRender: renderSelection }),
+      ],
+      editorProps: {
+        attributes: {
+          role: 'textbox',
+          'aria-label': FIELD_LABELS[field],
+          'aria-multiline': String(FIELD_SPECS[field].multiline),
+          class: `field-editor field-editor--${field}`,
+          spellcheck: 'true',
+        },
+      },
+      onFocus: () => session.enterField(field),
+      onBlur: () => session.leaveField(field),
+      onUpdate: () => onChange?.(),
+    });
+    const overlay = document.createElement('div');
+    overlay.className = 'collaboration-carets__overlay';
+    overlay.setAttribute('aria-hidden', 'true');
+    element.append(overlay);
+    const labels = caretLabels(editor.view.dom, overlay);
+    const changed = () => {
+      labels.update();
+      this.#notify();
+    };
+    editor.on('transaction', changed);
+    this.#editor = editor;
+    this.#markReadOnly();
+    changed();
+    return () => {
+      editor.off('transaction', changed);
+      labels.destroy();
+      overlay.remove();
+      this.#editor = null;
+      editor.destroy();
+      this.#notify();
+    };
+  }
+
+  #notify = batched(() => {
+    for (const listener of this.#listeners) listener();
+  });
+
+  get ready(): boolean {
+    this.#subscribe();
+    return this.#editor !== null;
+  }
+
+  /** Viewers read; everyone else writes. Applied now or when the editor mounts. */
+  setEditable(editable: boolean): void {
+    this.#editable = editable;
+    if (this.#editor && this.#editor.isEditable !== editable) this.#editor.setEditable(editable, false);
+    this.#markReadOnly();
+  }
+
+  /** Screen readers announce a read-only textbox as such, not as one that ignores typing. */
+  #markReadOnly(): void {
+    this.#editor?.view.dom.setAttribute('aria-readonly', String(!this.#editable));
+  }
+
+  isActive(name: string, attributes?: Record<string, unknown>): boolean {
+    this.#subscribe();
+    return this.#editor?.isActive(name, attributes ?? {}) ?? false;
+  }
+
+  /** Characters as the publisher counts them: runs of whitespace count once. */
+  get characters(): number {
+    this.#subscribe();
+    return (this.#editor?.state.doc.textContent ?? '').replace(/\s+/g, ' ').trim().length;
+  }
+
+  get words(): number {
+    this.#subscribe();
+    return countWords(this.#editor?.getText({ blockSeparator: '\n' }) ?? '');
+  }
+
+  focus(position: 'start' | 'end' = 'end'): void {
+    const editor = this.#editor;
+    if (!editor) return;
+    editor.commands.focus(position);
+    // Tiptap focuses on the next frame; focus now so the very next keystroke lands here.
+    editor.view.focus();
+  }
+
+  /** Runs a command against the live editor (toolbar buttons). */
+  command(run: (editor: Editor) => void): void {
+    if (this.#editor) run(this.#editor);
+  }
+}
+
+/** One editor per field; Enter in a one-line field moves on to the next. */
+export function createStoryEditors(session: StorySession, onChange: (field: StoryField) => void): Record<StoryField, LiveEditor> {
+  const order: StoryField[] = ['headline', 'standfirst', 'byline', 'body'];
+  const editors = {} as Record<StoryField, LiveEditor>;
+  order.forEach((field, index) => {
+    editors[field] = new LiveEditor({
+      session,
+      field,
+      // Long-form body: start at the top; one-line fields: carry on where the text ends.
+      onEnter: () => {
+        const next = order[index + 1] ?? field;
+        editors[next].focus(next === 'body' ? 'start' : 'end');
+      },
+      onChange: () => onChange(field),
+    });
+  });
+  return editors;
+}
