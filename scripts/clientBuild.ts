@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCES = ['client', 'shared', 'vite.config.ts', 'svelte.config.js', 'package-lock.json'];
-const BUILT_INDEX = path.join(ROOT, 'dist/client/index.html');
+const BUILT_INDEX = 'dist/client/index.html';
 
 function newestMtime(target: string): number {
   if (!fs.existsSync(target)) return 0;
@@ -20,10 +20,11 @@ function newestMtime(target: string): number {
     .reduce((newest, entry) => Math.max(newest, newestMtime(path.join(target, entry))), stat.mtimeMs);
 }
 
-export function clientBuildIsStale(): boolean {
-  if (!fs.existsSync(BUILT_INDEX)) return true;
-  const built = fs.statSync(BUILT_INDEX).mtimeMs;
-  return SOURCES.some((source) => newestMtime(path.join(ROOT, source)) > built);
+export function clientBuildIsStale(root = ROOT): boolean {
+  const index = path.join(root, BUILT_INDEX);
+  if (!fs.existsSync(index)) return true;
+  const built = fs.statSync(index).mtimeMs;
+  return SOURCES.some((source) => newestMtime(path.join(root, source)) > built);
 }
 
 export function ensureClientBuild(): void {
