@@ -79,11 +79,15 @@ export class SqliteStore implements Store {
     return new SqliteStore(db);
   }
 
-  async countUsers() {
+  #countUsers(): number {
     return (this.#db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
   }
 
-  async createUser(u: UserRecord) {
+  async countUsers() {
+    return this.#countUsers();
+  }
+
+  #insertUser(u: UserRecord): void {
     this.#db
       .prepare(
         `INSERT INTO users (id, email, name, role, color, password_hash, created_at, deactivated_at)
@@ -92,15 +96,14 @@ export class SqliteStore implements Store {
       .run(u);
   }
 
+  async createUser(u: UserRecord) {
+    this.#insertUser(u);
+  }
+
   async createFirstUser(u: UserRecord) {
     return this.#db.transaction(() => {
-      if ((this.#db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n > 0) return false;
-      this.#db
-        .prepare(
-          `INSERT INTO users (id, email, name, role, color, password_hash, created_at, deactivated_at)
-           VALUES (@id, @email, @name, @role, @color, @passwordHash, @createdAt, @deactivatedAt)`,
-        )
-        .run(u);
+      if (this.#countUsers() > 0) return false;
+      this.#insertUser(u);
       return true;
     }).immediate();
   }

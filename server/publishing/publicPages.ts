@@ -1,3 +1,4 @@
+import type { PublicationRecord } from '../persistence/Store';
 import { escapeHtml } from './renderStory';
 
 /**
@@ -6,17 +7,9 @@ import { escapeHtml } from './renderStory';
  * only `bodyHtml`, sanitized by renderStory, goes in as-is.
  */
 
-export type PublishedStoryView = {
-  slug: string;
-  headline: string;
-  standfirst: string;
-  byline: string;
-  bodyHtml: string;
-  publishedAt: string;
-  updatedAt: string;
-};
+export type PublishedStoryView = Omit<PublicationRecord, 'storyId' | 'publishedBy'>;
 
-export type StoryLink = { slug: string; headline: string; standfirst: string; publishedAt: string };
+export type StoryLink = Pick<PublicationRecord, 'slug' | 'headline' | 'standfirst' | 'publishedAt'>;
 
 const SITE_NAME = 'Galley';
 const STYLESHEET = '/public/story.css';

@@ -7,6 +7,8 @@ import { signIn, tempDataDir } from '../helpers/testServer';
 
 const run = promisify(execFile);
 const TSX = path.resolve('node_modules/.bin/tsx');
+/** One process (tsx's CLI would fork a child that outlives a SIGKILL of its parent). */
+const NODE_TSX = [process.execPath, ['--import', 'tsx', 'server/main.ts']] as const;
 let children: ChildProcess[] = [];
 let dirs: string[] = [];
 
@@ -25,7 +27,7 @@ function dataDir() {
 
 /** Starts `server/main.ts` as `npm start` would (without the client build step) and waits for its log line. */
 async function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(TSX, ['server/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(NODE_TSX[0], [...NODE_TSX[1]], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
