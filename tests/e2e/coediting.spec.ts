@@ -40,6 +40,12 @@ test('two users co-write a story, see each other’s named carets, and the edito
   // Everyone in the story sees it at once.
   await expect(writerPage.getByText(/Published by Edie Editor/)).toBeVisible();
 
+  // Closing the writer's tab removes them from the editor's view within seconds.
+  const people = editorPage.getByRole('list', { name: 'People in this story' });
+  await writerPage.close();
+  await expect(people).not.toContainText('WW', { timeout: 5_000 });
+  await expect(editorPage.locator('.collaboration-carets__label', { hasText: 'Wes Writer' })).toHaveCount(0);
+
   const reader = await browser.newContext({ baseURL: server.url });
   const publicPage = await reader.newPage();
   await publicPage.goto('/stories/night-buses-return-to-the-city-centre');
