@@ -22,7 +22,7 @@ export type App = { httpServer: HttpServer; io: GalleyServer; registry: Document
 /** Builds the whole server without listening; `main.ts` listens, tests use port 0. */
 export function createApp(config: Config, deps: AppDeps): App {
   const { store, log } = deps;
-  const registry = new DocumentRegistry(store, log, config.idleUnloadMs);
+  const registry = new DocumentRegistry({ store, log, idleUnloadMs: config.idleUnloadMs, compaction: config.compaction });
   const app = express();
   const httpServer = createServer(app);
   const io = createSocketServer(httpServer, { store, registry, log });

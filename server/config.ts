@@ -11,6 +11,8 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 30),
   IDLE_UNLOAD_MS: z.coerce.number().int().min(0).default(30_000),
+  COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(500),
+  COMPACT_AFTER_BYTES: z.coerce.number().int().min(1).default(1_048_576),
 });
 
 export type Config = {
@@ -23,6 +25,8 @@ export type Config = {
   sessionTtlMs: number;
   /** How long a story with no connected clients stays in memory. */
   idleUnloadMs: number;
+  /** The update log is folded into a snapshot once its tail passes either threshold. */
+  compaction: { maxUpdates: number; maxBytes: number };
 };
 
 export class ConfigError extends Error {}
@@ -43,5 +47,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     idleUnloadMs: e.IDLE_UNLOAD_MS,
+    compaction: { maxUpdates: e.COMPACT_AFTER_UPDATES, maxBytes: e.COMPACT_AFTER_BYTES },
   };
 }

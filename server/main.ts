@@ -19,14 +19,6 @@ async function main(): Promise<void> {
   const store = SqliteStore.open(config.dataDir);
   const app = createApp(config, { store, log });
 
-  await new Promise<void>((resolve, reject) => {
-    app.httpServer.once('error', reject);
-    app.httpServer.listen(config.port, config.host, resolve);
-  });
-  const address = app.httpServer.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  log.info({ port, host: config.host, dataDir: config.dataDir }, `Galley is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`);
-
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -38,6 +30,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  await new Promise<void>((resolve, reject) => {
+    app.httpServer.once('error', reject);
+    app.httpServer.listen(config.port, config.host, resolve);
+  });
+  const address = app.httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info({ port, host: config.host, dataDir: config.dataDir }, `Galley is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`);
 }
 
 await main();

@@ -1,6 +1,9 @@
 import type { Logger } from '../logger';
+import { GroupCommit } from '../persistence/GroupCommit';
 import type { Store } from '../persistence/Store';
-import { StoryDocument } from './StoryDocument';
+import { type CompactionPolicy, StoryDocument } from './StoryDocument';
+
+export type RegistryOptions = { store: Store; log: Logger; idleUnloadMs: number; compaction: CompactionPolicy };
 
 /**
  * Holds one StoryDocument per open story. Concurrent opens share one load;
@@ -12,11 +15,12 @@ export class DocumentRegistry {
   #unloadTimers = new Map<string, NodeJS.Timeout>();
   #createHooks: ((document: StoryDocument) => void)[] = [];
 
-  constructor(
-    private readonly store: Store,
-    private readonly log: Logger,
-    private readonly idleUnloadMs: number,
-  ) {}
+  /** One group committer for every story: a burst across stories is one transaction too. */
+  readonly commits: GroupCommit;
+
+  constructor(private readonly options: RegistryOptions) {
+    this.commits = new GroupCommit(options.store);
+  }
 
   /** Called for every document as it is created, before anyone can see it. */
   onCreate(hook: (document: StoryDocument) => void): void {
@@ -25,6 +29,11 @@ export class DocumentRegistry {
 
   get(storyId: string): StoryDocument | undefined {
     return this.#documents.get(storyId);
+  }
+
+  /** How many stories are in memory. */
+  get size(): number {
+    return this.#documents.size;
   }
 
   /** All loaded documents (for the newsroom's presence column). */
@@ -45,9 +54,10 @@ export class DocumentRegistry {
   }
 
   async #load(storyId: string): Promise<StoryDocument> {
-    const document = new StoryDocument(storyId, this.store, this.log);
+    const { store, log, compaction } = this.options;
+    const document = new StoryDocument(storyId, { store, log, compaction, commits: this.commits });
     try {
-      document.loadFrom(await this.store.loadUpdates(storyId));
+      document.loadFrom(await store.loadLog(storyId));
     } catch (error) {
       document.destroy();
       throw error;
@@ -60,7 +70,7 @@ export class DocumentRegistry {
   /** Schedules an unload once the last connection has left. */
   release(document: StoryDocument): void {
     if (document.connections.size > 0 || this.#unloadTimers.has(document.storyId)) return;
-    const timer = setTimeout(() => void this.#unload(document), this.idleUnloadMs);
+    const timer = setTimeout(() => void this.#unload(document), this.options.idleUnloadMs);
     timer.unref();
     this.#unloadTimers.set(document.storyId, timer);
   }
@@ -82,7 +92,7 @@ export class DocumentRegistry {
     if (document.connections.size > 0 || this.#documents.get(document.storyId) !== document) return;
     this.#documents.delete(document.storyId);
     document.destroy();
-    this.log.debug({ storyId: document.storyId }, 'story unloaded');
+    this.options.log.debug({ storyId: document.storyId }, 'story unloaded');
   }
 
   /** Flushes and drops every document (server shutdown). */

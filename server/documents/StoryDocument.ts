@@ -3,9 +3,10 @@ import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import type { PresenceUser } from '../../shared/api';
 import { GalleyError } from '../../shared/errors';
 import type { Logger } from '../logger';
-import type { Store, UserRecord } from '../persistence/Store';
+import type { GroupCommit } from '../persistence/GroupCommit';
+import { logUpdates, type Store, type StoredLog, type UserRecord } from '../persistence/Store';
 
-/** One client's session inside one story. */
+/** One client's session inside one story (a Socket.IO or y-websocket connection). */
 export type Connection = {
   readonly id: string;
   readonly user: UserRecord;
@@ -14,21 +15,32 @@ export type Connection = {
 };
 
 export type DocumentEvents = {
-  /** A document update to fan out; `origin` is the connection that sent it, if any. */
+  /** A committed update to fan out; `origin` is the connection that sent it, if any. */
   update: (update: Uint8Array, origin: Connection | null) => void;
-  /** Awareness changes to fan out, already encoded for the given client ids. */
+  /** Awareness changes to fan out, for the given client ids. */
   awareness: (clients: number[], origin: Connection | null) => void;
   presence: (present: PresenceUser[]) => void;
   /** Content changed; the list's summary (headline, last edited) may be stale. */
   edited: () => void;
 };
 
+/** When the update log is folded into a snapshot. */
+export type CompactionPolicy = { maxUpdates: number; maxBytes: number };
+
+export type DocumentDeps = { store: Store; commits: GroupCommit; log: Logger; compaction: CompactionPolicy };
+
 const RETRY_WRITE_MS = 1_000;
+/** Origin of updates replayed from storage: applied, never written back. */
+const STORAGE = Symbol('storage');
+
+type Unsaved = { update: Uint8Array; origin: Connection | null };
 
 /**
- * The authoritative in-memory copy of one story. Every update is appended to
- * the store before `applyClientUpdate` resolves; a failed write keeps the
- * update in memory and retries, so nothing acknowledged or applied is lost.
+ * The authoritative in-memory copy of one story. Every update is committed
+ * to storage (group-committed with whatever else arrived at the same time)
+ * before it is acknowledged to its sender or forwarded to anyone else, so no
+ * client ever holds another's uncommitted edit. A failed write keeps the
+ * update in memory and retries; the document is not unloaded until it lands.
  */
 export class StoryDocument {
   readonly doc = new Y.Doc();
@@ -40,30 +52,31 @@ export class StoryDocument {
     presence: new Set(),
     edited: new Set(),
   };
-  /** Writes are serialised per story so the log keeps causal order. */
-  #writeChain: Promise<void> = Promise.resolve();
-  #unsaved: Uint8Array[] = [];
+  /** Settles when every write started so far has settled. */
+  #lastCommit: Promise<unknown> = Promise.resolve();
+  /** The commit of the update applied by the current `applyClientUpdate`, if it changed anything. */
+  #applied: Promise<void> | undefined;
+  #unsaved: Unsaved[] = [];
   #retryTimer: NodeJS.Timeout | undefined;
+  #lastSeq = 0;
+  #tail = { count: 0, bytes: 0 };
+  #compaction: Promise<void> = Promise.resolve();
+  #compacting = false;
 
   constructor(
     readonly storyId: string,
-    private readonly store: Store,
-    private readonly log: Logger,
+    private readonly deps: DocumentDeps,
   ) {
     this.awareness.setLocalState(null);
     this.doc.on('update', this.#onUpdate);
     this.awareness.on('update', this.#onAwareness);
   }
 
-  /** Applies stored updates without writing them back. */
-  loadFrom(updates: Uint8Array[]): void {
-    if (updates.length === 0) return;
-    this.doc.off('update', this.#onUpdate);
-    try {
-      this.doc.transact(() => updates.forEach((u) => Y.applyUpdate(this.doc, u)), 'storage');
-    } finally {
-      this.doc.on('update', this.#onUpdate);
-    }
+  /** Rebuilds the document from storage (snapshot + log) without writing anything back. */
+  loadFrom(stored: StoredLog): void {
+    this.doc.transact(() => logUpdates(stored).forEach((u) => Y.applyUpdate(this.doc, u)), STORAGE);
+    this.#lastSeq = stored.lastSeq;
+    this.#tail = { count: stored.updates.length, bytes: stored.updateBytes };
   }
 
   on<K extends keyof DocumentEvents>(event: K, listener: DocumentEvents[K]): void {
@@ -74,57 +87,101 @@ export class StoryDocument {
     for (const listener of this.#listeners[event]) (listener as (...a: typeof args) => void)(...args);
   }
 
-  /** Applies a client's update; resolves once it (and everything before it) is committed. */
+  /** Applies a client's update; resolves once it is committed (and forwarded to the others). */
   async applyClientUpdate(update: Uint8Array, origin: Connection): Promise<void> {
     try {
       // Decoding first rejects malformed bytes before they can touch the document.
       Y.decodeUpdate(update);
+    } catch (error) {
+      throw new GalleyError('invalid', `Update could not be decoded: ${(error as Error).message}`);
+    }
+    this.#applied = undefined;
+    try {
       Y.applyUpdate(this.doc, update, origin);
     } catch (error) {
       throw new GalleyError('invalid', `Update could not be applied: ${(error as Error).message}`);
     }
-    await this.flushed();
+    const applied = this.#applied as Promise<void> | undefined;
+    this.#applied = undefined;
+    // Nothing new: the content it carries may still be on its way to storage.
+    await (applied ?? this.flushed());
   }
 
-  /** Resolves when every update applied so far is committed. */
+  /** Resolves when every update applied so far is committed; rejects while some are unsaved. */
   async flushed(): Promise<void> {
-    await this.#writeChain;
+    await this.#lastCommit;
+    await this.#compaction;
     if (this.#unsaved.length > 0) throw new GalleyError('storage_failed', 'Saving failed; the change is kept and will be retried');
   }
 
   #onUpdate = (update: Uint8Array, origin: unknown): void => {
-    const connection = isConnection(origin) ? origin : null;
-    this.#writeChain = this.#writeChain.then(() => this.#persist(update));
-    this.#emit('update', update, connection);
-    this.#emit('edited');
+    if (origin === STORAGE) return;
+    const commit = this.#commit({ update, origin: isConnection(origin) ? origin : null });
+    this.#applied = commit;
+    this.#lastCommit = commit.catch(() => undefined);
   };
 
-  async #persist(update: Uint8Array): Promise<void> {
+  async #commit(entry: Unsaved): Promise<void> {
+    let seq: number;
     try {
-      if (this.#unsaved.length > 0) await this.#writeUnsaved();
-      await this.store.appendUpdate(this.storyId, update);
+      seq = await this.deps.commits.write(this.storyId, entry.update);
     } catch (error) {
-      this.#unsaved.push(update);
-      this.log.error({ err: error, storyId: this.storyId }, 'update write failed; keeping it in memory');
+      this.#unsaved.push(entry);
+      this.deps.log.error({ err: error, storyId: this.storyId }, 'update write failed; keeping it in memory');
       this.#scheduleRetry();
+      throw new GalleyError('storage_failed', 'Saving failed; the change is kept and will be retried');
     }
+    this.#committed(entry, seq);
   }
 
-  async #writeUnsaved(): Promise<void> {
-    while (this.#unsaved.length > 0) {
-      await this.store.appendUpdate(this.storyId, this.#unsaved[0]);
-      this.#unsaved.shift();
-    }
+  #committed({ update, origin }: Unsaved, seq: number): void {
+    this.#lastSeq = Math.max(this.#lastSeq, seq);
+    this.#tail.count++;
+    this.#tail.bytes += update.byteLength;
+    this.#emit('update', update, origin);
+    this.#emit('edited');
+    this.#maybeCompact();
   }
 
   #scheduleRetry(): void {
     if (this.#retryTimer) return;
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;
-      this.#writeChain = this.#writeChain.then(() =>
-        this.#writeUnsaved().catch(() => this.#scheduleRetry()),
-      );
+      const retry = this.#retryUnsaved();
+      this.#lastCommit = Promise.all([this.#lastCommit, retry]);
     }, RETRY_WRITE_MS);
+  }
+
+  async #retryUnsaved(): Promise<void> {
+    while (this.#unsaved.length > 0) {
+      const entry = this.#unsaved[0];
+      try {
+        const seq = await this.deps.commits.write(this.storyId, entry.update);
+        this.#unsaved.shift();
+        this.#committed(entry, seq);
+      } catch {
+        return this.#scheduleRetry();
+      }
+    }
+  }
+
+  /** Folds the log into a snapshot once it passes the policy's thresholds. */
+  #maybeCompact(): void {
+    const { maxUpdates, maxBytes } = this.deps.compaction;
+    if (this.#compacting || (this.#tail.count < maxUpdates && this.#tail.bytes < maxBytes)) return;
+    this.#compacting = true;
+    // Every entry up to #lastSeq was applied to the doc before it was written, so the snapshot holds them all.
+    const throughSeq = this.#lastSeq;
+    const snapshot = Y.encodeStateAsUpdate(this.doc);
+    this.#tail = { count: 0, bytes: 0 };
+    this.#compaction = this.deps.store
+      .compact(this.storyId, snapshot, throughSeq)
+      .catch((error: unknown) => this.deps.log.warn({ err: error, storyId: this.storyId }, 'compaction failed; the log is intact'))
+      .finally(() => {
+        this.#compacting = false;
+        // Commits that landed meanwhile may already be past the threshold again.
+        this.#maybeCompact();
+      });
   }
 
   #onAwareness = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
@@ -150,10 +207,6 @@ export class StoryDocument {
       people.set(user.id, { userId: user.id, name: user.name, color: user.color });
     }
     return [...people.values()];
-  }
-
-  get hasUnsaved(): boolean {
-    return this.#unsaved.length > 0;
   }
 
   destroy(): void {

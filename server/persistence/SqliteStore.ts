@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { PublicationRecord, RevisionRecord, SessionRecord, Store, StoryRecord, UserRecord } from './Store';
+import type { LogEntry, PublicationRecord, RevisionRecord, SessionRecord, Store, StoredLog, StoryRecord, UserRecord } from './Store';
 import { SQLITE_MIGRATIONS } from './sqliteSchema';
 
 type Row = Record<string, unknown>;
@@ -165,15 +165,37 @@ export class SqliteStore implements Store {
     this.#db.prepare('UPDATE stories SET headline = ?, updated_at = ? WHERE id = ?').run(headline, updatedAt, id);
   }
 
-  async appendUpdate(storyId: string, update: Uint8Array) {
-    this.#db.prepare('INSERT INTO story_updates (story_id, data) VALUES (?, ?)').run(storyId, Buffer.from(update));
+  async appendUpdates(entries: readonly LogEntry[]) {
+    const insert = this.#db.prepare('INSERT INTO story_updates (story_id, data) VALUES (?, ?)');
+    return this.#db.transaction(() =>
+      entries.map(({ storyId, update }) => Number(insert.run(storyId, Buffer.from(update)).lastInsertRowid)),
+    ).immediate();
   }
 
-  async loadUpdates(storyId: string) {
-    const rows = this.#db.prepare('SELECT data FROM story_updates WHERE story_id = ? ORDER BY seq').all(storyId) as {
-      data: Buffer;
-    }[];
-    return rows.map((r) => new Uint8Array(r.data));
+  async loadLog(storyId: string): Promise<StoredLog> {
+    return this.#db.transaction(() => {
+      const snapshot = this.#db.prepare('SELECT data FROM story_snapshots WHERE story_id = ?').get(storyId) as { data: Buffer } | undefined;
+      const rows = this.#db.prepare('SELECT seq, data FROM story_updates WHERE story_id = ? ORDER BY seq').all(storyId) as {
+        seq: number;
+        data: Buffer;
+      }[];
+      const lastSeq = rows.length > 0 ? rows[rows.length - 1].seq : 0;
+      return {
+        snapshot: snapshot ? new Uint8Array(snapshot.data) : null,
+        updates: rows.map((r) => new Uint8Array(r.data)),
+        updateBytes: rows.reduce((sum, r) => sum + r.data.byteLength, 0),
+        lastSeq,
+      };
+    }).deferred();
+  }
+
+  async compact(storyId: string, snapshot: Uint8Array, throughSeq: number) {
+    this.#db.transaction(() => {
+      this.#db
+        .prepare('INSERT INTO story_snapshots (story_id, data) VALUES (?, ?) ON CONFLICT (story_id) DO UPDATE SET data = excluded.data')
+        .run(storyId, Buffer.from(snapshot));
+      this.#db.prepare('DELETE FROM story_updates WHERE story_id = ? AND seq <= ?').run(storyId, throughSeq);
+    }).immediate();
   }
 
   async isSlugTaken(slug: string, exceptStoryId: string) {

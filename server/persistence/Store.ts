@@ -67,6 +67,20 @@ export type RevisionRecord = {
   publishedById: string;
 };
 
+export type LogEntry = { storyId: string; update: Uint8Array };
+
+export type StoredLog = {
+  snapshot: Uint8Array | null;
+  updates: Uint8Array[];
+  /** Bytes in `updates`: with their count, decides when to compact. */
+  updateBytes: number;
+  /** Highest sequence number in the log, 0 if none. */
+  lastSeq: number;
+};
+
+/** Every Yjs update of a stored log, snapshot first: apply them in order to rebuild the story. */
+export const logUpdates = (log: StoredLog): Uint8Array[] => (log.snapshot ? [log.snapshot, ...log.updates] : log.updates);
+
 export interface Store {
   countUsers(): Promise<number>;
   createUser(user: UserRecord): Promise<void>;
@@ -86,9 +100,19 @@ export interface Store {
   /** Refreshes the list's view of a story after edits. */
   touchStory(id: string, headline: string, updatedAt: string): Promise<void>;
 
-  /** Appends one Yjs update to the story's log; resolves once committed. */
-  appendUpdate(storyId: string, update: Uint8Array): Promise<void>;
-  loadUpdates(storyId: string): Promise<Uint8Array[]>;
+  /**
+   * Appends Yjs updates (possibly for several stories) in ONE transaction:
+   * the group commit. Resolves once committed, with each entry's log sequence
+   * number, in order.
+   */
+  appendUpdates(entries: readonly LogEntry[]): Promise<number[]>;
+  /** The story's snapshot (if compacted) and the log after it, in order. */
+  loadLog(storyId: string): Promise<StoredLog>;
+  /**
+   * Atomically stores `snapshot` as the story's state and deletes its log
+   * entries with sequence ≤ `throughSeq` (all of which the snapshot contains).
+   */
+  compact(storyId: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
 
   isSlugTaken(slug: string, exceptStoryId: string): Promise<boolean>;
   /** Atomically: stores the revision, replaces the public page, marks the story published. */

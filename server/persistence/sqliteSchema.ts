@@ -63,4 +63,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX revisions_story ON revisions(story_id, id);
   `,
+  `
+  -- Compacted state of a story: its log entries up to some sequence number, merged.
+  CREATE TABLE story_snapshots (
+    story_id TEXT PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+    data BLOB NOT NULL
+  );
+  `,
 ];

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { SocketIOProvider } from '../../client/lib/collab/provider';
 import { connectSocket } from '../../client/lib/collab/socket';
+import { logUpdates, type Store } from '../../server/persistence/Store';
 import type { TestServer, TestUser } from './testServer';
 
 export type TestClient = { provider: SocketIOProvider; doc: Y.Doc; close(): void };
@@ -59,4 +60,11 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5_0
     if (Date.now() > deadline) throw lastError;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** What storage holds for a story, rebuilt into a Y.Doc (snapshot + log). */
+export async function storedDoc(store: Store, storyId: string): Promise<Y.Doc> {
+  const doc = new Y.Doc();
+  logUpdates(await store.loadLog(storyId)).forEach((u) => Y.applyUpdate(doc, u));
+  return doc;
 }

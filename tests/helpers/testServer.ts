@@ -8,6 +8,7 @@ import { type App, createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { SqliteStore } from '../../server/persistence/SqliteStore';
+import type { Store } from '../../server/persistence/Store';
 
 export type TestServer = {
   url: string;
@@ -26,11 +27,13 @@ export function tempDataDir(): string {
 }
 
 /** A real Galley server on a random loopback port, with its own SQLite data dir. */
-export async function startTestServer(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { dataDir?: string; env?: Record<string, string>; wrapStore?: (store: Store) => Store } = {},
+): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env });
   const store = SqliteStore.open(dataDir);
-  const app = createApp(config, { store, log: createLogger(config.logLevel) });
+  const app = createApp(config, { store: options.wrapStore ? options.wrapStore(store) : store, log: createLogger(config.logLevel) });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const port = (app.httpServer.address() as AddressInfo).port;
   let stopped = false;

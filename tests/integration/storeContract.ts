@@ -95,7 +95,7 @@ export function storeContract(name: string, factory: Factory): void {
       await store.close();
     });
 
-    it('keeps each story’s update log in order, separately', async () => {
+    it('appends updates for several stories in one call and keeps each story’s log in order', async () => {
       const store = await factory.open();
       const u = user();
       await store.createUser(u);
@@ -103,11 +103,55 @@ export function storeContract(name: string, factory: Factory): void {
       const b = story(u.id);
       await store.createStory(a);
       await store.createStory(b);
-      for (let i = 0; i < 5; i++) await store.appendUpdate(a.id, Uint8Array.of(i, i));
-      await store.appendUpdate(b.id, Uint8Array.of(9));
-      expect((await store.loadUpdates(a.id)).map((u8) => [...u8])).toEqual([0, 1, 2, 3, 4].map((i) => [i, i]));
-      expect((await store.loadUpdates(b.id)).map((u8) => [...u8])).toEqual([[9]]);
-      expect(await store.loadUpdates('10000000-0000-4000-8000-ffffffffffff')).toEqual([]);
+      const seqs = await store.appendUpdates([
+        ...[0, 1, 2].map((i) => ({ storyId: a.id, update: Uint8Array.of(i, i) })),
+        { storyId: b.id, update: Uint8Array.of(9) },
+      ]);
+      expect(seqs).toHaveLength(4);
+      expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
+      await store.appendUpdates([{ storyId: a.id, update: Uint8Array.of(3, 3) }]);
+      const logA = await store.loadLog(a.id);
+      expect(logA.snapshot).toBeNull();
+      expect(logA.updates.map((x) => [...x])).toEqual([0, 1, 2, 3].map((i) => [i, i]));
+      expect(logA.updateBytes).toBe(8);
+      expect(logA.lastSeq).toBeGreaterThan(seqs[3]);
+      expect((await store.loadLog(b.id)).updates.map((x) => [...x])).toEqual([[9]]);
+      expect(await store.loadLog('10000000-0000-4000-8000-ffffffffffff')).toEqual({ snapshot: null, updates: [], updateBytes: 0, lastSeq: 0 });
+      await store.close();
+    });
+
+    it('writes nothing of a batch when one entry fails', async () => {
+      const store = await factory.open();
+      const u = user();
+      await store.createUser(u);
+      const a = story(u.id);
+      await store.createStory(a);
+      await expect(
+        store.appendUpdates([
+          { storyId: a.id, update: Uint8Array.of(1) },
+          { storyId: 'no-such-story', update: Uint8Array.of(2) },
+        ]),
+      ).rejects.toThrow();
+      expect((await store.loadLog(a.id)).updates).toEqual([]);
+      await store.close();
+    });
+
+    it('compacts the log into a snapshot atomically, keeping entries after the cut', async () => {
+      const store = await factory.open();
+      const u = user();
+      await store.createUser(u);
+      const a = story(u.id);
+      await store.createStory(a);
+      const seqs = await store.appendUpdates([1, 2, 3].map((i) => ({ storyId: a.id, update: Uint8Array.of(i) })));
+      await store.compact(a.id, Uint8Array.of(12), seqs[1]);
+      let log = await store.loadLog(a.id);
+      expect([...log.snapshot!]).toEqual([12]);
+      expect(log.updates.map((x) => [...x])).toEqual([[3]]);
+      expect(log.lastSeq).toBe(seqs[2]);
+      await store.compact(a.id, Uint8Array.of(123), seqs[2]);
+      log = await store.loadLog(a.id);
+      expect([...log.snapshot!]).toEqual([123]);
+      expect(log.updates).toEqual([]);
       await store.close();
     });
 
@@ -171,10 +215,10 @@ export function storeContract(name: string, factory: Factory): void {
         await store.createUser(u);
         const s = story(u.id);
         await store.createStory(s);
-        await store.appendUpdate(s.id, Uint8Array.of(7));
+        await store.appendUpdates([{ storyId: s.id, update: Uint8Array.of(7) }]);
         const again = await reopen(store);
         expect(await again.getUserById(u.id)).toEqual(u);
-        expect((await again.loadUpdates(s.id)).map((x) => [...x])).toEqual([[7]]);
+        expect((await again.loadLog(s.id)).updates.map((x) => [...x])).toEqual([[7]]);
         await again.close();
       });
     }

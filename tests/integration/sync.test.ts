@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { fragmentText } from '../../server/publishing/renderStory';
 import { STORY_FIELDS } from '../../shared/story';
-import { connectClient, createStory, eventually, setParagraphs, type TestClient } from '../helpers/clients';
+import { connectClient, createStory, eventually, setParagraphs, storedDoc, type TestClient } from '../helpers/clients';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
 
 let server: TestServer;
@@ -121,8 +121,7 @@ describe('co-editing over Socket.IO', () => {
       expect(text(a.doc, 'headline')).toBe('Typed while A was away');
       expect(text(b.doc, 'body')).toBe('Offline: Shared start.');
     });
-    const stored = new Y.Doc();
-    (await server.store.loadUpdates(storyId)).forEach((u) => Y.applyUpdate(stored, u));
+    const stored = await storedDoc(server.store, storyId);
     expect(snapshot(stored)).toEqual(snapshot(a.doc));
   });
 
@@ -165,8 +164,7 @@ describe('co-editing over Socket.IO', () => {
     const answer = await viewer.provider.socket.emitWithAck('story:sync', storyId, encoding.toUint8Array(encoder));
     expect(answer).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
-    const stored = new Y.Doc();
-    (await server.store.loadUpdates(storyId)).forEach((u) => Y.applyUpdate(stored, u));
+    const stored = await storedDoc(server.store, storyId);
     expect(text(stored, 'headline')).toBe('Original');
     expect(text(server.app.registry.get(storyId)!.doc, 'headline')).toBe('Original');
     expect(text(a.doc, 'headline')).toBe('Original');

@@ -8,7 +8,9 @@ import { GalleyError } from '../../shared/errors';
 import type { Connection } from '../../server/documents/StoryDocument';
 import { StoryDocument } from '../../server/documents/StoryDocument';
 import { createLogger } from '../../server/logger';
+import { GroupCommit } from '../../server/persistence/GroupCommit';
 import { SqliteStore } from '../../server/persistence/SqliteStore';
+import { storedDoc } from '../helpers/clients';
 import { guardAwarenessUpdate } from '../../server/transport/awarenessGuard';
 import { toBytes } from '../../server/transport/binary';
 import { encodeStep1, encodeUpdateMessage, handleSyncMessage } from '../../server/transport/syncMessage';
@@ -28,7 +30,7 @@ async function openDocument() {
   const store = SqliteStore.open(':memory:');
   await store.createUser(connection('owner').user);
   await store.createStory({ id: storyId, headline: '', status: 'draft', slug: null, createdAt: '', createdBy: 'user-owner', updatedAt: '', publishedAt: null, publishedBy: null });
-  const document = new StoryDocument(storyId, store, log);
+  const document = new StoryDocument(storyId, { store, log, commits: new GroupCommit(store), compaction: { maxUpdates: 500, maxBytes: 1e6 } });
   return { store, document };
 }
 
@@ -56,8 +58,7 @@ describe('sync messages', () => {
     const reply = await handleSyncMessage(document, connection('a'), updateMessage((d) => d.getText('t').insert(0, 'hello')), true);
     expect(reply).toBeNull();
     expect(document.doc.getText('t').toString()).toBe('hello');
-    const stored = new Y.Doc();
-    (await store.loadUpdates(storyId)).forEach((u) => Y.applyUpdate(stored, u));
+    const stored = await storedDoc(store, storyId);
     expect(stored.getText('t').toString()).toBe('hello');
   });
 

@@ -1,0 +1,193 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { Store } from '../../server/persistence/Store';
+import { SqliteStore } from '../../server/persistence/SqliteStore';
+import { fragmentText } from '../../server/publishing/renderStory';
+import { STORY_FIELDS } from '../../shared/story';
+import { connectClient, createStory, eventually, setParagraphs, storedDoc, type TestClient } from '../helpers/clients';
+import { createUser, startTestServer, type TestServer } from '../helpers/testServer';
+
+let server: TestServer;
+let clients: TestClient[] = [];
+
+afterEach(async () => {
+  clients.forEach((c) => c.close());
+  clients = [];
+  await server.close();
+});
+
+const text = (doc: Y.Doc, field: string) => fragmentText(doc.getXmlFragment(field));
+const contents = (doc: Y.Doc) => Object.fromEntries(STORY_FIELDS.map((f) => [f, doc.getXmlFragment(f).toJSON()]));
+
+/** A store whose update writes can be held back or made to fail, to watch what the server does meanwhile. */
+function controllableStore() {
+  const control = { hold: null as Promise<void> | null, failing: false, loadDelayMs: 0, loads: 0 };
+  const wrap = (store: Store): Store =>
+    new Proxy(store, {
+      get(target, key, receiver) {
+        if (key === 'appendUpdates') {
+          return async (...args: Parameters<Store['appendUpdates']>) => {
+            if (control.hold) await control.hold;
+            if (control.failing) throw new Error('disk unavailable');
+            return target.appendUpdates(...args);
+          };
+        }
+        if (key === 'loadLog') {
+          return async (storyId: string) => {
+            control.loads++;
+            await new Promise((r) => setTimeout(r, control.loadDelayMs));
+            return target.loadLog(storyId);
+          };
+        }
+        const value = Reflect.get(target, key, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  return { control, wrap };
+}
+
+async function twoClients() {
+  const writer = await createUser(server, 'writer');
+  const storyId = await createStory(server, writer);
+  const a = await connectClient(server, writer, storyId);
+  const b = await connectClient(server, await createUser(server, 'editor'), storyId);
+  clients.push(a, b);
+  return { writer, storyId, a, b };
+}
+
+describe('acknowledged means committed', () => {
+  it('has an edit in storage by the time its sender is acknowledged', async () => {
+    server = await startTestServer();
+    const { storyId, a } = await twoClients();
+    const reader = SqliteStore.open(server.dataDir); // a second connection sees only what is committed
+    try {
+      setParagraphs(a.doc, 'body', ['Committed before the ack.']);
+      await a.provider.whenSaved();
+      expect(text(await storedDoc(reader, storyId), 'body')).toBe('Committed before the ack.');
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('forwards an edit to the others only once it is committed', async () => {
+    const { control, wrap } = controllableStore();
+    server = await startTestServer({ wrapStore: wrap });
+    const { a, b } = await twoClients();
+    let release!: () => void;
+    control.hold = new Promise((r) => (release = r));
+    setParagraphs(a.doc, 'headline', ['Not yet durable']);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(text(b.doc, 'headline')).toBe('');
+    expect(a.provider.unacknowledged).toBeGreaterThan(0);
+    control.hold = null;
+    release();
+    await a.provider.whenSaved();
+    await eventually(() => expect(text(b.doc, 'headline')).toBe('Not yet durable'));
+  });
+
+  it('does not acknowledge a failed write, keeps it, and saves and forwards it once storage is back', async () => {
+    const { control, wrap } = controllableStore();
+    server = await startTestServer({ wrapStore: wrap });
+    const { storyId, a, b } = await twoClients();
+    const errors: string[] = [];
+    a.provider.on('error', (e) => errors.push(e.code));
+    control.failing = true;
+    setParagraphs(a.doc, 'body', ['Written while the disk was away.']);
+    await eventually(() => expect(errors).toContain('storage_failed'));
+    expect(text(b.doc, 'body')).toBe('');
+    expect(text(server.app.registry.get(storyId)!.doc, 'body')).toBe('Written while the disk was away.');
+
+    control.failing = false;
+    await eventually(() => expect(text(b.doc, 'body')).toBe('Written while the disk was away.'), 5_000);
+    expect(text(await storedDoc(server.store, storyId), 'body')).toBe('Written while the disk was away.');
+  });
+
+  it('group-commits the edits of many clients typing at once', async () => {
+    server = await startTestServer();
+    const writer = await createUser(server, 'writer');
+    const storyId = await createStory(server, writer);
+    const many = await Promise.all(Array.from({ length: 20 }, () => connectClient(server, writer, storyId)));
+    clients.push(...many);
+    const before = { ...server.app.registry.commits.stats };
+    for (let round = 0; round < 5; round++) {
+      many.forEach((c, i) => c.doc.getText(`scratch`).insert(0, `${i}`));
+    }
+    await Promise.all(many.map((c) => c.provider.whenSaved()));
+    const updates = server.app.registry.commits.stats.updates - before.updates;
+    const transactions = server.app.registry.commits.stats.transactions - before.transactions;
+    expect(updates).toBe(100);
+    expect(transactions).toBeLessThan(updates);
+  });
+});
+
+describe('compaction and memory', () => {
+  it('folds the log into a snapshot past the threshold, and a restart loads snapshot + tail intact', async () => {
+    server = await startTestServer({ env: { COMPACT_AFTER_UPDATES: '50' } });
+    const { storyId, a } = await twoClients();
+    setParagraphs(a.doc, 'body', ['']);
+    const body = (a.doc.getXmlFragment('body').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    for (let i = 0; i < 130; i++) body.insert(body.length, String.fromCharCode(97 + (i % 26)));
+    await a.provider.whenSaved();
+    await server.app.registry.get(storyId)!.flushed();
+    const log = await server.store.loadLog(storyId);
+    expect(log.snapshot).not.toBeNull();
+    expect(log.updates.length).toBeLessThan(50);
+    const expected = contents(a.doc);
+    expect(contents(await storedDoc(server.store, storyId))).toEqual(expected);
+
+    clients.forEach((c) => c.close());
+    clients = [];
+    await server.stop();
+    server = await startTestServer({ dataDir: server.dataDir });
+    const viewer = await createUser(server, 'viewer');
+    const fresh = await connectClient(server, viewer, storyId);
+    clients.push(fresh);
+    expect(contents(fresh.doc)).toEqual(expected);
+  });
+
+  it('unloads stories nobody is in after the idle timeout, so memory does not grow with stories opened', async () => {
+    server = await startTestServer({ env: { IDLE_UNLOAD_MS: '50' } });
+    const writer = await createUser(server, 'writer');
+    for (let i = 0; i < 30; i++) {
+      const storyId = await createStory(server, writer);
+      const client = await connectClient(server, writer, storyId);
+      setParagraphs(client.doc, 'headline', [`Story ${i}`]);
+      await client.provider.whenSaved();
+      client.close();
+    }
+    await eventually(() => expect(server.app.registry.size).toBe(0), 5_000);
+    // Unloading flushed everything: the stories read back from storage.
+    const stories = await server.store.listStories();
+    expect(stories).toHaveLength(30);
+    const first = stories.at(-1)!;
+    expect(text(await storedDoc(server.store, first.id), 'headline')).toBe('Story 0');
+  });
+
+  it('keeps a story in memory while someone is in it', async () => {
+    server = await startTestServer({ env: { IDLE_UNLOAD_MS: '50' } });
+    const { storyId } = await twoClients();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.app.registry.get(storyId)).toBeDefined();
+  });
+});
+
+describe('loading', () => {
+  it('loads a story once for clients joining together, and none of them sees it empty', async () => {
+    const { control, wrap } = controllableStore();
+    server = await startTestServer({ wrapStore: wrap, env: { IDLE_UNLOAD_MS: '20' } });
+    const writer = await createUser(server, 'writer');
+    const storyId = await createStory(server, writer);
+    const first = await connectClient(server, writer, storyId);
+    setParagraphs(first.doc, 'headline', ['Already written']);
+    await first.provider.whenSaved();
+    first.close();
+    await eventually(() => expect(server.app.registry.size).toBe(0));
+
+    control.loads = 0;
+    control.loadDelayMs = 300;
+    const joiners = await Promise.all(Array.from({ length: 3 }, () => connectClient(server, writer, storyId)));
+    clients.push(...joiners);
+    joiners.forEach((c) => expect(text(c.doc, 'headline')).toBe('Already written'));
+    expect(control.loads).toBe(1);
+  });
+});
