@@ -12,7 +12,9 @@ import { errorHandler } from './http/errorHandler';
 import { publicRouter } from './http/publicRouter';
 import type { Logger } from './logger';
 import type { Store } from './persistence/Store';
+import { MessageLimits } from './transport/MessageGate';
 import { createSocketServer, type GalleyServer } from './transport/socketServer';
+import { attachYWebsocket, refuseUpgrade, yWebsocketStoryId } from './transport/yWebsocketServer';
 
 export const DEFAULT_CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
 
@@ -25,7 +27,15 @@ export function createApp(config: Config, deps: AppDeps): App {
   const registry = new DocumentRegistry({ store, log, idleUnloadMs: config.idleUnloadMs, compaction: config.compaction });
   const app = express();
   const httpServer = createServer(app);
-  const io = createSocketServer(httpServer, { store, registry, log });
+  const limits = new MessageLimits(config.messageRates);
+  const io = createSocketServer(httpServer, { store, registry, log, limits });
+  // The standard y-websocket protocol at /yjs/<storyId>, for stock Yjs clients.
+  const yWebsocket = attachYWebsocket(httpServer, { store, registry, log });
+  // Socket.IO leaves upgrades it does not own alone (destroyUpgrade: false): refuse those nobody takes.
+  httpServer.on('upgrade', (req, socket) => {
+    const url = req.url ?? '';
+    if (!url.startsWith(`${io.path()}/`) && yWebsocketStoryId(url) === undefined) refuseUpgrade(socket, 404);
+  });
   const publicOrigin = (req: Request) => config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
 
   app.disable('x-powered-by');
@@ -54,6 +64,8 @@ export function createApp(config: Config, deps: AppDeps): App {
     io,
     registry,
     async close() {
+      // First: open WebSockets would keep the HTTP server (closed by io.close) from closing.
+      await yWebsocket.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await summaries.flush();
       await registry.closeAll();

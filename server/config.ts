@@ -13,6 +13,9 @@ const EnvSchema = z.object({
   IDLE_UNLOAD_MS: z.coerce.number().int().min(0).default(30_000),
   COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(500),
   COMPACT_AFTER_BYTES: z.coerce.number().int().min(1).default(1_048_576),
+  SYNC_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(200),
+  AWARENESS_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(30),
+  BAD_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(10),
 });
 
 export type Config = {
@@ -27,6 +30,8 @@ export type Config = {
   idleUnloadMs: number;
   /** The update log is folded into a snapshot once its tail passes either threshold. */
   compaction: { maxUpdates: number; maxBytes: number };
+  /** Per-connection inbound limits: faster senders are slowed; too many bad messages close the connection. */
+  messageRates: { syncPerSecond: number; awarenessPerSecond: number; badPerMinute: number };
 };
 
 export class ConfigError extends Error {}
@@ -48,5 +53,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     idleUnloadMs: e.IDLE_UNLOAD_MS,
     compaction: { maxUpdates: e.COMPACT_AFTER_UPDATES, maxBytes: e.COMPACT_AFTER_BYTES },
+    messageRates: {
+      syncPerSecond: e.SYNC_MESSAGES_PER_SECOND,
+      awarenessPerSecond: e.AWARENESS_MESSAGES_PER_SECOND,
+      badPerMinute: e.BAD_MESSAGES_PER_MINUTE,
+    },
   };
 }

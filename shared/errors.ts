@@ -10,6 +10,7 @@ export const ErrorCode = {
   ProtocolMismatch: 'protocol_mismatch',
   NotJoined: 'not_joined',
   StorageFailed: 'storage_failed',
+  RateLimited: 'rate_limited',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -25,6 +26,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   protocol_mismatch: 400,
   not_joined: 400,
   storage_failed: 503,
+  rate_limited: 429,
   internal: 500,
 };
 

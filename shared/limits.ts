@@ -4,6 +4,10 @@ export const LIMITS = {
   maxMessageBytes: 1_000_000,
   /** Largest awareness update, in bytes: presence is small, anything bigger is abuse. */
   maxAwarenessBytes: 16_384,
+  /** Messages a connection may have waiting for admission before new ones are refused. */
+  maxMessageBacklog: 500,
+  /** Socket.IO's hard cap: bigger frames close the connection; up to it, oversize messages get a `too_large` error. */
+  maxFrameBytes: 8_000_000,
   /** Largest JSON body accepted by the HTTP API, in bytes. */
   maxJsonBodyBytes: 64 * 1024,
   /** Story ids are UUIDs. */

@@ -32,6 +32,15 @@ export interface ClientToServerEvents {
   'newsroom:watch': (ack: (answer: Ack) => void) => void;
 }
 
+/** Every event a client may send; anything else counts as bad input. */
+export const CLIENT_EVENTS: ReadonlySet<string> = new Set<keyof ClientToServerEvents>([
+  'story:join',
+  'story:leave',
+  'story:sync',
+  'story:awareness',
+  'newsroom:watch',
+]);
+
 export interface ServerToClientEvents {
   'story:sync': (storyId: string, message: Binary) => void;
   'story:awareness': (storyId: string, update: Binary) => void;

@@ -57,7 +57,8 @@ export class DocumentRegistry {
     const { store, log, compaction } = this.options;
     const document = new StoryDocument(storyId, { store, log, compaction, commits: this.commits });
     try {
-      document.loadFrom(await store.loadLog(storyId));
+      const [log, owners] = await Promise.all([store.loadLog(storyId), store.loadClientOwners(storyId)]);
+      document.loadFrom(log, owners);
     } catch (error) {
       document.destroy();
       throw error;

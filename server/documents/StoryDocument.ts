@@ -5,6 +5,7 @@ import { GalleyError } from '../../shared/errors';
 import type { Logger } from '../logger';
 import type { GroupCommit } from '../persistence/GroupCommit';
 import { logUpdates, type Store, type StoredLog, type UserRecord } from '../persistence/Store';
+import { checkClientUpdate, type ClientOwners, SERVER_OWNER } from './updateGuard';
 
 /** One client's session inside one story (a Socket.IO or y-websocket connection). */
 export type Connection = {
@@ -62,6 +63,8 @@ export class StoryDocument {
   #tail = { count: 0, bytes: 0 };
   #compaction: Promise<void> = Promise.resolve();
   #compacting = false;
+  #owners: ClientOwners = new Map();
+  #serverClaimed = false;
 
   constructor(
     readonly storyId: string,
@@ -73,7 +76,9 @@ export class StoryDocument {
   }
 
   /** Rebuilds the document from storage (snapshot + log) without writing anything back. */
-  loadFrom(stored: StoredLog): void {
+  loadFrom(stored: StoredLog, owners: ClientOwners): void {
+    this.#owners = owners;
+    this.#owners.set(this.doc.clientID, SERVER_OWNER);
     this.doc.transact(() => logUpdates(stored).forEach((u) => Y.applyUpdate(this.doc, u)), STORAGE);
     this.#lastSeq = stored.lastSeq;
     this.#tail = { count: stored.updates.length, bytes: stored.updateBytes };
@@ -89,12 +94,10 @@ export class StoryDocument {
 
   /** Applies a client's update; resolves once it is committed (and forwarded to the others). */
   async applyClientUpdate(update: Uint8Array, origin: Connection): Promise<void> {
-    try {
-      // Decoding first rejects malformed bytes before they can touch the document.
-      Y.decodeUpdate(update);
-    } catch (error) {
-      throw new GalleyError('invalid', `Update could not be decoded: ${(error as Error).message}`);
-    }
+    const claims = checkClientUpdate(this.doc, update, this.#owners, origin.user.id);
+    // Claimed in memory at once (so this sender's next update passes), persisted before the ack.
+    claims.forEach((client) => this.#owners.set(client, origin.user.id));
+    const claimed = claims.length > 0 ? this.deps.store.claimClients(this.storyId, claims, origin.user.id) : undefined;
     this.#applied = undefined;
     try {
       Y.applyUpdate(this.doc, update, origin);
@@ -104,7 +107,7 @@ export class StoryDocument {
     const applied = this.#applied as Promise<void> | undefined;
     this.#applied = undefined;
     // Nothing new: the content it carries may still be on its way to storage.
-    await (applied ?? this.flushed());
+    await Promise.all([applied ?? this.flushed(), claimed]);
   }
 
   /** Resolves when every update applied so far is committed; rejects while some are unsaved. */
@@ -116,6 +119,10 @@ export class StoryDocument {
 
   #onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === STORAGE) return;
+    if (!isConnection(origin) && !this.#serverClaimed) {
+      this.#serverClaimed = true;
+      void this.deps.store.claimClients(this.storyId, [this.doc.clientID], SERVER_OWNER).catch(() => (this.#serverClaimed = false));
+    }
     const commit = this.#commit({ update, origin: isConnection(origin) ? origin : null });
     this.#applied = commit;
     this.#lastCommit = commit.catch(() => undefined);

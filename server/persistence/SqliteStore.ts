@@ -198,6 +198,19 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
+  async loadClientOwners(storyId: string) {
+    const rows = this.#db.prepare('SELECT client_id, user_id FROM story_clients WHERE story_id = ?').all(storyId) as {
+      client_id: number;
+      user_id: string;
+    }[];
+    return new Map(rows.map((r) => [r.client_id, r.user_id]));
+  }
+
+  async claimClients(storyId: string, clientIds: readonly number[], userId: string) {
+    const insert = this.#db.prepare('INSERT OR IGNORE INTO story_clients (story_id, client_id, user_id) VALUES (?, ?, ?)');
+    this.#db.transaction(() => clientIds.forEach((id) => insert.run(storyId, id, userId))).immediate();
+  }
+
   async isSlugTaken(slug: string, exceptStoryId: string) {
     const row = this.#db
       .prepare('SELECT 1 FROM publications WHERE slug = ? AND story_id <> ? UNION SELECT 1 FROM stories WHERE slug = ? AND id <> ?')

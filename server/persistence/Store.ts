@@ -114,6 +114,11 @@ export interface Store {
    */
   compact(storyId: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
 
+  /** Which user first wrote with each Yjs client id in the story. */
+  loadClientOwners(storyId: string): Promise<Map<number, string>>;
+  /** Records `userId` as the owner of client ids not yet owned (first writer wins). */
+  claimClients(storyId: string, clientIds: readonly number[], userId: string): Promise<void>;
+
   isSlugTaken(slug: string, exceptStoryId: string): Promise<boolean>;
   /** Atomically: stores the revision, replaces the public page, marks the story published. */
   savePublication(publication: PublicationRecord, revision: RevisionRecord): Promise<void>;

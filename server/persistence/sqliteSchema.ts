@@ -70,4 +70,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     data BLOB NOT NULL
   );
   `,
+  `
+  -- The user who first wrote with each Yjs client id: later writes with that id by anyone else are refused.
+  CREATE TABLE story_clients (
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    client_id INTEGER NOT NULL,
+    user_id TEXT NOT NULL,
+    PRIMARY KEY (story_id, client_id)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -26,6 +26,25 @@ export function guardAwarenessUpdate(document: StoryDocument, connection: Connec
   return encodeEntries(entries);
 }
 
+/**
+ * Drops the entries of an awareness update that only relay states of client ids this connection
+ * does not own: ids another connection owns, or ids whose state the server already has at that
+ * clock or later. Stock y-websocket clients send every awareness update they receive back to the
+ * server (their listener ignores the origin), so every remote change comes back once from each of
+ * them; those entries are neither the sender's own nor an attack, so they are not applied and not
+ * refused. Returns the rest for `guardAwarenessUpdate`, or null when nothing is left.
+ */
+export function withoutRelayedStates(document: StoryDocument, connection: Connection, update: Uint8Array): Uint8Array | null {
+  const entries = decodeEntries(update);
+  const own = entries.filter(
+    ({ clientId, clock }) =>
+      connection.awarenessClients.has(clientId) ||
+      (!ownedByAnother(document, connection, clientId) && clock > (document.awareness.meta.get(clientId)?.clock ?? -1)),
+  );
+  if (own.length === 0) return null;
+  return own.length === entries.length ? update : encodeEntries(own);
+}
+
 function ownedByAnother(document: StoryDocument, connection: Connection, clientId: number): boolean {
   for (const other of document.connections.values()) {
     if (other !== connection && other.awarenessClients.has(clientId)) return true;

@@ -15,11 +15,13 @@ import type { DocumentRegistry } from '../documents/DocumentRegistry';
 import type { Connection, StoryDocument } from '../documents/StoryDocument';
 import type { Logger } from '../logger';
 import type { Store, UserRecord } from '../persistence/Store';
+import type { MessageGate, MessageLimits } from './MessageGate';
 import { registerStoryHandlers } from './storyHandlers';
 import { encodeUpdateMessage } from './syncMessage';
 
 export type SocketData = {
   user: UserRecord;
+  gate: MessageGate;
   /** Stories this socket has joined, by id. */
   joined: Map<string, { document: StoryDocument; connection: Connection; canEdit: boolean }>;
 };
@@ -27,13 +29,16 @@ export type SocketData = {
 export type GalleyServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type GalleySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-type Deps = { store: Store; registry: DocumentRegistry; log: Logger };
+type Deps = { store: Store; registry: DocumentRegistry; log: Logger; limits: MessageLimits };
 
 export function createSocketServer(httpServer: HttpServer, deps: Deps): GalleyServer {
   const io: GalleyServer = new Server(httpServer, {
-    // Bigger payloads are refused by Socket.IO before any of our code runs.
-    maxHttpBufferSize: LIMITS.maxMessageBytes + 1024,
+    // Frames past this close the connection; below it, oversize messages get a final `too_large` answer
+    // (closing would make the client reconnect and resend the same message forever).
+    maxHttpBufferSize: LIMITS.maxFrameBytes,
     serveClient: false,
+    // Leave other upgrades (y-websocket's /yjs/) to their own handlers instead of destroying them.
+    destroyUpgrade: false,
     cors: undefined,
   });
 
@@ -43,6 +48,7 @@ export function createSocketServer(httpServer: HttpServer, deps: Deps): GalleySe
       if (!user) return next(new Error('unauthenticated'));
       socket.data.user = user;
       socket.data.joined = new Map();
+      socket.data.gate = deps.limits.gate(socket.id);
       next();
     } catch (error) {
       deps.log.error({ err: error }, 'socket authentication failed');
@@ -54,6 +60,7 @@ export function createSocketServer(httpServer: HttpServer, deps: Deps): GalleySe
 
   io.on('connection', (socket) => {
     registerStoryHandlers(socket, deps);
+    socket.on('disconnect', () => void deps.limits.forget(socket.id));
     socket.on('newsroom:watch', (ack) => {
       void socket.join(NEWSROOM_ROOM);
       if (typeof ack === 'function') ack({ ok: true, data: null });

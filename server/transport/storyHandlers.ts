@@ -1,36 +1,57 @@
 import { encodeAwarenessUpdate, applyAwarenessUpdate } from 'y-protocols/awareness';
 import { GalleyError } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
-import { JoinRequest, PROTOCOL_VERSION, storyRoom } from '../../shared/protocol';
+import { CLIENT_EVENTS, JoinRequest, PROTOCOL_VERSION, storyRoom } from '../../shared/protocol';
 import { can } from '../../shared/roles';
 import type { DocumentRegistry } from '../documents/DocumentRegistry';
 import type { Logger } from '../logger';
 import type { Store } from '../persistence/Store';
 import { guardAwarenessUpdate } from './awarenessGuard';
 import { toBytes } from './binary';
+import type { MessageKind, MessageLimits } from './MessageGate';
 import { errorAnswer, type GalleySocket, reply } from './socketServer';
 import { encodeStep1, handleSyncMessage } from './syncMessage';
 
-type Deps = { store: Store; registry: DocumentRegistry; log: Logger };
+type Deps = { store: Store; registry: DocumentRegistry; log: Logger; limits: MessageLimits };
 /** What a handler answers: ack data, and work that must follow the ack on the wire. */
 type Outcome = { data?: unknown; afterAck?: () => void };
 
 export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
   const { store, registry, log } = deps;
 
-  /** Socket.IO does not catch rejected handlers: every handler answers through here. */
+  const { gate } = socket.data;
+
+  /** Answers a failure; a connection that keeps sending bad input is closed. */
+  const fail = async (error: unknown, ack: unknown, storyId: unknown) => {
+    reply(socket, ack, errorAnswer(error, log), typeof storyId === 'string' ? storyId : undefined);
+    if (await gate.isAbusive(error)) {
+      log.warn({ userId: socket.data.user.id }, 'closing a connection that keeps sending bad input');
+      socket.emit('protocol:error', { code: 'rate_limited', message: 'Too many bad messages; disconnecting' });
+      socket.disconnect(true);
+    }
+  };
+
+  /**
+   * Socket.IO does not catch rejected handlers: every handler answers through
+   * here. Sync and awareness messages first pass the connection's rate gate.
+   */
   const guarded =
-    <A extends unknown[]>(handler: (...args: A) => Promise<Outcome | void>) =>
+    <A extends unknown[]>(kind: MessageKind | null, handler: (...args: A) => Promise<Outcome | void>) =>
     async (...args: A) => {
       const ack = args.at(-1);
       try {
+        if (kind) await gate.admit(kind);
         const outcome = (await handler(...args)) ?? {};
         reply(socket, ack, { ok: true, data: outcome.data ?? null });
         outcome.afterAck?.();
       } catch (error) {
-        reply(socket, ack, errorAnswer(error, log), typeof args[0] === 'string' ? args[0] : undefined);
+        await fail(error, ack, args[0]);
       }
     };
+
+  socket.onAny((event: string, ...args: unknown[]) => {
+    if (!CLIENT_EVENTS.has(event)) void fail(new GalleyError('bad_request', `Unknown event ${JSON.stringify(event).slice(0, 60)}`), args.at(-1), undefined);
+  });
 
   const joined = (storyId: unknown) => {
     const entry = typeof storyId === 'string' ? socket.data.joined.get(storyId) : undefined;
@@ -40,7 +61,7 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
 
   socket.on(
     'story:join',
-    guarded(async (raw: unknown) => {
+    guarded(null, async (raw: unknown) => {
       const request = JoinRequest.safeParse(raw);
       if (!request.success) throw new GalleyError('bad_request', 'Join needs { storyId: uuid, protocolVersion }');
       const { storyId, protocolVersion } = request.data;
@@ -76,7 +97,7 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
 
   socket.on(
     'story:sync',
-    guarded(async (storyId: unknown, payload: unknown) => {
+    guarded('sync', async (storyId: unknown, payload: unknown) => {
       const { document, connection, canEdit } = joined(storyId);
       const reply = await handleSyncMessage(document, connection, toBytes(payload, LIMITS.maxMessageBytes), canEdit);
       if (reply) socket.emit('story:sync', document.storyId, reply);
@@ -85,7 +106,7 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
 
   socket.on(
     'story:awareness',
-    guarded(async (storyId: unknown, payload: unknown) => {
+    guarded('awareness', async (storyId: unknown, payload: unknown) => {
       const { document, connection } = joined(storyId);
       const update = guardAwarenessUpdate(document, connection, toBytes(payload, LIMITS.maxAwarenessBytes));
       applyAwarenessUpdate(document.awareness, update, connection);

@@ -155,6 +155,21 @@ export function storeContract(name: string, factory: Factory): void {
       await store.close();
     });
 
+    it('records the first user to write with a Yjs client id, and keeps them', async () => {
+      const store = await factory.open();
+      const u = user();
+      await store.createUser(u);
+      const a = story(u.id);
+      const b = story(u.id);
+      await store.createStory(a);
+      await store.createStory(b);
+      await store.claimClients(a.id, [1, 2], 'ana');
+      await store.claimClients(a.id, [2, 3], 'ben');
+      expect(await store.loadClientOwners(a.id)).toEqual(new Map([[1, 'ana'], [2, 'ana'], [3, 'ben']]));
+      expect(await store.loadClientOwners(b.id)).toEqual(new Map());
+      await store.close();
+    });
+
     it('saves a publication atomically with its revision and marks the story published', async () => {
       const store = await factory.open();
       const u = user();

@@ -1,0 +1,82 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { ErrorCode, GalleyError } from '../../shared/errors';
+import { LIMITS } from '../../shared/limits';
+
+export type MessageKind = 'sync' | 'awareness';
+
+/** Error codes that mean the client sent something it should not have. */
+const BAD_INPUT: ReadonlySet<string> = new Set<ErrorCode>(['bad_request', 'invalid', 'forbidden', 'too_large', 'not_joined']);
+
+export type MessageRates = { syncPerSecond: number; awarenessPerSecond: number; badPerMinute: number };
+
+/** Limiters shared by every connection of a server, keyed by connection id. */
+export class MessageLimits {
+  readonly sync: RateLimiterMemory;
+  readonly awareness: RateLimiterMemory;
+  readonly bad: RateLimiterMemory;
+
+  constructor(rates: MessageRates) {
+    this.sync = new RateLimiterMemory({ points: rates.syncPerSecond, duration: 1 });
+    this.awareness = new RateLimiterMemory({ points: rates.awarenessPerSecond, duration: 1 });
+    this.bad = new RateLimiterMemory({ points: rates.badPerMinute, duration: 60 });
+  }
+
+  gate(connectionId: string): MessageGate {
+    return new MessageGate(this, connectionId);
+  }
+
+  /** Forgets a closed connection's counters. */
+  async forget(connectionId: string): Promise<void> {
+    await Promise.all([this.sync.delete(connectionId), this.awareness.delete(connectionId), this.bad.delete(connectionId)]);
+  }
+}
+
+/**
+ * Admits one connection's inbound messages in arrival order. Over its rate a
+ * connection waits (its own acks come later; nobody else is slowed); with
+ * too long a queue it is refused outright. Also counts bad messages, so a
+ * connection that keeps sending them can be closed.
+ */
+export class MessageGate {
+  #queue: Promise<void> = Promise.resolve();
+  #backlog = 0;
+
+  constructor(
+    private readonly limits: MessageLimits,
+    private readonly key: string,
+  ) {}
+
+  admit(kind: MessageKind): Promise<void> {
+    if (this.#backlog >= LIMITS.maxMessageBacklog) {
+      return Promise.reject(new GalleyError('rate_limited', 'Too many messages; slow down'));
+    }
+    this.#backlog++;
+    const turn = this.#queue.then(() => this.#waitForToken(kind));
+    this.#queue = turn;
+    return turn.finally(() => this.#backlog--);
+  }
+
+  async #waitForToken(kind: MessageKind): Promise<void> {
+    for (;;) {
+      try {
+        await this.limits[kind].consume(this.key);
+        return;
+      } catch (result) {
+        if (!(result instanceof RateLimiterRes)) throw result;
+        await new Promise((resolve) => setTimeout(resolve, result.msBeforeNext));
+      }
+    }
+  }
+
+  /** Records a failed message; true when the connection has sent too many bad ones and should be closed. */
+  async isAbusive(error: unknown): Promise<boolean> {
+    if (!(error instanceof GalleyError) || !BAD_INPUT.has(error.code)) return false;
+    try {
+      await this.limits.bad.consume(this.key);
+      return false;
+    } catch (result) {
+      if (result instanceof RateLimiterRes) return true;
+      throw result;
+    }
+  }
+}

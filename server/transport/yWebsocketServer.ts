@@ -1,0 +1,338 @@
+/**
+ * The standard y-websocket protocol at `ws(s)://HOST/yjs/<storyId>`, so any stock Yjs client (the
+ * `y-websocket` package's WebsocketProvider) joins the same story as Galley's Socket.IO clients: the
+ * same in-memory StoryDocument, the same permissions, the same durability. Wire format and rules:
+ * shared/PROTOCOL.md, "Other Yjs clients (y-websocket)".
+ */
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type Server as HttpServer, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { StoryIdParam } from '../../shared/api';
+import { type ErrorCode, GalleyError } from '../../shared/errors';
+import { LIMITS } from '../../shared/limits';
+import { can } from '../../shared/roles';
+import { sessionIdFromCookieHeader, userForSession } from '../auth/sessions';
+import type { DocumentRegistry } from '../documents/DocumentRegistry';
+import type { Connection, StoryDocument } from '../documents/StoryDocument';
+import type { Logger } from '../logger';
+import type { Store, UserRecord } from '../persistence/Store';
+import { guardAwarenessUpdate, withoutRelayedStates } from './awarenessGuard';
+import { toBytes } from './binary';
+import { encodeStep1, encodeUpdateMessage, handleSyncMessage } from './syncMessage';
+
+/** Upgrades under this path are ours; every other upgrade is left to its owner. */
+export const Y_WEBSOCKET_PATH = '/yjs';
+
+/** y-websocket's message types: the first varUint of every frame. */
+const MESSAGE_SYNC = 0;
+const MESSAGE_AWARENESS = 1;
+const MESSAGE_AUTH = 2;
+const MESSAGE_QUERY_AWARENESS = 3;
+
+/** Room for the message type in front of a sync message of up to `LIMITS.maxMessageBytes`. */
+const FRAME_HEADER_BYTES = 16;
+const MAX_FRAME_BYTES = LIMITS.maxMessageBytes + FRAME_HEADER_BYTES;
+/** y-websocket has no error messages: a connection that sends this many bad ones is closed. */
+export const MAX_BAD_MESSAGES = 10;
+const HEARTBEAT_MS = 30_000;
+/** How long a closing handshake may take at shutdown before the socket is cut. */
+const CLOSE_GRACE_MS = 1_000;
+const CLOSE_POLICY_VIOLATION = 1008;
+const CLOSE_GOING_AWAY = 1001;
+
+/** Refusals that are the client's fault: they count towards `MAX_BAD_MESSAGES`. */
+const BAD_INPUT: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['bad_request', 'invalid', 'forbidden', 'too_large']);
+
+export type YWebsocketDeps = { store: Store; registry: DocumentRegistry; log: Logger; heartbeatMs?: number };
+export type YWebsocketServer = { close(): Promise<void> };
+
+/** One y-websocket connection: one WebSocket in one story. */
+type Peer = {
+  readonly ws: WebSocket;
+  readonly document: StoryDocument;
+  readonly connection: Connection;
+  readonly canEdit: boolean;
+  badMessages: number;
+  /** Answered the last ping. */
+  alive: boolean;
+  left: boolean;
+};
+
+/**
+ * Who is asking, from the upgrade request: the session cookie, as for the API
+ * and Socket.IO. Bearer tokens (for scripts without a browser session) plug in here.
+ */
+async function authenticate(store: Store, req: IncomingMessage): Promise<UserRecord | undefined> {
+  return userForSession(store, sessionIdFromCookieHeader(req.headers.cookie));
+}
+
+/** The story id when the request is for our path (possibly empty or malformed), else undefined. */
+export function yWebsocketStoryId(url: string | undefined): string | undefined {
+  const pathname = (url ?? '').split('?')[0];
+  if (pathname === Y_WEBSOCKET_PATH) return '';
+  return pathname.startsWith(`${Y_WEBSOCKET_PATH}/`) ? pathname.slice(Y_WEBSOCKET_PATH.length + 1) : undefined;
+}
+
+/** Answers an upgrade request with a plain HTTP error and closes the socket. */
+export function refuseUpgrade(socket: Duplex, status: number): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const reason = STATUS_CODES[status] ?? 'Error';
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+  );
+}
+
+/**
+ * Serves y-websocket connections on `httpServer`'s upgrades under `/yjs/`.
+ * `close()` closes every connection (server shutdown).
+ */
+export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): YWebsocketServer {
+  const { store, registry } = deps;
+  const log = deps.log.child({ transport: 'y-websocket' });
+  const heartbeatMs = deps.heartbeatMs ?? HEARTBEAT_MS;
+  // Compression stays off (the default): no inflate bombs, and frames are checked at their real size.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const peersOf = new WeakMap<StoryDocument, Set<Peer>>();
+  let closing = false;
+
+  /** Registers the fan-out once per document; y-websocket peers are added to its set as they connect. */
+  const wireFanOut = (document: StoryDocument): Set<Peer> => {
+    const peers = new Set<Peer>();
+    peersOf.set(document, peers);
+    document.on('update', (update, origin) => {
+      if (peers.size === 0) return;
+      const frame = syncFrame(encodeUpdateMessage(update));
+      for (const peer of peers) if (peer.connection !== origin) send(peer, frame);
+    });
+    document.on('awareness', (clients) => {
+      if (peers.size === 0) return;
+      // To the sender too, as y-websocket's own server does: a stock client takes 30 s without any
+      // message for a dead connection, and its own 15-second awareness renewal coming back is what
+      // keeps a client that is alone in a story connected. It ignores states it already has.
+      const frame = awarenessFrame(encodeAwarenessUpdate(document.awareness, clients));
+      for (const peer of peers) send(peer, frame);
+    });
+    return peers;
+  };
+  registry.onCreate(wireFanOut);
+
+  const send = (peer: Peer, frame: Uint8Array) => {
+    if (peer.ws.readyState !== WebSocket.OPEN) return;
+    try {
+      peer.ws.send(frame, (error) => {
+        if (error) log.debug({ err: error, connectionId: peer.connection.id }, 'send failed');
+      });
+    } catch (error) {
+      log.debug({ err: error, connectionId: peer.connection.id }, 'send failed');
+    }
+  };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const storyId = yWebsocketStoryId(req.url);
+    if (storyId === undefined) return; // Socket.IO's, or nobody's: not ours to answer
+    socket.on('error', (error) => log.debug({ err: error }, 'upgrade socket error'));
+    admit(req, socket, head, storyId).catch((error: unknown) => {
+      log.error({ err: error }, 'y-websocket upgrade failed');
+      refuseUpgrade(socket, 500);
+    });
+  };
+  httpServer.on('upgrade', onUpgrade);
+
+  /** Checks who is asking for which story, opens it, and only then completes the WebSocket handshake. */
+  const admit = async (req: IncomingMessage, socket: Duplex, head: Buffer, storyId: string) => {
+    if (closing) return refuseUpgrade(socket, 503);
+    const user = await authenticate(store, req);
+    if (!user) return refuseUpgrade(socket, 401);
+    if (!can(user.role, 'story:read')) return refuseUpgrade(socket, 403);
+    if (!StoryIdParam.safeParse(storyId).success || !(await store.getStory(storyId))) return refuseUpgrade(socket, 404);
+    if (closing) return refuseUpgrade(socket, 503);
+    if (socket.destroyed) return;
+    const document = await registry.open(storyId);
+    let connected = false;
+    if (!closing && !socket.destroyed) {
+      // Synchronous without verifyClient: the callback has run (or the handshake was refused) on return.
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        connected = true;
+        connect(ws, user, document);
+      });
+    } else if (closing) {
+      refuseUpgrade(socket, 503);
+    }
+    if (!connected) registry.release(document);
+  };
+
+  const connect = (ws: WebSocket, user: UserRecord, document: StoryDocument) => {
+    const connection: Connection = { id: `yws:${randomUUID()}`, user, awarenessClients: new Set<number>() };
+    const peer: Peer = { ws, document, connection, canEdit: can(user.role, 'story:edit'), badMessages: 0, alive: true, left: false };
+    const heartbeat = setInterval(() => {
+      if (!peer.alive) return ws.terminate();
+      peer.alive = false;
+      try {
+        ws.ping();
+      } catch {
+        ws.terminate();
+      }
+    }, heartbeatMs);
+    heartbeat.unref();
+
+    ws.on('message', (data, isBinary) => void receive(peer, data, isBinary));
+    ws.on('pong', () => (peer.alive = true));
+    // Protocol errors (oversize or malformed frames) close the socket; 'close' follows.
+    ws.on('error', (error) => log.debug({ err: error, connectionId: connection.id }, 'websocket error'));
+    ws.on('close', () => {
+      clearInterval(heartbeat);
+      leave(peer);
+    });
+
+    (peersOf.get(document) ?? wireFanOut(document)).add(peer);
+    document.addConnection(connection);
+    log.debug({ storyId: document.storyId, userId: user.id, connectionId: connection.id }, 'y-websocket client joined');
+    // Like y-websocket's server: ask for what the client has that we lack (editors only: a viewer's
+    // answer would be refused), then show who is here. The client's own step 1 gets a step 2.
+    if (peer.canEdit) send(peer, syncFrame(encodeStep1(document.doc)));
+    const states = [...document.awareness.getStates().keys()];
+    if (states.length > 0) send(peer, awarenessFrame(encodeAwarenessUpdate(document.awareness, states)));
+  };
+
+  const leave = (peer: Peer) => {
+    if (peer.left) return;
+    peer.left = true;
+    peersOf.get(peer.document)?.delete(peer);
+    try {
+      // Removes its awareness states and tells everyone else.
+      peer.document.removeConnection(peer.connection);
+    } finally {
+      registry.release(peer.document);
+    }
+  };
+
+  /**
+   * Every inbound message, in arrival order, goes through here and nowhere else: the one place for
+   * per-connection limits. Never throws: refusals are logged and counted, as y-websocket has no
+   * error messages to answer with.
+   */
+  const receive = async (peer: Peer, data: RawData, isBinary: boolean): Promise<void> => {
+    if (peer.left || peer.ws.readyState !== WebSocket.OPEN) return;
+    try {
+      if (!isBinary) throw new GalleyError('bad_request', 'y-websocket messages are binary frames');
+      const bytes = toBytes(rawBytes(data), MAX_FRAME_BYTES);
+      const decoder = decoding.createDecoder(bytes);
+      const type = readMessageType(decoder);
+      // A rate limiter goes here (it must keep the arrival order), keyed by the message type.
+      const reply = await dispatch(peer, type, decoder, bytes);
+      if (reply) send(peer, reply);
+    } catch (error) {
+      refused(peer, error);
+    }
+  };
+
+  /** Handles one decoded frame; returns the frame to answer with, if any. */
+  const dispatch = async (peer: Peer, type: number, decoder: decoding.Decoder, bytes: Uint8Array): Promise<Uint8Array | null> => {
+    const { document, connection } = peer;
+    switch (type) {
+      case MESSAGE_SYNC: {
+        // Resolves once an update is committed; it reaches the others through the document's 'update'.
+        const reply = await handleSyncMessage(document, connection, bytes.slice(decoder.pos), peer.canEdit);
+        return reply && syncFrame(reply);
+      }
+      case MESSAGE_AWARENESS: {
+        const update = readAwarenessUpdate(decoder);
+        const own = withoutRelayedStates(document, connection, update);
+        if (own) applyAwarenessUpdate(document.awareness, guardAwarenessUpdate(document, connection, own), connection);
+        return null;
+      }
+      case MESSAGE_QUERY_AWARENESS: {
+        const states = [...document.awareness.getStates().keys()];
+        return states.length > 0 ? awarenessFrame(encodeAwarenessUpdate(document.awareness, states)) : null;
+      }
+      case MESSAGE_AUTH:
+        // The upgrade request was authenticated; clients have nothing to say here.
+        return null;
+      default:
+        throw new GalleyError('bad_request', `Unknown message type ${type}`);
+    }
+  };
+
+  const refused = (peer: Peer, error: unknown) => {
+    const { connection, document } = peer;
+    const context = { storyId: document.storyId, userId: connection.user.id, connectionId: connection.id };
+    if (!(error instanceof GalleyError)) {
+      log.error({ ...context, err: error }, 'y-websocket message failed');
+      return;
+    }
+    if (!BAD_INPUT.has(error.code)) {
+      // storage_failed: applied in memory and retried by the document; nothing for this client to do.
+      log.warn({ ...context, code: error.code }, error.message);
+      return;
+    }
+    peer.badMessages++;
+    log.debug({ ...context, code: error.code, badMessages: peer.badMessages }, `y-websocket message refused: ${error.message}`);
+    if (peer.badMessages >= MAX_BAD_MESSAGES && peer.ws.readyState === WebSocket.OPEN) {
+      log.warn(context, 'closing a y-websocket connection that keeps sending bad messages');
+      peer.ws.close(CLOSE_POLICY_VIOLATION, 'Too many invalid messages');
+    }
+  };
+
+  return {
+    async close() {
+      closing = true;
+      const open = [...wss.clients].map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === WebSocket.CLOSED) return resolve();
+            ws.once('close', () => resolve());
+            ws.close(CLOSE_GOING_AWAY, 'Server shutting down');
+            setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+          }),
+      );
+      await Promise.all(open);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+function rawBytes(data: RawData): Uint8Array | ArrayBuffer {
+  return Array.isArray(data) ? Buffer.concat(data) : data;
+}
+
+function readMessageType(decoder: decoding.Decoder): number {
+  try {
+    return decoding.readVarUint(decoder);
+  } catch {
+    throw new GalleyError('bad_request', 'Malformed message type');
+  }
+}
+
+function readAwarenessUpdate(decoder: decoding.Decoder): Uint8Array {
+  let update: Uint8Array;
+  try {
+    update = decoding.readVarUint8Array(decoder);
+  } catch {
+    throw new GalleyError('bad_request', 'Malformed awareness message');
+  }
+  if (decoding.hasContent(decoder)) throw new GalleyError('bad_request', 'Malformed awareness message: trailing bytes');
+  return toBytes(update, LIMITS.maxAwarenessBytes);
+}
+
+function syncFrame(syncMessage: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeUint8Array(encoder, syncMessage);
+  return encoding.toUint8Array(encoder);
+}
+
+function awarenessFrame(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}

@@ -1,0 +1,255 @@
+import * as encoding from 'lib0/encoding';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { type GalleyClientSocket, connectSocket } from '../../client/lib/collab/socket';
+import { LIMITS } from '../../shared/limits';
+import { PROTOCOL_VERSION } from '../../shared/protocol';
+import { STORY_FIELDS } from '../../shared/story';
+import { connectClient, createStory, eventually, setParagraphs, storedDoc, type TestClient } from '../helpers/clients';
+import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
+
+let server: TestServer;
+let storyId: string;
+let otherStoryId: string;
+let editorA: TestClient;
+let editorB: TestClient;
+let attackerUser: TestUser;
+let viewerUser: TestUser;
+
+const contents = (doc: Y.Doc) => JSON.stringify(STORY_FIELDS.map((f) => doc.getXmlFragment(f).toJSON()));
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const a = await createUser(server, 'editor', 'Honest Ana');
+  const b = await createUser(server, 'writer', 'Honest Ben');
+  attackerUser = await createUser(server, 'writer', 'Mallory');
+  viewerUser = await createUser(server, 'viewer', 'Val Viewer');
+  storyId = await createStory(server, a);
+  otherStoryId = await createStory(server, a);
+  editorA = await connectClient(server, a, storyId);
+  editorB = await connectClient(server, b, storyId);
+  setParagraphs(editorA.doc, 'headline', ['Intact headline']);
+  setParagraphs(editorA.doc, 'body', ['Intact body.']);
+  editorA.provider.awareness.setLocalStateField('field', 'body');
+  await editorA.provider.whenSaved();
+  await eventually(() => expect(contents(editorB.doc)).toBe(contents(editorA.doc)));
+});
+
+afterAll(async () => {
+  editorA.close();
+  editorB.close();
+  await server.close();
+});
+
+/** A raw, joined Socket.IO connection with no client-side guard rails. */
+async function attacker(user: TestUser = attackerUser, join = true): Promise<GalleyClientSocket> {
+  const socket = connectSocket(server.url, { cookie: user.cookie });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  if (join) {
+    const answer = await socket.emitWithAck('story:join', { storyId, protocolVersion: PROTOCOL_VERSION });
+    expect(answer.ok).toBe(true);
+  }
+  return socket;
+}
+
+type Answer = { ok: boolean; error?: { code: string; message: string } };
+
+/** Sends through `send` and returns the ack, or the protocol:error event for ack-less messages. */
+function answerOf(socket: GalleyClientSocket, send: (ack: (a: Answer) => void) => void): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no answer')), 3_000);
+    socket.once('protocol:error', (error) => {
+      clearTimeout(timer);
+      resolve({ ok: false, error });
+    });
+    send((answer) => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+  });
+}
+
+const syncMessage = (type: number, payload: Uint8Array) => {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, type);
+  encoding.writeVarUint8Array(encoder, payload);
+  return encoding.toUint8Array(encoder);
+};
+const updateMessage = (update: Uint8Array) => syncMessage(syncProtocol.messageYjsUpdate, update);
+
+/** An update written by a fresh doc with the given client id. */
+function evilUpdate(clientId?: number, v2 = false): Uint8Array {
+  const doc = new Y.Doc();
+  if (clientId !== undefined) doc.clientID = clientId;
+  const p = new Y.XmlElement('paragraph');
+  p.insert(0, [new Y.XmlText('EVIL')]);
+  doc.getXmlFragment('body').insert(0, [p]);
+  return v2 ? Y.encodeStateAsUpdateV2(doc) : Y.encodeStateAsUpdate(doc);
+}
+
+function awarenessUpdate(clientId: number, state: unknown): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 1);
+  encoding.writeVarUint(encoder, clientId);
+  encoding.writeVarUint(encoder, 99);
+  encoding.writeVarString(encoder, JSON.stringify(state));
+  return encoding.toUint8Array(encoder);
+}
+
+type Case = [name: string, code: string, send: (socket: GalleyClientSocket, ack: (a: Answer) => void) => void, user?: () => TestUser];
+
+const cases: Case[] = [
+  ['an unknown event name', 'bad_request', (s, ack) => (s as any).emit('story:delete', storyId, ack)],
+  ['a string instead of binary', 'bad_request', (s, ack) => s.emit('story:sync', storyId, 'hello' as any, ack)],
+  ['a number instead of binary', 'bad_request', (s, ack) => s.emit('story:sync', storyId, 42 as any, ack)],
+  ['an object instead of binary', 'bad_request', (s, ack) => s.emit('story:sync', storyId, { length: 3 } as any, ack)],
+  ['an empty message', 'bad_request', (s, ack) => s.emit('story:sync', storyId, new Uint8Array(0), ack)],
+  ['an unknown sync message kind', 'bad_request', (s, ack) => s.emit('story:sync', storyId, Uint8Array.of(7, 1, 0), ack)],
+  ['a truncated sync message', 'bad_request', (s, ack) => s.emit('story:sync', storyId, Uint8Array.of(2, 50, 1, 2), ack)],
+  ['trailing bytes after a sync message', 'bad_request', (s, ack) => s.emit('story:sync', storyId, Uint8Array.of(0, 0, 9, 9), ack)],
+  ['an update Yjs cannot decode', 'invalid', (s, ack) => s.emit('story:sync', storyId, updateMessage(Uint8Array.of(1, 200, 200, 200, 1, 0)), ack)],
+  ['an update in Yjs v2 format', 'invalid', (s, ack) => s.emit('story:sync', storyId, updateMessage(evilUpdate(4242, true)), ack)],
+  [
+    'an update missing the updates it depends on',
+    'invalid',
+    (s, ack) => {
+      const doc = new Y.Doc();
+      doc.clientID = 5151;
+      doc.getText('scratch').insert(0, 'a');
+      const before = Y.encodeStateVector(doc);
+      doc.getText('scratch').insert(1, 'EVIL');
+      s.emit('story:sync', storyId, updateMessage(Y.encodeStateAsUpdate(doc, before)), ack);
+    },
+  ],
+  [
+    'an update deleting content the server never had',
+    'invalid',
+    (s, ack) => {
+      const doc = new Y.Doc();
+      doc.clientID = 6161;
+      doc.getText('scratch').insert(0, 'EVIL');
+      const before = Y.encodeStateVector(doc);
+      doc.getText('scratch').delete(0, 2);
+      s.emit('story:sync', storyId, updateMessage(Y.encodeStateAsUpdate(doc, before)), ack);
+    },
+  ],
+  [
+    'an update forging another user’s Yjs client id',
+    'forbidden',
+    (s, ack) => {
+      // Claims clocks past Ana's current ones, which would swallow her next edits.
+      const doc = new Y.Doc();
+      doc.clientID = editorA.doc.clientID;
+      const known = Y.getState(server.app.registry.get(storyId)!.doc.store, doc.clientID);
+      doc.getText('check').insert(0, `EVIL${'x'.repeat(known + 10)}`);
+      s.emit('story:sync', storyId, updateMessage(Y.encodeStateAsUpdate(doc)), ack);
+    },
+  ],
+  ['an update over the size limit', 'too_large', (s, ack) => s.emit('story:sync', storyId, new Uint8Array(LIMITS.maxMessageBytes + 10), ack)],
+  ['a step 1 with a malformed state vector', 'bad_request', (s, ack) => s.emit('story:sync', storyId, syncMessage(0, Uint8Array.of(255, 255, 255)), ack)],
+  ['a viewer’s update', 'forbidden', (s, ack) => s.emit('story:sync', storyId, updateMessage(evilUpdate()), ack), () => viewerUser],
+  ['a sync for a story not joined', 'not_joined', (s, ack) => s.emit('story:sync', otherStoryId, updateMessage(evilUpdate()), ack)],
+  ['a sync whose story id is not a string', 'not_joined', (s, ack) => s.emit('story:sync', { id: storyId } as any, updateMessage(evilUpdate()), ack)],
+  ['a sync without an ack callback', 'bad_request', (s) => s.emit('story:sync', storyId, 'no ack' as any, undefined as any)],
+  ['awareness as a string', 'bad_request', (s) => s.emit('story:awareness', storyId, 'hi' as any)],
+  ['awareness garbage bytes', 'bad_request', (s) => s.emit('story:awareness', storyId, Uint8Array.of(200))],
+  [
+    'awareness with invalid JSON',
+    'bad_request',
+    (s) => {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, 1);
+      encoding.writeVarUint(encoder, 7);
+      encoding.writeVarUint(encoder, 1);
+      encoding.writeVarString(encoder, '{"user":');
+      s.emit('story:awareness', storyId, encoding.toUint8Array(encoder));
+    },
+  ],
+  ['awareness setting another connection’s state', 'forbidden', (s) => s.emit('story:awareness', storyId, awarenessUpdate(editorA.doc.clientID, { field: 'headline', user: { name: 'EVIL' } }))],
+  ['awareness removing another connection’s state', 'forbidden', (s) => s.emit('story:awareness', storyId, awarenessUpdate(editorA.doc.clientID, null))],
+  ['awareness over the size limit', 'too_large', (s) => s.emit('story:awareness', storyId, new Uint8Array(LIMITS.maxAwarenessBytes + 1))],
+  [
+    'awareness with too many states',
+    'bad_request',
+    (s) => {
+      const doc = new Y.Doc();
+      const awareness = new Awareness(doc);
+      const update = encodeAwarenessUpdate(awareness, Array.from({ length: 65 }, () => doc.clientID));
+      awareness.destroy();
+      s.emit('story:awareness', storyId, update);
+    },
+  ],
+  ['a join with a malformed body', 'bad_request', (s, ack) => s.emit('story:join', { storyId: 'nope', protocolVersion: 1, extra: 1 } as any, ack as any)],
+  ['a join speaking another protocol version', 'protocol_mismatch', (s, ack) => s.emit('story:join', { storyId, protocolVersion: 999 }, ack as any)],
+  ['a join for a story that does not exist', 'not_found', (s, ack) => s.emit('story:join', { storyId: '00000000-0000-4000-8000-000000000001', protocolVersion: PROTOCOL_VERSION }, ack as any)],
+];
+
+describe('bad input', () => {
+  it('covers at least 25 distinct bad inputs', () => {
+    expect(new Set(cases.map(([name]) => name)).size).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(cases)('refuses %s with a clear error, and nothing else changes', async (_name, code, send, user) => {
+    const before = contents(server.app.registry.get(storyId)!.doc);
+    const socket = await attacker(user?.());
+    try {
+      const answer = await answerOf(socket, (ack) => send(socket, ack));
+      expect(answer).toMatchObject({ ok: false, error: { code } });
+      expect(answer.error!.message.length).toBeGreaterThan(5);
+
+      // The server is alive and the document unchanged, in memory and in storage.
+      expect((await fetch(`${server.url}/api/setup`)).status).toBe(200);
+      const live = server.app.registry.get(storyId)!.doc;
+      expect(contents(live)).toBe(before);
+      expect(contents(await storedDoc(server.store, storyId))).toBe(before);
+      expect(JSON.stringify(live.toJSON())).not.toContain('EVIL');
+      expect(editorB.provider.awareness.getStates().get(editorA.doc.clientID)?.user?.name).toBe('Honest Ana');
+
+      // The other editors are unaffected: an honest edit still goes through to everyone.
+      const marker = `ok ${Math.random().toString(36).slice(2, 8)}`;
+      editorA.doc.getText('check').insert(0, marker);
+      await eventually(() => expect(editorB.doc.getText('check').toString()).toContain(marker));
+      await editorA.provider.whenSaved();
+      expect((await storedDoc(server.store, storyId)).getText('check').toString()).toContain(marker);
+    } finally {
+      socket.disconnect();
+    }
+  });
+
+  it('closes a connection that keeps sending bad input, and only that one', async () => {
+    const socket = await attacker();
+    const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    for (let i = 0; i < 12; i++) socket.emit('story:sync', storyId, 'bad' as any, () => {});
+    expect(await closed).toBe('io server disconnect');
+    expect(editorA.provider.status).toBe('connected');
+    editorA.doc.getText('check').insert(0, 'still fine');
+    await eventually(() => expect(editorB.doc.getText('check').toString()).toContain('still fine'));
+  });
+
+  it('slows a flooding sender down without slowing the other editors', async () => {
+    const flood = await attacker();
+    const doc = new Y.Doc();
+    const sends: Promise<unknown>[] = [];
+    const started = Date.now();
+    doc.on('update', (update: Uint8Array) => sends.push(flood.emitWithAck('story:sync', storyId, updateMessage(update))));
+    for (let i = 0; i < 450; i++) doc.getText('flood').insert(0, 'x');
+
+    // Meanwhile an honest edit crosses at normal speed.
+    await new Promise((r) => setTimeout(r, 50));
+    const crossing = Date.now();
+    editorA.doc.getText('check').insert(0, 'during the flood');
+    await eventually(() => expect(editorB.doc.getText('check').toString()).toContain('during the flood'), 2_000, 5);
+    expect(Date.now() - crossing).toBeLessThan(500);
+
+    const answers = await Promise.all(sends);
+    expect(answers.every((a) => (a as Answer).ok)).toBe(true);
+    // 450 messages at 200 per second cannot all be through in much under two seconds.
+    expect(Date.now() - started).toBeGreaterThan(1_500);
+    flood.disconnect();
+  }, 20_000);
+});
