@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import type { Store } from '../../server/persistence/Store';
 import { SqliteStore } from '../../server/persistence/SqliteStore';
 import { fragmentText } from '../../server/publishing/renderStory';
+import { LIMITS } from '../../shared/limits';
 import { STORY_FIELDS } from '../../shared/story';
 import { connectClient, createStory, eventually, setParagraphs, storedDoc, type TestClient } from '../helpers/clients';
 import { createUser, startTestServer, type TestServer } from '../helpers/testServer';
@@ -97,9 +98,26 @@ describe('acknowledged means committed', () => {
     expect(text(b.doc, 'body')).toBe('');
     expect(text(server.app.registry.get(storyId)!.doc, 'body')).toBe('Written while the disk was away.');
 
+    expect(a.provider.pendingOffline).toBe(true); // the sender still counts it as unsaved
+
     control.failing = false;
     await eventually(() => expect(text(b.doc, 'body')).toBe('Written while the disk was away.'), 5_000);
     expect(text(await storedDoc(server.store, storyId), 'body')).toBe('Written while the disk was away.');
+    // The sender resyncs by itself and gets its acknowledgement.
+    await a.provider.whenSaved();
+  });
+
+  it('stops with a clear error, rather than resending forever, an edit too large ever to be saved', async () => {
+    server = await startTestServer();
+    const { storyId, a, b } = await twoClients();
+    const errors: string[] = [];
+    a.provider.on('error', (e) => errors.push(e.code));
+    a.doc.getText('pasted').insert(0, 'x'.repeat(LIMITS.maxMessageBytes + 100));
+    expect(a.provider.failure?.code).toBe('too_large');
+    expect(errors).toEqual(['too_large']);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(server.app.registry.get(storyId)!.doc.getText('pasted').length).toBe(0);
+    expect(b.doc.getText('pasted').length).toBe(0);
   });
 
   it('group-commits the edits of many clients typing at once', async () => {

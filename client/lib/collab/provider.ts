@@ -11,6 +11,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Publication } from '../../../shared/api';
 import type { Ack, ErrorBody } from '../../../shared/errors';
+import { LIMITS } from '../../../shared/limits';
 import { type Binary, type JoinResult, PROTOCOL_VERSION } from '../../../shared/protocol';
 import type { Role } from '../../../shared/roles';
 import type { GalleyClientSocket } from './socket';
@@ -30,6 +31,9 @@ export type ProviderOptions = {
   doc?: Y.Doc;
 };
 
+/** Wait before retrying after the server could not save or asked us to slow down. */
+const RESYNC_AFTER_MS = 2_000;
+
 const toBytes = (payload: Binary) => (payload instanceof Uint8Array ? payload : new Uint8Array(payload));
 
 export class SocketIOProvider {
@@ -44,8 +48,11 @@ export class SocketIOProvider {
   canEdit = false;
   /** Sent but not yet acknowledged as durable by the server. */
   unacknowledged = 0;
-  /** Local edits made while not joined; sent on the next sync. */
+  /** Local edits not yet acknowledged by the server (made offline, or refused and awaiting a resync). */
   pendingOffline = false;
+  /** Set when syncing has stopped for good (an edit too large to ever be accepted). */
+  failure: ErrorBody | null = null;
+  #resyncTimer: ReturnType<typeof setTimeout> | undefined;
   #joined = false;
   #destroyed = false;
   #listeners: { [K in keyof ProviderEvents]: Set<ProviderEvents[K]> } = {
@@ -187,15 +194,60 @@ export class SocketIOProvider {
 
   /** Sends a sync message; `tracked` ones count as unsaved until the server acks. */
   #send(message: Uint8Array, tracked: boolean): void {
+    if (this.failure) return;
+    if (message.byteLength > LIMITS.maxMessageBytes) {
+      this.#fail({ code: 'too_large', message: `This change is ${message.byteLength} bytes; the limit is ${LIMITS.maxMessageBytes}` });
+      return;
+    }
     if (tracked) {
       this.unacknowledged++;
       this.#emit('change');
     }
     this.socket.emit('story:sync', this.storyId, message, (answer: Ack) => {
       if (tracked && this.unacknowledged > 0) this.unacknowledged--;
-      if (!answer.ok) this.#emit('error', answer.error);
+      if (!answer.ok) this.#onRefused(answer.error, tracked);
       this.#emit('change');
     });
+  }
+
+  /**
+   * A refused send. Nothing is dropped: the edit stays in the doc and counts
+   * as unsaved until a resync (rejoin → the server's step 1 → our step 2)
+   * gets it acknowledged. Only an edit too large to ever be accepted stops
+   * the provider, rather than resending it forever.
+   */
+  #onRefused(error: ErrorBody, tracked: boolean): void {
+    this.#emit('error', error);
+    if (!tracked) return;
+    switch (error.code) {
+      case 'too_large':
+        return this.#fail(error);
+      case 'invalid':
+        this.pendingOffline = true;
+        return this.#resync(0);
+      case 'storage_failed':
+      case 'rate_limited':
+        this.pendingOffline = true;
+        return this.#resync(RESYNC_AFTER_MS);
+    }
+  }
+
+  #resync(delayMs: number): void {
+    if (this.#resyncTimer) return;
+    this.#resyncTimer = setTimeout(() => {
+      this.#resyncTimer = undefined;
+      if (!this.#joined || this.#destroyed) return;
+      this.#joined = false;
+      this.socket.emit('story:leave', this.storyId);
+      this.#join();
+    }, delayMs);
+  }
+
+  /** Stops sending for good: the user must be told; their text stays in the local doc. */
+  #fail(error: ErrorBody): void {
+    this.failure = error;
+    this.#emit('error', error);
+    this.#emit('change');
   }
 
   #onAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
@@ -230,6 +282,7 @@ export class SocketIOProvider {
   /** Leaves the story; the socket stays open for its other users. */
   destroy(): void {
     if (this.#destroyed) return;
+    clearTimeout(this.#resyncTimer);
     this.awareness.setLocalState(null);
     this.#destroyed = true;
     this.socket.emit('story:leave', this.storyId);
