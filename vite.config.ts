@@ -23,6 +23,7 @@ export default defineConfig({
       '/stories': server,
       '/public': server,
       '/socket.io': { target: server, ws: true },
+      '/yjs': { target: server, ws: true },
     },
   },
   test: {

@@ -30,7 +30,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   const limits = new MessageLimits(config.messageRates);
   const io = createSocketServer(httpServer, { store, registry, log, limits });
   // The standard y-websocket protocol at /yjs/<storyId>, for stock Yjs clients.
-  const yWebsocket = attachYWebsocket(httpServer, { store, registry, log });
+  const yWebsocket = attachYWebsocket(httpServer, { store, registry, log, limits });
   // Socket.IO leaves upgrades it does not own alone (destroyUpgrade: false): refuse those nobody takes.
   httpServer.on('upgrade', (req, socket) => {
     const url = req.url ?? '';

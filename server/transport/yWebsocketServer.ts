@@ -12,13 +12,14 @@ import * as encoding from 'lib0/encoding';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { StoryIdParam } from '../../shared/api';
-import { type ErrorCode, GalleyError } from '../../shared/errors';
+import { GalleyError } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
 import { can } from '../../shared/roles';
 import { sessionIdFromCookieHeader, userForSession } from '../auth/sessions';
 import type { DocumentRegistry } from '../documents/DocumentRegistry';
 import type { Connection, StoryDocument } from '../documents/StoryDocument';
 import type { Logger } from '../logger';
+import type { MessageGate, MessageLimits } from './MessageGate';
 import type { Store, UserRecord } from '../persistence/Store';
 import { guardAwarenessUpdate, withoutRelayedStates } from './awarenessGuard';
 import { toBytes } from './binary';
@@ -36,18 +37,14 @@ const MESSAGE_QUERY_AWARENESS = 3;
 /** Room for the message type in front of a sync message of up to `LIMITS.maxMessageBytes`. */
 const FRAME_HEADER_BYTES = 16;
 const MAX_FRAME_BYTES = LIMITS.maxMessageBytes + FRAME_HEADER_BYTES;
-/** y-websocket has no error messages: a connection that sends this many bad ones is closed. */
-export const MAX_BAD_MESSAGES = 10;
 const HEARTBEAT_MS = 30_000;
 /** How long a closing handshake may take at shutdown before the socket is cut. */
 const CLOSE_GRACE_MS = 1_000;
 const CLOSE_POLICY_VIOLATION = 1008;
 const CLOSE_GOING_AWAY = 1001;
 
-/** Refusals that are the client's fault: they count towards `MAX_BAD_MESSAGES`. */
-const BAD_INPUT: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['bad_request', 'invalid', 'forbidden', 'too_large']);
 
-export type YWebsocketDeps = { store: Store; registry: DocumentRegistry; log: Logger; heartbeatMs?: number };
+export type YWebsocketDeps = { store: Store; registry: DocumentRegistry; log: Logger; limits: MessageLimits; heartbeatMs?: number };
 export type YWebsocketServer = { close(): Promise<void> };
 
 /** One y-websocket connection: one WebSocket in one story. */
@@ -56,7 +53,8 @@ type Peer = {
   readonly document: StoryDocument;
   readonly connection: Connection;
   readonly canEdit: boolean;
-  badMessages: number;
+  /** Rate limits and the bad-message count, shared with the Socket.IO transport's rules. */
+  readonly gate: MessageGate;
   /** Answered the last ping. */
   alive: boolean;
   left: boolean;
@@ -172,7 +170,7 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
 
   const connect = (ws: WebSocket, user: UserRecord, document: StoryDocument) => {
     const connection: Connection = { id: `yws:${randomUUID()}`, user, awarenessClients: new Set<number>() };
-    const peer: Peer = { ws, document, connection, canEdit: can(user.role, 'story:edit'), badMessages: 0, alive: true, left: false };
+    const peer: Peer = { ws, document, connection, canEdit: can(user.role, 'story:edit'), gate: deps.limits.gate(connection.id), alive: true, left: false };
     const heartbeat = setInterval(() => {
       if (!peer.alive) return ws.terminate();
       peer.alive = false;
@@ -190,6 +188,7 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
     ws.on('error', (error) => log.debug({ err: error, connectionId: connection.id }, 'websocket error'));
     ws.on('close', () => {
       clearInterval(heartbeat);
+      void deps.limits.forget(connection.id);
       leave(peer);
     });
 
@@ -227,11 +226,12 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
       const bytes = toBytes(rawBytes(data), MAX_FRAME_BYTES);
       const decoder = decoding.createDecoder(bytes);
       const type = readMessageType(decoder);
-      // A rate limiter goes here (it must keep the arrival order), keyed by the message type.
+      // Admitted in arrival order; a flood waits here without slowing anyone else.
+      await peer.gate.admit(type === MESSAGE_AWARENESS ? 'awareness' : 'sync');
       const reply = await dispatch(peer, type, decoder, bytes);
       if (reply) send(peer, reply);
     } catch (error) {
-      refused(peer, error);
+      await refused(peer, error);
     }
   };
 
@@ -262,21 +262,16 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
     }
   };
 
-  const refused = (peer: Peer, error: unknown) => {
+  const refused = async (peer: Peer, error: unknown) => {
     const { connection, document } = peer;
     const context = { storyId: document.storyId, userId: connection.user.id, connectionId: connection.id };
     if (!(error instanceof GalleyError)) {
       log.error({ ...context, err: error }, 'y-websocket message failed');
       return;
     }
-    if (!BAD_INPUT.has(error.code)) {
-      // storage_failed: applied in memory and retried by the document; nothing for this client to do.
-      log.warn({ ...context, code: error.code }, error.message);
-      return;
-    }
-    peer.badMessages++;
-    log.debug({ ...context, code: error.code, badMessages: peer.badMessages }, `y-websocket message refused: ${error.message}`);
-    if (peer.badMessages >= MAX_BAD_MESSAGES && peer.ws.readyState === WebSocket.OPEN) {
+    log.debug({ ...context, code: error.code }, `y-websocket message refused: ${error.message}`);
+    // storage_failed and rate_limited are not the client's fault and are not counted.
+    if ((await peer.gate.isAbusive(error)) && peer.ws.readyState === WebSocket.OPEN) {
       log.warn(context, 'closing a y-websocket connection that keeps sending bad messages');
       peer.ws.close(CLOSE_POLICY_VIOLATION, 'Too many invalid messages');
     }
