@@ -31,5 +31,7 @@ export default defineConfig({
     root: projectRoot,
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     environment: 'node',
+    // Real servers and sockets on a 2-core CI machine: leave room before calling a test hung.
+    testTimeout: 20_000,
   },
 });

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import express, { type Request } from 'express';
 import { NEWSROOM_ROOM, storyRoom } from '../shared/protocol';
 import type { Config } from './config';
+import { Authenticator } from './auth/Authenticator';
+import { LiveAccess } from './auth/LiveAccess';
+import { SignInThrottle } from './auth/SignInThrottle';
 import { DocumentRegistry } from './documents/DocumentRegistry';
 import { StorySummaries } from './documents/StorySummaries';
 import { apiRouter } from './http/apiRouter';
@@ -18,7 +21,13 @@ import { attachYWebsocket, refuseUpgrade, yWebsocketStoryId } from './transport/
 
 export const DEFAULT_CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
 
-export type AppDeps = { store: Store; log: Logger; clientDir?: string };
+export type AppDeps = {
+  store: Store;
+  log: Logger;
+  /** Keys stored credential hashes: see auth/serverSecret.ts. */
+  secret: Buffer;
+  clientDir?: string;
+};
 export type App = { httpServer: HttpServer; io: GalleyServer; registry: DocumentRegistry; close(): Promise<void> };
 
 /** Builds the whole server without listening; `main.ts` listens, tests use port 0. */
@@ -28,9 +37,12 @@ export function createApp(config: Config, deps: AppDeps): App {
   const app = express();
   const httpServer = createServer(app);
   const limits = new MessageLimits(config.messageRates);
-  const io = createSocketServer(httpServer, { store, registry, log, limits });
+  const auth = new Authenticator(store, deps.secret, config.sessionTtlMs);
+  const access = new LiveAccess();
+  const { allowedOrigins } = config;
+  const io = createSocketServer(httpServer, { store, registry, log, limits, auth, access, allowedOrigins });
   // The standard y-websocket protocol at /yjs/<storyId>, for stock Yjs clients.
-  const yWebsocket = attachYWebsocket(httpServer, { store, registry, log, limits });
+  const yWebsocket = attachYWebsocket(httpServer, { store, registry, log, limits, auth, access, allowedOrigins });
   // Socket.IO leaves upgrades it does not own alone (destroyUpgrade: false): refuse those nobody takes.
   httpServer.on('upgrade', (req, socket) => {
     const url = req.url ?? '';
@@ -44,7 +56,10 @@ export function createApp(config: Config, deps: AppDeps): App {
     apiRouter({
       store,
       registry,
-      sessionTtlMs: config.sessionTtlMs,
+      auth,
+      access,
+      throttle: new SignInThrottle(config.signIn),
+      allowedOrigins,
       publicOrigin,
       notify: (publication) => {
         io.to(storyRoom(publication.storyId)).emit('story:published', publication);
@@ -64,6 +79,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     io,
     registry,
     async close() {
+      access.close();
       // First: open WebSockets would keep the HTTP server (closed by io.close) from closing.
       await yWebsocket.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));

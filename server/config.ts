@@ -13,6 +13,19 @@ const EnvSchema = z.object({
   IDLE_UNLOAD_MS: z.coerce.number().int().min(0).default(30_000),
   COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(500),
   COMPACT_AFTER_BYTES: z.coerce.number().int().min(1).default(1_048_576),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const origins = (v ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+      for (const origin of origins) {
+        if (!URL.canParse(origin) || new URL(origin).origin !== origin) ctx.addIssue({ code: 'custom', message: `${origin} is not an origin like https://news.example.com` });
+      }
+      return origins;
+    }),
+  SIGN_IN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  SIGN_IN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
   SYNC_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(200),
   AWARENESS_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(30),
   BAD_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(10),
@@ -30,6 +43,12 @@ export type Config = {
   idleUnloadMs: number;
   /** The update log is folded into a snapshot once its tail passes either threshold. */
   compaction: { maxUpdates: number; maxBytes: number };
+  /** Keys the HMAC of stored sessions and tokens; generated into the data dir when unset. */
+  sessionSecret: string | undefined;
+  /** Origins besides the server's own that may make state-changing requests and open sockets. */
+  allowedOrigins: string[];
+  /** Failed sign-ins allowed per 15 minutes before a lockout. */
+  signIn: { failuresPerAccount: number; failuresPerIp: number };
   /** Per-connection inbound limits: faster senders are slowed; too many bad messages close the connection. */
   messageRates: { syncPerSecond: number; awarenessPerSecond: number; badPerMinute: number };
 };
@@ -53,6 +72,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     idleUnloadMs: e.IDLE_UNLOAD_MS,
     compaction: { maxUpdates: e.COMPACT_AFTER_UPDATES, maxBytes: e.COMPACT_AFTER_BYTES },
+    sessionSecret: e.SESSION_SECRET,
+    signIn: { failuresPerAccount: e.SIGN_IN_FAILURES_PER_ACCOUNT, failuresPerIp: e.SIGN_IN_FAILURES_PER_IP },
+    allowedOrigins: [...(e.PUBLIC_URL ? [new URL(e.PUBLIC_URL).origin] : []), ...e.ALLOWED_ORIGINS],
     messageRates: {
       syncPerSecond: e.SYNC_MESSAGES_PER_SECOND,
       awarenessPerSecond: e.AWARENESS_MESSAGES_PER_SECOND,

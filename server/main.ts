@@ -1,4 +1,5 @@
 import { createApp } from './app';
+import { loadServerSecret } from './auth/serverSecret';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { SqliteStore } from './persistence/SqliteStore';
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const store = SqliteStore.open(config.dataDir);
-  const app = createApp(config, { store, log });
+  const app = createApp(config, { store, log, secret: loadServerSecret(config.dataDir, config.sessionSecret) });
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -45,6 +45,8 @@ export interface ServerToClientEvents {
   'story:sync': (storyId: string, message: Binary) => void;
   'story:awareness': (storyId: string, update: Binary) => void;
   'story:published': (publication: Publication) => void;
+  /** Your role changed while you were in the story (e.g. downgraded to read-only). */
+  'story:access': (storyId: string, access: JoinResult) => void;
   'newsroom:presence': (storyId: string, present: PresenceUser[]) => void;
   'newsroom:changed': (storyId: string) => void;
   'protocol:error': (error: ErrorBody & { storyId?: string }) => void;

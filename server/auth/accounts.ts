@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { CreateUserBody, PublicUser } from '../../shared/api';
+import type { AccountSummary, CreateUserBody, PublicUser } from '../../shared/api';
 import { GalleyError } from '../../shared/errors';
 import type { Store, UserRecord } from '../persistence/Store';
-import { hashPassword } from './passwords';
+import type { Role } from '../../shared/roles';
+import { hashPassword, verifyPassword } from './passwords';
 import { colorForUser } from './userColors';
 
 export function toPublicUser(user: UserRecord): PublicUser {
   return { id: user.id, email: user.email, name: user.name, role: user.role, color: user.color };
+}
+
+export function toAccountSummary(user: UserRecord): AccountSummary {
+  return { ...toPublicUser(user), active: !user.deactivatedAt, createdAt: user.createdAt };
 }
 
 async function newUserRecord(input: CreateUserBody): Promise<UserRecord> {
@@ -38,4 +43,28 @@ export async function createFirstAdmin(store: Store, input: Omit<CreateUserBody,
   const user = await newUserRecord({ ...input, role: 'admin' });
   if (!(await store.createFirstUser(user))) throw new GalleyError('conflict', 'Galley is already set up; sign in instead');
   return user;
+}
+
+export type AccountChange = { name?: string; role?: Role; active?: boolean };
+
+/** Renames, changes the role of, deactivates or reactivates an account; never leaves the newsroom without an active admin. */
+export async function updateAccount(store: Store, id: string, change: AccountChange): Promise<UserRecord> {
+  const user = await store.getUserById(id);
+  if (!user) throw new GalleyError('not_found', 'No such account');
+  const losesAdmin = user.role === 'admin' && !user.deactivatedAt && ((change.role && change.role !== 'admin') || change.active === false);
+  if (losesAdmin) {
+    const activeAdmins = (await store.listUsers()).filter((u) => u.role === 'admin' && !u.deactivatedAt);
+    if (activeAdmins.length <= 1) throw new GalleyError('conflict', 'This is the last active admin; make someone else admin first');
+  }
+  const deactivatedAt = change.active === undefined ? undefined : change.active ? null : (user.deactivatedAt ?? new Date().toISOString());
+  await store.updateUser(id, { name: change.name, role: change.role, deactivatedAt });
+  if (change.active === false) await store.deleteUserSessions(id);
+  return (await store.getUserById(id))!;
+}
+
+export async function changePassword(store: Store, user: UserRecord, body: { currentPassword: string; newPassword: string }): Promise<void> {
+  if (!(await verifyPassword(body.currentPassword, user.passwordHash))) {
+    throw new GalleyError('forbidden', 'Your current password is not right', { currentPassword: 'Not right' });
+  }
+  await store.updateUser(user.id, { passwordHash: await hashPassword(body.newPassword) });
 }

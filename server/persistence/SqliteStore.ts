@@ -1,7 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { LogEntry, PublicationRecord, RevisionRecord, SessionRecord, Store, StoredLog, StoryRecord, UserRecord } from './Store';
+import type {
+  LogEntry,
+  PublicationRecord,
+  RevisionRecord,
+  SessionRecord,
+  Store,
+  StoredLog,
+  StoryRecord,
+  TokenRecord,
+  UserPatch,
+  UserRecord,
+} from './Store';
 import { SQLITE_MIGRATIONS } from './sqliteSchema';
 
 type Row = Record<string, unknown>;
@@ -15,6 +26,16 @@ const toUser = (r: Row): UserRecord => ({
   passwordHash: r.password_hash as string,
   createdAt: r.created_at as string,
   deactivatedAt: (r.deactivated_at as string | null) ?? null,
+});
+
+const toToken = (r: Row): TokenRecord => ({
+  id: r.id as string,
+  userId: r.user_id as string,
+  name: r.name as string,
+  tokenHash: r.token_hash as string,
+  createdAt: r.created_at as string,
+  lastUsedAt: (r.last_used_at as string | null) ?? null,
+  revokedAt: (r.revoked_at as string | null) ?? null,
 });
 
 const toStory = (r: Row): StoryRecord => ({
@@ -120,6 +141,49 @@ export class SqliteStore implements Store {
 
   async listUsers() {
     return (this.#db.prepare('SELECT * FROM users ORDER BY name COLLATE NOCASE').all() as Row[]).map(toUser);
+  }
+
+  async updateUser(id: string, patch: UserPatch) {
+    const columns: Record<keyof UserPatch, string> = {
+      name: 'name',
+      role: 'role',
+      passwordHash: 'password_hash',
+      deactivatedAt: 'deactivated_at',
+    };
+    const keys = (Object.keys(patch) as (keyof UserPatch)[]).filter((k) => patch[k] !== undefined);
+    if (keys.length === 0) return;
+    const sets = keys.map((k) => `${columns[k]} = @${k}`).join(', ');
+    this.#db.prepare(`UPDATE users SET ${sets} WHERE id = @id`).run({ ...patch, id });
+  }
+
+  async deleteUserSessions(userId: string, keepIdHash = '') {
+    this.#db.prepare('DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?').run(userId, keepIdHash);
+  }
+
+  async createToken(t: TokenRecord) {
+    this.#db
+      .prepare(
+        `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, revoked_at)
+         VALUES (@id, @userId, @name, @tokenHash, @createdAt, @lastUsedAt, @revokedAt)`,
+      )
+      .run(t);
+  }
+
+  async getTokenByHash(tokenHash: string) {
+    const row = this.#db.prepare('SELECT * FROM api_tokens WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+    return row && toToken(row);
+  }
+
+  async listTokens(userId: string) {
+    return (this.#db.prepare('SELECT * FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC').all(userId) as Row[]).map(toToken);
+  }
+
+  async revokeToken(id: string, userId: string, at: string) {
+    return this.#db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL').run(at, id, userId).changes > 0;
+  }
+
+  async touchToken(id: string, at: string) {
+    this.#db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(at, id);
   }
 
   async createSession(s: SessionRecord) {

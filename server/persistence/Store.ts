@@ -25,6 +25,19 @@ export type SessionRecord = {
   expiresAt: string;
 };
 
+/** A personal API token; only a hash of the token itself is stored. */
+export type TokenRecord = {
+  id: string;
+  userId: string;
+  name: string;
+  tokenHash: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
+
+export type UserPatch = Partial<Pick<UserRecord, 'name' | 'role' | 'passwordHash' | 'deactivatedAt'>>;
+
 export type StoryRecord = {
   id: string;
   headline: string;
@@ -89,10 +102,20 @@ export interface Store {
   getUserByEmail(email: string): Promise<UserRecord | undefined>;
   getUserById(id: string): Promise<UserRecord | undefined>;
   listUsers(): Promise<UserRecord[]>;
+  updateUser(id: string, patch: UserPatch): Promise<void>;
 
   createSession(session: SessionRecord): Promise<void>;
   getSession(idHash: string): Promise<SessionRecord | undefined>;
   deleteSession(idHash: string): Promise<void>;
+  /** Ends every session of a user, except `keepIdHash` if given ("sign out everywhere else"). */
+  deleteUserSessions(userId: string, keepIdHash?: string): Promise<void>;
+
+  createToken(token: TokenRecord): Promise<void>;
+  getTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
+  listTokens(userId: string): Promise<TokenRecord[]>;
+  /** Marks the token revoked; false if it is not the user's or already revoked. */
+  revokeToken(id: string, userId: string, at: string): Promise<boolean>;
+  touchToken(id: string, at: string): Promise<void>;
 
   createStory(story: StoryRecord): Promise<void>;
   getStory(id: string): Promise<StoryRecord | undefined>;

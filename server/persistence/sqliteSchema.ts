@@ -79,4 +79,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (story_id, client_id)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Personal API tokens: only the token's hash is kept.
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at TEXT
+  );
+  CREATE INDEX api_tokens_user ON api_tokens(user_id);
+  `,
 ];

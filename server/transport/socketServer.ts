@@ -10,7 +10,10 @@ import {
   type ServerToClientEvents,
   storyRoom,
 } from '../../shared/protocol';
-import { sessionIdFromCookieHeader, userForSession } from '../auth/sessions';
+import { can } from '../../shared/roles';
+import type { Authenticator, Principal } from '../auth/Authenticator';
+import type { LiveAccess } from '../auth/LiveAccess';
+import { originAllowed } from '../http/originPolicy';
 import type { DocumentRegistry } from '../documents/DocumentRegistry';
 import type { Connection, StoryDocument } from '../documents/StoryDocument';
 import type { Logger } from '../logger';
@@ -20,6 +23,7 @@ import { registerStoryHandlers } from './storyHandlers';
 import { encodeUpdateMessage } from './syncMessage';
 
 export type SocketData = {
+  principal: Principal;
   user: UserRecord;
   gate: MessageGate;
   /** Stories this socket has joined, by id. */
@@ -29,7 +33,15 @@ export type SocketData = {
 export type GalleyServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type GalleySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-type Deps = { store: Store; registry: DocumentRegistry; log: Logger; limits: MessageLimits };
+type Deps = {
+  store: Store;
+  registry: DocumentRegistry;
+  log: Logger;
+  limits: MessageLimits;
+  auth: Authenticator;
+  access: LiveAccess;
+  allowedOrigins: readonly string[];
+};
 
 export function createSocketServer(httpServer: HttpServer, deps: Deps): GalleyServer {
   const io: GalleyServer = new Server(httpServer, {
@@ -40,13 +52,18 @@ export function createSocketServer(httpServer: HttpServer, deps: Deps): GalleySe
     // Leave other upgrades (y-websocket's /yjs/) to their own handlers instead of destroying them.
     destroyUpgrade: false,
     cors: undefined,
+    // No cross-site WebSocket hijacking: a browser page from another site cannot open a socket with our cookie.
+    allowRequest: (req, callback) => callback(null, originAllowed(req, deps.allowedOrigins)),
   });
 
   io.use(async (socket, next) => {
     try {
-      const user = await userForSession(deps.store, sessionIdFromCookieHeader(socket.handshake.headers.cookie));
-      if (!user) return next(new Error('unauthenticated'));
-      socket.data.user = user;
+      const { headers, auth } = socket.handshake;
+      const token = typeof auth?.token === 'string' ? `Bearer ${auth.token}` : undefined;
+      const principal = await deps.auth.authenticate({ cookie: headers.cookie, authorization: headers.authorization ?? token });
+      if (!principal) return next(new Error('unauthenticated'));
+      socket.data.principal = principal;
+      socket.data.user = principal.user;
       socket.data.joined = new Map();
       socket.data.gate = deps.limits.gate(socket.id);
       next();
@@ -57,6 +74,11 @@ export function createSocketServer(httpServer: HttpServer, deps: Deps): GalleySe
   });
 
   deps.registry.onCreate((document) => wireFanOut(io, document));
+  deps.access.onChange((userId) => {
+    for (const socket of io.of('/').sockets.values()) {
+      if (userId === null || socket.data.user.id === userId) void recheck(socket, deps);
+    }
+  });
 
   io.on('connection', (socket) => {
     registerStoryHandlers(socket, deps);
@@ -67,6 +89,25 @@ export function createSocketServer(httpServer: HttpServer, deps: Deps): GalleySe
     });
   });
   return io;
+}
+
+/** Applies a change of access to a live socket: disconnect it, or change what it may do in each story. */
+async function recheck(socket: GalleySocket, deps: Deps): Promise<void> {
+  const principal = await deps.auth.recheck(socket.data.principal).catch(() => socket.data.principal);
+  if (!principal) {
+    socket.emit('protocol:error', { code: 'unauthenticated', message: 'Your session has ended; sign in again' });
+    socket.disconnect(true);
+    return;
+  }
+  socket.data.principal = principal;
+  socket.data.user = principal.user;
+  const { role } = principal.user;
+  for (const [storyId, entry] of socket.data.joined) {
+    const canEdit = can(role, 'story:edit');
+    if (entry.canEdit === canEdit) continue;
+    entry.canEdit = canEdit;
+    socket.emit('story:access', storyId, { role, canEdit });
+  }
 }
 
 /** Forwards a document's updates, awareness and presence to the sockets in its room. */

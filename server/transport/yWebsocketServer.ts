@@ -15,7 +15,9 @@ import { StoryIdParam } from '../../shared/api';
 import { GalleyError } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
 import { can } from '../../shared/roles';
-import { sessionIdFromCookieHeader, userForSession } from '../auth/sessions';
+import type { Authenticator, Principal } from '../auth/Authenticator';
+import type { LiveAccess } from '../auth/LiveAccess';
+import { originAllowed } from '../http/originPolicy';
 import type { DocumentRegistry } from '../documents/DocumentRegistry';
 import type { Connection, StoryDocument } from '../documents/StoryDocument';
 import type { Logger } from '../logger';
@@ -42,9 +44,20 @@ const HEARTBEAT_MS = 30_000;
 const CLOSE_GRACE_MS = 1_000;
 const CLOSE_POLICY_VIOLATION = 1008;
 const CLOSE_GOING_AWAY = 1001;
+/** In y-websocket's 4400–4499 range: the stock client does not reconnect. */
+const CLOSE_UNAUTHORIZED = 4401;
 
 
-export type YWebsocketDeps = { store: Store; registry: DocumentRegistry; log: Logger; limits: MessageLimits; heartbeatMs?: number };
+export type YWebsocketDeps = {
+  store: Store;
+  registry: DocumentRegistry;
+  log: Logger;
+  limits: MessageLimits;
+  auth: Authenticator;
+  access: LiveAccess;
+  allowedOrigins: readonly string[];
+  heartbeatMs?: number;
+};
 export type YWebsocketServer = { close(): Promise<void> };
 
 /** One y-websocket connection: one WebSocket in one story. */
@@ -52,7 +65,9 @@ type Peer = {
   readonly ws: WebSocket;
   readonly document: StoryDocument;
   readonly connection: Connection;
-  readonly canEdit: boolean;
+  /** Follows role changes while connected (see LiveAccess). */
+  canEdit: boolean;
+  principal: Principal;
   /** Rate limits and the bad-message count, shared with the Socket.IO transport's rules. */
   readonly gate: MessageGate;
   /** Answered the last ping. */
@@ -60,13 +75,6 @@ type Peer = {
   left: boolean;
 };
 
-/**
- * Who is asking, from the upgrade request: the session cookie, as for the API
- * and Socket.IO. Bearer tokens (for scripts without a browser session) plug in here.
- */
-async function authenticate(store: Store, req: IncomingMessage): Promise<UserRecord | undefined> {
-  return userForSession(store, sessionIdFromCookieHeader(req.headers.cookie));
-}
 
 /** The story id when the request is for our path (possibly empty or malformed), else undefined. */
 export function yWebsocketStoryId(url: string | undefined): string | undefined {
@@ -100,6 +108,7 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
   // Compression stays off (the default): no inflate bombs, and frames are checked at their real size.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const peersOf = new WeakMap<StoryDocument, Set<Peer>>();
+  const peerOf = new WeakMap<WebSocket, Peer>();
   let closing = false;
 
   /** Registers the fan-out once per document; y-websocket peers are added to its set as they connect. */
@@ -148,8 +157,11 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
   /** Checks who is asking for which story, opens it, and only then completes the WebSocket handshake. */
   const admit = async (req: IncomingMessage, socket: Duplex, head: Buffer, storyId: string) => {
     if (closing) return refuseUpgrade(socket, 503);
-    const user = await authenticate(store, req);
-    if (!user) return refuseUpgrade(socket, 401);
+    // No cross-site WebSocket hijacking: another site's page cannot open a socket with our cookie.
+    if (!originAllowed(req, deps.allowedOrigins)) return refuseUpgrade(socket, 403);
+    const principal = await deps.auth.authenticate({ cookie: req.headers.cookie, authorization: req.headers.authorization });
+    if (!principal) return refuseUpgrade(socket, 401);
+    const { user } = principal;
     if (!can(user.role, 'story:read')) return refuseUpgrade(socket, 403);
     if (!StoryIdParam.safeParse(storyId).success || !(await store.getStory(storyId))) return refuseUpgrade(socket, 404);
     if (closing) return refuseUpgrade(socket, 503);
@@ -160,7 +172,7 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
       // Synchronous without verifyClient: the callback has run (or the handshake was refused) on return.
       wss.handleUpgrade(req, socket, head, (ws) => {
         connected = true;
-        connect(ws, user, document);
+        connect(ws, principal, document);
       });
     } else if (closing) {
       refuseUpgrade(socket, 503);
@@ -168,9 +180,10 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
     if (!connected) registry.release(document);
   };
 
-  const connect = (ws: WebSocket, user: UserRecord, document: StoryDocument) => {
+  const connect = (ws: WebSocket, principal: Principal, document: StoryDocument) => {
+    const { user } = principal;
     const connection: Connection = { id: `yws:${randomUUID()}`, user, awarenessClients: new Set<number>() };
-    const peer: Peer = { ws, document, connection, canEdit: can(user.role, 'story:edit'), gate: deps.limits.gate(connection.id), alive: true, left: false };
+    const peer: Peer = { ws, document, connection, canEdit: can(user.role, 'story:edit'), principal, gate: deps.limits.gate(connection.id), alive: true, left: false };
     const heartbeat = setInterval(() => {
       if (!peer.alive) return ws.terminate();
       peer.alive = false;
@@ -193,6 +206,7 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
     });
 
     (peersOf.get(document) ?? wireFanOut(document)).add(peer);
+    peerOf.set(ws, peer);
     document.addConnection(connection);
     log.debug({ storyId: document.storyId, userId: user.id, connectionId: connection.id }, 'y-websocket client joined');
     // Like y-websocket's server: ask for what the client has that we lack (editors only: a viewer's
@@ -275,6 +289,20 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
       log.warn(context, 'closing a y-websocket connection that keeps sending bad messages');
       peer.ws.close(CLOSE_POLICY_VIOLATION, 'Too many invalid messages');
     }
+  };
+
+  /** Access changed: close connections whose credential is gone, follow role changes for the rest. */
+  deps.access.onChange((userId) => {
+    for (const ws of wss.clients) {
+      const peer = peerOf.get(ws);
+      if (peer && (userId === null || peer.connection.user.id === userId)) void recheck(peer);
+    }
+  });
+  const recheck = async (peer: Peer) => {
+    const principal = await deps.auth.recheck(peer.principal).catch(() => peer.principal);
+    if (!principal) return peer.ws.close(CLOSE_UNAUTHORIZED, 'Your session has ended');
+    peer.principal = principal;
+    peer.canEdit = can(principal.user.role, 'story:edit');
   };
 
   return {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Role } from '../../shared/roles';
 import { createAccount } from '../../server/auth/accounts';
+import { loadServerSecret } from '../../server/auth/serverSecret';
 import { type App, createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
@@ -33,7 +34,11 @@ export async function startTestServer(
   const dataDir = options.dataDir ?? tempDataDir();
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env });
   const store = SqliteStore.open(dataDir);
-  const app = createApp(config, { store: options.wrapStore ? options.wrapStore(store) : store, log: createLogger(config.logLevel) });
+  const app = createApp(config, {
+    store: options.wrapStore ? options.wrapStore(store) : store,
+    log: createLogger(config.logLevel),
+    secret: loadServerSecret(dataDir, config.sessionSecret),
+  });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const port = (app.httpServer.address() as AddressInfo).port;
   let stopped = false;

@@ -179,7 +179,7 @@ describe('compaction and memory', () => {
     expect(stories).toHaveLength(30);
     const first = stories.at(-1)!;
     expect(text(await storedDoc(server.store, first.id), 'headline')).toBe('Story 0');
-  });
+  }, 30_000);
 
   it('keeps a story in memory while someone is in it', async () => {
     server = await startTestServer({ env: { IDLE_UNLOAD_MS: '50' } });

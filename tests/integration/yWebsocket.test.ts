@@ -6,6 +6,9 @@ import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { Authenticator } from '../../server/auth/Authenticator';
+import { LiveAccess } from '../../server/auth/LiveAccess';
+import { loadServerSecret } from '../../server/auth/serverSecret';
 import { createLogger } from '../../server/logger';
 import { fragmentText } from '../../server/publishing/renderStory';
 import { MessageLimits } from '../../server/transport/MessageGate';
@@ -335,6 +338,9 @@ describe('the y-websocket endpoint', () => {
       registry: server.app.registry,
       log: createLogger('silent'),
       limits: new MessageLimits({ syncPerSecond: 100, awarenessPerSecond: 30, badPerMinute: 10 }),
+      auth: new Authenticator(server.store, loadServerSecret(server.dataDir, undefined), 60_000),
+      access: new LiveAccess(),
+      allowedOrigins: [],
       heartbeatMs: 50,
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
