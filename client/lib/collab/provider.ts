@@ -73,6 +73,7 @@ export class SocketIOProvider {
     socket.on('story:sync', this.#onSync);
     socket.on('story:awareness', this.#onAwareness);
     socket.on('story:published', this.#onPublished);
+    socket.on('story:access', this.#onAccess);
     socket.on('protocol:error', this.#onProtocolError);
     if (socket.connected) this.#join();
     else if (!socket.active) socket.connect();
@@ -270,6 +271,14 @@ export class SocketIOProvider {
     if (publication.storyId === this.storyId) this.#emit('published', publication);
   };
 
+  /** The server changed what we may do (e.g. an admin made us a viewer): follow it at once. */
+  #onAccess = (storyId: string, access: JoinResult): void => {
+    if (storyId !== this.storyId) return;
+    this.role = access.role;
+    this.canEdit = access.canEdit;
+    this.#emit('change');
+  };
+
   #onProtocolError = (error: ErrorBody & { storyId?: string }): void => {
     if (!error.storyId || error.storyId === this.storyId) this.#emit('error', error);
   };
@@ -293,6 +302,7 @@ export class SocketIOProvider {
     this.socket.off('story:sync', this.#onSync);
     this.socket.off('story:awareness', this.#onAwareness);
     this.socket.off('story:published', this.#onPublished);
+    this.socket.off('story:access', this.#onAccess);
     this.socket.off('protocol:error', this.#onProtocolError);
     this.awareness.destroy();
   }
