@@ -13,6 +13,7 @@ import { apiRouter } from './http/apiRouter';
 import { clientApp } from './http/clientApp';
 import { errorHandler } from './http/errorHandler';
 import { publicRouter } from './http/publicRouter';
+import { appSecurityHeaders } from './http/securityHeaders';
 import type { Logger } from './logger';
 import type { Store } from './persistence/Store';
 import { MessageLimits } from './transport/MessageGate';
@@ -51,6 +52,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   const publicOrigin = (req: Request) => config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
 
   app.disable('x-powered-by');
+  app.use(appSecurityHeaders());
   app.use(
     '/api',
     apiRouter({

@@ -1,19 +1,34 @@
 /**
  * Account administration for scripted set-ups and servers without a browser:
  *   npm run user -- add --email E --name N --role R --password P
+ *   npm run user -- role --email E --role R
+ *   npm run user -- deactivate --email E        (and: activate)
+ *   npm run user -- token --email E [--name N]  (prints a new API token once)
  *   npm run user -- list
+ * A running server notices role changes and deactivations on its open
+ * connections within 30 seconds (at once when made from the app).
  */
 import { parseArgs } from 'node:util';
-import { CreateUserBody } from '../../shared/api';
+import { CreateUserBody, CreateTokenBody } from '../../shared/api';
 import { GalleyError } from '../../shared/errors';
-import { createAccount } from '../auth/accounts';
-import { loadConfig } from '../config';
-import { SqliteStore } from '../persistence/SqliteStore';
+import { ROLES } from '../../shared/roles';
+import { type AccountChange, createAccount, updateAccount } from '../auth/accounts';
+import { Authenticator } from '../auth/Authenticator';
+import { loadServerSecret } from '../auth/serverSecret';
+import { type Config, loadConfig } from '../config';
 import { validate } from '../http/validate';
+import { SqliteStore } from '../persistence/SqliteStore';
+import { z } from 'zod';
 
 const USAGE = `Usage:
   npm run user -- add --email E --name N --role admin|editor|writer|viewer --password P
+  npm run user -- role --email E --role admin|editor|writer|viewer
+  npm run user -- deactivate --email E
+  npm run user -- activate --email E
+  npm run user -- token --email E [--name "what it is for"]
   npm run user -- list`;
+
+type Values = { email?: string; name?: string; role?: string; password?: string };
 
 async function run(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -24,20 +39,47 @@ async function run(argv: string[]): Promise<void> {
   const config = loadConfig(process.env);
   const store = SqliteStore.open(config.dataDir);
   try {
-    switch (positionals[0]) {
-      case 'add': {
-        const user = await createAccount(store, validate(CreateUserBody, values));
-        console.log(`Added ${user.role} ${user.name} <${user.email}>`);
-        break;
-      }
-      case 'list':
-        for (const u of await store.listUsers()) console.log(`${u.role.padEnd(7)} ${u.email}  ${u.name}${u.deactivatedAt ? ' (deactivated)' : ''}`);
-        break;
-      default:
-        throw new GalleyError('bad_request', USAGE);
-    }
+    await command(positionals[0], values, store, config);
   } finally {
     await store.close();
+  }
+}
+
+async function command(name: string | undefined, values: Values, store: SqliteStore, config: Config): Promise<void> {
+  const account = async () => {
+    const email = validate(z.strictObject({ email: z.string().trim().toLowerCase() }), { email: values.email ?? '' }).email;
+    const user = await store.getUserByEmail(email);
+    if (!user) throw new GalleyError('not_found', `No account with email ${email}`);
+    return user;
+  };
+  const change = async (patch: AccountChange, done: string) => {
+    const user = await updateAccount(store, (await account()).id, patch);
+    console.log(`${done}: ${user.name} <${user.email}> (${user.role}${user.deactivatedAt ? ', deactivated' : ''})`);
+  };
+  switch (name) {
+    case 'add': {
+      const user = await createAccount(store, validate(CreateUserBody, values));
+      return console.log(`Added ${user.role} ${user.name} <${user.email}>`);
+    }
+    case 'role':
+      return change({ role: validate(z.enum(ROLES, { error: `--role must be one of ${ROLES.join(', ')}` }), values.role) }, 'Role changed');
+    case 'deactivate':
+      return change({ active: false }, 'Deactivated');
+    case 'activate':
+      return change({ active: true }, 'Activated');
+    case 'token': {
+      const user = await account();
+      const { name: tokenName } = validate(CreateTokenBody, { name: values.name ?? 'Command line' });
+      const auth = new Authenticator(store, loadServerSecret(config.dataDir, config.sessionSecret), config.sessionTtlMs);
+      const { token } = await auth.createToken(user.id, tokenName);
+      // The token alone on stdout, so scripts can capture it; it is shown only this once.
+      return console.log(token);
+    }
+    case 'list':
+      for (const u of await store.listUsers()) console.log(`${u.role.padEnd(7)} ${u.email}  ${u.name}${u.deactivatedAt ? ' (deactivated)' : ''}`);
+      return;
+    default:
+      throw new GalleyError('bad_request', USAGE);
   }
 }
 

@@ -5,6 +5,7 @@ import { LIMITS } from '../../shared/limits';
 import type { PublicationRecord, Store } from '../persistence/Store';
 import { renderPublicError, renderStoryIndex, renderStoryPage, type StoryLink } from '../publishing/publicPages';
 import { isValidSlug } from '../publishing/slug';
+import { publicPageSecurityHeaders } from './securityHeaders';
 
 const STYLESHEET = path.join(path.dirname(fileURLToPath(import.meta.url)), '../publishing/story.css');
 const INDEX_LIMIT = 100;
@@ -19,6 +20,7 @@ const toLink = (p: PublicationRecord): StoryLink => ({
 /** The reader-facing site: no session needed, nothing here touches a live Y.Doc. */
 export function publicRouter(store: Store, publicOrigin: (req: Request) => string): express.Router {
   const router = express.Router();
+  router.use(['/stories', '/public'], publicPageSecurityHeaders());
   const sendHtml = (res: Response, status: number, html: string) => res.status(status).type('html').send(html);
 
   router.get('/public/story.css', (_req, res) => {
