@@ -22,8 +22,8 @@ export const StoryIdParam = z.uuid('Story ids are UUIDs');
 export const UserIdParam = z.uuid('User ids are UUIDs');
 export const TokenIdParam = z.uuid('Token ids are UUIDs');
 export const UpdateUserBody = z
-  .strictObject({ name: name.optional(), role: z.enum(ROLES).optional(), active: z.boolean().optional() })
-  .refine((body) => Object.keys(body).length > 0, 'Say what to change: name, role or active');
+  .strictObject({ name: name.optional(), role: z.enum(ROLES).optional(), active: z.boolean().optional(), password: password.optional() })
+  .refine((body) => Object.keys(body).length > 0, 'Say what to change: name, role, active or password');
 export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(LIMITS.passwordMaxChars), newPassword: password });
 export const CreateTokenBody = z.strictObject({ name: z.string().trim().min(1, 'Name the token').max(LIMITS.nameMaxChars) });
 /** For routes that take no query string: unknown fields are refused here too. */

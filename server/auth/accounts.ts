@@ -45,9 +45,9 @@ export async function createFirstAdmin(store: Store, input: Omit<CreateUserBody,
   return user;
 }
 
-export type AccountChange = { name?: string; role?: Role; active?: boolean };
+export type AccountChange = { name?: string; role?: Role; active?: boolean; password?: string };
 
-/** Renames, changes the role of, deactivates or reactivates an account; never leaves the newsroom without an active admin. */
+/** Renames, changes the role of, resets the password of, deactivates or reactivates an account; never leaves the newsroom without an active admin. */
 export async function updateAccount(store: Store, id: string, change: AccountChange): Promise<UserRecord> {
   const user = await store.getUserById(id);
   if (!user) throw new GalleyError('not_found', 'No such account');
@@ -57,8 +57,10 @@ export async function updateAccount(store: Store, id: string, change: AccountCha
     if (activeAdmins.length <= 1) throw new GalleyError('conflict', 'This is the last active admin; make someone else admin first');
   }
   const deactivatedAt = change.active === undefined ? undefined : change.active ? null : (user.deactivatedAt ?? new Date().toISOString());
-  await store.updateUser(id, { name: change.name, role: change.role, deactivatedAt });
-  if (change.active === false) await store.deleteUserSessions(id);
+  const passwordHash = change.password === undefined ? undefined : await hashPassword(change.password);
+  await store.updateUser(id, { name: change.name, role: change.role, deactivatedAt, passwordHash });
+  // A deactivated account, or one whose password an admin reset, is signed out everywhere.
+  if (change.active === false || passwordHash) await store.deleteUserSessions(id);
   return (await store.getUserById(id))!;
 }
 
