@@ -1,22 +1,36 @@
 /**
  * Who is signed in, and whether Galley still needs its first admin. The
  * server is always the guard; `can()` here only hides what it would refuse.
+ * When the server cannot be reached at start-up, the last person signed in on
+ * this device carries on with their local drafts (see rememberedUser.ts);
+ * the server is asked again as soon as the browser is back online.
  */
 import type { PublicUser, SetupBody, SignInBody } from '../../shared/api';
 import { type Action, can } from '../../shared/roles';
 import { api, ApiError, errorMessage, onSessionLost } from './api';
 import { closeLiveSocket, onSocketUnauthenticated } from './collab/liveSocket';
+import { claimLocalDrafts, clearLocalDrafts } from './localDrafts';
+import { forgetUser, rememberedUser, rememberUser } from './rememberedUser';
+
+/** No answer at all, or a proxy saying the server behind it is down. */
+const isUnreachable = (error: unknown) =>
+  error instanceof ApiError && (error.code === 'network' || [502, 503, 504].includes(error.status));
 
 class Auth {
   user = $state.raw<PublicUser | null>(null);
   needsSetup = $state(false);
-  /** False until the first answer from the server. */
+  /** False until the first answer from the server (or, offline, from this device's memory). */
   ready = $state(false);
   loadError = $state<string | null>(null);
+  /** The user comes from this device's memory: the server has not confirmed the session yet. */
+  #unconfirmed = false;
 
   constructor() {
     onSocketUnauthenticated(() => this.#signedOut());
     onSessionLost(() => this.#signedOut());
+    window.addEventListener('online', () => {
+      if (this.#unconfirmed) void this.load();
+    });
   }
 
   async load(): Promise<void> {
@@ -24,10 +38,21 @@ class Auth {
     try {
       const { needsSetup } = await api.needsSetup();
       this.needsSetup = needsSetup;
-      this.user = needsSetup ? null : await this.#currentUser();
+      const user = needsSetup ? null : await this.#currentUser();
+      if (user) await this.#accept(user);
+      else this.#signedOut();
+      this.#unconfirmed = false;
       this.ready = true;
     } catch (error) {
-      this.loadError = errorMessage(error);
+      const remembered = isUnreachable(error) ? rememberedUser() : null;
+      if (!remembered) {
+        this.loadError = errorMessage(error);
+        return;
+      }
+      this.#unconfirmed = true;
+      this.needsSetup = false;
+      if (this.user?.id !== remembered.id) this.user = remembered;
+      this.ready = true;
     }
   }
 
@@ -43,12 +68,12 @@ class Auth {
   async setup(body: SetupBody): Promise<void> {
     const { user } = await api.setup(body);
     this.needsSetup = false;
-    this.#signedIn(user);
+    await this.#signedIn(user);
   }
 
   async signIn(body: SignInBody): Promise<void> {
     const { user } = await api.signIn(body);
-    this.#signedIn(user);
+    await this.#signedIn(user);
   }
 
   async signOut(): Promise<void> {
@@ -56,6 +81,8 @@ class Auth {
       await api.signOut();
     } finally {
       this.#signedOut();
+      // Drafts are confidential on shared machines.
+      void clearLocalDrafts();
     }
   }
 
@@ -63,14 +90,23 @@ class Auth {
     return this.user !== null && can(this.user.role, action);
   }
 
-  #signedIn(user: PublicUser): void {
+  async #signedIn(user: PublicUser): Promise<void> {
     // A socket opened under another session would keep that session's identity.
     closeLiveSocket();
+    await this.#accept(user);
+  }
+
+  /** Before any story opens: another person's local drafts go first. */
+  async #accept(user: PublicUser): Promise<void> {
+    rememberUser(user);
+    await claimLocalDrafts(user.id);
     this.user = user;
   }
 
   #signedOut(): void {
     closeLiveSocket();
+    forgetUser();
+    this.#unconfirmed = false;
     this.user = null;
   }
 }

@@ -4,26 +4,35 @@
  * socket from the session cookie at handshake; closed on sign-out so the next
  * account gets a connection of its own.
  */
-import { connectSocket, type GalleyClientSocket } from './socket';
+import { connectSocket, reconnectionOf, type GalleyClientSocket } from './socket';
 
 let socket: GalleyClientSocket | null = null;
+let stopFollowingNetwork: (() => void) | null = null;
 const unauthenticatedListeners = new Set<() => void>();
 
 export function liveSocket(): GalleyClientSocket {
   if (!socket) {
     const opened = connectSocket(window.location.origin);
-    // The server refuses the handshake once the session is gone; socket.io will not retry that.
-    opened.on('connect_error', (error) => {
-      if (error.message === 'unauthenticated' && !opened.active) {
-        for (const listener of unauthenticatedListeners) listener();
-      }
+    const reconnection = reconnectionOf(opened);
+    const offRefused = reconnection?.on('unauthenticated', () => {
+      for (const listener of unauthenticatedListeners) listener();
     });
+    // No point waiting out the backoff once the browser says the network is back.
+    // (Going offline needs nothing here: engine.io closes its transport on `offline`.)
+    const onOnline = () => reconnection?.reconnectNow();
+    window.addEventListener('online', onOnline);
+    stopFollowingNetwork = () => {
+      offRefused?.();
+      window.removeEventListener('online', onOnline);
+    };
     socket = opened;
   }
   return socket;
 }
 
 export function closeLiveSocket(): void {
+  stopFollowingNetwork?.();
+  stopFollowingNetwork = null;
   socket?.disconnect();
   socket = null;
 }

@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/protocol';
+import { ReconnectPolicy } from './ReconnectPolicy';
 
 export type GalleyClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -8,19 +9,45 @@ export type SocketOptions = {
   cookie?: string;
 };
 
+/** The server's refusal when the handshake carries no valid session. */
+const UNAUTHENTICATED = 'unauthenticated';
+
+const policies = new WeakMap<GalleyClientSocket, ReconnectPolicy>();
+
 /**
  * Opens a Socket.IO connection to a Galley server. WebSocket only (no
- * long-polling upgrade dance); reconnection backs off with jitter so clients
- * do not all return in the same second after a restart.
+ * long-polling upgrade dance). Socket.IO's own reconnection is off: it resets
+ * its backoff on every successful handshake and gives up after a refused one,
+ * so a ReconnectPolicy decides instead (see there). Works the same in Node.
  */
 export function connectSocket(url: string, options: SocketOptions = {}): GalleyClientSocket {
-  return io(url, {
+  const socket: GalleyClientSocket = io(url, {
     transports: ['websocket'],
     forceNew: true,
     withCredentials: true,
     extraHeaders: options.cookie ? { cookie: options.cookie } : undefined,
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 5_000,
-    randomizationFactor: 0.5,
+    reconnection: false,
   });
+  const policy = new ReconnectPolicy({ connect: () => socket.connect() });
+  socket.on('connect', () => policy.connected());
+  socket.on('disconnect', (reason) => {
+    if (reason !== 'io client disconnect') policy.lost();
+  });
+  socket.on('connect_error', (error) => {
+    if (error.message === UNAUTHENTICATED) policy.refused();
+    else policy.lost();
+  });
+  // Between attempts socket.io emits nothing on disconnect(), so the policy is told here.
+  const disconnect = socket.disconnect.bind(socket);
+  socket.disconnect = () => {
+    policy.stop();
+    return disconnect();
+  };
+  policies.set(socket, policy);
+  return socket;
+}
+
+/** The reconnection state of a socket made by connectSocket. */
+export function reconnectionOf(socket: GalleyClientSocket): ReconnectPolicy | undefined {
+  return policies.get(socket);
 }

@@ -1,24 +1,25 @@
 /**
  * One open story: the provider (Y.Doc + Awareness over the shared socket)
  * seen through reactive getters. The Yjs objects stay plain; each getter calls
- * `#subscribe()` so Svelte re-reads it when the provider, the awareness or the
- * `meta` map report a change, and listens only while something is on screen.
+ * `#subscribe()` so Svelte re-reads it when the provider, the awareness, the
+ * `meta` map, the reconnection or the browser's network state report a
+ * change, and listens only while something is on screen. The Y.Doc is also
+ * kept in IndexedDB, so the story opens and stays editable without a server.
  */
 import { createSubscriber } from 'svelte/reactivity';
+import { IndexeddbPersistence } from 'y-indexeddb';
 import type { Publication, PublicUser } from '../../../shared/api';
 import type { ErrorBody } from '../../../shared/errors';
 import type { AwarenessUser, GalleyAwarenessState } from '../../../shared/protocol';
-import type { Role } from '../../../shared/roles';
+import { can, type Role } from '../../../shared/roles';
 import { isStoryField, META_MAP, STORY_STATUSES, type StoryField, type StoryMeta, type StoryStatus } from '../../../shared/story';
 import { batched } from '../batched';
+import { draftDatabaseName } from '../localDrafts';
 import { initials, safeColor } from '../people';
-import { SocketIOProvider, type ProviderStatus } from './provider';
-import type { GalleyClientSocket } from './socket';
-
-export type SaveState = {
-  kind: 'connecting' | 'saving' | 'saved' | 'offline';
-  label: string;
-};
+import { SocketIOProvider } from './provider';
+import type { ReconnectPolicy } from './ReconnectPolicy';
+import { describeSaveState, type SaveState } from './saveState';
+import { reconnectionOf, type GalleyClientSocket } from './socket';
 
 export type Person = {
   id: string;
@@ -48,6 +49,12 @@ export class StorySession {
   /** The latest error from the server about this story (join refused, edit rejected…). */
   error = $state.raw<ErrorBody | null>(null);
 
+  /** This device's copy of the story. */
+  readonly #local: IndexeddbPersistence;
+  readonly #reconnection: ReconnectPolicy | undefined;
+  readonly #mayEdit: boolean;
+  /** Joined and synced at least once since the story opened. */
+  #wasLive = false;
   #subscribe: () => void;
   #offProvider: Array<() => void>;
   #blurTimer: ReturnType<typeof setTimeout> | undefined;
@@ -55,12 +62,18 @@ export class StorySession {
   constructor({ socket, storyId, user }: StorySessionOptions) {
     this.storyId = storyId;
     this.me = { id: user.id, name: user.name, color: user.color };
+    this.#mayEdit = can(user.role, 'story:edit');
+    this.#reconnection = reconnectionOf(socket);
     this.provider = new SocketIOProvider({ socket, storyId });
+    this.#local = new IndexeddbPersistence(draftDatabaseName(storyId), this.provider.doc);
     const { provider } = this;
     provider.awareness.setLocalStateField('user', this.me);
     provider.awareness.setLocalStateField('field', null);
 
     this.#offProvider = [
+      provider.on('change', () => {
+        if (provider.synced) this.#wasLive = true;
+      }),
       provider.on('published', (publication) => {
         this.publication = publication;
       }),
@@ -73,25 +86,20 @@ export class StorySession {
       const update = batched(notify);
       const meta = provider.doc.getMap(META_MAP);
       const offChange = provider.on('change', update);
+      const offReconnection = this.#reconnection?.on('change', update);
       provider.awareness.on('change', update);
       meta.observe(update);
+      window.addEventListener('online', update);
+      window.addEventListener('offline', update);
       return () => {
         offChange();
+        offReconnection?.();
         provider.awareness.off('change', update);
         meta.unobserve(update);
+        window.removeEventListener('online', update);
+        window.removeEventListener('offline', update);
       };
     });
-  }
-
-  get status(): ProviderStatus {
-    this.#subscribe();
-    return this.provider.status;
-  }
-
-  /** True once the server's copy has arrived since the last (re)join. */
-  get synced(): boolean {
-    this.#subscribe();
-    return this.provider.synced;
   }
 
   get role(): Role | null {
@@ -99,10 +107,22 @@ export class StorySession {
     return this.provider.role;
   }
 
-  /** Decided by the server at join; false until then. */
+  /**
+   * Decided by the server at join. Until it has answered (offline, say), the
+   * account's role decides, so offline edits can be made and merged later.
+   */
   get canEdit(): boolean {
     this.#subscribe();
-    return this.provider.canEdit;
+    return this.provider.role === null ? this.#mayEdit : this.provider.canEdit;
+  }
+
+  /**
+   * Edits the server has not acknowledged as saved: sent and awaiting the ack,
+   * or made while not joined. Viewers have none, whatever IndexedDB loaded.
+   */
+  get hasUnsavedChanges(): boolean {
+    this.#subscribe();
+    return this.provider.unacknowledged > 0 || (this.provider.pendingOffline && this.canEdit);
   }
 
   /** The server refused to let us in at all (no such story, no access): there is nothing to edit. */
@@ -113,11 +133,15 @@ export class StorySession {
 
   get saveState(): SaveState {
     this.#subscribe();
-    const { status, synced, unacknowledged, pendingOffline } = this.provider;
-    if (status === 'disconnected') return { kind: 'offline', label: 'Offline — changes kept on this device' };
-    if (status === 'connecting' || !synced) return { kind: 'connecting', label: 'Connecting…' };
-    if (unacknowledged > 0 || pendingOffline) return { kind: 'saving', label: 'Saving…' };
-    return { kind: 'saved', label: 'All changes saved' };
+    const { status, synced, socket } = this.provider;
+    return describeSaveState({
+      online: navigator.onLine,
+      live: status === 'connected' && synced,
+      wasLive: this.#wasLive,
+      refused: status === 'disconnected' && socket.connected,
+      failedAttempts: this.#reconnection?.failures ?? 0,
+      unsaved: this.hasUnsavedChanges,
+    });
   }
 
   /** Everyone in the story, once each (several tabs collapse into one), you first. */
@@ -194,5 +218,6 @@ export class StorySession {
     clearTimeout(this.#blurTimer);
     for (const off of this.#offProvider) off();
     this.provider.destroy();
+    void this.#local.destroy();
   }
 }
