@@ -15,8 +15,11 @@ type Entry = { clientId: number; clock: number; state: GalleyAwarenessState | nu
 export function guardAwarenessUpdate(document: StoryDocument, connection: Connection, update: Uint8Array): Uint8Array {
   const entries = decodeEntries(update);
   for (const { clientId } of entries) {
-    if (!connection.awarenessClients.has(clientId) && ownedByAnother(document, connection, clientId)) {
-      throw new GalleyError('forbidden', `Awareness client ${clientId} belongs to another connection`);
+    const owner = connection.awarenessClients.has(clientId) ? connection : ownerOf(document, clientId);
+    if (owner && owner !== connection) {
+      // The same person reconnecting while their old connection has not timed out yet takes the id over.
+      if (owner.user.id !== connection.user.id) throw new GalleyError('forbidden', `Awareness client ${clientId} belongs to another connection`);
+      owner.awarenessClients.delete(clientId);
     }
   }
   for (const entry of entries) {
@@ -45,11 +48,16 @@ export function withoutRelayedStates(document: StoryDocument, connection: Connec
   return own.length === entries.length ? update : encodeEntries(own);
 }
 
-function ownedByAnother(document: StoryDocument, connection: Connection, clientId: number): boolean {
+function ownerOf(document: StoryDocument, clientId: number): Connection | undefined {
   for (const other of document.connections.values()) {
-    if (other !== connection && other.awarenessClients.has(clientId)) return true;
+    if (other.awarenessClients.has(clientId)) return other;
   }
-  return false;
+  return undefined;
+}
+
+function ownedByAnother(document: StoryDocument, connection: Connection, clientId: number): boolean {
+  const owner = ownerOf(document, clientId);
+  return owner !== undefined && owner !== connection;
 }
 
 function withAuthenticatedUser(state: GalleyAwarenessState, { user }: Connection): GalleyAwarenessState {

@@ -137,6 +137,18 @@ describe('awareness guard', () => {
     expect(() => guardAwarenessUpdate(document, b, awarenessUpdate(42, { field: 'headline' }))).toThrow(/another connection/);
   });
 
+  it('lets the same person’s new connection take over their client id from a stale one', async () => {
+    const { document } = await openDocument();
+    const stale = connection('Ana');
+    const fresh = { ...connection('Ana'), id: 'Ana-again', awarenessClients: new Set<number>() };
+    document.addConnection(stale);
+    document.addConnection(fresh);
+    guardAwarenessUpdate(document, stale, awarenessUpdate(42, { field: 'body' }));
+    guardAwarenessUpdate(document, fresh, awarenessUpdate(42, { field: 'headline' }));
+    expect(fresh.awarenessClients.has(42)).toBe(true);
+    expect(stale.awarenessClients.has(42)).toBe(false);
+  });
+
   it('refuses malformed awareness bytes', async () => {
     const { document } = await openDocument();
     const encoder = encoding.createEncoder();

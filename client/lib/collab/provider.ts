@@ -29,6 +29,12 @@ export type ProviderOptions = {
   socket: GalleyClientSocket;
   storyId: string;
   doc?: Y.Doc;
+  /**
+   * Origins of updates that come from local storage (e.g. the IndexedDB
+   * persistence): loading them while offline is not an unsaved edit; the
+   * join's step 1/step 2 exchange sends whatever of them the server lacks.
+   */
+  persistedOrigins?: readonly unknown[];
 };
 
 /** Wait before retrying after the server could not save or asked us to slow down. */
@@ -52,6 +58,9 @@ export class SocketIOProvider {
   pendingOffline = false;
   /** Set when syncing has stopped for good (an edit too large to ever be accepted). */
   failure: ErrorBody | null = null;
+  /** Why the server refused the last join (no such story, no access…), until a join succeeds. */
+  joinError: ErrorBody | null = null;
+  readonly #persistedOrigins: ReadonlySet<unknown>;
   #resyncTimer: ReturnType<typeof setTimeout> | undefined;
   #joined = false;
   #destroyed = false;
@@ -61,7 +70,8 @@ export class SocketIOProvider {
     error: new Set(),
   };
 
-  constructor({ socket, storyId, doc = new Y.Doc() }: ProviderOptions) {
+  constructor({ socket, storyId, doc = new Y.Doc(), persistedOrigins = [] }: ProviderOptions) {
+    this.#persistedOrigins = new Set(persistedOrigins);
     this.socket = socket;
     this.storyId = storyId;
     this.doc = doc;
@@ -124,10 +134,12 @@ export class SocketIOProvider {
     this.socket.emit('story:join', { storyId: this.storyId, protocolVersion: PROTOCOL_VERSION }, (answer: Ack<JoinResult>) => {
       if (this.#destroyed) return;
       if (!answer.ok) {
+        this.joinError = answer.error;
         this.#setStatus('disconnected');
         this.#emit('error', answer.error);
         return;
       }
+      this.joinError = null;
       this.#joined = true;
       this.role = answer.data.role;
       this.canEdit = answer.data.canEdit;
@@ -184,6 +196,7 @@ export class SocketIOProvider {
   #onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === this) return;
     if (!this.#joined) {
+      if (this.#persistedOrigins.has(origin)) return;
       this.pendingOffline = true;
       this.#emit('change');
       return;

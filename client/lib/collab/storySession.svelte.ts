@@ -8,6 +8,7 @@
  */
 import { createSubscriber } from 'svelte/reactivity';
 import { IndexeddbPersistence } from 'y-indexeddb';
+import * as Y from 'yjs';
 import type { Publication, PublicUser } from '../../../shared/api';
 import type { ErrorBody } from '../../../shared/errors';
 import type { AwarenessUser, GalleyAwarenessState } from '../../../shared/protocol';
@@ -64,8 +65,9 @@ export class StorySession {
     this.me = { id: user.id, name: user.name, color: user.color };
     this.#mayEdit = can(user.role, 'story:edit');
     this.#reconnection = reconnectionOf(socket);
-    this.provider = new SocketIOProvider({ socket, storyId });
-    this.#local = new IndexeddbPersistence(draftDatabaseName(storyId), this.provider.doc);
+    const doc = new Y.Doc();
+    this.#local = new IndexeddbPersistence(draftDatabaseName(storyId), doc);
+    this.provider = new SocketIOProvider({ socket, storyId, doc, persistedOrigins: [this.#local] });
     const { provider } = this;
     provider.awareness.setLocalStateField('user', this.me);
     provider.awareness.setLocalStateField('field', null);
@@ -133,12 +135,12 @@ export class StorySession {
 
   get saveState(): SaveState {
     this.#subscribe();
-    const { status, synced, socket } = this.provider;
+    const { status, synced } = this.provider;
     return describeSaveState({
       online: navigator.onLine,
       live: status === 'connected' && synced,
       wasLive: this.#wasLive,
-      refused: status === 'disconnected' && socket.connected,
+      refused: this.provider.joinError !== null,
       failedAttempts: this.#reconnection?.failures ?? 0,
       unsaved: this.hasUnsavedChanges,
     });
