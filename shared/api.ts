@@ -28,6 +28,8 @@ export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().m
 export const CreateTokenBody = z.strictObject({ name: z.string().trim().min(1, 'Name the token').max(LIMITS.nameMaxChars) });
 /** For routes that take no query string: unknown fields are refused here too. */
 export const NoQuery = z.strictObject({});
+/** For routes that take no body. */
+export const NoBody = z.strictObject({}).optional();
 
 export type SignInBody = z.infer<typeof SignInBody>;
 export type SetupBody = z.infer<typeof SetupBody>;

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { NoQuery } from '../../shared/api';
+import { NoBody, NoQuery } from '../../shared/api';
 import { GalleyError } from '../../shared/errors';
 import { type Action, can } from '../../shared/roles';
 import { type Authenticator, type Principal, sessionIdFromCookieHeader } from '../auth/Authenticator';
@@ -36,6 +36,12 @@ export function sameOriginWrites(allowedOrigins: readonly string[]) {
     }
     next();
   };
+}
+
+/** For routes that take no body: any field sent is unknown, and refused. */
+export function noBody(req: Request, _res: Response, next: NextFunction) {
+  validate(NoBody, req.body);
+  next();
 }
 
 /** Our routes take no query strings: unknown fields are refused, as in bodies. */

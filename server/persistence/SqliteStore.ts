@@ -301,9 +301,9 @@ export class SqliteStore implements Store {
         .run(p);
       this.#db
         .prepare(
-          `UPDATE stories SET status = 'published', slug = ?, published_at = ?, published_by = ? WHERE id = ?`,
+          `UPDATE stories SET status = 'published', slug = ?, published_at = ?, published_by = ?, headline = ? WHERE id = ?`,
         )
-        .run(p.slug, p.updatedAt, p.publishedBy, p.storyId);
+        .run(p.slug, p.updatedAt, p.publishedBy, p.headline, p.storyId);
     }).immediate();
   }
 

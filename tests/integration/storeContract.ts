@@ -180,7 +180,7 @@ export function storeContract(name: string, factory: Factory): void {
       const [pub, rev] = publication(s.id, 'budget', '2026-03-01T10:00:00.000Z');
       await store.savePublication(pub, rev);
       expect(await store.getPublicationBySlug('budget')).toEqual(pub);
-      expect(await store.getStory(s.id)).toMatchObject({ status: 'published', slug: 'budget', publishedBy: 'Ed' });
+      expect(await store.getStory(s.id)).toMatchObject({ status: 'published', slug: 'budget', publishedBy: 'Ed', headline: 'H budget' });
       expect(await store.isSlugTaken('budget', s.id)).toBe(false);
       expect(await store.isSlugTaken('budget', 'another-story')).toBe(true);
 

@@ -2,7 +2,7 @@ import express from 'express';
 import { CreateUserBody, UpdateUserBody, UserIdParam } from '../../../shared/api';
 import { createAccount, toAccountSummary, updateAccount } from '../../auth/accounts';
 import type { ApiDeps } from '../apiRouter';
-import { authorize } from '../sessionMiddleware';
+import { authorize, noBody } from '../sessionMiddleware';
 import { validate } from '../validate';
 
 /** Account administration (admins). Changes reach the user's open sockets at once. */
@@ -10,7 +10,7 @@ export function accountRoutes(deps: ApiDeps): express.Router {
   const { store, access } = deps;
   const router = express.Router();
 
-  router.get('/users', async (_req, res) => {
+  router.get('/users', noBody, async (_req, res) => {
     authorize(res, 'users:manage');
     res.json({ users: (await store.listUsers()).map(toAccountSummary) });
   });
@@ -29,7 +29,7 @@ export function accountRoutes(deps: ApiDeps): express.Router {
   });
 
   /** Ends every session of the account (e.g. a lost laptop). */
-  router.delete('/users/:id/sessions', async (req, res) => {
+  router.delete('/users/:id/sessions', noBody, async (req, res) => {
     authorize(res, 'users:manage');
     const id = validate(UserIdParam, req.params.id);
     await store.deleteUserSessions(id);

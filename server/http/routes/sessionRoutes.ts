@@ -6,7 +6,7 @@ import { SESSION_COOKIE } from '../../auth/Authenticator';
 import { DUMMY_HASH_PROMISE, verifyPassword } from '../../auth/passwords';
 import type { UserRecord } from '../../persistence/Store';
 import type { ApiDeps } from '../apiRouter';
-import { currentUser, requireSession } from '../sessionMiddleware';
+import { currentUser, noBody, requireSession } from '../sessionMiddleware';
 import { validate } from '../validate';
 
 /** First-run setup, sign-in and sign-out, password change. */
@@ -21,7 +21,7 @@ export function sessionRoutes(deps: ApiDeps): express.Router {
     res.cookie(SESSION_COOKIE, session.id, { httpOnly: true, sameSite: 'lax', secure: req.secure, expires: session.expiresAt, path: '/' });
   };
 
-  router.get('/setup', async (_req, res) => {
+  router.get('/setup', noBody, async (_req, res) => {
     res.json({ needsSetup: (await store.countUsers()) === 0 });
   });
 
@@ -31,7 +31,7 @@ export function sessionRoutes(deps: ApiDeps): express.Router {
     res.status(201).json({ user: toPublicUser(user) });
   });
 
-  router.get('/session', (_req, res) => {
+  router.get('/session', noBody, (_req, res) => {
     res.json({ user: toPublicUser(currentUser(res)) });
   });
 
@@ -51,7 +51,7 @@ export function sessionRoutes(deps: ApiDeps): express.Router {
     res.json({ user: toPublicUser(user) });
   });
 
-  router.delete('/session', async (_req, res) => {
+  router.delete('/session', noBody, async (_req, res) => {
     const user = res.locals.principal?.user;
     await auth.endSession(res.locals.sessionId);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -60,7 +60,7 @@ export function sessionRoutes(deps: ApiDeps): express.Router {
   });
 
   /** Sign out everywhere: every session of this user, this one included. */
-  router.delete('/sessions', async (_req, res) => {
+  router.delete('/sessions', noBody, async (_req, res) => {
     const { user } = requireSession(res);
     await store.deleteUserSessions(user.id);
     res.clearCookie(SESSION_COOKIE, { path: '/' });

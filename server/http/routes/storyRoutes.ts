@@ -7,7 +7,7 @@ import type { StoryRecord } from '../../persistence/Store';
 import { publishStory } from '../../publishing/publishStory';
 import { fragmentText } from '../../publishing/renderStory';
 import type { ApiDeps } from '../apiRouter';
-import { authorize } from '../sessionMiddleware';
+import { authorize, noBody } from '../sessionMiddleware';
 import { validate } from '../validate';
 
 /** Stories: list, create, read, publish. */
@@ -26,7 +26,7 @@ export function storyRoutes(deps: ApiDeps): express.Router {
     return story;
   };
 
-  router.get('/stories', async (_req, res) => {
+  router.get('/stories', noBody, async (_req, res) => {
     authorize(res, 'story:read');
     res.json({ stories: (await store.listStories()).map(summarize) });
   });
@@ -50,7 +50,7 @@ export function storyRoutes(deps: ApiDeps): express.Router {
     res.status(201).json({ id: story.id, story: summarize(story) });
   });
 
-  router.get('/stories/:id', async (req, res) => {
+  router.get('/stories/:id', noBody, async (req, res) => {
     authorize(res, 'story:read');
     const story = await findStory(req.params.id);
     const document = await registry.open(story.id);
@@ -62,7 +62,7 @@ export function storyRoutes(deps: ApiDeps): express.Router {
     }
   });
 
-  router.post('/stories/:id/publish', async (req, res) => {
+  router.post('/stories/:id/publish', noBody, async (req, res) => {
     const user = authorize(res, 'story:publish');
     const story = await findStory(req.params.id);
     const publication = await publishStory(deps, story.id, user, deps.publicOrigin(req));

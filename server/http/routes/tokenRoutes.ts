@@ -3,7 +3,7 @@ import { CreateTokenBody, TokenIdParam, type TokenSummary } from '../../../share
 import { GalleyError } from '../../../shared/errors';
 import type { TokenRecord } from '../../persistence/Store';
 import type { ApiDeps } from '../apiRouter';
-import { currentUser, requireSession } from '../sessionMiddleware';
+import { currentUser, noBody, requireSession } from '../sessionMiddleware';
 import { validate } from '../validate';
 
 const toSummary = ({ id, name, createdAt, lastUsedAt, revokedAt }: TokenRecord): TokenSummary => ({ id, name, createdAt, lastUsedAt, revokedAt });
@@ -13,7 +13,7 @@ export function tokenRoutes(deps: ApiDeps): express.Router {
   const { store, auth, access } = deps;
   const router = express.Router();
 
-  router.get('/tokens', async (_req, res) => {
+  router.get('/tokens', noBody, async (_req, res) => {
     const user = currentUser(res);
     res.json({ tokens: (await store.listTokens(user.id)).map(toSummary) });
   });
@@ -25,7 +25,7 @@ export function tokenRoutes(deps: ApiDeps): express.Router {
     res.status(201).json({ token, summary: toSummary(record) });
   });
 
-  router.delete('/tokens/:id', async (req, res) => {
+  router.delete('/tokens/:id', noBody, async (req, res) => {
     const user = currentUser(res);
     if (!(await store.revokeToken(validate(TokenIdParam, req.params.id), user.id, new Date().toISOString()))) {
       throw new GalleyError('not_found', 'No such active token');

@@ -1,0 +1,555 @@
+/**
+ * One authorisation matrix for the whole server: every /api route (discovered from the real Express
+ * router) and every Socket.IO client event (from CLIENT_EVENTS), called as every kind of principal,
+ * with a request that is valid in every other respect, so "allowed" means the route's success status
+ * and a refusal can only come from authentication (401) or authorisation (403).
+ *
+ * A route or event without a row fails the suite, and so does a row for one that no longer exists.
+ */
+import * as encoding from 'lib0/encoding';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { CLIENT_EVENTS, type ClientToServerEvents, PROTOCOL_VERSION, type ServerToClientEvents } from '../../shared/protocol';
+import { type Action, can, type Role } from '../../shared/roles';
+import { discoverApiRoutes } from '../helpers/apiRoutes';
+import { connectClient, createStory, eventually, setParagraphs, storedDoc } from '../helpers/clients';
+import { createUser, signIn, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const PRINCIPALS = ['anonymous', 'viewer', 'writer', 'editor', 'admin', 'deactivated', 'revokedToken', 'editorToken'] as const;
+type PrincipalName = (typeof PRINCIPALS)[number];
+
+type Principal = {
+  name: PrincipalName;
+  /** The role the server must see; null when the credential must not authenticate at all. */
+  role: Role | null;
+  via: 'none' | 'session' | 'token';
+  /** The account behind the credential. */
+  account?: TestUser;
+  /** A live account of this principal whose session can make tokens for it (the token's owner for token principals). */
+  owner?: TestUser;
+  token?: string;
+  /** The principal's long-lived credential, as request headers. */
+  headers(): Record<string, string>;
+  /** A credential of the same kind for rows that use one up (signing out, signing in over it). */
+  disposable(): Promise<Record<string, string>>;
+  /** Makes the long-lived credential valid again after a row ended every session of the account. */
+  renew(): Promise<void>;
+};
+
+let server: TestServer;
+let admin: TestUser;
+let editor: TestUser;
+let writer: TestUser;
+let viewer: TestUser;
+let deactivated: TestUser;
+/** The account rows act on: renamed, its sessions ended, signed in to by people without an account of their own. */
+let target: TestUser;
+let storyId: string;
+let deactivatedTokenId: string;
+const principals = {} as Record<PrincipalName, Principal>;
+const openSockets: ClientSocket[] = [];
+let counter = 0;
+/** What a row's call saw before acting, for its `after` check. */
+let lastTokenId = '';
+let storiesBefore = 0;
+let revisionsBefore = 0;
+
+type Answer = { status: number; body: any };
+
+async function api(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<Answer> {
+  const res = await fetch(server.url + path, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+async function createToken(owner: TestUser, name = 'matrix'): Promise<{ token: string; id: string }> {
+  const answer = await api('POST', '/api/tokens', { cookie: owner.cookie }, { name });
+  if (answer.status !== 201) throw new Error(`token creation failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return { token: answer.body.token, id: answer.body.summary.id };
+}
+
+function sessionPrincipal(name: PrincipalName, account: TestUser, alive = true): Principal {
+  return {
+    name,
+    role: alive ? account.role : null,
+    via: 'session',
+    account,
+    owner: alive ? account : undefined,
+    headers: () => ({ cookie: account.cookie }),
+    disposable: async () => ({ cookie: alive ? await signIn(server.url, account.email, account.password) : account.cookie }),
+    renew: async () => {
+      if (alive) account.cookie = await signIn(server.url, account.email, account.password);
+    },
+  };
+}
+
+function tokenPrincipal(name: PrincipalName, owner: TestUser, token: string, alive: boolean): Principal {
+  return {
+    name,
+    role: alive ? owner.role : null,
+    via: 'token',
+    account: owner,
+    owner,
+    token,
+    headers: () => ({ authorization: `Bearer ${token}` }),
+    // A revoked token stays revoked; a live one is replaced by a fresh token of the same owner.
+    disposable: async () => ({ authorization: `Bearer ${alive ? (await createToken(owner)).token : token}` }),
+    renew: async () => {},
+  };
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await createUser(server, 'admin', 'Ada Admin');
+  editor = await createUser(server, 'editor', 'Eddie Editor');
+  writer = await createUser(server, 'writer', 'Wren Writer');
+  viewer = await createUser(server, 'viewer', 'Vic Viewer');
+  deactivated = await createUser(server, 'writer', 'Dee Activated');
+  target = await createUser(server, 'writer', 'Tara Target');
+
+  // A story every role may read and the publishers may publish (headline and body present).
+  storyId = await createStory(server, editor);
+  const author = await connectClient(server, editor, storyId);
+  setParagraphs(author.doc, 'headline', ['Matrix story']);
+  setParagraphs(author.doc, 'body', ['Every route, every principal.']);
+  await author.provider.whenSaved();
+  author.close();
+
+  const editorToken = await createToken(editor, 'editor script');
+  const revoked = await createToken(editor, 'revoked script');
+  expect((await api('DELETE', `/api/tokens/${revoked.id}`, { cookie: editor.cookie })).status).toBe(204);
+  deactivatedTokenId = (await createToken(deactivated)).id;
+  const deactivation = await api('PATCH', `/api/users/${deactivated.id}`, { cookie: admin.cookie }, { active: false });
+  expect(deactivation).toMatchObject({ status: 200, body: { user: { active: false } } });
+
+  principals.anonymous = {
+    name: 'anonymous',
+    role: null,
+    via: 'none',
+    headers: () => ({}),
+    disposable: async () => ({}),
+    renew: async () => {},
+  };
+  principals.viewer = sessionPrincipal('viewer', viewer);
+  principals.writer = sessionPrincipal('writer', writer);
+  principals.editor = sessionPrincipal('editor', editor);
+  principals.admin = sessionPrincipal('admin', admin);
+  principals.deactivated = sessionPrincipal('deactivated', deactivated, false);
+  principals.revokedToken = tokenPrincipal('revokedToken', editor, revoked.token, false);
+  principals.editorToken = tokenPrincipal('editorToken', editor, editorToken.token, true);
+});
+
+afterAll(async () => {
+  openSockets.forEach((s) => s.disconnect());
+  await server?.close();
+});
+
+/**
+ * Who may call: anyone; any authenticated principal; a signed-in person but no API token
+ * (account changes need a password at a browser); or the holders of a role action.
+ */
+type Access = 'public' | 'authenticated' | 'session only' | Action;
+
+type Expected = number | string;
+
+function expectedFor(access: Access, ok: Expected, p: Principal, refusal: { unauthenticated: Expected; forbidden: Expected }): Expected {
+  if (access === 'public') return ok;
+  if (p.role === null) return refusal.unauthenticated;
+  if (access === 'authenticated') return ok;
+  if (access === 'session only') return p.via === 'session' ? ok : refusal.forbidden;
+  return can(p.role, access) ? ok : refusal.forbidden;
+}
+
+type HttpRow = {
+  route: string;
+  access: Access;
+  /** The answer when allowed. */
+  ok: number;
+  /** Cells that differ from what `access` implies, each with its reason in a comment. */
+  except?: Partial<Record<PrincipalName, number>>;
+  call(p: Principal): Promise<Answer>;
+  /** Checks the effect (present iff allowed), and puts back what an allowed call changed. */
+  after?(p: Principal, answer: Answer, allowed: boolean): Promise<void>;
+};
+
+const story = () => `/api/stories/${storyId}`;
+
+const HTTP_ROWS: HttpRow[] = [
+  { route: 'GET /api/setup', access: 'public', ok: 200, call: (p) => api('GET', '/api/setup', p.headers()) },
+  {
+    route: 'POST /api/setup',
+    access: 'public',
+    // Setup only exists while there are no accounts: once done, it is refused to everyone alike
+    // (conflict, never a sign-in prompt). tests/integration/api.test.ts shows it succeeding on an empty server.
+    ok: 409,
+    call: (p) => api('POST', '/api/setup', p.headers(), { email: `setup${++counter}@example.test`, name: 'Second Setup', password: 'long enough password' }),
+    after: async () => expect(await server.store.getUserByEmail(`setup${counter}@example.test`)).toBeUndefined(),
+  },
+  { route: 'GET /api/session', access: 'authenticated', ok: 200, call: (p) => api('GET', '/api/session', p.headers()) },
+  {
+    route: 'POST /api/session',
+    access: 'public',
+    ok: 200,
+    // People sign in with their own account (a deactivated one is refused, with the same answer as a
+    // wrong password); callers without a password of their own sign in as the target account.
+    except: { deactivated: 401 },
+    call: async (p) => {
+      const who = p.via === 'session' ? p.account! : target;
+      return api('POST', '/api/session', await p.disposable(), { email: who.email, password: who.password });
+    },
+  },
+  { route: 'DELETE /api/session', access: 'public', ok: 204, call: async (p) => api('DELETE', '/api/session', await p.disposable()) },
+  {
+    route: 'DELETE /api/sessions',
+    access: 'session only',
+    ok: 204,
+    call: async (p) => api('DELETE', '/api/sessions', await p.disposable()),
+    after: async (p, _answer, allowed) => {
+      if (!allowed || !p.owner) return;
+      // Every session of the account ended, the long-lived one too.
+      const ended = (await api('GET', '/api/session', { cookie: p.owner.cookie })).status;
+      p.owner.cookie = await signIn(server.url, p.owner.email, p.owner.password);
+      expect(ended).toBe(401);
+    },
+  },
+  {
+    route: 'PUT /api/session/password',
+    access: 'session only',
+    ok: 204,
+    // The same password again: a valid change that leaves the account as it was.
+    call: (p) => {
+      const password = p.account?.password ?? 'some long password';
+      return api('PUT', '/api/session/password', p.headers(), { currentPassword: password, newPassword: password });
+    },
+    after: async (p, _answer, allowed) => {
+      if (allowed) expect((await api('GET', '/api/session', p.headers())).status).toBe(200);
+    },
+  },
+  { route: 'GET /api/users', access: 'users:manage', ok: 200, call: (p) => api('GET', '/api/users', p.headers()) },
+  {
+    route: 'POST /api/users',
+    access: 'users:manage',
+    ok: 201,
+    call: (p) => api('POST', '/api/users', p.headers(), { email: `added${++counter}@example.test`, name: 'Added Person', password: 'long enough password', role: 'viewer' }),
+    after: async (_p, _answer, allowed) => expect(Boolean(await server.store.getUserByEmail(`added${counter}@example.test`))).toBe(allowed),
+  },
+  {
+    route: 'PATCH /api/users/:id',
+    access: 'users:manage',
+    ok: 200,
+    call: (p) => api('PATCH', `/api/users/${target.id}`, p.headers(), { name: `Renamed by ${p.name}` }),
+    after: async (p, _answer, allowed) => {
+      expect((await server.store.getUserById(target.id))!.name).toBe(allowed ? `Renamed by ${p.name}` : target.name);
+      await server.store.updateUser(target.id, { name: target.name });
+    },
+  },
+  {
+    route: 'DELETE /api/users/:id/sessions',
+    access: 'users:manage',
+    ok: 204,
+    call: async (p) => {
+      target.cookie = await signIn(server.url, target.email, target.password);
+      return api('DELETE', `/api/users/${target.id}/sessions`, p.headers());
+    },
+    after: async (_p, _answer, allowed) => expect((await api('GET', '/api/session', { cookie: target.cookie })).status).toBe(allowed ? 401 : 200),
+  },
+  { route: 'GET /api/tokens', access: 'authenticated', ok: 200, call: (p) => api('GET', '/api/tokens', p.headers()) },
+  {
+    route: 'POST /api/tokens',
+    access: 'session only',
+    ok: 201,
+    call: (p) => api('POST', '/api/tokens', p.headers(), { name: `made by ${p.name}` }),
+  },
+  {
+    route: 'DELETE /api/tokens/:id',
+    access: 'authenticated',
+    ok: 204,
+    // Revokes one of the caller's own tokens (a fresh one, so the principal's own credential survives).
+    call: async (p) => {
+      const id = p.owner ? (await createToken(p.owner)).id : p.name === 'deactivated' ? deactivatedTokenId : (await createToken(admin)).id;
+      lastTokenId = id;
+      return api('DELETE', `/api/tokens/${id}`, p.headers());
+    },
+    after: async (_p, _answer, allowed) => {
+      const owners = [admin, editor, writer, viewer, deactivated];
+      const tokens = (await Promise.all(owners.map((o) => server.store.listTokens(o.id)))).flat();
+      expect(tokens.find((t) => t.id === lastTokenId)!.revokedAt !== null).toBe(allowed);
+    },
+  },
+  { route: 'GET /api/stories', access: 'story:read', ok: 200, call: (p) => api('GET', '/api/stories', p.headers()) },
+  {
+    route: 'POST /api/stories',
+    access: 'story:create',
+    ok: 201,
+    call: async (p) => {
+      storiesBefore = (await server.store.listStories()).length;
+      return api('POST', '/api/stories', p.headers(), {});
+    },
+    after: async (_p, _answer, allowed) => expect((await server.store.listStories()).length).toBe(storiesBefore + (allowed ? 1 : 0)),
+  },
+  { route: 'GET /api/stories/:id', access: 'story:read', ok: 200, call: (p) => api('GET', story(), p.headers()) },
+  {
+    route: 'POST /api/stories/:id/publish',
+    access: 'story:publish',
+    ok: 200,
+    call: async (p) => {
+      revisionsBefore = (await server.store.listRevisions(storyId)).length;
+      return api('POST', `${story()}/publish`, p.headers());
+    },
+    after: async (_p, _answer, allowed) => expect((await server.store.listRevisions(storyId)).length).toBe(revisionsBefore + (allowed ? 1 : 0)),
+  },
+  // The API's catch-all: an unknown route is 404 whoever asks (it reveals nothing and does nothing).
+  { route: 'ALL /api/{*rest}', access: 'public', ok: 404, call: (p) => api('GET', '/api/no-such-route', p.headers()) },
+];
+
+describe('the matrix covers the whole API', () => {
+  const discovered = discoverApiRoutes();
+
+  it('discovers the routes from the real router', () => {
+    expect(discovered).toContain('GET /api/stories');
+    expect(discovered).toContain('PATCH /api/users/:id');
+    expect(discovered.length).toBeGreaterThanOrEqual(19);
+  });
+
+  it('has a row for every route, and no row for a route that does not exist', () => {
+    const rows = HTTP_ROWS.map((r) => r.route);
+    expect(new Set(rows).size, 'one row per route').toBe(rows.length);
+    expect(discovered.filter((r) => !rows.includes(r)), 'routes without a row in HTTP_ROWS').toEqual([]);
+    expect(rows.filter((r) => !discovered.includes(r)), 'rows naming a route that no longer exists').toEqual([]);
+  });
+
+  it('has a row for every socket event, and no row for an event that does not exist', () => {
+    const rows = SOCKET_ROWS.map((r) => r.event);
+    expect(new Set(rows).size).toBe(rows.length);
+    expect([...CLIENT_EVENTS].filter((e) => !rows.includes(e)), 'events without a row in SOCKET_ROWS').toEqual([]);
+    expect(rows.filter((e) => !CLIENT_EVENTS.has(e)), 'rows naming an event that no longer exists').toEqual([]);
+  });
+});
+
+/**
+ * Keeps rows independent even when one fails: a call wrongly allowed may have ended the sessions
+ * of an account (sign out everywhere, password change by a token…); sign those in again.
+ */
+async function healSessions(): Promise<void> {
+  for (const p of Object.values(principals)) {
+    if (p.via === 'session' && p.role !== null && (await api('GET', '/api/session', p.headers())).status !== 200) await p.renew();
+  }
+}
+
+describe('every /api route, as every principal', () => {
+  it.each(HTTP_ROWS.map((row) => [row.route, row] as const))('%s', async (_route, row) => {
+    const actual = {} as Record<PrincipalName, number>;
+    const expected = {} as Record<PrincipalName, number>;
+    const refusal = { unauthenticated: 401, forbidden: 403 };
+    const effects: string[] = [];
+    for (const name of PRINCIPALS) {
+      const p = principals[name];
+      expected[name] = row.except?.[name] ?? (expectedFor(row.access, row.ok, p, refusal) as number);
+      const answer = await row.call(p);
+      actual[name] = answer.status;
+      if (answer.status >= 400) expect(answer.body?.error?.code, `${row.route} as ${name}: error body`).toEqual(expect.any(String));
+      // Effect checks run for every principal; their failures are reported after the matrix itself.
+      await Promise.resolve(row.after?.(p, answer, answer.status === row.ok && row.ok < 400)).catch((error: Error) => effects.push(`as ${name}: ${error.message}`));
+    }
+    await healSessions();
+    expect(actual).toEqual(expected);
+    expect(effects).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Socket.IO: the handshake, then every client event.
+
+type SocketRow = {
+  event: string;
+  access: Access;
+  /** Performs the event on a connected socket; 'ok' or the error code the server answered with. */
+  run(socket: ClientSocket, p: Principal): Promise<string>;
+};
+
+const message = (type: number, payload: Uint8Array) => {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, type);
+  encoding.writeVarUint8Array(encoder, payload);
+  return encoding.toUint8Array(encoder);
+};
+const step1 = () => message(syncProtocol.messageYjsSyncStep1, Y.encodeStateVector(new Y.Doc()));
+
+function awarenessUpdate(clientId: number, state: unknown): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 1);
+  encoding.writeVarUint(encoder, clientId);
+  encoding.writeVarUint(encoder, 1);
+  encoding.writeVarString(encoder, JSON.stringify(state));
+  return encoding.toUint8Array(encoder);
+}
+
+const liveDocument = () => server.app.registry.get(storyId)!;
+
+/** Connects as the principal: session cookie, or token in `auth` (or in the Authorization header). */
+function openSocket(p: Principal, tokenIn: 'auth' | 'header' = 'auth'): Promise<{ socket: ClientSocket; refused?: string }> {
+  const socket: ClientSocket = io(server.url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: p.token && tokenIn === 'auth' ? {} : p.headers(),
+    auth: p.token && tokenIn === 'auth' ? { token: p.token } : {},
+  });
+  openSockets.push(socket);
+  return new Promise((resolve) => {
+    socket.once('connect', () => resolve({ socket }));
+    socket.once('connect_error', (error) => {
+      socket.disconnect();
+      resolve({ socket, refused: error.message });
+    });
+  });
+}
+
+async function joinOrThrow(socket: ClientSocket): Promise<void> {
+  const answer = await socket.timeout(5_000).emitWithAck('story:join', { storyId, protocolVersion: PROTOCOL_VERSION });
+  if (!answer.ok) throw new Error(`join refused: ${answer.error.code}`);
+}
+
+const SOCKET_ROWS: SocketRow[] = [
+  {
+    event: 'story:join',
+    access: 'story:read',
+    run: async (socket, p) => {
+      const answer = await socket.timeout(5_000).emitWithAck('story:join', { storyId, protocolVersion: PROTOCOL_VERSION });
+      if (!answer.ok) return answer.error.code;
+      expect(answer.data).toEqual({ role: p.role, canEdit: can(p.role!, 'story:edit') });
+      expect(liveDocument().connections.has(socket.id!)).toBe(true);
+      return 'ok';
+    },
+  },
+  {
+    event: 'story:sync',
+    access: 'story:edit',
+    run: async (socket, p) => {
+      await joinOrThrow(socket);
+      const doc = new Y.Doc();
+      const marker = `sync by ${p.name} ${++counter}`;
+      doc.getText('matrix').insert(0, marker);
+      const answer = await socket.timeout(5_000).emitWithAck('story:sync', storyId, message(syncProtocol.messageYjsUpdate, Y.encodeStateAsUpdate(doc)));
+      // Changed, in memory and in storage, exactly when accepted.
+      expect(liveDocument().doc.getText('matrix').toString().includes(marker)).toBe(answer.ok);
+      expect((await storedDoc(server.store, storyId)).getText('matrix').toString().includes(marker)).toBe(answer.ok);
+      return answer.ok ? 'ok' : answer.error.code;
+    },
+  },
+  {
+    event: 'story:awareness',
+    access: 'story:read',
+    run: async (socket, p) => {
+      await joinOrThrow(socket);
+      const errors: string[] = [];
+      socket.on('protocol:error', (error) => errors.push(error.code));
+      const clientId = new Y.Doc().clientID;
+      socket.emit('story:awareness', storyId, awarenessUpdate(clientId, { field: 'headline' }));
+      return eventually(() => {
+        if (errors.length > 0) return errors[0];
+        const state = liveDocument().awareness.getStates().get(clientId);
+        expect(state).toBeDefined();
+        // Stamped with the authenticated account, whatever the client claimed.
+        expect(state!.user.id).toBe(p.account!.id);
+        return 'ok';
+      });
+    },
+  },
+  {
+    event: 'story:leave',
+    access: 'story:read',
+    run: async (socket) => {
+      await joinOrThrow(socket);
+      expect((await socket.timeout(5_000).emitWithAck('story:sync', storyId, step1())).ok).toBe(true);
+      socket.emit('story:leave', storyId);
+      // Events are handled in order: the next message finds the socket no longer in the story.
+      const after = await socket.timeout(5_000).emitWithAck('story:sync', storyId, step1());
+      expect(liveDocument().connections.has(socket.id!)).toBe(false);
+      return after.ok ? 'still joined' : after.error.code === 'not_joined' ? 'ok' : after.error.code;
+    },
+  },
+  {
+    event: 'newsroom:watch',
+    access: 'authenticated',
+    run: async (socket) => {
+      const answer = await socket.timeout(5_000).emitWithAck('newsroom:watch');
+      return answer.ok ? 'ok' : answer.error.code;
+    },
+  },
+];
+
+describe('the Socket.IO handshake and every client event, as every principal', () => {
+  const refusal = { unauthenticated: 'unauthenticated', forbidden: 'forbidden' };
+
+  it('connect: only live credentials get a socket (tokens in `auth` or in the Authorization header)', async () => {
+    const actual = {} as Record<string, string>;
+    const expected = {} as Record<string, string>;
+    for (const name of PRINCIPALS) {
+      const p = principals[name];
+      for (const tokenIn of p.token ? (['auth', 'header'] as const) : (['auth'] as const)) {
+        const key = p.token ? `${name} (${tokenIn})` : name;
+        expected[key] = expectedFor('authenticated', 'ok', p, refusal) as string;
+        const { socket, refused } = await openSocket(p, tokenIn);
+        actual[key] = refused ?? 'ok';
+        socket.disconnect();
+      }
+    }
+    expect(actual).toEqual(expected);
+  });
+
+  it.each(SOCKET_ROWS.map((row) => [row.event, row] as const))('%s', async (_event, row) => {
+    const actual = {} as Record<PrincipalName, string>;
+    const expected = {} as Record<PrincipalName, string>;
+    for (const name of PRINCIPALS) {
+      const p = principals[name];
+      expected[name] = expectedFor(row.access, 'ok', p, refusal) as string;
+      const { socket, refused } = await openSocket(p);
+      try {
+        actual[name] = refused ?? (await row.run(socket, p));
+      } finally {
+        socket.disconnect();
+      }
+    }
+    expect(actual).toEqual(expected);
+  });
+});
+
+describe('the y-websocket endpoint, as every principal', () => {
+  /** 101 when the upgrade is accepted, else the HTTP status it was refused with. */
+  function upgrade(headers: Record<string, string>): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/yjs/${storyId}`, { headers });
+      ws.on('error', () => {});
+      ws.once('unexpected-response', (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        ws.terminate();
+      });
+      ws.once('open', () => {
+        resolve(101);
+        ws.close();
+      });
+      ws.once('close', () => reject(new Error('closed before an answer')));
+    });
+  }
+
+  it('upgrade: 401 without live credentials, accepted for every role that may read', async () => {
+    const actual = {} as Record<PrincipalName, number>;
+    const expected = {} as Record<PrincipalName, number>;
+    for (const name of PRINCIPALS) {
+      const p = principals[name];
+      expected[name] = expectedFor('story:read', 101, p, { unauthenticated: 401, forbidden: 403 }) as number;
+      actual[name] = await upgrade(p.headers());
+    }
+    expect(actual).toEqual(expected);
+  });
+});
