@@ -1,14 +1,37 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response } from 'express';
+import { z } from 'zod';
 import { LIMITS } from '../../shared/limits';
 import type { PublicationRecord, Store } from '../persistence/Store';
-import { renderPublicError, renderStoryIndex, renderStoryPage, type StoryLink } from '../publishing/publicPages';
+import { ATOM_CONTENT_TYPE, JSON_FEED_CONTENT_TYPE, renderAtomFeed, renderJsonFeed } from '../publishing/feeds';
+import {
+  renderPublicError,
+  renderStoryIndex,
+  renderStoryPage,
+  type PublicErrorStatus,
+  type StoryLink,
+} from '../publishing/publicPages';
+import { ATOM_PATH, indexPath, JSON_FEED_PATH, STORIES_PATH, STORIES_PER_PAGE, STYLESHEET_PATH } from '../publishing/site';
 import { isValidSlug } from '../publishing/slug';
+import { sendCacheable } from './cacheable';
 import { publicPageSecurityHeaders } from './securityHeaders';
 
 const STYLESHEET = path.join(path.dirname(fileURLToPath(import.meta.url)), '../publishing/story.css');
-const INDEX_LIMIT = 100;
+const HTML = 'text/html; charset=utf-8';
+
+/**
+ * `?page=N`, N a positive integer written plainly (no sign, zeros, decimals or
+ * repeats). Other parameters are ignored, not refused: shared links arrive with
+ * `utm_*` and the like, and a reader should not get an error for them.
+ */
+const indexQuery = z.object({
+  page: z
+    .string()
+    .regex(/^[1-9][0-9]*$/, 'page must be a positive integer')
+    .transform(Number)
+    .optional(),
+});
 
 const toLink = (p: PublicationRecord): StoryLink => ({
   slug: p.slug,
@@ -17,28 +40,83 @@ const toLink = (p: PublicationRecord): StoryLink => ({
   publishedAt: p.publishedAt,
 });
 
-/** The reader-facing site: no session needed, nothing here touches a live Y.Doc. */
+/** The latest of some ISO times (all written by the server in the same format). */
+const latest = (times: string[]): string | null => times.reduce<string | null>((a, b) => (a === null || b > a ? b : a), null);
+
+/**
+ * The reader-facing site: no session needed, nothing here touches a live Y.Doc.
+ * Pages and feeds are rendered from stored publications and sent with a strong
+ * ETag and Last-Modified (see cacheable.ts); conditional requests get a 304.
+ */
 export function publicRouter(store: Store, publicOrigin: (req: Request) => string): express.Router {
   const router = express.Router();
-  router.use(['/stories', '/public'], publicPageSecurityHeaders());
-  const sendHtml = (res: Response, status: number, html: string) => res.status(status).type('html').send(html);
+  router.use([STORIES_PATH, '/public', ATOM_PATH, JSON_FEED_PATH], publicPageSecurityHeaders());
 
-  router.get('/public/story.css', (_req, res) => {
+  /** Errors are not cached (a missing story may be published a minute later) and carry no ETag. */
+  const sendError = (res: Response, status: PublicErrorStatus, message: string) => {
+    res.status(status).setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Type', HTML);
+    res.end(renderPublicError(status, message));
+  };
+
+  router.get(STYLESHEET_PATH, (_req, res) => {
     res.sendFile(STYLESHEET, { maxAge: '1h' });
   });
 
-  router.get('/stories', async (_req, res) => {
-    const stories = await store.listPublications(INDEX_LIMIT);
-    sendHtml(res, 200, renderStoryIndex(stories.map(toLink)));
+  router.get(STORIES_PATH, async (req, res) => {
+    const query = indexQuery.safeParse(req.query);
+    if (!query.success) return sendError(res, 400, 'The page number must be a whole number, 1 or more.');
+    const page = query.data.page ?? 1;
+    const { count, lastUpdatedAt } = await store.publicationStats();
+    const totalPages = Math.max(1, Math.ceil(count / STORIES_PER_PAGE));
+    if (page > totalPages) return sendError(res, 404, 'There are no stories on that page.');
+    const stories = await store.listPublications(STORIES_PER_PAGE, (page - 1) * STORIES_PER_PAGE);
+    // Stories can be unpublished between the two reads: an empty page past the first is still not a page.
+    if (page > 1 && stories.length === 0) return sendError(res, 404, 'There are no stories on that page.');
+    const canonicalUrl = `${publicOrigin(req)}${indexPath(page)}`;
+    sendCacheable(req, res, {
+      body: renderStoryIndex(stories.map(toLink), { page, totalPages, canonicalUrl }),
+      contentType: HTML,
+      // Any publication can move stories between pages, so the whole site's latest change counts.
+      lastModified: lastUpdatedAt,
+    });
   });
 
-  router.get('/stories/:slug', async (req, res) => {
+  router.get(`${STORIES_PATH}/:slug`, async (req, res) => {
     const { slug } = req.params;
     const story = isValidSlug(slug) ? await store.getPublicationBySlug(slug) : undefined;
-    if (!story) return sendHtml(res, 404, renderPublicError(404, 'We could not find that story.'));
-    const recent = (await store.listPublications(LIMITS.recentStories + 1)).filter((p) => p.storyId !== story.storyId);
-    const url = `${publicOrigin(req)}/stories/${story.slug}`;
-    sendHtml(res, 200, renderStoryPage(story, recent.slice(0, LIMITS.recentStories).map(toLink), url));
+    if (!story) return sendError(res, 404, 'We could not find that story.');
+    const recent = (await store.listPublications(LIMITS.recentStories + 1))
+      .filter((p) => p.storyId !== story.storyId)
+      .slice(0, LIMITS.recentStories);
+    const url = `${publicOrigin(req)}${STORIES_PATH}/${story.slug}`;
+    sendCacheable(req, res, {
+      body: renderStoryPage(story, recent.map(toLink), url),
+      contentType: HTML,
+      // "Recent stories" is part of the page: their changes are the page's changes.
+      lastModified: latest([story.updatedAt, ...recent.map((p) => p.updatedAt)]),
+    });
   });
+
+  const latestStories = () => store.listPublications(STORIES_PER_PAGE);
+
+  router.get(ATOM_PATH, async (req, res) => {
+    const stories = await latestStories();
+    sendCacheable(req, res, {
+      body: renderAtomFeed(stories, { origin: publicOrigin(req) }),
+      contentType: ATOM_CONTENT_TYPE,
+      lastModified: latest(stories.map((p) => p.updatedAt)),
+    });
+  });
+
+  router.get(JSON_FEED_PATH, async (req, res) => {
+    const stories = await latestStories();
+    sendCacheable(req, res, {
+      body: renderJsonFeed(stories, { origin: publicOrigin(req) }),
+      contentType: JSON_FEED_CONTENT_TYPE,
+      lastModified: latest(stories.map((p) => p.updatedAt)),
+    });
+  });
+
   return router;
 }

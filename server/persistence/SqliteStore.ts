@@ -318,6 +318,14 @@ export class SqliteStore implements Store {
     ).map(toPublication);
   }
 
+  async publicationStats() {
+    const row = this.#db.prepare('SELECT COUNT(*) AS count, MAX(updated_at) AS last FROM publications').get() as {
+      count: number;
+      last: string | null;
+    };
+    return { count: row.count, lastUpdatedAt: row.last };
+  }
+
   async listRevisions(storyId: string) {
     return (
       this.#db.prepare('SELECT * FROM revisions WHERE story_id = ? ORDER BY id').all(storyId) as Row[]

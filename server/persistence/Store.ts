@@ -65,6 +65,8 @@ export type PublicationRecord = {
   publishedBy: string;
 };
 
+export type PublicationStats = { count: number; lastUpdatedAt: string | null };
+
 /** An immutable record of one act of publishing. */
 export type RevisionRecord = {
   storyId: string;
@@ -148,6 +150,8 @@ export interface Store {
   getPublicationBySlug(slug: string): Promise<PublicationRecord | undefined>;
   /** Newest first. */
   listPublications(limit: number, offset?: number): Promise<PublicationRecord[]>;
+  /** How many stories are public, and the latest `updatedAt` among them (null when none): paging and Last-Modified. */
+  publicationStats(): Promise<PublicationStats>;
   listRevisions(storyId: string): Promise<RevisionRecord[]>;
 
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import type { PublicationRecord } from '../persistence/Store';
 import { escapeHtml } from './renderStory';
+import { ATOM_PATH, indexPath, JSON_FEED_PATH, SITE_NAME, STYLESHEET_PATH } from './site';
 
 /**
  * Server-rendered public pages. No JavaScript, inline scripts or style attributes:
@@ -11,10 +12,13 @@ export type PublishedStoryView = Omit<PublicationRecord, 'storyId' | 'publishedB
 
 export type StoryLink = Pick<PublicationRecord, 'slug' | 'headline' | 'standfirst' | 'publishedAt'>;
 
-const SITE_NAME = 'Galley';
-const STYLESHEET = '/public/story.css';
+/** Which page of the index this is; `canonicalUrl` is its absolute address. */
+export type IndexPaging = { page: number; totalPages: number; canonicalUrl?: string };
 
-const ERROR_TITLES: Record<404 | 410 | 500, string> = {
+export type PublicErrorStatus = 400 | 404 | 410 | 500;
+
+const ERROR_TITLES: Record<PublicErrorStatus, string> = {
+  400: 'Bad request',
   404: 'Page not found',
   410: 'Story no longer available',
   500: 'Something went wrong',
@@ -38,19 +42,40 @@ export function renderStoryPage(story: PublishedStoryView, recent: StoryLink[], 
   });
 }
 
-export function renderStoryIndex(stories: StoryLink[]): string {
+/** One page of the story list, newest first, with links to newer and older pages. */
+export function renderStoryIndex(stories: StoryLink[], paging: IndexPaging = { page: 1, totalPages: 1 }): string {
+  const { page: n, totalPages } = paging;
+  const newer = n > 1 ? indexPath(n - 1) : undefined;
+  const older = n < totalPages ? indexPath(n + 1) : undefined;
   const list =
     stories.length === 0
       ? '<p class="empty">No stories have been published yet. Check back soon.</p>'
       : `<ol class="story-list">\n${stories.map(indexItem).join('\n')}\n</ol>`;
+  const head = [`<meta name="description" content="${SITE_NAME}: latest published stories">`];
+  if (paging.canonicalUrl) head.push(`<link rel="canonical" href="${escapeHtml(paging.canonicalUrl)}">`);
+  if (newer) head.push(`<link rel="prev" href="${escapeHtml(newer)}">`);
+  if (older) head.push(`<link rel="next" href="${escapeHtml(older)}">`);
+  const heading = totalPages > 1 ? `<h1>Stories</h1>\n<p class="page-count">Page ${n} of ${totalPages}</p>` : '<h1>Stories</h1>';
   return page({
-    title: `Stories — ${SITE_NAME}`,
-    head: `<meta name="description" content="${SITE_NAME}: latest published stories">`,
-    main: `<h1>Stories</h1>\n${list}`,
+    title: n > 1 ? `Stories, page ${n} — ${SITE_NAME}` : `Stories — ${SITE_NAME}`,
+    head: head.join('\n'),
+    main: [heading, list, pagination(newer, older)].filter(Boolean).join('\n'),
   });
 }
 
-export function renderPublicError(status: 404 | 410 | 500, message: string): string {
+function pagination(newer: string | undefined, older: string | undefined): string {
+  if (!newer && !older) return '';
+  const links = [];
+  if (newer) links.push(`<li class="newer"><a rel="prev" href="${escapeHtml(newer)}">Newer stories</a></li>`);
+  if (older) links.push(`<li class="older"><a rel="next" href="${escapeHtml(older)}">Older stories</a></li>`);
+  return [
+    '<nav class="pagination" aria-label="More stories">',
+    `<ul>\n${links.join('\n')}\n</ul>`,
+    '</nav>',
+  ].join('\n');
+}
+
+export function renderPublicError(status: PublicErrorStatus, message: string): string {
   const title = ERROR_TITLES[status];
   return page({
     title: `${title} — ${SITE_NAME}`,
@@ -76,7 +101,9 @@ function page(parts: { title: string; head: string; main: string }): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(parts.title)}</title>
 ${parts.head}
-<link rel="stylesheet" href="${STYLESHEET}">
+<link rel="alternate" type="application/atom+xml" href="${ATOM_PATH}">
+<link rel="alternate" type="application/feed+json" href="${JSON_FEED_PATH}">
+<link rel="stylesheet" href="${STYLESHEET_PATH}">
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>
@@ -104,6 +131,8 @@ function storyMeta(story: PublishedStoryView, headline: string, canonicalUrl: st
   }
   const published = isoDate(story.publishedAt);
   if (published) tags.push(metaProperty('article:published_time', published));
+  const modified = isoDate(story.updatedAt);
+  if (modified) tags.push(metaProperty('article:modified_time', modified));
   return tags.join('\n');
 }
 
@@ -131,8 +160,9 @@ function bylineText(byline: string): string {
 function dateline(publishedAt: string, updatedAt: string): string {
   const published = timeElement(publishedAt);
   const updated = timeElement(updatedAt);
-  if (!updated || sameInstant(publishedAt, updatedAt)) return published;
-  return published ? `${published} <span class="updated">Updated ${updated}</span>` : `Updated ${updated}`;
+  const first = published ? `Published ${published}` : '';
+  if (!updated || sameInstant(publishedAt, updatedAt)) return first;
+  return first ? `${first} <span class="updated">Updated ${updated}</span>` : `Updated ${updated}`;
 }
 
 function sameInstant(a: string, b: string): boolean {

@@ -222,6 +222,25 @@ export function storeContract(name: string, factory: Factory): void {
       await store.close();
     });
 
+    it('counts publications and reports the latest update, republications included', async () => {
+      const store = await factory.open();
+      expect(await store.publicationStats()).toEqual({ count: 0, lastUpdatedAt: null });
+      const u = user();
+      await store.createUser(u);
+      const a = story(u.id);
+      const b = story(u.id);
+      await store.createStory(a);
+      await store.createStory(b);
+      await store.savePublication(...publication(a.id, 'first', '2026-03-01T10:00:00.000Z'));
+      await store.savePublication(...publication(b.id, 'second', '2026-03-02T10:00:00.000Z'));
+      expect(await store.publicationStats()).toEqual({ count: 2, lastUpdatedAt: '2026-03-02T10:00:00.000Z' });
+      // Republishing the older story: still two stories, and its update is now the latest.
+      const [again, rev] = publication(a.id, 'first', '2026-03-05T10:00:00.000Z');
+      await store.savePublication({ ...again, publishedAt: '2026-03-01T10:00:00.000Z' }, rev);
+      expect(await store.publicationStats()).toEqual({ count: 2, lastUpdatedAt: '2026-03-05T10:00:00.000Z' });
+      await store.close();
+    });
+
     if (factory.reopen) {
       const reopen = factory.reopen;
       it('keeps everything when reopened', async () => {

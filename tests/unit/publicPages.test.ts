@@ -75,6 +75,9 @@ function expectDocumentShell(html: string): void {
   expect(html).toContain('<html lang="en">');
   expect(html).toContain('<meta charset="utf-8">');
   expect(html).toContain('<link rel="stylesheet" href="/public/story.css">');
+  expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+  expect(html).toContain('<link rel="alternate" type="application/atom+xml" href="/feed.xml">');
+  expect(html).toContain('<link rel="alternate" type="application/feed+json" href="/feed.json">');
   expect(html).toMatch(/<header class="site-header"><a class="site-name" href="\/stories">Galley<\/a><\/header>/);
   expect(html).toContain('<main id="main">');
   expect(html).toMatch(/<footer[^>]*>/);
@@ -116,6 +119,15 @@ describe('renderStoryPage', () => {
     expect(html).toContain('<meta property="og:description" content="Vote passes after long debate">');
     expect(html).toContain('<meta property="og:type" content="article">');
     expect(html).toContain(`<meta property="og:url" content="${URL_}">`);
+    expect(html).toContain('<meta property="og:site_name" content="Galley">');
+    expect(html).toContain('<meta property="article:published_time" content="2026-11-29T09:30:00.000Z">');
+    expect(html).toContain('<meta property="article:modified_time" content="2026-11-29T09:30:00.000Z">');
+  });
+
+  it('gives the modification time of a republished story', () => {
+    const page = renderStoryPage(story({ updatedAt: '2026-12-01T23:59:00Z' }), [], URL_);
+    expect(page).toContain('<meta property="article:published_time" content="2026-11-29T09:30:00.000Z">');
+    expect(page).toContain('<meta property="article:modified_time" content="2026-12-01T23:59:00.000Z">');
   });
 
   it('renders the article header', () => {
@@ -124,7 +136,7 @@ describe('renderStoryPage', () => {
     expect(html.match(/<h1>/g)).toHaveLength(1);
     expect(html).toContain('<p class="standfirst">Vote passes after long debate</p>');
     expect(html).toContain('<p class="byline">By Jane Doe</p>');
-    expect(html).toContain('<time datetime="2026-11-29T09:30:00.000Z">29 November 2026</time>');
+    expect(html).toContain('<p class="dateline">Published <time datetime="2026-11-29T09:30:00.000Z">29 November 2026</time></p>');
     expect(html).not.toContain('Updated');
   });
 
@@ -138,7 +150,10 @@ describe('renderStoryPage', () => {
 
   it('shows the update date when it differs', () => {
     const page = renderStoryPage(story({ updatedAt: '2026-12-01T23:59:00Z' }), [], URL_);
-    expect(page).toMatch(/Updated <time datetime="2026-12-01T23:59:00.000Z">1 December 2026<\/time>/);
+    expect(page).toContain(
+      '<p class="dateline">Published <time datetime="2026-11-29T09:30:00.000Z">29 November 2026</time> ' +
+        '<span class="updated">Updated <time datetime="2026-12-01T23:59:00.000Z">1 December 2026</time></span></p>',
+    );
   });
 
   it('formats dates in UTC', () => {
@@ -267,6 +282,46 @@ describe('renderStoryIndex', () => {
     expect(html.match(/<li>/g)).toHaveLength(2);
   });
 
+  it('has no paging on a single page', () => {
+    const html = renderStoryIndex(recent, { page: 1, totalPages: 1, canonicalUrl: 'https://news.example.com/stories' });
+    expect(html).toContain('<link rel="canonical" href="https://news.example.com/stories">');
+    expect(html).not.toMatch(/rel="(prev|next)"/);
+    expect(html).not.toContain('class="pagination"');
+    expect(html).not.toContain('Page 1 of');
+  });
+
+  it('links the first page to older stories only', () => {
+    const html = renderStoryIndex(recent, { page: 1, totalPages: 3 });
+    expectDocumentShell(html);
+    expect(html).toContain('<title>Stories — Galley</title>');
+    expect(html).toContain('<link rel="next" href="/stories?page=2">');
+    expect(html).not.toContain('rel="prev"');
+    expect(html).toContain('<a rel="next" href="/stories?page=2">Older stories</a>');
+    expect(html).not.toContain('Newer stories');
+    expect(html).toContain('<p class="page-count">Page 1 of 3</p>');
+  });
+
+  it('links a middle page both ways, the first page by its canonical address', () => {
+    const html = renderStoryIndex(recent, { page: 2, totalPages: 3, canonicalUrl: 'https://news.example.com/stories?page=2' });
+    expectDocumentShell(html);
+    expect(html).toContain('<title>Stories, page 2 — Galley</title>');
+    expect(html).toContain('<link rel="canonical" href="https://news.example.com/stories?page=2">');
+    expect(html).toContain('<link rel="prev" href="/stories">');
+    expect(html).toContain('<link rel="next" href="/stories?page=3">');
+    expect(html).toContain('<nav class="pagination" aria-label="More stories">');
+    expect(html).toContain('<a rel="prev" href="/stories">Newer stories</a>');
+    expect(html).toContain('<a rel="next" href="/stories?page=3">Older stories</a>');
+    expect(html.indexOf('Newer stories')).toBeLessThan(html.indexOf('Older stories'));
+  });
+
+  it('links the last page to newer stories only', () => {
+    const html = renderStoryIndex(recent, { page: 3, totalPages: 3 });
+    expect(html).toContain('<link rel="prev" href="/stories?page=2">');
+    expect(html).not.toContain('rel="next"');
+    expect(html).toContain('>Newer stories</a>');
+    expect(html).not.toContain('Older stories');
+  });
+
   it('has a friendly empty state', () => {
     const html = renderStoryIndex([]);
     expect(html).toContain('<h1>Stories</h1>');
@@ -285,6 +340,7 @@ describe('renderStoryIndex', () => {
 
 describe('renderPublicError', () => {
   it.each([
+    [400, 'Bad request'],
     [404, 'Page not found'],
     [410, 'Story no longer available'],
     [500, 'Something went wrong'],

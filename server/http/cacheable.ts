@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+
+/**
+ * Cacheable answers for the public site: a strong ETag over the exact bytes,
+ * Last-Modified, a short shared-cache lifetime, and 304s for conditional requests.
+ *
+ * The body is written with `res.end`, never `res.send`, so Express's own (weak)
+ * ETag and freshness check never run here: one validator, ours.
+ */
+
+export const PUBLIC_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=300';
+
+export type Representation = {
+  body: string;
+  /** Full Content-Type, charset included. */
+  contentType: string;
+  /** ISO time of the latest change the body depends on; omitted when unknown. */
+  lastModified?: string | null;
+};
+
+/** A strong validator: the SHA-256 of the exact bytes sent. */
+export function strongEtag(body: Buffer | string): string {
+  return `"${createHash('sha256').update(body).digest('base64url')}"`;
+}
+
+export function sendCacheable(req: Request, res: Response, representation: Representation): void {
+  const body = Buffer.from(representation.body, 'utf8');
+  const etag = strongEtag(body);
+  const lastModified = httpDate(representation.lastModified);
+  res.setHeader('ETag', etag);
+  if (lastModified) res.setHeader('Last-Modified', lastModified);
+  res.setHeader('Cache-Control', PUBLIC_CACHE_CONTROL);
+
+  if (notModified(req, etag, lastModified)) {
+    res.status(304).end();
+    return;
+  }
+  res.status(200);
+  res.setHeader('Content-Type', representation.contentType);
+  res.setHeader('Content-Length', body.length);
+  // Node leaves the body out of an answer to HEAD by itself.
+  res.end(body);
+}
+
+/**
+ * RFC 9110 §13.2.2: If-None-Match decides when present (weak comparison, `*`
+ * matches any); If-Modified-Since is only looked at without it, and only for GET/HEAD.
+ */
+export function notModified(req: Pick<Request, 'method' | 'headers'>, etag: string, lastModified: string | undefined): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (ifNoneMatch !== undefined) return etagMatches(ifNoneMatch, etag);
+  const ifModifiedSince = req.headers['if-modified-since'];
+  if (ifModifiedSince === undefined || !lastModified) return false;
+  const since = Date.parse(ifModifiedSince);
+  return !Number.isNaN(since) && Date.parse(lastModified) <= since;
+}
+
+function etagMatches(header: string, etag: string): boolean {
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  const wanted = opaque(etag);
+  return header.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === wanted);
+}
+
+/** IMF-fixdate, whole seconds (HTTP dates carry no milliseconds). */
+function httpDate(iso: string | null | undefined): string | undefined {
+  if (!iso) return undefined;
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? undefined : new Date(time).toUTCString();
+}

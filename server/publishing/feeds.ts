@@ -1,0 +1,187 @@
+import type { PublicationRecord } from '../persistence/Store';
+import { ATOM_PATH, JSON_FEED_PATH, SITE_NAME, STORIES_PATH } from './site';
+
+/**
+ * Syndication: the latest publications as Atom 1.0 and JSON Feed 1.1.
+ *
+ * Both are built only from stored publications and are deterministic (no "now"),
+ * so the same publications always give the same bytes and the same ETag.
+ * Plain-text fields are escaped here; `bodyHtml` (sanitized by renderStory)
+ * travels as escaped text in Atom and as a JSON string in JSON Feed.
+ */
+
+export type FeedStory = Pick<
+  PublicationRecord,
+  'storyId' | 'slug' | 'headline' | 'standfirst' | 'byline' | 'bodyHtml' | 'publishedAt' | 'updatedAt'
+>;
+
+/** Where the feed lives: `origin` is the public origin, e.g. https://news.example.com. */
+export type FeedSite = { origin: string };
+
+export const ATOM_CONTENT_TYPE = 'application/atom+xml; charset=utf-8';
+export const JSON_FEED_CONTENT_TYPE = 'application/feed+json; charset=utf-8';
+
+const FEED_TITLE = `${SITE_NAME}: latest stories`;
+const FEED_DESCRIPTION = `The latest stories published with ${SITE_NAME}.`;
+/** A valid date for a feed with no entries; never "now", which would change the ETag every request. */
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
+export function renderAtomFeed(stories: readonly FeedStory[], site: FeedSite): string {
+  const home = `${site.origin}${STORIES_PATH}`;
+  const self = `${site.origin}${ATOM_PATH}`;
+  const lines = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
+    element('id', self),
+    element('title', FEED_TITLE),
+    element('subtitle', FEED_DESCRIPTION),
+    element('updated', latestUpdate(stories)),
+    `<link rel="self" type="application/atom+xml" href="${escapeXml(self)}"/>`,
+    `<link rel="alternate" type="text/html" href="${escapeXml(home)}"/>`,
+    // Atom needs an author for every entry; the site stands in for stories without a byline.
+    `<author>${element('name', SITE_NAME)}</author>`,
+    element('generator', SITE_NAME),
+  ];
+  for (const story of stories) lines.push(atomEntry(story, site));
+  lines.push('</feed>', '');
+  return lines.join('\n');
+}
+
+function atomEntry(story: FeedStory, site: FeedSite): string {
+  const url = storyUrl(site, story.slug);
+  const author = authorName(story.byline);
+  const lines = [
+    '<entry>',
+    element('id', entryId(story.storyId)),
+    element('title', headlineOf(story)),
+    `<link rel="alternate" type="text/html" href="${escapeXml(url)}"/>`,
+    element('published', isoOr(story.publishedAt)),
+    element('updated', isoOr(story.updatedAt)),
+  ];
+  if (author) lines.push(`<author>${element('name', author)}</author>`);
+  if (story.standfirst) lines.push(element('summary', story.standfirst));
+  lines.push(`<content type="html">${escapeXml(story.bodyHtml)}</content>`, '</entry>');
+  return lines.join('\n');
+}
+
+export type JsonFeed = {
+  version: 'https://jsonfeed.org/version/1.1';
+  title: string;
+  description: string;
+  home_page_url: string;
+  feed_url: string;
+  language: string;
+  authors: { name: string }[];
+  items: JsonFeedItem[];
+};
+
+export type JsonFeedItem = {
+  id: string;
+  url: string;
+  title: string;
+  summary?: string;
+  content_html: string;
+  date_published: string;
+  date_modified: string;
+  authors?: { name: string }[];
+};
+
+export function jsonFeed(stories: readonly FeedStory[], site: FeedSite): JsonFeed {
+  return {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: FEED_TITLE,
+    description: FEED_DESCRIPTION,
+    home_page_url: `${site.origin}${STORIES_PATH}`,
+    feed_url: `${site.origin}${JSON_FEED_PATH}`,
+    language: 'en',
+    authors: [{ name: SITE_NAME }],
+    items: stories.map((story) => {
+      const author = authorName(story.byline);
+      return {
+        id: entryId(story.storyId),
+        url: storyUrl(site, story.slug),
+        title: headlineOf(story),
+        ...(story.standfirst ? { summary: story.standfirst } : {}),
+        content_html: story.bodyHtml,
+        date_published: isoOr(story.publishedAt),
+        date_modified: isoOr(story.updatedAt),
+        ...(author ? { authors: [{ name: author }] } : {}),
+      };
+    }),
+  };
+}
+
+/**
+ * JSON text of the feed. `<`, `>` and `&` (and the JS line separators) are written
+ * as \u escapes: the parsed value is identical, but no markup appears raw in the bytes,
+ * whatever a sniffing or careless consumer does with them.
+ */
+export function renderJsonFeed(stories: readonly FeedStory[], site: FeedSite): string {
+  return `${JSON.stringify(jsonFeed(stories, site), null, 2).replace(/[<>&\u2028\u2029]/g, unicodeEscape)}\n`;
+}
+
+function unicodeEscape(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+// ---------------------------------------------------------------------------
+// XML
+
+/**
+ * XML text or attribute value. Escapes the five markup characters (so `]]>`
+ * cannot occur) and drops what XML 1.0 cannot carry at all, not even as a
+ * character reference: C0 controls other than tab/LF/CR, U+FFFE/U+FFFF and
+ * lone surrogates (→ U+FFFD). C1 controls and DEL are dropped too: legal but
+ * never meant in news copy.
+ */
+export function escapeXml(text: string): string {
+  return text
+    .replace(XML_UNREPRESENTABLE, '')
+    .replace(LONE_SURROGATE, '\uFFFD')
+    .replace(/[&<>"']/g, (c) => XML_ENTITIES[c]);
+}
+
+const XML_UNREPRESENTABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+function element(name: string, text: string): string {
+  return `<${name}>${escapeXml(text)}</${name}>`;
+}
+
+// ---------------------------------------------------------------------------
+// Shared values
+
+/** Stable across republication, slug and host changes: the story id is a UUID. */
+export function entryId(storyId: string): string {
+  return `urn:uuid:${storyId.toLowerCase()}`;
+}
+
+export function storyUrl(site: FeedSite, slug: string): string {
+  return `${site.origin}${STORIES_PATH}/${encodeURIComponent(slug.replace(LONE_SURROGATE, '\uFFFD'))}`;
+}
+
+function headlineOf(story: FeedStory): string {
+  return story.headline || 'Untitled story';
+}
+
+/** A byline is a name, or "By <name>" as the page prints it; feeds want the name. */
+function authorName(byline: string): string {
+  return byline.replace(/^by\s+/i, '').trim();
+}
+
+/** The latest `updatedAt` in the feed: the feed changed then. */
+function latestUpdate(stories: readonly FeedStory[]): string {
+  let latest = '';
+  for (const story of stories) {
+    const at = isoOr(story.updatedAt, '');
+    if (at > latest) latest = at;
+  }
+  return latest || EPOCH;
+}
+
+/** RFC 3339 in UTC; a stored date that does not parse becomes the fallback rather than an invalid feed. */
+function isoOr(value: string, fallback = EPOCH): string {
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? fallback : new Date(time).toISOString();
+}
