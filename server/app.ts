@@ -84,7 +84,10 @@ export function createApp(config: Config, deps: AppDeps): App {
       access.close();
       // First: open WebSockets would keep the HTTP server (closed by io.close) from closing.
       await yWebsocket.close();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => io.close(() => resolve()));
+      // Idle keep-alive HTTP connections would otherwise hold the server open until they time out.
+      httpServer.closeAllConnections();
+      await closed;
       await summaries.flush();
       await registry.closeAll();
     },

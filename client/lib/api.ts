@@ -2,7 +2,11 @@
  * Typed access to the JSON API. Every failure becomes an ApiError carrying the
  * server's code, message and per-field messages, so forms can show them as-is.
  */
+import type { z } from 'zod';
 import type {
+  AccountSummary,
+  ChangePasswordBody,
+  CreateTokenBody,
   CreateUserBody,
   PublicUser,
   Publication,
@@ -10,6 +14,8 @@ import type {
   SignInBody,
   StoryDetail,
   StorySummary,
+  TokenSummary,
+  UpdateUserBody,
 } from '../../shared/api';
 import type { ErrorBody, ErrorCode } from '../../shared/errors';
 
@@ -25,7 +31,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 const sessionLostListeners = new Set<() => void>();
 
@@ -50,8 +56,10 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
   if (response.status === 204) return undefined as T;
   const payload: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    // A 401 from the session endpoints is an answer (wrong password, signed out), not a lost session.
-    if (response.status === 401 && !path.startsWith('/api/session')) for (const listener of sessionLostListeners) listener();
+    // A 401 from sign-in is its answer (wrong email or password); from anything else, the session is gone.
+    if (response.status === 401 && !(method === 'POST' && path === '/api/session')) {
+      for (const listener of sessionLostListeners) listener();
+    }
     throw toApiError(response.status, payload);
   }
   return payload as T;
@@ -71,8 +79,18 @@ export const api = {
   session: () => request<{ user: PublicUser }>('GET', '/api/session'),
   signIn: (body: SignInBody) => request<{ user: PublicUser }>('POST', '/api/session', body),
   signOut: () => request<void>('DELETE', '/api/session'),
-  listUsers: () => request<{ users: PublicUser[] }>('GET', '/api/users'),
-  createUser: (body: CreateUserBody) => request<{ user: PublicUser }>('POST', '/api/users', body),
+  /** Every session of this account, this one included. */
+  signOutEverywhere: () => request<void>('DELETE', '/api/sessions'),
+  changePassword: (body: z.infer<typeof ChangePasswordBody>) => request<void>('PUT', '/api/session/password', body),
+  listTokens: () => request<{ tokens: TokenSummary[] }>('GET', '/api/tokens'),
+  /** The token itself is in this answer only. */
+  createToken: (body: z.infer<typeof CreateTokenBody>) => request<{ token: string; summary: TokenSummary }>('POST', '/api/tokens', body),
+  revokeToken: (id: string) => request<void>('DELETE', `/api/tokens/${encodeURIComponent(id)}`),
+  listUsers: () => request<{ users: AccountSummary[] }>('GET', '/api/users'),
+  createUser: (body: CreateUserBody) => request<{ user: AccountSummary }>('POST', '/api/users', body),
+  updateUser: (id: string, body: z.infer<typeof UpdateUserBody>) =>
+    request<{ user: AccountSummary }>('PATCH', `/api/users/${encodeURIComponent(id)}`, body),
+  endUserSessions: (id: string) => request<void>('DELETE', `/api/users/${encodeURIComponent(id)}/sessions`),
   listStories: () => request<{ stories: StorySummary[] }>('GET', '/api/stories'),
   createStory: () => request<{ id: string; story: StorySummary }>('POST', '/api/stories', {}),
   getStory: (id: string) => request<{ story: StoryDetail }>('GET', `/api/stories/${encodeURIComponent(id)}`),

@@ -4,6 +4,12 @@
  * When the server cannot be reached at start-up, the last person signed in on
  * this device carries on with their local drafts (see rememberedUser.ts);
  * the server is asked again as soon as the browser is back online.
+ *
+ * The server can end a session at any time (an admin deactivated the account
+ * or signed it out everywhere, the password was changed elsewhere): the
+ * socket or any API call then says so, and the app goes back to sign-in with
+ * `sessionEnded` set. Local drafts are kept in that case: the same person
+ * signing back in carries on with them (see localDrafts.ts).
  */
 import type { PublicUser, SetupBody, SignInBody } from '../../shared/api';
 import { type Action, can } from '../../shared/roles';
@@ -22,12 +28,16 @@ class Auth {
   /** False until the first answer from the server (or, offline, from this device's memory). */
   ready = $state(false);
   loadError = $state<string | null>(null);
+  /** Set when the server ended the session (rather than the person signing out), for the sign-in page. */
+  sessionEnded = $state<string | null>(null);
   /** The user comes from this device's memory: the server has not confirmed the session yet. */
   #unconfirmed = false;
+  /** A sign-out of our own is under way: the server closing our socket is its expected echo. */
+  #signingOut = false;
 
   constructor() {
-    onSocketUnauthenticated(() => this.#signedOut());
-    onSessionLost(() => this.#signedOut());
+    onSocketUnauthenticated(() => this.#sessionLost());
+    onSessionLost(() => this.#sessionLost());
     window.addEventListener('online', () => {
       if (this.#unconfirmed) void this.load();
     });
@@ -72,17 +82,48 @@ class Auth {
   }
 
   async signIn(body: SignInBody): Promise<void> {
+    this.sessionEnded = null;
     const { user } = await api.signIn(body);
     await this.#signedIn(user);
   }
 
   async signOut(): Promise<void> {
+    this.#signingOut = true;
     try {
       await api.signOut();
     } finally {
-      this.#signedOut();
-      // Drafts are confidential on shared machines.
-      void clearLocalDrafts();
+      this.#signedOutOnPurpose();
+    }
+  }
+
+  /**
+   * Ends every session of this account, on every device, this one included.
+   * Throws (and stays signed in) only if the server could not be asked.
+   */
+  async signOutEverywhere(): Promise<void> {
+    this.#signingOut = true;
+    try {
+      await api.signOutEverywhere();
+    } catch (error) {
+      // 401: this session had already ended, which is what was asked for.
+      if (!(error instanceof ApiError && error.status === 401)) {
+        this.#signingOut = false;
+        throw error;
+      }
+    }
+    this.#signedOutOnPurpose();
+  }
+
+  /** Asks the server who we are again, e.g. after an admin changed our role. */
+  async refresh(): Promise<void> {
+    if (!this.user || this.#unconfirmed) return;
+    try {
+      const { user } = await api.session();
+      if (this.user?.id !== user.id) return;
+      rememberUser(user);
+      this.user = user;
+    } catch {
+      // A 401 has already signed us out (see #sessionLost); offline, the old answer stands.
     }
   }
 
@@ -101,6 +142,20 @@ class Auth {
     rememberUser(user);
     await claimLocalDrafts(user.id);
     this.user = user;
+  }
+
+  #signedOutOnPurpose(): void {
+    this.#signedOut();
+    this.#signingOut = false;
+    // Drafts are confidential on shared machines.
+    void clearLocalDrafts();
+  }
+
+  /** The server no longer accepts our session. Drafts stay: the same person may sign back in. */
+  #sessionLost(): void {
+    if (!this.user || this.#signingOut) return;
+    this.sessionEnded = 'Your session has ended. Sign in again.';
+    this.#signedOut();
   }
 
   #signedOut(): void {

@@ -4,6 +4,7 @@ export type Route =
   | { name: 'signin' }
   | { name: 'newsroom' }
   | { name: 'users' }
+  | { name: 'settings' }
   | { name: 'story'; id: string }
   | { name: 'notFound' };
 
@@ -15,6 +16,7 @@ export function matchRoute(pathname: string): Route {
   if (path === '/setup') return { name: 'setup' };
   if (path === '/signin') return { name: 'signin' };
   if (path === '/admin/users') return { name: 'users' };
+  if (path === '/settings') return { name: 'settings' };
   const story = STORY_PATH.exec(path);
   if (story) return { name: 'story', id: story[1].toLowerCase() };
   return { name: 'notFound' };

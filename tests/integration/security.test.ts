@@ -495,8 +495,16 @@ describe('role changes on a live socket', () => {
     expect((await storedDoc(server.store, storyId)).getText('security').toString()).toBe('');
     expect(client.provider.status).toBe('connected');
 
+    // The editor typed just as the role changed: refused, kept in the doc, counted as unsaved.
+    setParagraphs(client.doc, 'byline', ['Typed during the downgrade']);
+    await eventually(() => expect(client.provider.pendingOffline).toBe(true));
+    expect((await storedDoc(server.store, storyId)).getXmlFragment('byline').toString()).not.toContain('Typed during');
+
     expect((await patchUser(writer.id, { role: 'writer' })).status).toBe(200);
     await eventually(() => expect(client.provider.canEdit).toBe(true), 1_000);
+    // Editing is back: what was refused reaches the server by itself.
+    await client.provider.whenSaved();
+    expect((await storedDoc(server.store, storyId)).getXmlFragment('byline').toString()).toContain('Typed during the downgrade');
     setParagraphs(client.doc, 'headline', ['Writing again']);
     await client.provider.whenSaved();
     expect(server.app.registry.get(storyId)!.doc.getXmlFragment('headline').toString()).toContain('Writing again');

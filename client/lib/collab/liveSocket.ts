@@ -4,25 +4,34 @@
  * socket from the session cookie at handshake; closed on sign-out so the next
  * account gets a connection of its own.
  */
+import type { ErrorBody } from '../../../shared/errors';
 import { connectSocket, reconnectionOf, type GalleyClientSocket } from './socket';
 
 let socket: GalleyClientSocket | null = null;
-let stopFollowingNetwork: (() => void) | null = null;
+let stopFollowing: (() => void) | null = null;
 const unauthenticatedListeners = new Set<() => void>();
 
 export function liveSocket(): GalleyClientSocket {
   if (!socket) {
     const opened = connectSocket(window.location.origin);
     const reconnection = reconnectionOf(opened);
-    const offRefused = reconnection?.on('unauthenticated', () => {
+    const unauthenticated = () => {
       for (const listener of unauthenticatedListeners) listener();
-    });
+    };
+    // Refused at a (re)connect: no valid session any more.
+    const offRefused = reconnection?.on('unauthenticated', unauthenticated);
+    // Or told on a live connection, before the server closes it (deactivated, signed out everywhere…).
+    const onProtocolError = (error: ErrorBody) => {
+      if (error.code === 'unauthenticated') unauthenticated();
+    };
+    opened.on('protocol:error', onProtocolError);
     // No point waiting out the backoff once the browser says the network is back.
     // (Going offline needs nothing here: engine.io closes its transport on `offline`.)
     const onOnline = () => reconnection?.reconnectNow();
     window.addEventListener('online', onOnline);
-    stopFollowingNetwork = () => {
+    stopFollowing = () => {
       offRefused?.();
+      opened.off('protocol:error', onProtocolError);
       window.removeEventListener('online', onOnline);
     };
     socket = opened;
@@ -31,8 +40,8 @@ export function liveSocket(): GalleyClientSocket {
 }
 
 export function closeLiveSocket(): void {
-  stopFollowingNetwork?.();
-  stopFollowingNetwork = null;
+  stopFollowing?.();
+  stopFollowing = null;
   socket?.disconnect();
   socket = null;
 }

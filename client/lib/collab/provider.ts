@@ -239,6 +239,10 @@ export class SocketIOProvider {
       case 'invalid':
         this.pendingOffline = true;
         return this.#resync(0);
+      case 'forbidden':
+        // Kept (and counted unsaved) until our access comes back; see #onAccess.
+        this.pendingOffline = true;
+        return;
       case 'storage_failed':
       case 'rate_limited':
         this.pendingOffline = true;
@@ -287,9 +291,12 @@ export class SocketIOProvider {
   /** The server changed what we may do (e.g. an admin made us a viewer): follow it at once. */
   #onAccess = (storyId: string, access: JoinResult): void => {
     if (storyId !== this.storyId) return;
+    const regained = access.canEdit && !this.canEdit;
     this.role = access.role;
     this.canEdit = access.canEdit;
     this.#emit('change');
+    // Edits refused while we could not edit are still in the doc: a resync sends them now.
+    if (regained && this.pendingOffline) this.#resync(0);
   };
 
   #onProtocolError = (error: ErrorBody & { storyId?: string }): void => {

@@ -56,6 +56,8 @@ export class StorySession {
   readonly #mayEdit: boolean;
   /** Joined and synced at least once since the story opened. */
   #wasLive = false;
+  /** The server let us edit at some point since the story opened. */
+  #couldEdit = false;
   #subscribe: () => void;
   #offProvider: Array<() => void>;
   #blurTimer: ReturnType<typeof setTimeout> | undefined;
@@ -75,6 +77,7 @@ export class StorySession {
     this.#offProvider = [
       provider.on('change', () => {
         if (provider.synced) this.#wasLive = true;
+        if (provider.role !== null && provider.canEdit) this.#couldEdit = true;
       }),
       provider.on('published', (publication) => {
         this.publication = publication;
@@ -116,6 +119,15 @@ export class StorySession {
   get canEdit(): boolean {
     this.#subscribe();
     return this.provider.role === null ? this.#mayEdit : this.provider.canEdit;
+  }
+
+  /**
+   * The server took editing away while the story was open (an admin made us
+   * a viewer, `story:access`); it comes back the same way.
+   */
+  get editingRevoked(): boolean {
+    this.#subscribe();
+    return this.#couldEdit && this.provider.role !== null && !this.provider.canEdit;
   }
 
   /**

@@ -1,8 +1,11 @@
 /**
  * A Tiptap editor for one story field, bound to that field's Y.XmlFragment.
- * The Editor itself stays a plain object; reads such as `isActive('bold')`
- * or `characters` are reactive through createSubscriber, re-read after every
- * editor transaction while something on screen uses them.
+ * It is editable exactly while the session says we may edit, and follows the
+ * server's word live (`story:access`: an admin can make us a viewer, and back,
+ * while the story is open). The Editor itself stays a plain object; reads
+ * such as `isActive('bold')` or `characters` are reactive through
+ * createSubscriber, re-read after every editor transaction while something on
+ * screen uses them.
  */
 import { Editor } from '@tiptap/core';
 import Collaboration from '@tiptap/extension-collaboration';
@@ -48,6 +51,7 @@ export class LiveEditor {
 
   #mount(element: HTMLElement): () => void {
     const { session, field, onEnter, onChange } = this.#options;
+    this.#editable = session.canEdit;
     const editor = new Editor({
       element,
       editable: this.#editable,
@@ -84,7 +88,13 @@ export class LiveEditor {
     this.#editor = editor;
     this.#markReadOnly();
     changed();
+    // Not from inside whatever the provider is doing when it reports (a sync, an ack): just after.
+    const followAccess = batched(() => {
+      if (this.#editor === editor) this.#setEditable(session.canEdit);
+    });
+    const offAccess = session.provider.on('change', followAccess);
     return () => {
+      offAccess();
       editor.off('transaction', changed);
       labels.destroy();
       overlay.remove();
@@ -103,8 +113,8 @@ export class LiveEditor {
     return this.#editor !== null;
   }
 
-  /** Viewers read; everyone else writes. Applied now or when the editor mounts. */
-  setEditable(editable: boolean): void {
+  /** Viewers read; everyone else writes. */
+  #setEditable(editable: boolean): void {
     this.#editable = editable;
     if (this.#editor && this.#editor.isEditable !== editable) this.#editor.setEditable(editable, false);
     this.#markReadOnly();
