@@ -26,6 +26,27 @@ async function serverText(server: TestServer, user: TestUser, storyId: string): 
 }
 
 /** Waits until the service worker controls the page and holds every app file the page loaded. */
+/** How many updates the story's IndexedDB copy holds (y-indexeddb writes one entry per update). */
+function localUpdateCount(page: Page, storyId: string): Promise<number> {
+  return page.evaluate(
+    (name) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const count = db.transaction('updates', 'readonly').objectStore('updates').count();
+          count.onsuccess = () => {
+            db.close();
+            resolve(count.result);
+          };
+          count.onerror = () => reject(count.error);
+        };
+      }),
+    `galley-story-${storyId}`,
+  );
+}
+
 async function waitForOfflineShell(page: Page): Promise<void> {
   await expect
     .poll(() =>
@@ -97,8 +118,11 @@ test('a reload while the server is unreachable shows the latest local state', as
 
   await page.context().setOffline(true);
   await expect(saveState(page)).toHaveText(OFFLINE);
+  const storedBefore = await localUpdateCount(page, storyId);
   await page.keyboard.type(' Written offline.');
   await expect(body(page)).toHaveText('Saved before the outage. Written offline.');
+  // One update per keystroke: wait until IndexedDB has written them all (its writes are asynchronous).
+  await expect.poll(() => localUpdateCount(page, storyId)).toBeGreaterThanOrEqual(storedBefore + ' Written offline.'.length);
 
   // The reload itself warns: the server lacks the offline edit.
   const dialogs: string[] = [];
