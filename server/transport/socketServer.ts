@@ -33,7 +33,8 @@ export type SocketData = {
 export type GalleyServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type GalleySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-type Deps = {
+/** What both transports (Socket.IO and y-websocket) are built from. */
+export type TransportDeps = {
   store: Store;
   registry: DocumentRegistry;
   log: Logger;
@@ -43,7 +44,7 @@ type Deps = {
   allowedOrigins: readonly string[];
 };
 
-export function createSocketServer(httpServer: HttpServer, deps: Deps): GalleyServer {
+export function createSocketServer(httpServer: HttpServer, deps: TransportDeps): GalleyServer {
   const io: GalleyServer = new Server(httpServer, {
     // Frames past this close the connection; below it, oversize messages get a final `too_large` answer
     // (closing would make the client reconnect and resend the same message forever).
@@ -92,7 +93,7 @@ export function createSocketServer(httpServer: HttpServer, deps: Deps): GalleySe
 }
 
 /** Applies a change of access to a live socket: disconnect it, or change what it may do in each story. */
-async function recheck(socket: GalleySocket, deps: Deps): Promise<void> {
+async function recheck(socket: GalleySocket, deps: TransportDeps): Promise<void> {
   const principal = await deps.auth.recheck(socket.data.principal).catch(() => socket.data.principal);
   if (!principal) {
     socket.emit('protocol:error', { code: 'unauthenticated', message: 'Your session has ended; sign in again' });

@@ -3,16 +3,13 @@ import { GalleyError } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
 import { CLIENT_EVENTS, JoinRequest, PROTOCOL_VERSION, storyRoom } from '../../shared/protocol';
 import { can } from '../../shared/roles';
-import type { DocumentRegistry } from '../documents/DocumentRegistry';
-import type { Logger } from '../logger';
-import type { Store } from '../persistence/Store';
 import { guardAwarenessUpdate } from './awarenessGuard';
 import { toBytes } from './binary';
-import type { MessageKind, MessageLimits } from './MessageGate';
-import { errorAnswer, type GalleySocket, reply } from './socketServer';
+import type { MessageKind } from './MessageGate';
+import { errorAnswer, type GalleySocket, reply, type TransportDeps } from './socketServer';
 import { encodeStep1, handleSyncMessage } from './syncMessage';
 
-type Deps = { store: Store; registry: DocumentRegistry; log: Logger; limits: MessageLimits };
+type Deps = Pick<TransportDeps, 'store' | 'registry' | 'log'>;
 /** What a handler answers: ack data, and work that must follow the ack on the wire. */
 type Outcome = { data?: unknown; afterAck?: () => void };
 

@@ -15,14 +15,11 @@ import { StoryIdParam } from '../../shared/api';
 import { GalleyError } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
 import { can } from '../../shared/roles';
-import type { Authenticator, Principal } from '../auth/Authenticator';
-import type { LiveAccess } from '../auth/LiveAccess';
+import type { Principal } from '../auth/Authenticator';
 import { originAllowed } from '../http/originPolicy';
-import type { DocumentRegistry } from '../documents/DocumentRegistry';
+import type { TransportDeps } from './socketServer';
 import type { Connection, StoryDocument } from '../documents/StoryDocument';
-import type { Logger } from '../logger';
-import type { MessageGate, MessageLimits } from './MessageGate';
-import type { Store, UserRecord } from '../persistence/Store';
+import type { MessageGate } from './MessageGate';
 import { guardAwarenessUpdate, withoutRelayedStates } from './awarenessGuard';
 import { toBytes } from './binary';
 import { encodeStep1, encodeUpdateMessage, handleSyncMessage } from './syncMessage';
@@ -48,16 +45,7 @@ const CLOSE_GOING_AWAY = 1001;
 const CLOSE_UNAUTHORIZED = 4401;
 
 
-export type YWebsocketDeps = {
-  store: Store;
-  registry: DocumentRegistry;
-  log: Logger;
-  limits: MessageLimits;
-  auth: Authenticator;
-  access: LiveAccess;
-  allowedOrigins: readonly string[];
-  heartbeatMs?: number;
-};
+export type YWebsocketDeps = TransportDeps & { heartbeatMs?: number };
 export type YWebsocketServer = { close(): Promise<void> };
 
 /** One y-websocket connection: one WebSocket in one story. */
