@@ -59,7 +59,6 @@ export class StoryDocument {
   #applied: Promise<void> | undefined;
   #unsaved: Unsaved[] = [];
   #retryTimer: NodeJS.Timeout | undefined;
-  #lastSeq = 0;
   #tail = { count: 0, bytes: 0 };
   #compaction: Promise<void> = Promise.resolve();
   #compacting = false;
@@ -80,7 +79,6 @@ export class StoryDocument {
     this.#owners = owners;
     this.#owners.set(this.doc.clientID, SERVER_OWNER);
     this.doc.transact(() => logUpdates(stored).forEach((u) => Y.applyUpdate(this.doc, u)), STORAGE);
-    this.#lastSeq = stored.lastSeq;
     this.#tail = { count: stored.updates.length, bytes: stored.updateBytes };
   }
 
@@ -129,20 +127,18 @@ export class StoryDocument {
   };
 
   async #commit(entry: Unsaved): Promise<void> {
-    let seq: number;
     try {
-      seq = await this.deps.commits.write(this.storyId, entry.update);
+      await this.deps.commits.write(this.storyId, entry.update);
     } catch (error) {
       this.#unsaved.push(entry);
       this.deps.log.error({ err: error, storyId: this.storyId }, 'update write failed; keeping it in memory');
       this.#scheduleRetry();
       throw new GalleyError('storage_failed', 'Saving failed; the change is kept and will be retried');
     }
-    this.#committed(entry, seq);
+    this.#committed(entry);
   }
 
-  #committed({ update, origin }: Unsaved, seq: number): void {
-    this.#lastSeq = Math.max(this.#lastSeq, seq);
+  #committed({ update, origin }: Unsaved): void {
     this.#tail.count++;
     this.#tail.bytes += update.byteLength;
     this.#emit('update', update, origin);
@@ -163,9 +159,9 @@ export class StoryDocument {
     while (this.#unsaved.length > 0) {
       const entry = this.#unsaved[0];
       try {
-        const seq = await this.deps.commits.write(this.storyId, entry.update);
+        await this.deps.commits.write(this.storyId, entry.update);
         this.#unsaved.shift();
-        this.#committed(entry, seq);
+        this.#committed(entry);
       } catch {
         return this.#scheduleRetry();
       }
@@ -177,12 +173,9 @@ export class StoryDocument {
     const { maxUpdates, maxBytes } = this.deps.compaction;
     if (this.#compacting || (this.#tail.count < maxUpdates && this.#tail.bytes < maxBytes)) return;
     this.#compacting = true;
-    // Every entry up to #lastSeq was applied to the doc before it was written, so the snapshot holds them all.
-    const throughSeq = this.#lastSeq;
-    const snapshot = Y.encodeStateAsUpdate(this.doc);
     this.#tail = { count: 0, bytes: 0 };
     this.#compaction = this.deps.store
-      .compact(this.storyId, snapshot, throughSeq)
+      .compact(this.storyId, foldUpdates)
       .catch((error: unknown) => this.deps.log.warn({ err: error, storyId: this.storyId }, 'compaction failed; the log is intact'))
       .finally(() => {
         this.#compacting = false;
@@ -227,4 +220,13 @@ type AwarenessChange = { added: number[]; updated: number[]; removed: number[] }
 
 function isConnection(origin: unknown): origin is Connection {
   return typeof origin === 'object' && origin !== null && 'awarenessClients' in origin && 'user' in origin;
+}
+
+/** A snapshot of stored updates: applied to a fresh document and re-encoded, so deleted content is garbage-collected. */
+function foldUpdates(updates: Uint8Array[]): Uint8Array {
+  const doc = new Y.Doc();
+  doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)));
+  const folded = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return folded;
 }

@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { StoryStatus } from '../../shared/workflow';
 import type {
+  DueSchedule,
   LogEntry,
   PublicationRecord,
   RevisionRecord,
   SessionRecord,
+  StatusChange,
   Store,
   StoredLog,
   StoryRecord,
@@ -13,67 +16,8 @@ import type {
   UserPatch,
   UserRecord,
 } from './Store';
+import { type Row, toPublication, toRevision, toSession, toStory, toToken, toUser } from './storeRows';
 import { SQLITE_MIGRATIONS } from './sqliteSchema';
-
-type Row = Record<string, unknown>;
-
-const toUser = (r: Row): UserRecord => ({
-  id: r.id as string,
-  email: r.email as string,
-  name: r.name as string,
-  role: r.role as UserRecord['role'],
-  color: r.color as string,
-  passwordHash: r.password_hash as string,
-  createdAt: r.created_at as string,
-  deactivatedAt: (r.deactivated_at as string | null) ?? null,
-});
-
-const toToken = (r: Row): TokenRecord => ({
-  id: r.id as string,
-  userId: r.user_id as string,
-  name: r.name as string,
-  tokenHash: r.token_hash as string,
-  createdAt: r.created_at as string,
-  lastUsedAt: (r.last_used_at as string | null) ?? null,
-  revokedAt: (r.revoked_at as string | null) ?? null,
-});
-
-const toStory = (r: Row): StoryRecord => ({
-  id: r.id as string,
-  headline: r.headline as string,
-  status: r.status as StoryRecord['status'],
-  slug: (r.slug as string | null) ?? null,
-  createdAt: r.created_at as string,
-  createdBy: r.created_by as string,
-  updatedAt: r.updated_at as string,
-  publishedAt: (r.published_at as string | null) ?? null,
-  publishedBy: (r.published_by as string | null) ?? null,
-});
-
-const toPublication = (r: Row): PublicationRecord => ({
-  storyId: r.story_id as string,
-  slug: r.slug as string,
-  headline: r.headline as string,
-  standfirst: r.standfirst as string,
-  byline: r.byline as string,
-  bodyHtml: r.body_html as string,
-  publishedAt: r.published_at as string,
-  updatedAt: r.updated_at as string,
-  publishedBy: r.published_by as string,
-});
-
-const toRevision = (r: Row): RevisionRecord => ({
-  storyId: r.story_id as string,
-  slug: r.slug as string,
-  headline: r.headline as string,
-  standfirst: r.standfirst as string,
-  byline: r.byline as string,
-  bodyHtml: r.body_html as string,
-  docState: new Uint8Array(r.doc_state as Buffer),
-  publishedAt: r.published_at as string,
-  publishedBy: r.published_by as string,
-  publishedById: r.published_by_id as string,
-});
 
 /**
  * The embedded default store. better-sqlite3 is synchronous, so every method
@@ -91,11 +35,12 @@ export class SqliteStore implements Store {
     const file = dataDir === ':memory:' ? ':memory:' : path.join(dataDir, 'galley.db');
     if (dataDir !== ':memory:') fs.mkdirSync(dataDir, { recursive: true });
     const db = new Database(file);
-    db.pragma('journal_mode = WAL');
+    // First, so everything after waits for another process's lock instead of failing.
+    db.pragma('busy_timeout = 5000');
+    useWal(db);
     // FULL: an acknowledged edit survives power loss, not only a process crash.
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     migrate(db);
     return new SqliteStore(db);
   }
@@ -194,13 +139,7 @@ export class SqliteStore implements Store {
 
   async getSession(idHash: string) {
     const row = this.#db.prepare('SELECT * FROM sessions WHERE id_hash = ?').get(idHash) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      idHash: row.id_hash as string,
-      userId: row.user_id as string,
-      createdAt: row.created_at as string,
-      expiresAt: row.expires_at as string,
-    };
+    return row && toSession(row);
   }
 
   async deleteSession(idHash: string) {
@@ -210,10 +149,12 @@ export class SqliteStore implements Store {
   async createStory(s: StoryRecord) {
     this.#db
       .prepare(
-        `INSERT INTO stories (id, headline, status, slug, created_at, created_by, updated_at, published_at, published_by)
-         VALUES (@id, @headline, @status, @slug, @createdAt, @createdBy, @updatedAt, @publishedAt, @publishedBy)`,
+        `INSERT INTO stories (id, headline, status, slug, created_at, created_by, updated_at, status_changed_at, status_changed_by,
+           status_note, scheduled_for, scheduled_by_id, live, published_at, last_published_at, published_by)
+         VALUES (@id, @headline, @status, @slug, @createdAt, @createdBy, @updatedAt, @statusChangedAt, @statusChangedBy,
+           @statusNote, @scheduledFor, @scheduledById, @live, @publishedAt, @lastPublishedAt, @publishedBy)`,
       )
-      .run(s);
+      .run({ ...s, live: s.live ? 1 : 0 });
   }
 
   async getStory(id: string) {
@@ -243,22 +184,25 @@ export class SqliteStore implements Store {
         seq: number;
         data: Buffer;
       }[];
-      const lastSeq = rows.length > 0 ? rows[rows.length - 1].seq : 0;
       return {
         snapshot: snapshot ? new Uint8Array(snapshot.data) : null,
         updates: rows.map((r) => new Uint8Array(r.data)),
         updateBytes: rows.reduce((sum, r) => sum + r.data.byteLength, 0),
-        lastSeq,
       };
     }).deferred();
   }
 
-  async compact(storyId: string, snapshot: Uint8Array, throughSeq: number) {
+  async compact(storyId: string, fold: (updates: Uint8Array[]) => Uint8Array) {
     this.#db.transaction(() => {
+      const snapshot = this.#db.prepare('SELECT data FROM story_snapshots WHERE story_id = ?').get(storyId) as { data: Buffer } | undefined;
+      const rows = this.#db.prepare('SELECT seq, data FROM story_updates WHERE story_id = ? ORDER BY seq').all(storyId) as { seq: number; data: Buffer }[];
+      if (rows.length === 0) return;
+      const updates = [...(snapshot ? [snapshot.data] : []), ...rows.map((r) => r.data)].map((b) => new Uint8Array(b));
       this.#db
         .prepare('INSERT INTO story_snapshots (story_id, data) VALUES (?, ?) ON CONFLICT (story_id) DO UPDATE SET data = excluded.data')
-        .run(storyId, Buffer.from(snapshot));
-      this.#db.prepare('DELETE FROM story_updates WHERE story_id = ? AND seq <= ?').run(storyId, throughSeq);
+        .run(storyId, Buffer.from(fold(updates)));
+      // The write lock of this IMMEDIATE transaction keeps other writers out, so "up to the last read" is exactly what was read.
+      this.#db.prepare('DELETE FROM story_updates WHERE story_id = ? AND seq <= ?').run(storyId, rows[rows.length - 1].seq);
     }).immediate();
   }
 
@@ -272,38 +216,118 @@ export class SqliteStore implements Store {
 
   async claimClients(storyId: string, clientIds: readonly number[], userId: string) {
     const insert = this.#db.prepare('INSERT OR IGNORE INTO story_clients (story_id, client_id, user_id) VALUES (?, ?, ?)');
-    this.#db.transaction(() => clientIds.forEach((id) => insert.run(storyId, id, userId))).immediate();
+    const owner = this.#db.prepare('SELECT user_id FROM story_clients WHERE story_id = ? AND client_id = ?');
+    return this.#db.transaction(() => {
+      clientIds.forEach((id) => insert.run(storyId, id, userId));
+      return new Map(clientIds.map((id) => [id, (owner.get(storyId, id) as { user_id: string }).user_id]));
+    }).immediate();
   }
 
-  async isSlugTaken(slug: string, exceptStoryId: string) {
+  async changeStatus(storyId: string, change: StatusChange, from: readonly StoryStatus[]) {
+    const placeholders = from.map(() => '?').join(', ');
+    const result = this.#db
+      .prepare(
+        `UPDATE stories SET status = ?, status_changed_at = ?, status_changed_by = ?, status_note = ?, scheduled_for = ?,
+           scheduled_by_id = ?, schedule_lease_until = NULL
+         WHERE id = ? AND status IN (${placeholders})`,
+      )
+      .run(change.status, change.at, change.by, change.note ?? null, change.scheduledFor ?? null, change.scheduledById ?? null, storyId, ...from);
+    return result.changes === 1;
+  }
+
+  #slugTaken(slug: string, exceptStoryId: string): boolean {
     const row = this.#db
-      .prepare('SELECT 1 FROM publications WHERE slug = ? AND story_id <> ? UNION SELECT 1 FROM stories WHERE slug = ? AND id <> ?')
+      .prepare('SELECT 1 FROM stories WHERE slug = ? AND id <> ? UNION ALL SELECT 1 FROM slug_redirects WHERE slug = ? AND story_id <> ?')
       .get(slug, exceptStoryId, slug, exceptStoryId);
     return row !== undefined;
   }
 
-  async savePublication(p: PublicationRecord, r: RevisionRecord) {
-    this.#db.transaction(() => {
+  async isSlugTaken(slug: string, exceptStoryId: string) {
+    return this.#slugTaken(slug, exceptStoryId);
+  }
+
+  async setSlug(storyId: string, slug: string | null) {
+    return this.#db.transaction(() => {
+      if (slug !== null && this.#slugTaken(slug, storyId)) return false;
+      const story = this.#db.prepare('SELECT slug, published_at FROM stories WHERE id = ?').get(storyId) as Row | undefined;
+      if (!story || story.slug === slug) return story !== undefined;
+      if (story.published_at !== null && story.slug !== null) this.#moveAddress(storyId, story.slug as string, slug);
+      this.#db.prepare('UPDATE stories SET slug = ? WHERE id = ?').run(slug, storyId);
+      return true;
+    }).immediate();
+  }
+
+  /** A published story's old address becomes a redirect; taking an old address back removes its redirect. */
+  #moveAddress(storyId: string, from: string, to: string | null): void {
+    if (to === null) throw new Error('A published story keeps an address');
+    this.#db.prepare('INSERT OR IGNORE INTO slug_redirects (slug, story_id) VALUES (?, ?)').run(from, storyId);
+    this.#db.prepare('DELETE FROM slug_redirects WHERE slug = ?').run(to);
+    this.#db.prepare('UPDATE publications SET slug = ? WHERE story_id = ?').run(to, storyId);
+  }
+
+  async findRedirect(slug: string) {
+    const row = this.#db
+      .prepare('SELECT s.slug FROM slug_redirects r JOIN stories s ON s.id = r.story_id WHERE r.slug = ?')
+      .get(slug) as { slug: string | null } | undefined;
+    return row?.slug ?? undefined;
+  }
+
+  async savePublication(p: Omit<PublicationRecord, 'unpublishedAt'>, r: Omit<RevisionRecord, 'number'>, scheduledFor?: string) {
+    return this.#db.transaction(() => {
+      if (scheduledFor !== undefined && !this.#stillScheduled(p.storyId, scheduledFor)) return null;
+      const number = this.#insertRevision(r);
+      this.#upsertPublication(p);
       this.#db
         .prepare(
-          `INSERT INTO revisions (story_id, slug, headline, standfirst, byline, body_html, doc_state, published_at, published_by, published_by_id)
-           VALUES (@storyId, @slug, @headline, @standfirst, @byline, @bodyHtml, @docState, @publishedAt, @publishedBy, @publishedById)`,
-        )
-        .run({ ...r, docState: Buffer.from(r.docState) });
-      this.#db
-        .prepare(
-          `INSERT INTO publications (story_id, slug, headline, standfirst, byline, body_html, published_at, updated_at, published_by)
-           VALUES (@storyId, @slug, @headline, @standfirst, @byline, @bodyHtml, @publishedAt, @updatedAt, @publishedBy)
-           ON CONFLICT (story_id) DO UPDATE SET slug = excluded.slug, headline = excluded.headline,
-             standfirst = excluded.standfirst, byline = excluded.byline, body_html = excluded.body_html,
-             updated_at = excluded.updated_at, published_by = excluded.published_by`,
+          `UPDATE stories SET status = 'published', status_changed_at = @updatedAt, status_changed_by = @publishedBy,
+             status_note = NULL, scheduled_for = NULL, scheduled_by_id = NULL, schedule_lease_until = NULL, live = 1,
+             slug = @slug, published_at = COALESCE(published_at, @updatedAt), last_published_at = @updatedAt,
+             published_by = @publishedBy, headline = @headline
+           WHERE id = @storyId`,
         )
         .run(p);
-      this.#db
+      return number;
+    }).immediate();
+  }
+
+  #stillScheduled(storyId: string, scheduledFor: string): boolean {
+    return this.#db.prepare("SELECT 1 FROM stories WHERE id = ? AND status = 'scheduled' AND scheduled_for = ?").get(storyId, scheduledFor) !== undefined;
+  }
+
+  #insertRevision(r: Omit<RevisionRecord, 'number'>): number {
+    const { next } = this.#db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS next FROM revisions WHERE story_id = ?').get(r.storyId) as { next: number };
+    this.#db
+      .prepare(
+        `INSERT INTO revisions (story_id, number, slug, headline, standfirst, byline, body_html, content, doc_state, published_at, published_by, published_by_id)
+         VALUES (@storyId, @number, @slug, @headline, @standfirst, @byline, @bodyHtml, @content, @docState, @publishedAt, @publishedBy, @publishedById)`,
+      )
+      .run({ ...r, number: next, docState: Buffer.from(r.docState) });
+    return next;
+  }
+
+  #upsertPublication(p: Omit<PublicationRecord, 'unpublishedAt'>): void {
+    this.#db
+      .prepare(
+        `INSERT INTO publications (story_id, slug, headline, standfirst, byline, body_html, published_at, updated_at, published_by)
+         VALUES (@storyId, @slug, @headline, @standfirst, @byline, @bodyHtml, @publishedAt, @updatedAt, @publishedBy)
+         ON CONFLICT (story_id) DO UPDATE SET slug = excluded.slug, headline = excluded.headline,
+           standfirst = excluded.standfirst, byline = excluded.byline, body_html = excluded.body_html,
+           updated_at = excluded.updated_at, published_by = excluded.published_by, unpublished_at = NULL`,
+      )
+      .run(p);
+  }
+
+  async unpublish(storyId: string, at: string, by: string) {
+    return this.#db.transaction(() => {
+      const changed = this.#db
         .prepare(
-          `UPDATE stories SET status = 'published', slug = ?, published_at = ?, published_by = ?, headline = ? WHERE id = ?`,
+          `UPDATE stories SET live = 0, status = 'unpublished', status_changed_at = ?, status_changed_by = ?, status_note = NULL,
+             scheduled_for = NULL, scheduled_by_id = NULL, schedule_lease_until = NULL
+           WHERE id = ? AND live = 1`,
         )
-        .run(p.slug, p.updatedAt, p.publishedBy, p.headline, p.storyId);
+        .run(at, by, storyId).changes;
+      if (changed === 1) this.#db.prepare('UPDATE publications SET unpublished_at = ? WHERE story_id = ?').run(at, storyId);
+      return changed === 1;
     }).immediate();
   }
 
@@ -314,22 +338,37 @@ export class SqliteStore implements Store {
 
   async listPublications(limit: number, offset = 0) {
     return (
-      this.#db.prepare('SELECT * FROM publications ORDER BY published_at DESC, story_id LIMIT ? OFFSET ?').all(limit, offset) as Row[]
+      this.#db
+        .prepare('SELECT * FROM publications WHERE unpublished_at IS NULL ORDER BY published_at DESC, story_id LIMIT ? OFFSET ?')
+        .all(limit, offset) as Row[]
     ).map(toPublication);
   }
 
   async publicationStats() {
-    const row = this.#db.prepare('SELECT COUNT(*) AS count, MAX(updated_at) AS last FROM publications').get() as {
-      count: number;
-      last: string | null;
-    };
+    const row = this.#db
+      .prepare('SELECT COUNT(*) AS count, MAX(updated_at) AS last FROM publications WHERE unpublished_at IS NULL')
+      .get() as { count: number; last: string | null };
     return { count: row.count, lastUpdatedAt: row.last };
   }
 
   async listRevisions(storyId: string) {
-    return (
-      this.#db.prepare('SELECT * FROM revisions WHERE story_id = ? ORDER BY id').all(storyId) as Row[]
-    ).map(toRevision);
+    return (this.#db.prepare('SELECT * FROM revisions WHERE story_id = ? ORDER BY number').all(storyId) as Row[]).map(toRevision);
+  }
+
+  async getRevision(storyId: string, number: number) {
+    const row = this.#db.prepare('SELECT * FROM revisions WHERE story_id = ? AND number = ?').get(storyId, number) as Row | undefined;
+    return row && toRevision(row);
+  }
+
+  async claimDueSchedules(now: string, leaseUntil: string): Promise<DueSchedule[]> {
+    const rows = this.#db
+      .prepare(
+        `UPDATE stories SET schedule_lease_until = ?
+         WHERE status = 'scheduled' AND scheduled_for <= ? AND (schedule_lease_until IS NULL OR schedule_lease_until <= ?)
+         RETURNING id, scheduled_for, scheduled_by_id`,
+      )
+      .all(leaseUntil, now, now) as Row[];
+    return rows.map((r) => ({ storyId: r.id as string, scheduledFor: r.scheduled_for as string, scheduledById: r.scheduled_by_id as string }));
   }
 
   async close() {
@@ -337,12 +376,31 @@ export class SqliteStore implements Store {
   }
 }
 
+/** Versions are read inside the write transaction: processes starting together migrate once, one after another. */
 function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
   db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
     for (let version = current; version < SQLITE_MIGRATIONS.length; version++) {
       db.exec(SQLITE_MIGRATIONS[version]);
     }
-    db.pragma(`user_version = ${SQLITE_MIGRATIONS.length}`);
+    if (current < SQLITE_MIGRATIONS.length) db.pragma(`user_version = ${SQLITE_MIGRATIONS.length}`);
   }).immediate();
+}
+
+const WAL_ATTEMPTS = 50;
+
+/**
+ * Switching a new database to WAL needs an exclusive lock that SQLite does not wait for
+ * (busy_timeout does not apply), so processes opening one new file together retry.
+ */
+function useWal(db: Database.Database): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || attempt >= WAL_ATTEMPTS) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.random() * 30);
+    }
+  }
 }

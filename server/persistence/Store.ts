@@ -1,10 +1,10 @@
 /**
  * The storage contract. Every backend (SQLite now, Postgres later) implements
- * it and passes the same contract suite (tests/integration/store.contract.ts).
+ * it and passes the same contract suite (tests/integration/storeContract.ts).
  * Methods are async so network-backed stores fit the same shape.
  */
 import type { Role } from '../../shared/roles';
-import type { StoryStatus } from '../../shared/story';
+import type { StoryStatus } from '../../shared/workflow';
 
 export type UserRecord = {
   id: string;
@@ -41,14 +41,42 @@ export type UserPatch = Partial<Pick<UserRecord, 'name' | 'role' | 'passwordHash
 export type StoryRecord = {
   id: string;
   headline: string;
-  status: StoryStatus;
-  slug: string | null;
   createdAt: string;
   createdBy: string;
   updatedAt: string;
+  status: StoryStatus;
+  /** When the status last changed and who changed it (a name; null for the system). */
+  statusChangedAt: string;
+  statusChangedBy: string | null;
+  /** The note of a send-back; cleared by the next change. */
+  statusNote: string | null;
+  scheduledFor: string | null;
+  /** The editor who scheduled: the scheduled publication goes out in their name. */
+  scheduledById: string | null;
+  /** Chosen before first publication, or the public address after it; null follows the headline. */
+  slug: string | null;
+  /** A public page is up. */
+  live: boolean;
+  /** First publication. */
   publishedAt: string | null;
+  /** Latest publication. */
+  lastPublishedAt: string | null;
+  /** Who published last. */
   publishedBy: string | null;
 };
+
+/** A status change; fields left out are cleared. */
+export type StatusChange = {
+  status: StoryStatus;
+  at: string;
+  by: string | null;
+  note?: string | null;
+  scheduledFor?: string | null;
+  scheduledById?: string | null;
+};
+
+/** A scheduled publication this process has claimed (see claimDueSchedules). */
+export type DueSchedule = { storyId: string; scheduledFor: string; scheduledById: string };
 
 /** What the public site serves for a story: rendered once at publication. */
 export type PublicationRecord = {
@@ -63,6 +91,8 @@ export type PublicationRecord = {
   /** Latest publication. */
   updatedAt: string;
   publishedBy: string;
+  /** Set while the story is unpublished: its address answers 410 Gone. */
+  unpublishedAt: string | null;
 };
 
 export type PublicationStats = { count: number; lastUpdatedAt: string | null };
@@ -70,11 +100,15 @@ export type PublicationStats = { count: number; lastUpdatedAt: string | null };
 /** An immutable record of one act of publishing. */
 export type RevisionRecord = {
   storyId: string;
+  /** 1, 2, 3… per story, assigned by the store. */
+  number: number;
   slug: string;
   headline: string;
   standfirst: string;
   byline: string;
   bodyHtml: string;
+  /** The structured content (StoryContent, JSON) as published. */
+  content: string;
   /** Y.encodeStateAsUpdate of the story at publication. */
   docState: Uint8Array;
   publishedAt: string;
@@ -89,8 +123,6 @@ export type StoredLog = {
   updates: Uint8Array[];
   /** Bytes in `updates`: with their count, decides when to compact. */
   updateBytes: number;
-  /** Highest sequence number in the log, 0 if none. */
-  lastSeq: number;
 };
 
 /** Every Yjs update of a stored log, snapshot first: apply them in order to rebuild the story. */
@@ -134,25 +166,62 @@ export interface Store {
   /** The story's snapshot (if compacted) and the log after it, in order. */
   loadLog(storyId: string): Promise<StoredLog>;
   /**
-   * Atomically stores `snapshot` as the story's state and deletes its log
-   * entries with sequence ≤ `throughSeq` (all of which the snapshot contains).
+   * Folds the story's snapshot and every log entry stored now into a new snapshot, atomically:
+   * `fold` gets them in order (snapshot first) and returns their merge; the entries it got are
+   * deleted, entries appended meanwhile (by this process or another) stay. Working from what is
+   * stored, not from one process's copy of the document, keeps it correct with several writers.
    */
-  compact(storyId: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
+  compact(storyId: string, fold: (updates: Uint8Array[]) => Uint8Array): Promise<void>;
 
   /** Which user first wrote with each Yjs client id in the story. */
   loadClientOwners(storyId: string): Promise<Map<number, string>>;
-  /** Records `userId` as the owner of client ids not yet owned (first writer wins). */
-  claimClients(storyId: string, clientIds: readonly number[], userId: string): Promise<void>;
+  /**
+   * Records `userId` as the owner of client ids not yet owned (first writer wins, across
+   * processes) and resolves to the owner of each of `clientIds` afterwards.
+   */
+  claimClients(storyId: string, clientIds: readonly number[], userId: string): Promise<Map<number, string>>;
 
+  /**
+   * Moves the story to a new status only if its status is one of `from`
+   * (compare-and-set: two editors acting at once cannot both win). False when not.
+   */
+  changeStatus(storyId: string, change: StatusChange, from: readonly StoryStatus[]): Promise<boolean>;
+
+  /** Whether another story holds `slug`, as its address or as an old address that redirects. */
   isSlugTaken(slug: string, exceptStoryId: string): Promise<boolean>;
-  /** Atomically: stores the revision, replaces the public page, marks the story published. */
-  savePublication(publication: PublicationRecord, revision: RevisionRecord): Promise<void>;
+  /**
+   * Sets the story's address; false if another story holds it. Once the story
+   * has been published, its old address becomes a redirect to the new one.
+   */
+  setSlug(storyId: string, slug: string | null): Promise<boolean>;
+  /** The current address of the story that used to live at `slug`. */
+  findRedirect(slug: string): Promise<string | undefined>;
+
+  /**
+   * Atomically: stores the revision (numbering it), replaces the public page,
+   * marks the story published and live, clears any schedule. With `scheduledFor`,
+   * only if the story is still scheduled for exactly that time — so a scheduled
+   * publication happens once however many processes try. Resolves to the
+   * revision number, or null when that condition failed.
+   */
+  savePublication(publication: Omit<PublicationRecord, 'unpublishedAt'>, revision: Omit<RevisionRecord, 'number'>, scheduledFor?: string): Promise<number | null>;
+  /** Takes the public page down (410 Gone); false if the story was not live. */
+  unpublish(storyId: string, at: string, by: string): Promise<boolean>;
+  /** The page at `slug`, unpublished ones included (they answer 410). */
   getPublicationBySlug(slug: string): Promise<PublicationRecord | undefined>;
-  /** Newest first. */
+  /** Live publications, newest first. */
   listPublications(limit: number, offset?: number): Promise<PublicationRecord[]>;
-  /** How many stories are public, and the latest `updatedAt` among them (null when none): paging and Last-Modified. */
+  /** How many stories are live, and the latest `updatedAt` among them (null when none): paging and Last-Modified. */
   publicationStats(): Promise<PublicationStats>;
+  /** Oldest first. */
   listRevisions(storyId: string): Promise<RevisionRecord[]>;
+  getRevision(storyId: string, number: number): Promise<RevisionRecord | undefined>;
+
+  /**
+   * Claims scheduled publications due at `now` that no live claim holds, until
+   * `leaseUntil`: a process that dies mid-publication leaves its claim to expire.
+   */
+  claimDueSchedules(now: string, leaseUntil: string): Promise<DueSchedule[]>;
 
   close(): Promise<void>;
 }

@@ -92,4 +92,31 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX api_tokens_user ON api_tokens(user_id);
   `,
+  `
+  -- Editorial workflow: who moved the story to its status and when; schedules; live pages.
+  ALTER TABLE stories ADD COLUMN status_changed_at TEXT;
+  ALTER TABLE stories ADD COLUMN status_changed_by TEXT;
+  ALTER TABLE stories ADD COLUMN status_note TEXT;
+  ALTER TABLE stories ADD COLUMN scheduled_for TEXT;
+  ALTER TABLE stories ADD COLUMN scheduled_by_id TEXT;
+  ALTER TABLE stories ADD COLUMN schedule_lease_until TEXT;
+  ALTER TABLE stories ADD COLUMN live INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE stories ADD COLUMN last_published_at TEXT;
+  UPDATE stories SET live = (status = 'published'), last_published_at = published_at, status_changed_by = published_by,
+    status_changed_at = COALESCE(published_at, created_at);
+  UPDATE stories SET published_at = (SELECT p.published_at FROM publications p WHERE p.story_id = stories.id)
+    WHERE status = 'published';
+  CREATE INDEX stories_due ON stories(scheduled_for) WHERE status = 'scheduled';
+  ALTER TABLE publications ADD COLUMN unpublished_at TEXT;
+  -- Revisions are numbered per story and keep their structured content.
+  ALTER TABLE revisions ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+  UPDATE revisions SET number = (SELECT COUNT(*) FROM revisions r WHERE r.story_id = revisions.story_id AND r.id <= revisions.id);
+  CREATE UNIQUE INDEX revisions_number ON revisions(story_id, number);
+  ALTER TABLE revisions ADD COLUMN content TEXT NOT NULL DEFAULT '';
+  -- Old addresses of published stories: they redirect to the current one.
+  CREATE TABLE slug_redirects (
+    slug TEXT PRIMARY KEY,
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE
+  );
+  `,
 ];

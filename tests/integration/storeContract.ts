@@ -3,7 +3,8 @@
  * `open` returns a fresh, empty store; `reopen` (optional) reopens the same data.
  */
 import { describe, expect, it } from 'vitest';
-import type { PublicationRecord, RevisionRecord, Store, StoryRecord, UserRecord } from '../../server/persistence/Store';
+import type { Store, StoryRecord, UserRecord } from '../../server/persistence/Store';
+import { newDraft } from '../../server/workflow/workflowState';
 
 type Factory = { open: () => Promise<Store>; reopen?: (store: Store) => Promise<Store> };
 
@@ -24,28 +25,29 @@ const user = (over: Partial<UserRecord> = {}): UserRecord => {
 };
 const story = (createdBy: string, over: Partial<StoryRecord> = {}): StoryRecord => {
   n++;
-  return {
-    id: `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    headline: '',
-    status: 'draft',
-    slug: null,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    createdBy,
-    updatedAt: new Date(2026, 0, 1, 0, 0, n).toISOString(),
-    publishedAt: null,
-    publishedBy: null,
-    ...over,
-  };
+  const id = `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  return { ...newDraft(id, { id: createdBy, name: 'Author' }, '2026-01-01T00:00:00.000Z'), updatedAt: new Date(2026, 0, 1, 0, 0, n).toISOString(), ...over };
 };
-const publication = (storyId: string, slug: string, at: string): [PublicationRecord, RevisionRecord] => {
+type NewPublication = Parameters<Store['savePublication']>;
+const publication = (storyId: string, slug: string, at: string): [NewPublication[0], NewPublication[1]] => {
   const content = { storyId, slug, headline: `H ${slug}`, standfirst: 'S', byline: 'B', bodyHtml: '<p>x</p>' };
   return [
     { ...content, publishedAt: at, updatedAt: at, publishedBy: 'Ed' },
-    { ...content, docState: Uint8Array.of(1, 2, 3), publishedAt: at, publishedBy: 'Ed', publishedById: 'ed-id' },
+    { ...content, content: '{"body":1}', docState: Uint8Array.of(1, 2, 3), publishedAt: at, publishedBy: 'Ed', publishedById: 'ed-id' },
   ];
 };
 
 export function storeContract(name: string, factory: Factory): void {
+  /** A fresh store with one user and `count` stories of theirs. */
+  const withStories = async (count: number) => {
+    const store = await factory.open();
+    const u = user();
+    await store.createUser(u);
+    const stories = Array.from({ length: count }, () => story(u.id));
+    for (const s of stories) await store.createStory(s);
+    return { store, u, stories };
+  };
+
   describe(`Store contract: ${name}`, () => {
     it('creates and finds users; refuses a duplicate email', async () => {
       const store = await factory.open();
@@ -80,13 +82,7 @@ export function storeContract(name: string, factory: Factory): void {
     });
 
     it('lists stories most recently edited first and refreshes their summary', async () => {
-      const store = await factory.open();
-      const u = user();
-      await store.createUser(u);
-      const older = story(u.id);
-      const newer = story(u.id);
-      await store.createStory(older);
-      await store.createStory(newer);
+      const { store, u, stories: [older, newer] } = await withStories(2);
       expect((await store.listStories()).map((s) => s.id)).toEqual([newer.id, older.id]);
       await store.touchStory(older.id, 'Now on top', '2027-01-01T00:00:00.000Z');
       const [top] = await store.listStories();
@@ -96,13 +92,7 @@ export function storeContract(name: string, factory: Factory): void {
     });
 
     it('appends updates for several stories in one call and keeps each story’s log in order', async () => {
-      const store = await factory.open();
-      const u = user();
-      await store.createUser(u);
-      const a = story(u.id);
-      const b = story(u.id);
-      await store.createStory(a);
-      await store.createStory(b);
+      const { store, u, stories: [a, b] } = await withStories(2);
       const seqs = await store.appendUpdates([
         ...[0, 1, 2].map((i) => ({ storyId: a.id, update: Uint8Array.of(i, i) })),
         { storyId: b.id, update: Uint8Array.of(9) },
@@ -114,18 +104,13 @@ export function storeContract(name: string, factory: Factory): void {
       expect(logA.snapshot).toBeNull();
       expect(logA.updates.map((x) => [...x])).toEqual([0, 1, 2, 3].map((i) => [i, i]));
       expect(logA.updateBytes).toBe(8);
-      expect(logA.lastSeq).toBeGreaterThan(seqs[3]);
       expect((await store.loadLog(b.id)).updates.map((x) => [...x])).toEqual([[9]]);
-      expect(await store.loadLog('10000000-0000-4000-8000-ffffffffffff')).toEqual({ snapshot: null, updates: [], updateBytes: 0, lastSeq: 0 });
+      expect(await store.loadLog('10000000-0000-4000-8000-ffffffffffff')).toEqual({ snapshot: null, updates: [], updateBytes: 0 });
       await store.close();
     });
 
     it('writes nothing of a batch when one entry fails', async () => {
-      const store = await factory.open();
-      const u = user();
-      await store.createUser(u);
-      const a = story(u.id);
-      await store.createStory(a);
+      const { store, u, stories: [a] } = await withStories(1);
       await expect(
         store.appendUpdates([
           { storyId: a.id, update: Uint8Array.of(1) },
@@ -136,71 +121,73 @@ export function storeContract(name: string, factory: Factory): void {
       await store.close();
     });
 
-    it('compacts the log into a snapshot atomically, keeping entries after the cut', async () => {
-      const store = await factory.open();
-      const u = user();
-      await store.createUser(u);
-      const a = story(u.id);
-      await store.createStory(a);
-      const seqs = await store.appendUpdates([1, 2, 3].map((i) => ({ storyId: a.id, update: Uint8Array.of(i) })));
-      await store.compact(a.id, Uint8Array.of(12), seqs[1]);
+    it('compacts what is stored into a snapshot atomically, keeping entries appended later', async () => {
+      const { store, u, stories: [a, b] } = await withStories(2);
+      await store.appendUpdates([1, 2].map((i) => ({ storyId: a.id, update: Uint8Array.of(i) })));
+      await store.appendUpdates([{ storyId: b.id, update: Uint8Array.of(9) }]);
+      const folded: number[][][] = [];
+      const fold = (updates: Uint8Array[]) => {
+        folded.push(updates.map((x) => [...x]));
+        return Uint8Array.of(...updates.flatMap((x) => [...x]));
+      };
+      await store.compact(a.id, fold);
       let log = await store.loadLog(a.id);
-      expect([...log.snapshot!]).toEqual([12]);
-      expect(log.updates.map((x) => [...x])).toEqual([[3]]);
-      expect(log.lastSeq).toBe(seqs[2]);
-      await store.compact(a.id, Uint8Array.of(123), seqs[2]);
-      log = await store.loadLog(a.id);
-      expect([...log.snapshot!]).toEqual([123]);
+      expect([...log.snapshot!]).toEqual([1, 2]);
       expect(log.updates).toEqual([]);
+      await store.appendUpdates([{ storyId: a.id, update: Uint8Array.of(3) }]);
+      log = await store.loadLog(a.id);
+      expect(log.updates.map((x) => [...x])).toEqual([[3]]);
+      await store.compact(a.id, fold);
+      expect(folded).toEqual([[[1], [2]], [[1, 2], [3]]]);
+      log = await store.loadLog(a.id);
+      expect([...log.snapshot!]).toEqual([1, 2, 3]);
+      expect(log.updates).toEqual([]);
+      // Nothing to fold: no call, nothing changes. Other stories are untouched.
+      await store.compact(a.id, fold);
+      expect(folded).toHaveLength(2);
+      expect((await store.loadLog(b.id)).updates.map((x) => [...x])).toEqual([[9]]);
       await store.close();
     });
 
     it('records the first user to write with a Yjs client id, and keeps them', async () => {
-      const store = await factory.open();
-      const u = user();
-      await store.createUser(u);
-      const a = story(u.id);
-      const b = story(u.id);
-      await store.createStory(a);
-      await store.createStory(b);
-      await store.claimClients(a.id, [1, 2], 'ana');
-      await store.claimClients(a.id, [2, 3], 'ben');
-      expect(await store.loadClientOwners(a.id)).toEqual(new Map([[1, 'ana'], [2, 'ana'], [3, 'ben']]));
+      const { store, u, stories: [a, b] } = await withStories(2);
+      expect(await store.claimClients(a.id, [1, 2], 'ana')).toEqual(new Map([[1, 'ana'], [2, 'ana']]));
+      expect(await store.claimClients(a.id, [2, 3], 'ben')).toEqual(new Map([[2, 'ana'], [3, 'ben']]));
+      // Yjs client ids are unsigned 32-bit: past what a signed 32-bit column holds.
+      expect(await store.claimClients(a.id, [0xffffffff], 'ben')).toEqual(new Map([[0xffffffff, 'ben']]));
+      expect(await store.loadClientOwners(a.id)).toEqual(new Map([[1, 'ana'], [2, 'ana'], [3, 'ben'], [0xffffffff, 'ben']]));
       expect(await store.loadClientOwners(b.id)).toEqual(new Map());
       await store.close();
     });
 
     it('saves a publication atomically with its revision and marks the story published', async () => {
-      const store = await factory.open();
-      const u = user();
-      await store.createUser(u);
-      const s = story(u.id);
-      await store.createStory(s);
+      const { store, u, stories: [s] } = await withStories(1);
       expect(await store.isSlugTaken('budget', s.id)).toBe(false);
       const [pub, rev] = publication(s.id, 'budget', '2026-03-01T10:00:00.000Z');
-      await store.savePublication(pub, rev);
-      expect(await store.getPublicationBySlug('budget')).toEqual(pub);
-      expect(await store.getStory(s.id)).toMatchObject({ status: 'published', slug: 'budget', publishedBy: 'Ed', headline: 'H budget' });
+      expect(await store.savePublication(pub, rev)).toBe(1);
+      expect(await store.getPublicationBySlug('budget')).toEqual({ ...pub, unpublishedAt: null });
+      expect(await store.getStory(s.id)).toMatchObject({
+        status: 'published', slug: 'budget', publishedBy: 'Ed', headline: 'H budget', live: true,
+        publishedAt: pub.updatedAt, lastPublishedAt: pub.updatedAt, statusChangedAt: pub.updatedAt, statusChangedBy: 'Ed',
+      });
       expect(await store.isSlugTaken('budget', s.id)).toBe(false);
       expect(await store.isSlugTaken('budget', 'another-story')).toBe(true);
 
       const [again, rev2] = publication(s.id, 'budget', '2026-03-02T10:00:00.000Z');
-      await store.savePublication({ ...again, publishedAt: pub.publishedAt, headline: 'Updated' }, rev2);
+      expect(await store.savePublication({ ...again, publishedAt: pub.publishedAt, headline: 'Updated' }, rev2)).toBe(2);
       expect(await store.getPublicationBySlug('budget')).toMatchObject({ headline: 'Updated', publishedAt: pub.publishedAt, updatedAt: again.updatedAt });
+      expect(await store.getStory(s.id)).toMatchObject({ publishedAt: pub.updatedAt, lastPublishedAt: again.updatedAt });
       const revisions = await store.listRevisions(s.id);
-      expect(revisions).toHaveLength(2);
+      expect(revisions.map((r) => r.number)).toEqual([1, 2]);
       expect([...revisions[0].docState]).toEqual([1, 2, 3]);
+      expect(revisions[0].content).toBe('{"body":1}');
+      expect(await store.getRevision(s.id, 2)).toMatchObject({ number: 2, publishedAt: again.updatedAt });
+      expect(await store.getRevision(s.id, 3)).toBeUndefined();
       await store.close();
     });
 
     it('refuses a second story with a slug already in use, changing nothing', async () => {
-      const store = await factory.open();
-      const u = user();
-      await store.createUser(u);
-      const a = story(u.id);
-      const b = story(u.id);
-      await store.createStory(a);
-      await store.createStory(b);
+      const { store, u, stories: [a, b] } = await withStories(2);
       await store.savePublication(...publication(a.id, 'same', '2026-03-01T10:00:00.000Z'));
       await expect(store.savePublication(...publication(b.id, 'same', '2026-03-01T11:00:00.000Z'))).rejects.toThrow();
       expect(await store.getStory(b.id)).toMatchObject({ status: 'draft', slug: null });
@@ -238,6 +225,89 @@ export function storeContract(name: string, factory: Factory): void {
       const [again, rev] = publication(a.id, 'first', '2026-03-05T10:00:00.000Z');
       await store.savePublication({ ...again, publishedAt: '2026-03-01T10:00:00.000Z' }, rev);
       expect(await store.publicationStats()).toEqual({ count: 2, lastUpdatedAt: '2026-03-05T10:00:00.000Z' });
+      await store.close();
+    });
+
+    it('changes status only from the expected ones (compare-and-set), keeping who, when, note and schedule', async () => {
+      const { store, u, stories: [s] } = await withStories(1);
+      const at = '2026-03-01T10:00:00.000Z';
+      expect(await store.changeStatus(s.id, { status: 'in_review', at, by: 'Wri Ter' }, ['draft'])).toBe(true);
+      expect(await store.changeStatus(s.id, { status: 'in_review', at, by: 'Someone' }, ['draft'])).toBe(false);
+      expect(await store.getStory(s.id)).toMatchObject({ status: 'in_review', statusChangedAt: at, statusChangedBy: 'Wri Ter', statusNote: null });
+      const later = '2026-03-01T11:00:00.000Z';
+      const change = { status: 'scheduled' as const, at: later, by: 'Ed', scheduledFor: '2026-03-02T09:00:00.000Z', scheduledById: u.id };
+      expect(await store.changeStatus(s.id, change, ['in_review'])).toBe(true);
+      expect(await store.getStory(s.id)).toMatchObject({ status: 'scheduled', scheduledFor: change.scheduledFor, scheduledById: u.id });
+      expect(await store.changeStatus(s.id, { status: 'draft', at: later, by: 'Ed', note: 'Check the figures' }, ['in_review', 'scheduled'])).toBe(true);
+      expect(await store.getStory(s.id)).toMatchObject({ status: 'draft', statusNote: 'Check the figures', scheduledFor: null, scheduledById: null });
+      expect(await store.changeStatus('10000000-0000-4000-8000-999999999999', { status: 'draft', at, by: null }, ['draft'])).toBe(false);
+      await store.close();
+    });
+
+    it('keeps addresses unique, and redirects a published story\'s old addresses', async () => {
+      const { store, u, stories: [a, b] } = await withStories(2);
+      expect(await store.setSlug(a.id, 'harbour')).toBe(true);
+      expect(await store.setSlug(b.id, 'harbour')).toBe(false);
+      expect(await store.isSlugTaken('harbour', b.id)).toBe(true);
+      // Before publication a change leaves nothing behind.
+      expect(await store.setSlug(a.id, 'harbour-bridge')).toBe(true);
+      expect(await store.findRedirect('harbour')).toBeUndefined();
+      expect(await store.setSlug(b.id, 'harbour')).toBe(true);
+      await store.savePublication(...publication(a.id, 'harbour-bridge', '2026-03-01T10:00:00.000Z'));
+      // After publication the old address redirects, and no other story may take it.
+      expect(await store.setSlug(a.id, 'bridge-reopens')).toBe(true);
+      expect(await store.findRedirect('harbour-bridge')).toBe('bridge-reopens');
+      expect(await store.getPublicationBySlug('bridge-reopens')).toMatchObject({ storyId: a.id });
+      expect(await store.getPublicationBySlug('harbour-bridge')).toBeUndefined();
+      expect(await store.setSlug(b.id, 'harbour-bridge')).toBe(false);
+      expect(await store.isSlugTaken('harbour-bridge', b.id)).toBe(true);
+      expect(await store.isSlugTaken('harbour-bridge', a.id)).toBe(false);
+      // Taking an old address back ends its redirect; the one left behind redirects instead.
+      expect(await store.setSlug(a.id, 'harbour-bridge')).toBe(true);
+      expect(await store.findRedirect('harbour-bridge')).toBeUndefined();
+      expect(await store.findRedirect('bridge-reopens')).toBe('harbour-bridge');
+      await store.close();
+    });
+
+    it('publishes a scheduled story once: only while it is still scheduled for that time', async () => {
+      const { store, u, stories: [s] } = await withStories(1);
+      const when = '2026-03-01T10:00:00.000Z';
+      await store.changeStatus(s.id, { status: 'scheduled', at: when, by: 'Ed', scheduledFor: when, scheduledById: u.id }, ['draft']);
+      expect(await store.savePublication(...publication(s.id, 'once', when), '2026-03-01T09:00:00.000Z')).toBeNull();
+      expect(await store.savePublication(...publication(s.id, 'once', when), when)).toBe(1);
+      expect(await store.savePublication(...publication(s.id, 'once', when), when)).toBeNull();
+      expect(await store.listRevisions(s.id)).toHaveLength(1);
+      expect(await store.getStory(s.id)).toMatchObject({ status: 'published', scheduledFor: null, live: true });
+      await store.close();
+    });
+
+    it('unpublishes: the page is kept for a 410, left out of lists, and back on republication', async () => {
+      const { store, u, stories: [s] } = await withStories(1);
+      await store.savePublication(...publication(s.id, 'gone', '2026-03-01T10:00:00.000Z'));
+      const at = '2026-03-02T10:00:00.000Z';
+      expect(await store.unpublish(s.id, at, 'Ed')).toBe(true);
+      expect(await store.unpublish(s.id, at, 'Ed')).toBe(false);
+      expect(await store.getPublicationBySlug('gone')).toMatchObject({ unpublishedAt: at });
+      expect(await store.listPublications(10)).toEqual([]);
+      expect(await store.publicationStats()).toEqual({ count: 0, lastUpdatedAt: null });
+      expect(await store.getStory(s.id)).toMatchObject({ status: 'unpublished', live: false, statusChangedBy: 'Ed', slug: 'gone' });
+      await store.savePublication(...publication(s.id, 'gone', '2026-03-03T10:00:00.000Z'));
+      expect(await store.getPublicationBySlug('gone')).toMatchObject({ unpublishedAt: null, publishedAt: '2026-03-01T10:00:00.000Z', updatedAt: '2026-03-03T10:00:00.000Z' });
+      expect(await store.getStory(s.id)).toMatchObject({ status: 'published', live: true, publishedAt: '2026-03-01T10:00:00.000Z' });
+      await store.close();
+    });
+
+    it('claims due schedules once per lease; a lapsed lease can be claimed again', async () => {
+      const { store, u, stories: [due, later] } = await withStories(2);
+      const schedule = (id: string, at: string) =>
+        store.changeStatus(id, { status: 'scheduled', at: '2026-03-01T00:00:00.000Z', by: 'Ed', scheduledFor: at, scheduledById: u.id }, ['draft']);
+      await schedule(due.id, '2026-03-01T10:00:00.000Z');
+      await schedule(later.id, '2026-03-01T12:00:00.000Z');
+      const now = '2026-03-01T10:00:01.000Z';
+      const lease = '2026-03-01T10:01:00.000Z';
+      expect(await store.claimDueSchedules(now, lease)).toEqual([{ storyId: due.id, scheduledFor: '2026-03-01T10:00:00.000Z', scheduledById: u.id }]);
+      expect(await store.claimDueSchedules(now, lease)).toEqual([]);
+      expect((await store.claimDueSchedules(lease, '2026-03-01T10:02:00.000Z')).map((d) => d.storyId)).toEqual([due.id]);
       await store.close();
     });
 

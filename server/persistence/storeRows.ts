@@ -1,0 +1,88 @@
+/**
+ * Row → record mapping shared by every SQL backend: the column names are the
+ * same in SQLite and Postgres (see sqliteSchema.ts, pgSchema.ts).
+ */
+import type { StoryStatus } from '../../shared/workflow';
+import type { PublicationRecord, RevisionRecord, SessionRecord, StoryRecord, TokenRecord, UserRecord } from './Store';
+
+export type Row = Record<string, unknown>;
+
+export const orNull = (value: unknown) => (value as string | null) ?? null;
+/** A copy, not a view of the driver's Buffer (which may share a pooled allocation). */
+export const bytes = (value: unknown) => new Uint8Array(value as Buffer);
+
+export const toUser = (r: Row): UserRecord => ({
+  id: r.id as string,
+  email: r.email as string,
+  name: r.name as string,
+  role: r.role as UserRecord['role'],
+  color: r.color as string,
+  passwordHash: r.password_hash as string,
+  createdAt: r.created_at as string,
+  deactivatedAt: orNull(r.deactivated_at),
+});
+
+export const toSession = (r: Row): SessionRecord => ({
+  idHash: r.id_hash as string,
+  userId: r.user_id as string,
+  createdAt: r.created_at as string,
+  expiresAt: r.expires_at as string,
+});
+
+export const toToken = (r: Row): TokenRecord => ({
+  id: r.id as string,
+  userId: r.user_id as string,
+  name: r.name as string,
+  tokenHash: r.token_hash as string,
+  createdAt: r.created_at as string,
+  lastUsedAt: orNull(r.last_used_at),
+  revokedAt: orNull(r.revoked_at),
+});
+
+export const toStory = (r: Row): StoryRecord => ({
+  id: r.id as string,
+  headline: r.headline as string,
+  createdAt: r.created_at as string,
+  createdBy: r.created_by as string,
+  updatedAt: r.updated_at as string,
+  status: r.status as StoryStatus,
+  statusChangedAt: (r.status_changed_at as string | null) ?? (r.created_at as string),
+  statusChangedBy: orNull(r.status_changed_by),
+  statusNote: orNull(r.status_note),
+  scheduledFor: orNull(r.scheduled_for),
+  scheduledById: orNull(r.scheduled_by_id),
+  slug: orNull(r.slug),
+  // SQLite has no booleans: 1/0 there, true/false in Postgres.
+  live: r.live === true || r.live === 1,
+  publishedAt: orNull(r.published_at),
+  lastPublishedAt: orNull(r.last_published_at),
+  publishedBy: orNull(r.published_by),
+});
+
+export const toPublication = (r: Row): PublicationRecord => ({
+  storyId: r.story_id as string,
+  slug: r.slug as string,
+  headline: r.headline as string,
+  standfirst: r.standfirst as string,
+  byline: r.byline as string,
+  bodyHtml: r.body_html as string,
+  publishedAt: r.published_at as string,
+  updatedAt: r.updated_at as string,
+  publishedBy: r.published_by as string,
+  unpublishedAt: orNull(r.unpublished_at),
+});
+
+export const toRevision = (r: Row): RevisionRecord => ({
+  storyId: r.story_id as string,
+  number: r.number as number,
+  slug: r.slug as string,
+  headline: r.headline as string,
+  standfirst: r.standfirst as string,
+  byline: r.byline as string,
+  bodyHtml: r.body_html as string,
+  content: r.content as string,
+  docState: bytes(r.doc_state),
+  publishedAt: r.published_at as string,
+  publishedBy: r.published_by as string,
+  publishedById: r.published_by_id as string,
+});
