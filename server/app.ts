@@ -12,6 +12,7 @@ import { StorySummaries } from './documents/StorySummaries';
 import { apiRouter } from './http/apiRouter';
 import { clientApp } from './http/clientApp';
 import { errorHandler } from './http/errorHandler';
+import { previewRouter } from './http/previewRouter';
 import { publicRouter } from './http/publicRouter';
 import { appSecurityHeaders } from './http/securityHeaders';
 import type { Logger } from './logger';
@@ -19,6 +20,8 @@ import type { Store } from './persistence/Store';
 import { MessageLimits } from './transport/MessageGate';
 import { createSocketServer, type GalleyServer } from './transport/socketServer';
 import { attachYWebsocket, refuseUpgrade, yWebsocketStoryId } from './transport/yWebsocketServer';
+import { PublicationScheduler } from './workflow/PublicationScheduler';
+import { workflowOf } from './workflow/workflowState';
 
 export const DEFAULT_CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
 
@@ -50,6 +53,18 @@ export function createApp(config: Config, deps: AppDeps): App {
     if (!url.startsWith(`${io.path()}/`) && yWebsocketStoryId(url) === undefined) refuseUpgrade(socket, 404);
   });
   const publicOrigin = (req: Request) => config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+  /** A story's workflow changed: everyone in it gets the new state, the newsroom list refetches. */
+  const announce = (storyId: string) => {
+    store.getStory(storyId).then(
+      (story) => {
+        if (story) io.to(storyRoom(storyId)).emit('story:workflow', storyId, workflowOf(story));
+        io.to(NEWSROOM_ROOM).emit('newsroom:changed', storyId);
+      },
+      (error: unknown) => log.error({ err: error, storyId }, 'could not announce a workflow change'),
+    );
+  };
+  const scheduler = new PublicationScheduler({ store, registry, announce, log }, { checkEveryMs: config.scheduleCheckMs });
+  scheduler.start();
 
   app.disable('x-powered-by');
   app.use(appSecurityHeaders());
@@ -63,12 +78,10 @@ export function createApp(config: Config, deps: AppDeps): App {
       throttle: new SignInThrottle(config.signIn),
       allowedOrigins,
       publicOrigin,
-      notify: (publication) => {
-        io.to(storyRoom(publication.storyId)).emit('story:published', publication);
-        io.to(NEWSROOM_ROOM).emit('newsroom:changed', publication.storyId);
-      },
+      announce,
     }),
   );
+  app.use(previewRouter({ store, registry, announce, auth, publicOrigin }));
   app.use(publicRouter(store, publicOrigin));
   app.use(clientApp(deps.clientDir ?? DEFAULT_CLIENT_DIR));
   app.use(errorHandler(log));
@@ -82,6 +95,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     registry,
     async close() {
       access.close();
+      await scheduler.stop();
       // First: open WebSockets would keep the HTTP server (closed by io.close) from closing.
       await yWebsocket.close();
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));

@@ -29,6 +29,7 @@ const EnvSchema = z.object({
   SYNC_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(200),
   AWARENESS_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(30),
   BAD_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  SCHEDULE_CHECK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });
 
 export type Config = {
@@ -51,6 +52,8 @@ export type Config = {
   signIn: { failuresPerAccount: number; failuresPerIp: number };
   /** Per-connection inbound limits: faster senders are slowed; too many bad messages close the connection. */
   messageRates: { syncPerSecond: number; awarenessPerSecond: number; badPerMinute: number };
+  /** How often each process looks for scheduled publications that are due. */
+  scheduleCheckMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -80,5 +83,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       awarenessPerSecond: e.AWARENESS_MESSAGES_PER_SECOND,
       badPerMinute: e.BAD_MESSAGES_PER_MINUTE,
     },
+    scheduleCheckMs: e.SCHEDULE_CHECK_MS,
   };
 }

@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
 import { ROLES, type Role } from './roles';
-import type { StoryStatus } from './story';
+import type { PublicationProblems } from './publicationChecks';
+import type { StoryField } from './story';
+import type { StoryWorkflow } from './workflow';
 
 const email = z.string().trim().toLowerCase().max(LIMITS.emailMaxChars).email('Enter a valid email address');
 const password = z
@@ -26,6 +28,20 @@ export const UpdateUserBody = z
   .refine((body) => Object.keys(body).length > 0, 'Say what to change: name, role, active or password');
 export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(LIMITS.passwordMaxChars), newPassword: password });
 export const CreateTokenBody = z.strictObject({ name: z.string().trim().min(1, 'Name the token').max(LIMITS.nameMaxChars) });
+export const RevisionNumberParam = z.coerce.number().int().positive().max(1_000_000);
+export const ReturnStoryBody = z.strictObject({
+  note: z.string().trim().min(1, 'Say what needs changing').max(LIMITS.noteMaxChars),
+});
+/** How far ahead a story may be scheduled. */
+export const MAX_SCHEDULE_DAYS = 366;
+export const ScheduleStoryBody = z.strictObject({
+  at: z.iso
+    .datetime({ offset: true, message: 'Give a date and time, like 2026-12-01T09:00:00Z' })
+    .refine((at) => Date.parse(at) > Date.now(), 'Choose a time in the future')
+    .refine((at) => Date.parse(at) < Date.now() + MAX_SCHEDULE_DAYS * 86_400_000, `Choose a time within ${MAX_SCHEDULE_DAYS} days`),
+});
+/** A chosen web address; null goes back to following the headline (before first publication only). */
+export const SetSlugBody = z.strictObject({ slug: z.string().trim().max(LIMITS.slugMaxChars * 2).nullable() });
 /** For routes that take no query string: unknown fields are refused here too. */
 export const NoQuery = z.strictObject({});
 /** For routes that take no body. */
@@ -46,12 +62,9 @@ export type PresenceUser = { userId: string; name: string; color: string };
 export type StorySummary = {
   id: string;
   headline: string;
-  status: StoryStatus;
-  slug: string | null;
   createdAt: string;
   updatedAt: string;
-  publishedAt: string | null;
-  publishedBy: string | null;
+  workflow: StoryWorkflow;
   present: PresenceUser[];
 };
 
@@ -66,3 +79,39 @@ export type Publication = {
   publishedAt: string;
   publishedBy: string;
 };
+
+/** Answer of every workflow action. */
+export type WorkflowResult = { workflow: StoryWorkflow };
+
+/** Answer of GET /api/stories/:id/checks: what stops publication now (empty when ready). */
+export type ChecksResult = { problems: PublicationProblems; slug: string };
+
+/** One publication of a story, newest first in the history. */
+export type RevisionSummary = {
+  number: number;
+  slug: string;
+  headline: string;
+  publishedAt: string;
+  publishedBy: string;
+};
+
+/**
+ * The structured content of a story (allow-listed, as published): each field a
+ * tree of nodes in the editor's schema. See server/publishing/storyContent.ts.
+ */
+export type ContentNode = { type: string; attrs?: Record<string, string | number>; text?: string; marks?: ContentMark[]; content?: ContentNode[] };
+export type ContentMark = { type: string; attrs?: Record<string, string> };
+export type StoryContent = Record<StoryField, ContentNode>;
+
+export type RevisionDetail = RevisionSummary & {
+  standfirst: string;
+  byline: string;
+  bodyHtml: string;
+  content: StoryContent;
+  /** Y.encodeStateAsUpdate of the story at publication, base64: "Restore this version" copies from it. */
+  docState: string;
+};
+
+/** A readable diff of one field: sanitized HTML with <ins> and <del>. */
+export type FieldDiff = { field: StoryField; label: string; changed: boolean; html: string };
+export type RevisionDiff = { from: number; fields: FieldDiff[] };

@@ -18,6 +18,8 @@ export const LIMITS = {
   nameMaxChars: 80,
   passwordMinChars: 8,
   passwordMaxChars: 200,
+  /** A send-back note or a revision name. */
+  noteMaxChars: 2000,
   /** Published stories shown under "Recent stories". */
   recentStories: 5,
 } as const;

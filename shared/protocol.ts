@@ -3,9 +3,10 @@
  * once. Prose spec: shared/PROTOCOL.md.
  */
 import { z } from 'zod';
-import type { PresenceUser, Publication } from './api';
+import type { PresenceUser } from './api';
 import type { Ack, ErrorBody } from './errors';
 import type { Role } from './roles';
+import type { StoryWorkflow } from './workflow';
 
 /** Bumped on any incompatible change; checked at `story:join`. */
 export const PROTOCOL_VERSION = 1;
@@ -17,12 +18,14 @@ export const JoinRequest = z.strictObject({
 export type JoinRequest = z.infer<typeof JoinRequest>;
 
 export type JoinResult = { role: Role; canEdit: boolean };
+/** The join answer also carries the story's workflow state; later changes arrive as `story:workflow`. */
+export type JoinAnswer = JoinResult & { workflow: StoryWorkflow };
 
 /** Raw binary as Socket.IO delivers it: Buffer in Node, ArrayBuffer in browsers. */
 export type Binary = Uint8Array | ArrayBuffer;
 
 export interface ClientToServerEvents {
-  'story:join': (request: JoinRequest, ack: (answer: Ack<JoinResult>) => void) => void;
+  'story:join': (request: JoinRequest, ack: (answer: Ack<JoinAnswer>) => void) => void;
   'story:leave': (storyId: string) => void;
   /** A y-protocols sync message (step 1, step 2 or update), acknowledged once durable. */
   'story:sync': (storyId: string, message: Binary, ack: (answer: Ack) => void) => void;
@@ -44,7 +47,8 @@ export const CLIENT_EVENTS: ReadonlySet<string> = new Set<keyof ClientToServerEv
 export interface ServerToClientEvents {
   'story:sync': (storyId: string, message: Binary) => void;
   'story:awareness': (storyId: string, update: Binary) => void;
-  'story:published': (publication: Publication) => void;
+  /** The story's status changed (submitted, sent back, scheduled, published, unpublished, slug changed). */
+  'story:workflow': (storyId: string, workflow: StoryWorkflow) => void;
   /** Your role changed while you were in the story (e.g. downgraded to read-only). */
   'story:access': (storyId: string, access: JoinResult) => void;
   'newsroom:presence': (storyId: string, present: PresenceUser[]) => void;

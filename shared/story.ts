@@ -13,19 +13,7 @@ export const FIELD_LABELS: Record<StoryField, string> = {
   body: 'Body',
 };
 
-/** Name of the Y.Map holding story metadata. */
-export const META_MAP = 'meta';
 
-/** Keys of the `meta` map. Written by the server on publish; clients only read them. */
-export type StoryMeta = {
-  slug?: string;
-  status?: StoryStatus;
-  publishedAt?: string;
-  publishedBy?: string;
-};
-
-export const STORY_STATUSES = ['draft', 'published'] as const;
-export type StoryStatus = (typeof STORY_STATUSES)[number];
 
 export function isStoryField(value: unknown): value is StoryField {
   return typeof value === 'string' && (STORY_FIELDS as readonly string[]).includes(value);

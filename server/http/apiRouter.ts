@@ -6,11 +6,13 @@ import type { LiveAccess } from '../auth/LiveAccess';
 import type { SignInThrottle } from '../auth/SignInThrottle';
 import type { DocumentRegistry } from '../documents/DocumentRegistry';
 import type { Store } from '../persistence/Store';
-import type { PublishDeps } from '../publishing/publishStory';
+import type { PublishDeps } from '../workflow/publishStory';
 import { accountRoutes } from './routes/accountRoutes';
 import { sessionRoutes } from './routes/sessionRoutes';
+import { revisionRoutes } from './routes/revisionRoutes';
 import { storyRoutes } from './routes/storyRoutes';
 import { tokenRoutes } from './routes/tokenRoutes';
+import { workflowRoutes } from './routes/workflowRoutes';
 import { loadPrincipal, noQuery, sameOriginWrites } from './sessionMiddleware';
 
 export type ApiDeps = PublishDeps & {
@@ -34,6 +36,8 @@ export function apiRouter(deps: ApiDeps): express.Router {
   router.use(accountRoutes(deps));
   router.use(tokenRoutes(deps));
   router.use(storyRoutes(deps));
+  router.use(workflowRoutes(deps));
+  router.use(revisionRoutes(deps));
   router.all('/{*rest}', () => {
     throw new GalleyError('not_found', 'No such API route');
   });

@@ -13,7 +13,7 @@ import {
   type StoryLink,
 } from '../publishing/publicPages';
 import { ATOM_PATH, indexPath, JSON_FEED_PATH, STORIES_PATH, STORIES_PER_PAGE, STYLESHEET_PATH } from '../publishing/site';
-import { isValidSlug } from '../publishing/slug';
+import { isValidSlug } from '../../shared/slug';
 import { sendCacheable } from './cacheable';
 import { publicPageSecurityHeaders } from './securityHeaders';
 
@@ -84,8 +84,15 @@ export function publicRouter(store: Store, publicOrigin: (req: Request) => strin
 
   router.get(`${STORIES_PATH}/:slug`, async (req, res) => {
     const { slug } = req.params;
-    const story = isValidSlug(slug) ? await store.getPublicationBySlug(slug) : undefined;
-    if (!story) return sendError(res, 404, 'We could not find that story.');
+    if (!isValidSlug(slug)) return sendError(res, 404, 'We could not find that story.');
+    const story = await store.getPublicationBySlug(slug);
+    if (!story) {
+      // An address the story had before it was changed: send readers (and search engines) on for good.
+      const current = await store.findRedirect(slug);
+      if (current) return res.redirect(301, `${STORIES_PATH}/${current}`);
+      return sendError(res, 404, 'We could not find that story.');
+    }
+    if (story.unpublishedAt) return sendError(res, 410, 'This story has been withdrawn and is no longer available.');
     const recent = (await store.listPublications(LIMITS.recentStories + 1))
       .filter((p) => p.storyId !== story.storyId)
       .slice(0, LIMITS.recentStories);

@@ -8,17 +8,22 @@ import { ATOM_PATH, indexPath, JSON_FEED_PATH, SITE_NAME, STYLESHEET_PATH } from
  * only `bodyHtml`, sanitized by renderStory, goes in as-is.
  */
 
-export type PublishedStoryView = Omit<PublicationRecord, 'storyId' | 'publishedBy'>;
+export type PublishedStoryView = Omit<PublicationRecord, 'storyId' | 'publishedBy' | 'unpublishedAt'>;
+
+/** A page shown to the newsroom, not readers: a draft or an old revision. Marked, and kept out of search engines. */
+export type PreviewNotice = { label: string; detail: string };
 
 export type StoryLink = Pick<PublicationRecord, 'slug' | 'headline' | 'standfirst' | 'publishedAt'>;
 
 /** Which page of the index this is; `canonicalUrl` is its absolute address. */
 export type IndexPaging = { page: number; totalPages: number; canonicalUrl?: string };
 
-export type PublicErrorStatus = 400 | 404 | 410 | 500;
+export type PublicErrorStatus = 400 | 401 | 403 | 404 | 410 | 500;
 
 const ERROR_TITLES: Record<PublicErrorStatus, string> = {
   400: 'Bad request',
+  401: 'Sign in to see this page',
+  403: 'Not allowed',
   404: 'Page not found',
   410: 'Story no longer available',
   500: 'Something went wrong',
@@ -26,20 +31,26 @@ const ERROR_TITLES: Record<PublicErrorStatus, string> = {
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
 
-export function renderStoryPage(story: PublishedStoryView, recent: StoryLink[], canonicalUrl: string): string {
+export function renderStoryPage(story: PublishedStoryView, recent: StoryLink[], canonicalUrl: string, preview?: PreviewNotice): string {
   const headline = story.headline || 'Untitled story';
+  const meta = storyMeta(story, headline, canonicalUrl);
   return page({
-    title: `${headline} — ${SITE_NAME}`,
-    head: storyMeta(story, headline, canonicalUrl),
+    title: `${preview ? `${preview.label}: ` : ''}${headline} — ${SITE_NAME}`,
+    head: preview ? `<meta name="robots" content="noindex, nofollow">\n${meta}` : meta,
     main: [
+      preview ? previewBanner(preview) : '',
       '<article class="story">',
       storyHeader(story, headline),
       `<div class="story-body">${story.bodyHtml}</div>`,
       shareSection(headline, story.standfirst, canonicalUrl),
       '</article>',
       recentSection(recent),
-    ].join('\n'),
+    ].filter(Boolean).join('\n'),
   });
+}
+
+function previewBanner(notice: PreviewNotice): string {
+  return `<p class="preview-banner" role="note"><strong>${escapeHtml(notice.label)}</strong> ${escapeHtml(notice.detail)}</p>`;
 }
 
 /** One page of the story list, newest first, with links to newer and older pages. */

@@ -1,15 +1,19 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import sanitizeHtml from 'sanitize-html';
-import { countWords } from '../../shared/story';
+import type { ContentMark, ContentNode, StoryContent } from '../../shared/api';
+import { countWords, type StoryField } from '../../shared/story';
+import { MAX_DEPTH, contentText, fragmentContent, fragmentText } from './storyContent';
 
 /**
- * Turns a story's Y.Doc into public HTML and plain text.
- *
- * Any Yjs client can write any structure into the fragments, bypassing the editor
- * schema, so nothing here trusts a nodeName, attribute or mark: the structure is
- * walked against allow-lists and every string is escaped. Yjs' own toString() is
- * never used because it does not escape.
+ * Turns a story into public HTML and plain text: live from its Y.Doc
+ * (renderStory) or from the structured content stored with a revision
+ * (renderContent). Either way the HTML is rendered from the allow-listed content
+ * of storyContent.ts, so there is one allow-list; this module only maps content
+ * nodes to tags and escapes every string. Yjs' own toString() is never used
+ * because it does not escape.
  */
+
+export { fragmentText };
 
 export type RenderedStory = {
   headline: string;
@@ -20,26 +24,37 @@ export type RenderedStory = {
   wordCount: number;
 };
 
-/** The editor never nests this deep; a hostile doc could, to blow the stack. */
-const MAX_DEPTH = 32;
-
 const LINK_REL = 'noopener noreferrer nofollow ugc';
-const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 
-type Child = Y.XmlElement | Y.XmlText;
-type Marks = ReadonlyMap<string, unknown>;
-
+/**
+ * Plain text comes from the doc itself, not from the content: fragmentText keeps
+ * an unknown element's text on its own line where the content unwraps it, and the
+ * published text (search, word count) must not change with this refactor.
+ */
 export function renderStory(doc: Y.Doc): RenderedStory {
-  const body = doc.getXmlFragment('body');
-  const bodyText = fragmentText(body);
+  const bodyHtml = renderBody(fragmentContent(doc.getXmlFragment('body')));
+  return rendered(bodyHtml, (field) => fragmentText(doc.getXmlFragment(field)));
+}
+
+/** The same, for content stored with a revision (already allow-listed when stored). */
+export function renderContent(content: StoryContent): RenderedStory {
+  return rendered(renderBody(content.body), (field) => contentText(content[field]));
+}
+
+function rendered(bodyHtml: string, textOf: (field: StoryField) => string): RenderedStory {
+  const bodyText = textOf('body');
   return {
-    headline: fieldText(doc, 'headline'),
-    standfirst: fieldText(doc, 'standfirst'),
-    byline: fieldText(doc, 'byline'),
-    bodyHtml: sanitizeBody(renderChildren(body, 0)),
+    headline: oneLine(textOf('headline')),
+    standfirst: oneLine(textOf('standfirst')),
+    byline: oneLine(textOf('byline')),
+    bodyHtml,
     bodyText,
     wordCount: countWords(bodyText),
   };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 export function escapeHtml(text: string): string {
@@ -51,63 +66,30 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-function fieldText(doc: Y.Doc, name: string): string {
-  return fragmentText(doc.getXmlFragment(name)).replace(/\s+/g, ' ').trim();
-}
-
 // ---------------------------------------------------------------------------
-// Plain text
+// Nodes
 
-export function fragmentText(fragment: Y.XmlFragment): string {
-  return blockLines(fragment, 0).join('\n');
+function renderBody(doc: ContentNode): string {
+  return sanitizeBody(renderNodes(doc.content, 0));
 }
 
-/** Inline runs (text, hard breaks) join into one line; every other element is its own block. */
-function blockLines(parent: Y.XmlFragment, depth: number): string[] {
-  if (depth > MAX_DEPTH) return [];
-  const lines: string[] = [];
-  let line = '';
-  for (const child of children(parent)) {
-    if (child instanceof Y.XmlText) line += plainText(child);
-    else if (child.nodeName === 'hardBreak') line += '\n';
-    else {
-      lines.push(line);
-      line = '';
-      lines.push(...blockLines(child, depth + 1));
-    }
-  }
-  lines.push(line);
-  // A trailing hard break must not read as an extra blank block.
-  return lines.map((l) => l.replace(/^\n+|\n+$/g, '')).filter((l) => l.trim() !== '');
+/** Stored content is ours, but it is re-read from storage: bound the recursion anyway. */
+function renderNodes(nodes: ContentNode[] | undefined, depth: number): string {
+  if (depth > MAX_DEPTH || !nodes) return '';
+  return nodes.map((node) => renderNode(node, depth + 1)).join('');
 }
 
-function plainText(text: Y.XmlText): string {
-  return deltaOf(text)
-    .map((op) => op.insert)
-    .join('');
-}
-
-// ---------------------------------------------------------------------------
-// HTML
-
-function renderChildren(parent: Y.XmlFragment, depth: number): string {
-  if (depth > MAX_DEPTH) return '';
-  return children(parent)
-    .map((child) =>
-      child instanceof Y.XmlText ? renderText(child) : renderElement(child, depth + 1),
-    )
-    .join('');
-}
-
-function renderElement(el: Y.XmlElement, depth: number): string {
-  const inner = () => renderChildren(el, depth);
-  switch (el.nodeName) {
+function renderNode(node: ContentNode, depth: number): string {
+  const inner = () => renderNodes(node.content, depth);
+  switch (node.type) {
+    case 'text':
+      return renderText(node);
     case 'paragraph': {
       const html = inner();
       return isBlank(html) ? '' : `<p>${html}</p>`;
     }
     case 'heading': {
-      const tag = headingTag(el.getAttribute('level'));
+      const tag = headingTag(node.attrs?.level);
       return `<${tag}>${inner()}</${tag}>`;
     }
     case 'blockquote':
@@ -115,7 +97,7 @@ function renderElement(el: Y.XmlElement, depth: number): string {
     case 'bulletList':
       return `<ul>${inner()}</ul>`;
     case 'orderedList':
-      return `<ol${startAttr(el.getAttribute('start'))}>${inner()}</ol>`;
+      return `<ol${startAttr(node.attrs?.start)}>${inner()}</ol>`;
     case 'listItem':
       return `<li>${inner()}</li>`;
     case 'hardBreak':
@@ -123,9 +105,9 @@ function renderElement(el: Y.XmlElement, depth: number): string {
     case 'horizontalRule':
       return '<hr>';
     case 'codeBlock':
-      return `<pre><code>${escapeHtml(blockLines(el, depth).join('\n'))}</code></pre>`;
+      return `<pre><code>${escapeHtml(contentText(node))}</code></pre>`;
     default:
-      // Unknown wrapper: keep what the reporter wrote, never the tag itself.
+      // storyContent never produces other types; if one is stored anyway, its tag is never emitted.
       return inner();
   }
 }
@@ -134,31 +116,21 @@ function isBlank(html: string): boolean {
   return html.replace(/<br>/g, '').trim() === '';
 }
 
-/** The story headline is the page's h1, so body headings start at h2. */
-function headingTag(level: unknown): 'h2' | 'h3' | 'h4' {
-  const n = toPositiveInt(level) ?? 1;
-  if (n <= 2) return 'h2';
-  return n === 3 ? 'h3' : 'h4';
+/** storyContent clamps levels to 2–4; anything else stored falls back to h2. */
+export function headingTag(level: unknown): 'h2' | 'h3' | 'h4' {
+  if (level === 3) return 'h3';
+  return level === 4 ? 'h4' : 'h2';
 }
 
 function startAttr(start: unknown): string {
-  const n = toPositiveInt(start);
-  return n === undefined ? '' : ` start="${n}"`;
-}
-
-function toPositiveInt(value: unknown): number | undefined {
-  const n =
-    typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
-  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  return Number.isSafeInteger(start) && (start as number) > 0 ? ` start="${start as number}"` : '';
 }
 
 // ---------------------------------------------------------------------------
 // Marks
 
-function renderText(text: Y.XmlText): string {
-  return deltaOf(text)
-    .map((op) => wrapMarks(escapeHtml(op.insert), marksOf(op.attributes)))
-    .join('');
+function renderText(node: ContentNode): string {
+  return typeof node.text === 'string' ? wrapMarks(escapeHtml(node.text), node.marks ?? []) : '';
 }
 
 /** Fixed nesting order so the same marks always produce the same HTML. */
@@ -170,58 +142,14 @@ const MARK_TAGS: ReadonlyArray<[string, string]> = [
   ['bold', 'strong'],
 ];
 
-function wrapMarks(html: string, marks: Marks): string {
+function wrapMarks(html: string, marks: ContentMark[]): string {
+  const types = new Set(marks.map((mark) => mark.type));
   let out = html;
   for (const [mark, tag] of MARK_TAGS) {
-    if (marks.has(mark)) out = `<${tag}>${out}</${tag}>`;
+    if (types.has(mark)) out = `<${tag}>${out}</${tag}>`;
   }
-  const href = safeHref(marks.get('link'));
-  return href ? `<a href="${escapeHtml(href)}" rel="${LINK_REL}">${out}</a>` : out;
-}
-
-/** y-prosemirror keys overlapping marks as `name--hash`; both mean `name`. */
-function marksOf(attributes: unknown): Marks {
-  const marks = new Map<string, unknown>();
-  if (!isRecord(attributes)) return marks;
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined || value === false) continue;
-    marks.set(key.split('--')[0], value);
-  }
-  return marks;
-}
-
-function safeHref(link: unknown): string | undefined {
-  if (!isRecord(link) || typeof link.href !== 'string') return undefined;
-  let url: URL;
-  try {
-    url = new URL(link.href);
-  } catch {
-    return undefined; // relative or malformed: nothing a reader could safely follow
-  }
-  return SAFE_PROTOCOLS.has(url.protocol) ? url.href : undefined;
-}
-
-// ---------------------------------------------------------------------------
-// Yjs access
-
-/** Only element and text children count; hooks and foreign types are ignored. */
-function children(parent: Y.XmlFragment): Child[] {
-  return parent
-    .toArray()
-    .filter((c): c is Child => c instanceof Y.XmlElement || c instanceof Y.XmlText);
-}
-
-type TextOp = { insert: string; attributes?: unknown };
-
-/** Embeds (non-string inserts) carry nothing publishable. */
-function deltaOf(text: Y.XmlText): TextOp[] {
-  const delta: unknown = text.toDelta();
-  if (!Array.isArray(delta)) return [];
-  return delta.filter((op): op is TextOp => isRecord(op) && typeof op.insert === 'string');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
+  const href = marks.find((mark) => mark.type === 'link')?.attrs?.href;
+  return typeof href === 'string' ? `<a href="${escapeHtml(href)}" rel="${LINK_REL}">${out}</a>` : out;
 }
 
 // ---------------------------------------------------------------------------

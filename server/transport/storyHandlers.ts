@@ -8,6 +8,7 @@ import { toBytes } from './binary';
 import type { MessageKind } from './MessageGate';
 import { errorAnswer, type GalleySocket, reply, type TransportDeps } from './socketServer';
 import { encodeStep1, handleSyncMessage } from './syncMessage';
+import { workflowOf } from '../workflow/workflowState';
 
 type Deps = Pick<TransportDeps, 'store' | 'registry' | 'log'>;
 /** What a handler answers: ack data, and work that must follow the ack on the wire. */
@@ -67,9 +68,10 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
       }
       const { user } = socket.data;
       if (!can(user.role, 'story:read')) throw new GalleyError('forbidden', 'You may not read stories');
-      if (!(await store.getStory(storyId))) throw new GalleyError('not_found', 'No such story');
+      const story = await store.getStory(storyId);
+      if (!story) throw new GalleyError('not_found', 'No such story');
       const canEdit = can(user.role, 'story:edit');
-      const data = { role: user.role, canEdit };
+      const data = { role: user.role, canEdit, workflow: workflowOf(story) };
       if (socket.data.joined.has(storyId)) return { data };
       const document = await registry.open(storyId);
       // Re-check after the await: the socket may have gone, or joined twice concurrently.
@@ -81,6 +83,9 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
       socket.data.joined.set(storyId, { document, connection, canEdit });
       document.addConnection(connection);
       await socket.join(storyRoom(storyId));
+      // Read again now that we are in the room: a change announced meanwhile is not missed.
+      const current = await store.getStory(storyId);
+      if (current) data.workflow = workflowOf(current);
       // After the ack, so the client knows it has joined when these arrive:
       // ask for what the client has that we lack (offline edits), then show who is here.
       const afterAck = () => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectClient, createStory, eventually, setParagraphs, type TestClient } from '../helpers/clients';
+import { call as callAs, writeStory as writeStoryAs } from '../helpers/http';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
 
 let server: TestServer;
@@ -14,35 +15,8 @@ afterEach(async () => {
   await server.close();
 });
 
-type Answer = { status: number; body: any; headers: Headers };
-
-async function call(method: string, path: string, options: { user?: TestUser; body?: unknown; raw?: string } = {}): Promise<Answer> {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: {
-      ...(options.user ? { cookie: options.user.cookie } : {}),
-      ...(options.body !== undefined || options.raw !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
-  });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // HTML or empty
-  }
-  return { status: res.status, body, headers: res.headers };
-}
-
-async function writeStory(user: TestUser, fields: Record<string, string[]>): Promise<string> {
-  const storyId = await createStory(server, user);
-  const client = await connectClient(server, user, storyId);
-  clients.push(client);
-  for (const [field, paragraphs] of Object.entries(fields)) setParagraphs(client.doc, field, paragraphs);
-  await client.provider.whenSaved();
-  return storyId;
-}
+const call = (method: string, path: string, options: Parameters<typeof callAs>[3] = {}) => callAs(server, method, path, options);
+const writeStory = (user: TestUser, fields: Record<string, string[]>) => writeStoryAs(server, user, fields, clients);
 
 describe('setup and sessions', () => {
   it('creates the first admin once, then refuses', async () => {
@@ -129,13 +103,14 @@ describe('authorisation', () => {
     const writer = await createUser(server, 'writer');
     const viewer = await createUser(server, 'viewer');
     const editor = await createUser(server, 'editor');
-    const storyId = await writeStory(writer, { headline: ['Ready to go'], body: ['Some copy.'] });
+    const storyId = await writeStory(writer, { headline: ['Ready to go'], standfirst: ['Short summary.'], byline: ['Ana'], body: ['Some copy.'] });
     expect((await call('POST', `/api/stories/${storyId}/publish`, { user: writer })).status).toBe(403);
     expect((await call('POST', `/api/stories/${storyId}/publish`, { user: viewer })).status).toBe(403);
     expect((await call('POST', '/api/stories', { user: viewer, body: {} })).status).toBe(403);
     expect((await call('GET', '/api/users', { user: editor })).status).toBe(403);
     expect((await call('POST', '/api/users', { user: editor, body: { email: 'z@example.test', name: 'Z', password: 'long enough pw', role: 'admin' } })).status).toBe(403);
     expect((await server.store.getStory(storyId))!.status).toBe('draft');
+    expect(await server.store.listRevisions(storyId)).toEqual([]);
     expect((await call('POST', `/api/stories/${storyId}/publish`, { user: editor })).status).toBe(200);
   });
 
@@ -159,7 +134,7 @@ describe('stories and publishing', () => {
     await eventually(async () => {
       const list = await call('GET', '/api/stories', { user: writer });
       expect(list.body.stories).toEqual([
-        expect.objectContaining({ id: storyId, headline: 'Tram line reopens', status: 'draft', present: [expect.objectContaining({ name: writer.name })] }),
+        expect.objectContaining({ id: storyId, headline: 'Tram line reopens', workflow: expect.objectContaining({ status: 'draft', changedBy: writer.name, live: false }), present: [expect.objectContaining({ name: writer.name })] }),
       ]);
     });
   });
@@ -169,7 +144,13 @@ describe('stories and publishing', () => {
     const storyId = await createStory(server, editor);
     const answer = await call('POST', `/api/stories/${storyId}/publish`, { user: editor });
     expect(answer.status).toBe(422);
-    expect(answer.body.error.fields).toEqual({ headline: expect.any(String), body: expect.any(String) });
+    expect(answer.body.error.fields).toEqual({
+      headline: 'Add a headline',
+      standfirst: expect.stringContaining('Add a standfirst'),
+      byline: 'Add a byline',
+      body: 'Add body text',
+    });
+    expect(await server.store.listRevisions(storyId)).toEqual([]);
     expect((await call('GET', '/stories')).body).not.toContain(storyId);
   });
 
@@ -184,7 +165,7 @@ describe('stories and publishing', () => {
     const watcher = await connectClient(server, await createUser(server, 'viewer'), storyId);
     clients.push(watcher);
     const announced: string[] = [];
-    watcher.provider.on('published', (p) => announced.push(p.publishedBy));
+    watcher.provider.on('workflow', (w) => announced.push(`${w.status} by ${w.changedBy}`));
 
     const first = await call('POST', `/api/stories/${storyId}/publish`, { user: editor });
     expect(first.status).toBe(200);
@@ -192,8 +173,8 @@ describe('stories and publishing', () => {
     expect(slug).toBe('harbour-bridge-script-alert-1-script-reopens');
     expect(url).toBe(`${server.url}/stories/${slug}`);
     await eventually(() => {
-      expect(announced).toEqual(['Ed Itor']);
-      expect(watcher.doc.getMap('meta').toJSON()).toMatchObject({ status: 'published', slug, publishedBy: 'Ed Itor' });
+      expect(announced.at(-1)).toBe('published by Ed Itor');
+      expect(watcher.provider.workflow).toMatchObject({ status: 'published', live: true, slug, publishedBy: 'Ed Itor' });
     });
 
     const page = await call('GET', `/stories/${slug}`);
@@ -215,8 +196,8 @@ describe('stories and publishing', () => {
 
   it('gives a second story with the same headline its own slug, and lists both publicly with recent stories', async () => {
     const editor = await createUser(server, 'editor');
-    const one = await writeStory(editor, { headline: ['Budget day'], standfirst: ['The first one.'], body: ['One.'] });
-    const two = await writeStory(editor, { headline: ['Budget day'], standfirst: ['The second one.'], body: ['Two.'] });
+    const one = await writeStory(editor, { headline: ['Budget day'], standfirst: ['The first one.'], byline: ['Ana'], body: ['One.'] });
+    const two = await writeStory(editor, { headline: ['Budget day'], standfirst: ['The second one.'], byline: ['Ana'], body: ['Two.'] });
     const a = (await call('POST', `/api/stories/${one}/publish`, { user: editor })).body.publication.slug;
     const b = (await call('POST', `/api/stories/${two}/publish`, { user: editor })).body.publication.slug;
     expect([a, b]).toEqual(['budget-day', 'budget-day-2']);
@@ -231,7 +212,7 @@ describe('stories and publishing', () => {
 
   it('keeps published pages across a restart', async () => {
     const editor = await createUser(server, 'editor');
-    const storyId = await writeStory(editor, { headline: ['Still here'], body: ['After the restart.'] });
+    const storyId = await writeStory(editor, { headline: ['Still here'], standfirst: ['Short summary.'], byline: ['Ana'], body: ['After the restart.'] });
     const { slug } = (await call('POST', `/api/stories/${storyId}/publish`, { user: editor })).body.publication;
     clients.forEach((c) => c.close());
     clients = [];

@@ -14,6 +14,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { CLIENT_EVENTS, type ClientToServerEvents, PROTOCOL_VERSION, type ServerToClientEvents } from '../../shared/protocol';
 import { type Action, can, type Role } from '../../shared/roles';
+import { STORY_STATUSES, type StoryStatus } from '../../shared/workflow';
 import { discoverApiRoutes } from '../helpers/apiRoutes';
 import { connectClient, createStory, eventually, setParagraphs, storedDoc } from '../helpers/clients';
 import { createUser, signIn, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
@@ -58,6 +59,7 @@ let counter = 0;
 let lastTokenId = '';
 let storiesBefore = 0;
 let revisionsBefore = 0;
+let storySlugBefore = '';
 
 type Answer = { status: number; body: any };
 
@@ -116,10 +118,12 @@ beforeAll(async () => {
   deactivated = await createUser(server, 'writer', 'Dee Activated');
   target = await createUser(server, 'writer', 'Tara Target');
 
-  // A story every role may read and the publishers may publish (headline and body present).
+  // A story every role may read and the publishers may publish (it passes the pre-publish checks).
   storyId = await createStory(server, editor);
   const author = await connectClient(server, editor, storyId);
   setParagraphs(author.doc, 'headline', ['Matrix story']);
+  setParagraphs(author.doc, 'standfirst', ['Who may do what.']);
+  setParagraphs(author.doc, 'byline', ['Eddie Editor']);
   setParagraphs(author.doc, 'body', ['Every route, every principal.']);
   await author.provider.whenSaved();
   author.close();
@@ -182,6 +186,22 @@ type HttpRow = {
 };
 
 const story = () => `/api/stories/${storyId}`;
+
+/** Puts the matrix story in a workflow state straight in the store, so a row's call starts from a known one. */
+async function setStatus(status: StoryStatus, scheduledFor: string | null = null): Promise<void> {
+  const change = { status, at: new Date().toISOString(), by: 'matrix', scheduledFor, scheduledById: scheduledFor ? editor.id : null };
+  expect(await server.store.changeStatus(storyId, change, STORY_STATUSES)).toBe(true);
+}
+
+/** Makes sure the matrix story is live (published by the editor, outside the row's principal). */
+async function ensureLive(): Promise<void> {
+  if ((await server.store.getStory(storyId))!.live) return;
+  const answer = await api('POST', `${story()}/publish`, { cookie: editor.cookie });
+  if (answer.status !== 200) throw new Error(`publishing the matrix story failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+}
+
+/** Far enough ahead that no scheduler run picks it up during the suite. */
+const scheduleAt = () => new Date(Date.now() + 86_400_000).toISOString();
 
 const HTTP_ROWS: HttpRow[] = [
   { route: 'GET /api/setup', access: 'public', ok: 200, call: (p) => api('GET', '/api/setup', p.headers()) },
@@ -307,6 +327,124 @@ const HTTP_ROWS: HttpRow[] = [
     },
     after: async (_p, _answer, allowed) => expect((await server.store.listRevisions(storyId)).length).toBe(revisionsBefore + (allowed ? 1 : 0)),
   },
+  { route: 'GET /api/stories/:id/checks', access: 'story:read', ok: 200, call: (p) => api('GET', `${story()}/checks`, p.headers()) },
+  {
+    route: 'POST /api/stories/:id/submit',
+    access: 'story:edit',
+    ok: 200,
+    call: async (p) => {
+      await setStatus('draft');
+      return api('POST', `${story()}/submit`, p.headers());
+    },
+    after: async (_p, _answer, allowed) => {
+      const after = (await server.store.getStory(storyId))!;
+      await setStatus('draft');
+      expect(after.status).toBe(allowed ? 'in_review' : 'draft');
+    },
+  },
+  {
+    route: 'POST /api/stories/:id/return',
+    access: 'story:publish',
+    ok: 200,
+    call: async (p) => {
+      await setStatus('in_review');
+      return api('POST', `${story()}/return`, p.headers(), { note: `Sent back by ${p.name}` });
+    },
+    after: async (p, _answer, allowed) => {
+      const after = (await server.store.getStory(storyId))!;
+      await setStatus('draft');
+      expect([after.status, after.statusNote]).toEqual(allowed ? ['draft', `Sent back by ${p.name}`] : ['in_review', null]);
+    },
+  },
+  {
+    route: 'POST /api/stories/:id/schedule',
+    access: 'story:publish',
+    ok: 200,
+    call: async (p) => {
+      await setStatus('draft');
+      return api('POST', `${story()}/schedule`, p.headers(), { at: scheduleAt() });
+    },
+    after: async (_p, _answer, allowed) => {
+      const after = (await server.store.getStory(storyId))!;
+      await setStatus('draft');
+      expect(after.status).toBe(allowed ? 'scheduled' : 'draft');
+    },
+  },
+  {
+    route: 'DELETE /api/stories/:id/schedule',
+    access: 'story:publish',
+    ok: 200,
+    call: async (p) => {
+      await setStatus('scheduled', scheduleAt());
+      return api('DELETE', `${story()}/schedule`, p.headers());
+    },
+    after: async (_p, _answer, allowed) => {
+      const after = (await server.store.getStory(storyId))!;
+      await setStatus('draft');
+      expect([after.status === 'scheduled', after.scheduledFor === null]).toEqual([!allowed, allowed]);
+    },
+  },
+  {
+    route: 'POST /api/stories/:id/unpublish',
+    access: 'story:publish',
+    ok: 200,
+    call: async (p) => {
+      await ensureLive();
+      return api('POST', `${story()}/unpublish`, p.headers());
+    },
+    after: async (_p, _answer, allowed) => {
+      const after = (await server.store.getStory(storyId))!;
+      expect(after.live).toBe(!allowed);
+      expect((await fetch(`${server.url}/stories/${after.slug}`)).status).toBe(allowed ? 410 : 200);
+    },
+  },
+  {
+    route: 'PUT /api/stories/:id/slug',
+    // After first publication, only those who may publish (before it, writers may too: see
+    // tests/integration/workflow.test.ts); the old address then redirects to the new one.
+    access: 'story:publish',
+    ok: 200,
+    call: async (p) => {
+      await ensureLive();
+      storySlugBefore = (await server.store.getStory(storyId))!.slug!;
+      return api('PUT', `${story()}/slug`, p.headers(), { slug: `matrix-${p.name.toLowerCase()}-${++counter}` });
+    },
+    after: async (p, _answer, allowed) => {
+      const slug = (await server.store.getStory(storyId))!.slug;
+      expect(slug).toBe(allowed ? `matrix-${p.name.toLowerCase()}-${counter}` : storySlugBefore);
+      if (allowed) expect(await server.store.findRedirect(storySlugBefore)).toBe(slug);
+    },
+  },
+  {
+    route: 'GET /api/stories/:id/revisions',
+    access: 'story:read',
+    ok: 200,
+    call: async (p) => {
+      await ensureLive();
+      return api('GET', `${story()}/revisions`, p.headers());
+    },
+    after: async (_p, answer, allowed) => expect(answer.body.revisions?.length > 0).toBe(allowed),
+  },
+  {
+    route: 'GET /api/stories/:id/revisions/:number',
+    access: 'story:read',
+    ok: 200,
+    call: async (p) => {
+      await ensureLive();
+      return api('GET', `${story()}/revisions/1`, p.headers());
+    },
+    after: async (_p, answer, allowed) => expect(answer.body.revision?.number === 1).toBe(allowed),
+  },
+  {
+    route: 'GET /api/stories/:id/revisions/:number/diff',
+    access: 'story:read',
+    ok: 200,
+    call: async (p) => {
+      await ensureLive();
+      return api('GET', `${story()}/revisions/1/diff`, p.headers());
+    },
+    after: async (_p, answer, allowed) => expect(Array.isArray(answer.body.fields)).toBe(allowed),
+  },
   // The API's catch-all: an unknown route is 404 whoever asks (it reveals nothing and does nothing).
   { route: 'ALL /api/{*rest}', access: 'public', ok: 404, call: (p) => api('GET', '/api/no-such-route', p.headers()) },
 ];
@@ -426,7 +564,9 @@ const SOCKET_ROWS: SocketRow[] = [
     run: async (socket, p) => {
       const answer = await socket.timeout(5_000).emitWithAck('story:join', { storyId, protocolVersion: PROTOCOL_VERSION });
       if (!answer.ok) return answer.error.code;
-      expect(answer.data).toEqual({ role: p.role, canEdit: can(p.role!, 'story:edit') });
+      // The join answer carries the story's workflow state as well.
+      const { status, live } = (await server.store.getStory(storyId))!;
+      expect(answer.data).toEqual({ role: p.role, canEdit: can(p.role!, 'story:edit'), workflow: expect.objectContaining({ status, live }) });
       expect(liveDocument().connections.has(socket.id!)).toBe(true);
       return 'ok';
     },
@@ -519,6 +659,30 @@ describe('the Socket.IO handshake and every client event, as every principal', (
       } finally {
         socket.disconnect();
       }
+    }
+    expect(actual).toEqual(expected);
+  });
+});
+
+describe('the newsroom preview pages, as every principal', () => {
+  // Outside /api, so not discovered above: the draft preview and a past revision's view are for
+  // signed-in people who may read stories; everyone else gets the 401 page.
+  const PREVIEW_ROUTES = [() => `/preview/${storyId}`, () => `/preview/${storyId}/revisions/1`];
+
+  it.each(PREVIEW_ROUTES.map((path, i) => [['GET /preview/:id', 'GET /preview/:id/revisions/:number'][i], path] as const))('%s', async (_route, path) => {
+    await ensureLive();
+    const actual = {} as Record<PrincipalName, number>;
+    const expected = {} as Record<PrincipalName, number>;
+    for (const name of PRINCIPALS) {
+      const p = principals[name];
+      expected[name] = expectedFor('story:read', 200, p, { unauthenticated: 401, forbidden: 403 }) as number;
+      const res = await fetch(server.url + path(), { headers: p.headers(), redirect: 'manual' });
+      const html = await res.text();
+      actual[name] = res.status;
+      // Never cached or indexed, whoever asks; the story is shown only to those allowed.
+      expect(res.headers.get('cache-control'), name).toMatch(/no-store/);
+      expect(res.headers.get('x-robots-tag'), name).toMatch(/noindex/);
+      expect(html.includes('Every route, every principal.'), name).toBe(res.status === 200);
     }
     expect(actual).toEqual(expected);
   });

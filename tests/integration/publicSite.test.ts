@@ -21,7 +21,8 @@ async function publish(server: TestServer, editor: TestUser, fields: Record<stri
   const storyId = await createStory(server, editor);
   const client = await connectClient(server, editor, storyId);
   try {
-    for (const [field, paragraphs] of Object.entries(fields)) setParagraphs(client.doc, field, paragraphs);
+    const complete = { standfirst: ['A standfirst.'], byline: ['A reporter'], ...fields };
+    for (const [field, paragraphs] of Object.entries(complete)) setParagraphs(client.doc, field, paragraphs);
     body?.(client.doc);
     await client.provider.whenSaved();
   } finally {

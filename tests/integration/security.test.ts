@@ -204,6 +204,8 @@ async function writeStory(author: TestUser, headline: string, body: string, on: 
   const storyId = await createStory(on, author);
   const client = await connectClient(on, author, storyId);
   setParagraphs(client.doc, 'headline', [headline]);
+  setParagraphs(client.doc, 'standfirst', ['A standfirst.']);
+  setParagraphs(client.doc, 'byline', ['A reporter']);
   setParagraphs(client.doc, 'body', [body]);
   await client.provider.whenSaved();
   client.close();

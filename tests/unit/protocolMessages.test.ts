@@ -10,6 +10,7 @@ import { StoryDocument } from '../../server/documents/StoryDocument';
 import { createLogger } from '../../server/logger';
 import { GroupCommit } from '../../server/persistence/GroupCommit';
 import { SqliteStore } from '../../server/persistence/SqliteStore';
+import { newDraft } from '../../server/workflow/workflowState';
 import { storedDoc } from '../helpers/clients';
 import { guardAwarenessUpdate } from '../../server/transport/awarenessGuard';
 import { toBytes } from '../../server/transport/binary';
@@ -29,7 +30,7 @@ function connection(name: string): Connection {
 async function openDocument() {
   const store = SqliteStore.open(':memory:');
   await store.createUser(connection('owner').user);
-  await store.createStory({ id: storyId, headline: '', status: 'draft', slug: null, createdAt: '', createdBy: 'user-owner', updatedAt: '', publishedAt: null, publishedBy: null });
+  await store.createStory(newDraft(storyId, { id: 'user-owner', name: 'Owner' }, ''));
   const document = new StoryDocument(storyId, { store, log, commits: new GroupCommit(store), compaction: { maxUpdates: 500, maxBytes: 1e6 } });
   return { store, document };
 }

@@ -1,39 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import * as Y from 'yjs';
 import { renderStory, fragmentText, escapeHtml } from '../../server/publishing/renderStory';
-
-// Docs are built by hand, the way any Yjs client (not only our editor) could write them.
-
-type Build = (parent: Y.XmlFragment) => void;
-type Run = [text: string, marks?: Record<string, unknown>];
-
-function el(name: string, attrs: Record<string, unknown>, ...children: Build[]): Build {
-  return (parent) => {
-    const element = new Y.XmlElement(name);
-    parent.insert(parent.length, [element]);
-    for (const [key, value] of Object.entries(attrs)) element.setAttribute(key, value as string);
-    for (const child of children) child(element);
-  };
-}
-
-function txt(...runs: Run[]): Build {
-  return (parent) => {
-    const text = new Y.XmlText();
-    parent.insert(parent.length, [text]);
-    for (const [s, marks] of runs) text.insert(text.length, s, marks ?? {});
-  };
-}
-
-const p = (...runs: Run[]) => el('paragraph', {}, txt(...runs));
-
-function docWith(fields: Partial<Record<'headline' | 'standfirst' | 'byline' | 'body', Build[]>>): Y.Doc {
-  const doc = new Y.Doc();
-  for (const [name, builds] of Object.entries(fields)) {
-    const fragment = doc.getXmlFragment(name);
-    for (const build of builds) build(fragment);
-  }
-  return doc;
-}
+import { type Build, docWith, el, p, txt } from '../helpers/yjsBuilders';
 
 const body = (...builds: Build[]) => renderStory(docWith({ body: builds })).bodyHtml;
 

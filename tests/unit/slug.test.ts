@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { slugify, isValidSlug, uniqueSlug } from '../../server/publishing/slug';
+import { slugify, isValidSlug, uniqueSlug } from '../../shared/slug';
 import { LIMITS } from '../../shared/limits';
 
 describe('slugify', () => {

@@ -1,30 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { CreateStoryBody, StoryIdParam, type StoryDetail, type StorySummary } from '../../../shared/api';
-import { GalleyError } from '../../../shared/errors';
 import { STORY_FIELDS } from '../../../shared/story';
 import type { StoryRecord } from '../../persistence/Store';
-import { publishStory } from '../../publishing/publishStory';
 import { fragmentText } from '../../publishing/renderStory';
+import { findStory } from '../../workflow/publishStory';
+import { newDraft, workflowOf } from '../../workflow/workflowState';
 import type { ApiDeps } from '../apiRouter';
 import { authorize, noBody } from '../sessionMiddleware';
 import { validate } from '../validate';
 
-/** Stories: list, create, read, publish. */
+/** Stories: list, create, read. Workflow and revisions have their own route modules. */
 export function storyRoutes(deps: ApiDeps): express.Router {
   const { store, registry } = deps;
   const router = express.Router();
 
   const summarize = (story: StoryRecord): StorySummary => ({
-    ...story,
+    id: story.id,
+    headline: story.headline,
+    createdAt: story.createdAt,
+    updatedAt: story.updatedAt,
+    workflow: workflowOf(story),
     present: registry.get(story.id)?.presence() ?? [],
   });
-
-  const findStory = async (id: unknown) => {
-    const story = await store.getStory(validate(StoryIdParam, id));
-    if (!story) throw new GalleyError('not_found', 'No such story');
-    return story;
-  };
 
   router.get('/stories', noBody, async (_req, res) => {
     authorize(res, 'story:read');
@@ -34,25 +32,14 @@ export function storyRoutes(deps: ApiDeps): express.Router {
   router.post('/stories', async (req, res) => {
     const user = authorize(res, 'story:create');
     validate(CreateStoryBody, req.body);
-    const now = new Date().toISOString();
-    const story: StoryRecord = {
-      id: randomUUID(),
-      headline: '',
-      status: 'draft',
-      slug: null,
-      createdAt: now,
-      createdBy: user.id,
-      updatedAt: now,
-      publishedAt: null,
-      publishedBy: null,
-    };
+    const story = newDraft(randomUUID(), user, new Date().toISOString());
     await store.createStory(story);
     res.status(201).json({ id: story.id, story: summarize(story) });
   });
 
   router.get('/stories/:id', noBody, async (req, res) => {
     authorize(res, 'story:read');
-    const story = await findStory(req.params.id);
+    const story = await findStory(store, validate(StoryIdParam, req.params.id));
     const document = await registry.open(story.id);
     try {
       const text = Object.fromEntries(STORY_FIELDS.map((f) => [f, fragmentText(document.doc.getXmlFragment(f))])) as StoryDetail['text'];
@@ -60,13 +47,6 @@ export function storyRoutes(deps: ApiDeps): express.Router {
     } finally {
       registry.release(document);
     }
-  });
-
-  router.post('/stories/:id/publish', noBody, async (req, res) => {
-    const user = authorize(res, 'story:publish');
-    const story = await findStory(req.params.id);
-    const publication = await publishStory(deps, story.id, user, deps.publicOrigin(req));
-    res.json({ publication });
   });
 
   return router;

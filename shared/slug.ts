@@ -1,4 +1,4 @@
-import { LIMITS } from '../../shared/limits';
+import { LIMITS } from './limits';
 
 /** URL slugs for published stories: /stories/<slug>. */
 

@@ -1,0 +1,66 @@
+import express, { type Request } from 'express';
+import { RevisionNumberParam, StoryIdParam, type RevisionDetail, type RevisionDiff, type RevisionSummary } from '../../../shared/api';
+import { GalleyError } from '../../../shared/errors';
+import type { RevisionRecord } from '../../persistence/Store';
+import { revisionDiff } from '../../publishing/revisionDiff';
+import { storyContent } from '../../publishing/storyContent';
+import { findStory } from '../../workflow/publishStory';
+import { revisionContent } from '../../workflow/revisionContent';
+import type { ApiDeps } from '../apiRouter';
+import { authorize, noBody } from '../sessionMiddleware';
+import { validate } from '../validate';
+
+const summary = (r: RevisionRecord): RevisionSummary => ({
+  number: r.number,
+  slug: r.slug,
+  headline: r.headline,
+  publishedAt: r.publishedAt,
+  publishedBy: r.publishedBy,
+});
+
+/** A story's publication history: every revision as it went out, and how the draft differs from it. */
+export function revisionRoutes(deps: ApiDeps): express.Router {
+  const { store, registry } = deps;
+  const router = express.Router();
+
+  const findRevision = async (req: Request) => {
+    const story = await findStory(store, validate(StoryIdParam, req.params.id));
+    const revision = await store.getRevision(story.id, validate(RevisionNumberParam, req.params.number));
+    if (!revision) throw new GalleyError('not_found', 'No such revision');
+    return revision;
+  };
+
+  router.get('/stories/:id/revisions', noBody, async (req, res) => {
+    authorize(res, 'story:read');
+    const story = await findStory(store, validate(StoryIdParam, req.params.id));
+    res.json({ revisions: (await store.listRevisions(story.id)).map(summary).reverse() });
+  });
+
+  router.get('/stories/:id/revisions/:number', noBody, async (req, res) => {
+    authorize(res, 'story:read');
+    const r = await findRevision(req);
+    const revision: RevisionDetail = {
+      ...summary(r),
+      standfirst: r.standfirst,
+      byline: r.byline,
+      bodyHtml: r.bodyHtml,
+      content: revisionContent(r),
+      docState: Buffer.from(r.docState).toString('base64'),
+    };
+    res.json({ revision });
+  });
+
+  router.get('/stories/:id/revisions/:number/diff', noBody, async (req, res) => {
+    authorize(res, 'story:read');
+    const revision = await findRevision(req);
+    const document = await registry.open(revision.storyId);
+    try {
+      const fields = revisionDiff(revisionContent(revision), storyContent(document.doc));
+      res.json({ from: revision.number, fields } satisfies RevisionDiff);
+    } finally {
+      registry.release(document);
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,224 @@
+import * as Y from 'yjs';
+import type { ContentMark, ContentNode, StoryContent } from '../../shared/api';
+import { STORY_FIELDS } from '../../shared/story';
+
+/**
+ * The structured content of a story: each field's Y.XmlFragment walked against
+ * the allow-list into a ProseMirror-JSON-like tree. This is the ONE place that
+ * decides which nodes, attributes and marks are publishable; renderStory and
+ * revisionDiff only ever read its output.
+ *
+ * Any Yjs client can write any structure into the fragments, bypassing the editor
+ * schema, so nothing here trusts a nodeName, attribute or mark: unknown elements
+ * are unwrapped (their children kept, the element never), attributes are
+ * normalised, links keep only absolute http/https/mailto URLs.
+ */
+
+/** The editor never nests this deep; a hostile doc could, to blow the stack. */
+export const MAX_DEPTH = 32;
+
+const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
+
+/** Fixed order so the same marks always give the same JSON (and compare equal). */
+const SIMPLE_MARKS = ['bold', 'italic', 'underline', 'strike', 'code'] as const;
+
+type Child = Y.XmlElement | Y.XmlText;
+
+export function storyContent(doc: Y.Doc): StoryContent {
+  const fields = STORY_FIELDS.map((field) => [field, fragmentContent(doc.getXmlFragment(field))]);
+  return Object.fromEntries(fields) as StoryContent;
+}
+
+export function fragmentContent(fragment: Y.XmlFragment): ContentNode {
+  return withContent({ type: 'doc' }, childNodes(fragment, 0));
+}
+
+// ---------------------------------------------------------------------------
+// Nodes
+
+function childNodes(parent: Y.XmlFragment, depth: number): ContentNode[] {
+  if (depth > MAX_DEPTH) return [];
+  return children(parent).flatMap((child) =>
+    child instanceof Y.XmlText ? textNodes(child) : elementNodes(child, depth + 1),
+  );
+}
+
+/** An array because an unknown wrapper becomes its children, spliced into the parent. */
+function elementNodes(el: Y.XmlElement, depth: number): ContentNode[] {
+  const type = el.nodeName;
+  switch (type) {
+    case 'paragraph':
+    case 'blockquote':
+    case 'bulletList':
+    case 'listItem':
+      return [withContent({ type }, childNodes(el, depth))];
+    case 'heading':
+      return [withContent({ type, attrs: { level: headingLevel(el.getAttribute('level')) } }, childNodes(el, depth))];
+    case 'orderedList':
+      return [withContent(orderedList(el.getAttribute('start')), childNodes(el, depth))];
+    case 'hardBreak':
+    case 'horizontalRule':
+      return [{ type }]; // leaves: whatever a client put inside is not content
+    case 'codeBlock':
+      return [codeBlock(el, depth)];
+    default:
+      // Unknown wrapper: keep what the reporter wrote, never the element itself.
+      return childNodes(el, depth);
+  }
+}
+
+/** ProseMirror leaves out empty `content`; so do we, so equal docs give equal JSON. */
+function withContent(node: ContentNode, content: ContentNode[]): ContentNode {
+  return content.length > 0 ? { ...node, content } : node;
+}
+
+/** The story headline is the page's h1, so body headings are clamped to h2–h4. */
+function headingLevel(level: unknown): 2 | 3 | 4 {
+  const n = toPositiveInt(level) ?? 1;
+  if (n <= 2) return 2;
+  return n === 3 ? 3 : 4;
+}
+
+function orderedList(start: unknown): ContentNode {
+  const n = toPositiveInt(start);
+  return n === undefined ? { type: 'orderedList' } : { type: 'orderedList', attrs: { start: n } };
+}
+
+function toPositiveInt(value: unknown): number | undefined {
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+/** Code is plain text: marks, attributes (language) and nested structure are flattened away. */
+function codeBlock(el: Y.XmlElement, depth: number): ContentNode {
+  const text = blockLines(el, depth).join('\n');
+  return withContent({ type: 'codeBlock' }, text ? [{ type: 'text', text }] : []);
+}
+
+// ---------------------------------------------------------------------------
+// Text and marks
+
+function textNodes(text: Y.XmlText): ContentNode[] {
+  return deltaOf(text)
+    .filter((op) => op.insert !== '') // ProseMirror has no empty text nodes
+    .map((op) => {
+      const marks = contentMarks(op.attributes);
+      return marks.length > 0 ? { type: 'text', text: op.insert, marks } : { type: 'text', text: op.insert };
+    });
+}
+
+function contentMarks(attributes: unknown): ContentMark[] {
+  const present = marksOf(attributes);
+  const marks: ContentMark[] = SIMPLE_MARKS.filter((mark) => present.has(mark)).map((type) => ({ type }));
+  const href = safeHref(present.get('link'));
+  if (href) marks.push({ type: 'link', attrs: { href } });
+  return marks;
+}
+
+/** y-prosemirror keys overlapping marks as `name--hash`; both mean `name`. */
+function marksOf(attributes: unknown): ReadonlyMap<string, unknown> {
+  const marks = new Map<string, unknown>();
+  if (!isRecord(attributes)) return marks;
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    marks.set(key.split('--')[0], value);
+  }
+  return marks;
+}
+
+function safeHref(link: unknown): string | undefined {
+  if (!isRecord(link) || typeof link.href !== 'string') return undefined;
+  let url: URL;
+  try {
+    url = new URL(link.href);
+  } catch {
+    return undefined; // relative or malformed: nothing a reader could safely follow
+  }
+  return SAFE_PROTOCOLS.has(url.protocol) ? url.href : undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Plain text, of a fragment and of content, with the same line rules
+
+/**
+ * Text of any fragment, structure ignored. Unlike the content, unknown elements
+ * count as their own lines here (callers index and count words with it).
+ */
+export function fragmentText(fragment: Y.XmlFragment): string {
+  return blockLines(fragment, 0).join('\n');
+}
+
+/** Inline runs (text, hard breaks) join into one line; every other element is its own block. */
+function blockLines(parent: Y.XmlFragment, depth: number): string[] {
+  if (depth > MAX_DEPTH) return [];
+  const lines: string[] = [];
+  let line = '';
+  for (const child of children(parent)) {
+    if (child instanceof Y.XmlText) line += plainText(child);
+    else if (child.nodeName === 'hardBreak') line += '\n';
+    else {
+      lines.push(line);
+      line = '';
+      for (const l of blockLines(child, depth + 1)) lines.push(l);
+    }
+  }
+  lines.push(line);
+  return tidyLines(lines);
+}
+
+/** Text of stored content, by the same rules as fragmentText. */
+export function contentText(node: ContentNode): string {
+  return contentLines(node, 0).join('\n');
+}
+
+function contentLines(node: ContentNode, depth: number): string[] {
+  if (depth > MAX_DEPTH) return [];
+  const lines: string[] = [];
+  let line = '';
+  for (const child of node.content ?? []) {
+    if (child.type === 'text') line += child.text ?? '';
+    else if (child.type === 'hardBreak') line += '\n';
+    else {
+      lines.push(line);
+      line = '';
+      for (const l of contentLines(child, depth + 1)) lines.push(l);
+    }
+  }
+  lines.push(line);
+  return tidyLines(lines);
+}
+
+/** A trailing hard break must not read as an extra blank block. */
+function tidyLines(lines: string[]): string[] {
+  return lines.map((l) => l.replace(/^\n+|\n+$/g, '')).filter((l) => l.trim() !== '');
+}
+
+function plainText(text: Y.XmlText): string {
+  return deltaOf(text)
+    .map((op) => op.insert)
+    .join('');
+}
+
+// ---------------------------------------------------------------------------
+// Yjs access
+
+/** Only element and text children count; hooks and foreign types are ignored. */
+function children(parent: Y.XmlFragment): Child[] {
+  return parent
+    .toArray()
+    .filter((c): c is Child => c instanceof Y.XmlElement || c instanceof Y.XmlText);
+}
+
+type TextOp = { insert: string; attributes?: unknown };
+
+/** Embeds (non-string inserts) carry nothing publishable. */
+function deltaOf(text: Y.XmlText): TextOp[] {
+  const delta: unknown = text.toDelta();
+  if (!Array.isArray(delta)) return [];
+  return delta.filter((op): op is TextOp => isRecord(op) && typeof op.insert === 'string');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}

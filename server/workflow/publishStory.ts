@@ -1,0 +1,90 @@
+import * as Y from 'yjs';
+import { GalleyError } from '../../shared/errors';
+import { publicationProblems, type PublicationProblems } from '../../shared/publicationChecks';
+import { can } from '../../shared/roles';
+import { slugify, uniqueSlug } from '../../shared/slug';
+import type { DocumentRegistry } from '../documents/DocumentRegistry';
+import type { Store, StoryRecord, UserRecord } from '../persistence/Store';
+import { renderStory, type RenderedStory } from '../publishing/renderStory';
+import { storyContent } from '../publishing/storyContent';
+
+export type PublishDeps = {
+  store: Store;
+  registry: DocumentRegistry;
+  /** Tells everyone watching the story (and the newsroom list) that its workflow state changed. */
+  announce: (storyId: string) => void;
+};
+
+export type PublishedStory = { storyId: string; slug: string; revision: number; publishedAt: string; publishedBy: string };
+
+/** The draft as it stands, rendered, with the address it would publish at and what stops it. */
+export type DraftCheck = { rendered: RenderedStory; content: ReturnType<typeof storyContent>; docState: Uint8Array; slug: string; problems: PublicationProblems };
+
+export async function findStory(store: Store, storyId: string): Promise<StoryRecord> {
+  const story = await store.getStory(storyId);
+  if (!story) throw new GalleyError('not_found', 'No such story');
+  return story;
+}
+
+/** Renders the story's live document (after its pending writes) and runs every pre-publish check. */
+export async function checkDraft(deps: PublishDeps, story: StoryRecord): Promise<DraftCheck> {
+  const document = await deps.registry.open(story.id);
+  try {
+    await document.flushed();
+    const rendered = renderStory(document.doc);
+    const content = storyContent(document.doc);
+    const docState = Y.encodeStateAsUpdate(document.doc);
+    const problems = publicationProblems({ ...rendered, slug: story.slug });
+    const slug = await addressFor(deps.store, story, rendered.headline, problems);
+    return { rendered, content, docState, slug, problems };
+  } finally {
+    deps.registry.release(document);
+  }
+}
+
+/** A chosen address must be free; a generated one takes the first free variant of the headline's. */
+async function addressFor(store: Store, story: StoryRecord, headline: string, problems: PublicationProblems): Promise<string> {
+  const isTaken = (slug: string) => store.isSlugTaken(slug, story.id);
+  if (story.slug !== null) {
+    if (!problems.slug && (await isTaken(story.slug))) problems.slug = 'Another story already uses this web address';
+    return story.slug;
+  }
+  return slugify(headline) ? uniqueSlug(headline, isTaken) : '';
+}
+
+export function refuseIfNotReady(problems: PublicationProblems): void {
+  if (Object.keys(problems).length > 0) throw new GalleyError('invalid', 'The story is not ready to publish', problems);
+}
+
+let publishing: Promise<unknown> = Promise.resolve();
+
+/**
+ * Renders the story as it is now, stores an immutable revision and the public
+ * page. Publications run one at a time in a process so two stories cannot
+ * claim the same generated address (the store's unique index guards across
+ * processes). `scheduledFor`: a scheduled publication, which goes out only if
+ * the story is still scheduled for that time (null when it no longer was).
+ */
+export function publishStory(deps: PublishDeps, storyId: string, user: UserRecord, scheduledFor?: string): Promise<PublishedStory | null> {
+  const run = publishing.then(() => publishNow(deps, storyId, user, scheduledFor));
+  publishing = run.catch(() => undefined);
+  return run;
+}
+
+async function publishNow(deps: PublishDeps, storyId: string, user: UserRecord, scheduledFor?: string): Promise<PublishedStory | null> {
+  if (!can(user.role, 'story:publish') || user.deactivatedAt) throw new GalleyError('forbidden', 'Only editors and admins may publish');
+  const story = await findStory(deps.store, storyId);
+  const { rendered, content, docState, slug, problems } = await checkDraft(deps, story);
+  refuseIfNotReady(problems);
+  const now = new Date().toISOString();
+  const { headline, standfirst, byline, bodyHtml } = rendered;
+  const page = { storyId, slug, headline, standfirst, byline, bodyHtml };
+  const revision = await deps.store.savePublication(
+    { ...page, publishedAt: story.publishedAt ?? now, updatedAt: now, publishedBy: user.name },
+    { ...page, content: JSON.stringify(content), docState, publishedAt: now, publishedBy: user.name, publishedById: user.id },
+    scheduledFor,
+  );
+  if (revision === null) return null;
+  deps.announce(storyId);
+  return { storyId, slug, revision, publishedAt: now, publishedBy: user.name };
+}

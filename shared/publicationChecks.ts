@@ -1,0 +1,41 @@
+/**
+ * Pre-publish checks, shared: the editor shows them live next to each field,
+ * the server runs them again (plus slug uniqueness, which only it can know)
+ * before anything goes out.
+ */
+import { LIMITS } from './limits';
+import { isValidSlug, slugify } from './slug';
+
+export type CheckedField = 'headline' | 'standfirst' | 'byline' | 'body' | 'slug';
+
+/** The plain text of each field, and the slug the story asked for (null: from the headline). */
+export type CheckedStory = { headline: string; standfirst: string; byline: string; bodyText: string; slug: string | null };
+
+export type PublicationProblems = Partial<Record<CheckedField, string>>;
+
+export function publicationProblems(story: CheckedStory): PublicationProblems {
+  const problems: PublicationProblems = {};
+  const headline = story.headline.trim();
+  if (!headline) problems.headline = 'Add a headline';
+  else if (headline.length > LIMITS.headlineMaxChars) {
+    problems.headline = `Headline is ${headline.length} characters; the limit is ${LIMITS.headlineMaxChars}`;
+  }
+  if (!story.standfirst.trim()) problems.standfirst = 'Add a standfirst: one paragraph that sums the story up';
+  if (!story.byline.trim()) problems.byline = 'Add a byline';
+  if (!story.bodyText.trim()) problems.body = 'Add body text';
+  const slugProblem = story.slug === null ? generatedSlugProblem(headline) : slugProblemOf(story.slug);
+  if (slugProblem) problems.slug = slugProblem;
+  return problems;
+}
+
+/** Why a chosen slug is not a valid web address, or null. */
+export function slugProblemOf(slug: string): string | null {
+  if (!slug) return 'Add a web address';
+  if (slug.length > LIMITS.slugMaxChars) return `Web address is ${slug.length} characters; the limit is ${LIMITS.slugMaxChars}`;
+  if (!isValidSlug(slug)) return 'Use lower-case letters, digits and single hyphens, like "council-votes-on-budget"';
+  return null;
+}
+
+function generatedSlugProblem(headline: string): string | null {
+  return headline && !slugify(headline) ? 'The headline has no letters or digits to make a web address from: choose one' : null;
+}

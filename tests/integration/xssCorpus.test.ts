@@ -1,0 +1,374 @@
+/**
+ * Every XSS payload of tests/fixtures/xssPayloads.ts, written into a real story through a
+ * real Yjs client (a) as plain text in every field and (b) as raw Yjs structure that
+ * bypasses the editor's schema (hostile element names and attributes, javascript: links,
+ * markup in heading levels and list starts), then published and edited again.
+ *
+ * Everything a reader, a feed reader or the newsroom is then served is parsed with a real
+ * HTML/XML parser (htmlparser2) and must contain nothing that runs or loads active content,
+ * while the payload's text must still be there, escaped — so the test cannot pass by
+ * dropping everything:
+ *   the public story page, the story index, /feed.xml (and each entry's HTML content),
+ *   /feed.json (each item's content_html), the draft preview, the revision view, the
+ *   revision detail's bodyHtml and every field of the revision diff.
+ */
+import { DomUtils, parseDocument } from 'htmlparser2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { XSS_PAYLOADS } from '../fixtures/xssPayloads';
+import { connectClient, createStory, type TestClient } from '../helpers/clients';
+import { call } from '../helpers/http';
+import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
+
+type Node = ReturnType<typeof parseDocument>;
+type Element = ReturnType<typeof DomUtils.findAll>[number];
+
+let server: TestServer;
+let editor: TestUser;
+const clients: TestClient[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  editor = await createUser(server, 'editor', 'Eddie Editor');
+}, 20_000);
+
+afterAll(async () => {
+  clients.forEach((c) => c.close());
+  await server?.close();
+});
+
+// ---------------------------------------------------------------------------------------------
+// What must never be there
+
+/** Elements that run script, load or embed active content, or change how the page is read. */
+const FORBIDDEN_ELEMENTS = new Set([
+  'script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'style', 'svg', 'math',
+  'base', 'form', 'template', 'noscript', 'portal',
+]);
+/** Attributes holding a URL (or a document) a browser may load or navigate to. */
+const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'srcdoc', 'data', 'poster', 'background', 'ping']);
+const BAD_SCHEME = /^(javascript|vbscript|data):/;
+
+/** Every tag Galley's own pages, story bodies, diffs and Atom feed are built from: nothing else may appear in the raw markup. */
+const PAGE_TAGS = new Set([
+  'html', 'head', 'meta', 'title', 'link', 'body', 'a', 'header', 'main', 'article', 'h1', 'h2', 'h3', 'h4', 'p', 'div',
+  'aside', 'ul', 'ol', 'li', 'section', 'footer', 'time', 'span', 'strong', 'em', 's', 'u', 'nav', 'blockquote',
+  'br', 'hr', 'pre', 'code', 'ins', 'del',
+]);
+const ATOM_TAGS = new Set(['feed', 'id', 'title', 'subtitle', 'updated', 'link', 'author', 'name', 'generator', 'entry', 'published', 'summary', 'content']);
+
+/** As a browser compares a URL's scheme: trimmed, lower-cased, whitespace and control characters gone. */
+const normalizedUrl = (value: string) => value.replace(/[\s\u0000-\u001F\u007F-\u009F]/g, '').toLowerCase();
+
+/** Text compared without whitespace and the characters XML cannot carry (the feeds drop them). */
+const squash = (text: string) => text.replace(/[\s\u0000-\u001F\u007F-\u009F\uFFFD\uFFFE\uFFFF]/g, '');
+
+type LinkRule = (el: Element) => boolean;
+
+/** The site's own <link>s: its stylesheet, its feeds, and canonical/prev/next addresses on the site. */
+const siteLinks: LinkRule = (el) => {
+  const { rel, href = '' } = el.attribs;
+  if (rel === 'stylesheet') return href === '/public/story.css';
+  if (rel === 'alternate') return href === '/feed.xml' || href === '/feed.json';
+  if (rel === 'canonical' || rel === 'prev' || rel === 'next') return href.startsWith('/stories') || href.startsWith(`${server.url}/stories`);
+  return false;
+};
+const noLinks: LinkRule = () => false;
+
+function allElements(doc: Node): Element[] {
+  return DomUtils.findAll(() => true, doc.children);
+}
+
+/** What is wrong with a parsed document, one line per problem. */
+function problemsOf(doc: Node, links: LinkRule): string[] {
+  const problems: string[] = [];
+  for (const el of allElements(doc)) {
+    const name = el.name.toLowerCase();
+    if (FORBIDDEN_ELEMENTS.has(name)) problems.push(`<${name}> element`);
+    if (name === 'meta' && Object.keys(el.attribs).some((a) => a.toLowerCase() === 'http-equiv')) problems.push('<meta http-equiv>');
+    if (name === 'link' && !links(el)) problems.push(`<link ${JSON.stringify(el.attribs)}>`);
+    for (const [attribute, value] of Object.entries(el.attribs)) {
+      const a = attribute.toLowerCase();
+      if (a.startsWith('on')) problems.push(`<${name} ${a}>: event handler`);
+      if (a === 'style') problems.push(`<${name} style>: inline style`);
+      if (a === 'srcdoc') problems.push(`<${name} srcdoc>`);
+      if (URL_ATTRIBUTES.has(a) && BAD_SCHEME.test(normalizedUrl(value))) problems.push(`<${name} ${a}="${value}">: dangerous URL`);
+    }
+  }
+  return problems;
+}
+
+/** Tag names in the raw markup, whatever a parser makes of it: only the site's own. */
+function unknownRawTags(markup: string, allowed: Set<string>): string[] {
+  const names = [...markup.matchAll(/<\/?([A-Za-z][^\s/>]*)/g)].map((m) => m[1].toLowerCase());
+  return [...new Set(names.filter((n) => !allowed.has(n)))].map((n) => `raw <${n}> tag`);
+}
+
+/** Parses HTML and expects nothing dangerous in it; returns the parsed document. */
+function safeHtml(html: string, where: string, links: LinkRule = noLinks): Node {
+  const doc = parseDocument(html);
+  expect([...problemsOf(doc, links), ...unknownRawTags(html, PAGE_TAGS)], where).toEqual([]);
+  return doc;
+}
+
+const textOf = (nodes: Element[]) => nodes.map((n) => DomUtils.textContent(n)).join('\n');
+const byClass = (doc: Node, cls: string) => DomUtils.findAll((el) => (el.attribs.class ?? '').split(/\s+/).includes(cls), doc.children);
+const byName = (doc: Node, name: string) => DomUtils.findAll((el) => el.name === name, doc.children);
+
+// ---------------------------------------------------------------------------------------------
+// Writing the payload
+
+function el(name: string, attributes: Record<string, string>, children: Array<Y.XmlElement | Y.XmlText>): Y.XmlElement {
+  const element = new Y.XmlElement(name);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
+  element.insert(0, children);
+  return element;
+}
+
+function text(value: string, marks?: Record<string, unknown>): Y.XmlText {
+  const t = new Y.XmlText();
+  t.insert(0, value, marks);
+  return t;
+}
+
+/** Link targets no reader must ever be sent to, however they are spelled. */
+const HOSTILE_HREFS = [
+  'javascript:alert(1)',
+  'JaVaScRiPt:alert(1)',
+  ' javascript:alert(1)',
+  'java\tscript:alert(1)',
+  'java\nscript:alert(1)',
+  '\u0001javascript:alert(1)',
+  'javascript&colon;alert(1)',
+  '&#106;avascript:alert(1)',
+  'vbscript:msgbox(1)',
+  'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+  'DATA:text/html,<script>alert(1)</script>',
+  '//evil.example/x',
+];
+
+/**
+ * (a) The payload as text in every field, and (b) as structure the editor would never make:
+ * each hostile element carries a marker text that must survive (its element must not).
+ */
+function writePayload(doc: Y.Doc, payload: string, marker: string): string[] {
+  const markers: string[] = [];
+  const m = (what: string) => {
+    const value = `${marker} ${what}`;
+    markers.push(value);
+    return value;
+  };
+  doc.transact(() => {
+    for (const field of ['headline', 'standfirst', 'byline']) doc.getXmlFragment(field).insert(0, [el('paragraph', {}, [text(payload)])]);
+    doc.getXmlFragment('body').insert(0, [
+      el('paragraph', {}, [text(payload)]),
+      el('script', { src: payload, type: 'text/javascript' }, [text(m('script'))]),
+      el('img', { src: 'x', onerror: payload }, [text(m('img'))]),
+      el('iframe', { src: 'javascript:alert(1)', srcdoc: payload }, [text(m('iframe'))]),
+      el('object', { data: payload }, [el('embed', { src: payload }, [text(m('object'))])]),
+      el('style', {}, [text(m('style'))]),
+      el('svg', { onload: payload, 'xlink:href': 'javascript:alert(1)' }, [el('a', { 'xlink:href': payload }, [text(m('svg'))])]),
+      el('math', {}, [el('mtext', {}, [el('a', { href: 'javascript:alert(1)' }, [text(m('math'))])])]),
+      el('form', { action: payload }, [el('button', { formaction: 'javascript:alert(1)' }, [text(m('form'))])]),
+      el('meta', { 'http-equiv': 'refresh', content: `0;url=${payload}` }, [text(m('meta'))]),
+      el('base', { href: payload }, [text(m('base'))]),
+      el('template', {}, [text(m('template'))]),
+      el('a', { href: payload, onclick: payload }, [text(m('anchor'))]),
+      // The payload as the element's name, and as attribute names.
+      el(payload, { [payload]: payload }, [text(m('named'))]),
+      el('paragraph', { onclick: payload, style: payload, class: payload, [`x" onmouseover="${payload}`]: 'y' }, [
+        ...HOSTILE_HREFS.map((href, i) => text(m(`link ${i}`), { link: { href } })),
+        text(m('link payload'), { link: { href: payload, target: payload, onclick: payload } }),
+        text(m('link overlapping'), { 'link--x1': { href: 'javascript:alert(1)' }, bold: { onclick: payload }, script: true }),
+        text(m('safe link'), { link: { href: `https://news.example/"><script>alert(1)</script>` } }),
+      ]),
+      el('heading', { level: payload }, [text(m('heading'))]),
+      el('heading', { level: `2" onmouseover="alert(1)` }, [text(m('heading breakout'))]),
+      el('orderedList', { start: payload }, [el('listItem', {}, [el('paragraph', {}, [text(m('list item'))])])]),
+      el('orderedList', { start: `1" onclick="alert(1)` }, [el('listItem', { onclick: payload }, [el('paragraph', {}, [text(m('list breakout'))])])]),
+      el('codeBlock', { language: payload }, [text(payload)]),
+      el('blockquote', { cite: 'javascript:alert(1)' }, [el('paragraph', {}, [text(m('quote'))])]),
+      el('hardBreak', { onclick: payload }, [el('script', {}, [text('never shown: a hard break has no content')])]),
+    ]);
+  });
+  return markers;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type Published = { storyId: string; slug: string; client: TestClient };
+
+async function publish(payload: string, marker: string): Promise<Published & { markers: string[] }> {
+  const storyId = await createStory(server, editor);
+  const client = await connectClient(server, editor, storyId);
+  clients.push(client);
+  const markers = writePayload(client.doc, payload, marker);
+  await client.provider.whenSaved();
+  const answer = await call(server, 'POST', `/api/stories/${storyId}/publish`, { user: editor });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return { storyId, slug: answer.body.publication.slug, client, markers };
+}
+
+/** The draft moves on after publication, so the diff has the payload in <ins> and <del> too. */
+async function editAfterPublication(client: TestClient, payload: string): Promise<void> {
+  client.doc.transact(() => {
+    const standfirst = client.doc.getXmlFragment('standfirst');
+    standfirst.delete(0, standfirst.length);
+    standfirst.insert(0, [el('paragraph', {}, [text(`Updated: ${payload}`)])]);
+    const body = client.doc.getXmlFragment('body');
+    body.delete(0, 1);
+    body.insert(body.length, [el('paragraph', {}, [text(`Added: ${payload}`)]), el('script', {}, [text(`Added script: ${payload}`)])]);
+  });
+  await client.provider.whenSaved();
+}
+
+async function get(path: string, user?: TestUser): Promise<{ status: number; text: string; body: any }> {
+  const answer = await call(server, 'GET', path, { user });
+  expect(answer.status, `GET ${path}`).toBe(200);
+  return answer;
+}
+
+describe('the checker itself', () => {
+  it('flags each kind of danger, so a pass means something', () => {
+    const flagged = (html: string) => [...problemsOf(parseDocument(html), noLinks), ...unknownRawTags(html, PAGE_TAGS)];
+    for (const bad of [
+      '<script>alert(1)</script>',
+      '<p><img src=x onerror=alert(1)></p>',
+      '<a href=" JaVa&#x09;Script&colon;alert(1)">x</a>',
+      '<a href="data:text/html,x">x</a>',
+      '<a href="&#118;bscript:x">x</a>',
+      '<iframe srcdoc="x"></iframe>',
+      '<svg><a xlink:href="javascript:x">x</a></svg>',
+      '<math></math>',
+      '<meta http-equiv="refresh" content="0;url=x">',
+      '<link rel="import" href="/x">',
+      '<base href="/">',
+      '<form action="/x"></form>',
+      '<template></template>',
+      '<style>p{}</style>',
+      '<object data="x"></object>',
+      '<embed src="x">',
+      '<p style="color:red">x</p>',
+      '<p onclick="x">x</p>',
+      '<input autofocus>',
+      '<details open>',
+    ]) {
+      expect(flagged(bad), bad).not.toEqual([]);
+    }
+    expect(flagged('<p>Plain <strong>text</strong> with &lt;script&gt; escaped and <a href="https://example.com/">a link</a></p>')).toEqual([]);
+  });
+});
+
+describe.each(XSS_PAYLOADS.map((p, i) => ({ ...p, marker: `survivor${i}` })))('payload: $name', ({ payload, marker }) => {
+  it('is shown as text and never runs, anywhere it is served', async () => {
+    const { storyId, slug, client, markers } = await publish(payload, marker);
+    const want = squash(payload);
+
+    // The public story page.
+    const page = await get(`/stories/${slug}`);
+    const pageDoc = safeHtml(page.text, 'public page', siteLinks);
+    expect(squash(textOf(byName(pageDoc, 'h1')))).toBe(want);
+    expect(squash(textOf(byClass(pageDoc, 'standfirst')))).toBe(want);
+    expect(squash(textOf(byClass(pageDoc, 'byline')))).toContain(want);
+    const bodyText = squash(textOf(byClass(pageDoc, 'story-body')));
+    expect(bodyText).toContain(want);
+    for (const m of markers) expect(bodyText, m).toContain(squash(m));
+    // Links kept only for absolute http(s) targets; the breakout attempt stays inside its attribute.
+    const bodyLinks = byClass(pageDoc, 'story-body').flatMap((b) => DomUtils.findAll((e) => e.name === 'a', b.children));
+    expect(bodyLinks.map((a) => a.attribs.href)).toEqual(['https://news.example/%22%3E%3Cscript%3Ealert(1)%3C/script%3E']);
+
+    // The story index lists it by its headline.
+    const index = await get('/stories');
+    const indexDoc = safeHtml(index.text, 'index', siteLinks);
+    const listed = DomUtils.findAll((e) => e.name === 'a' && e.attribs.href === `/stories/${slug}`, indexDoc.children);
+    expect(squash(textOf(listed))).toBe(want);
+
+    // The Atom feed: only Atom's own elements, links on the site, and each entry's HTML safe.
+    const atom = await get('/feed.xml');
+    const atomDoc = parseDocument(atom.text, { xmlMode: true });
+    expect(problemsOf(atomDoc, (link) => (link.attribs.href ?? '').startsWith(server.url)), 'feed.xml').toEqual([]);
+    expect([...new Set(allElements(atomDoc).map((e) => e.name))].filter((n) => !ATOM_TAGS.has(n)), 'feed.xml elements').toEqual([]);
+    const entries = byName(atomDoc, 'entry');
+    for (const entry of entries) {
+      const [content] = DomUtils.findAll((e) => e.name === 'content', entry.children);
+      expect(content.attribs.type).toBe('html');
+      safeHtml(DomUtils.textContent(content), 'feed.xml entry content');
+    }
+    const entry = entries.find((e) => DomUtils.textContent(DomUtils.findAll((c) => c.name === 'id', e.children)) === `urn:uuid:${storyId}`);
+    expect(entry, 'the story in feed.xml').toBeDefined();
+    expect(squash(textOf(DomUtils.findAll((e) => e.name === 'title', entry!.children)))).toBe(want);
+    expect(squash(textOf(DomUtils.findAll((e) => e.name === 'summary', entry!.children)))).toBe(want);
+    const atomContent = safeHtml(DomUtils.textContent(DomUtils.findAll((e) => e.name === 'content', entry!.children)), 'feed.xml content');
+    expect(squash(DomUtils.textContent(atomContent))).toContain(want);
+
+    // The JSON feed: no markup in its bytes at all; each item's HTML safe.
+    const json = await get('/feed.json');
+    expect(json.text).not.toMatch(/[<>]/);
+    const items = json.body.items as Array<{ id: string; title: string; summary?: string; content_html: string }>;
+    expect(items.length).toBe(entries.length);
+    for (const item of items) safeHtml(item.content_html, 'feed.json content_html');
+    const item = items.find((i) => i.id === `urn:uuid:${storyId}`);
+    expect(item, 'the story in feed.json').toBeDefined();
+    expect(squash(item!.title)).toBe(want);
+    expect(squash(DomUtils.textContent(parseDocument(item!.content_html)))).toContain(want);
+
+    // The newsroom's views, after the draft moved on.
+    await editAfterPublication(client, payload);
+    const preview = await get(`/preview/${storyId}`, editor);
+    const previewDoc = safeHtml(preview.text, 'preview', siteLinks);
+    expect(squash(textOf(byClass(previewDoc, 'standfirst')))).toBe(squash(`Updated: ${payload}`));
+    expect(squash(textOf(byClass(previewDoc, 'story-body')))).toContain(squash(`Added: ${payload}`));
+
+    const revisionView = await get(`/preview/${storyId}/revisions/1`, editor);
+    const revisionDoc = safeHtml(revisionView.text, 'revision view', siteLinks);
+    expect(squash(textOf(byName(revisionDoc, 'h1')))).toBe(want);
+    expect(squash(textOf(byClass(revisionDoc, 'story-body')))).toContain(want);
+
+    const detail = await get(`/api/stories/${storyId}/revisions/1`, editor);
+    const detailDoc = safeHtml(detail.body.revision.bodyHtml, 'revision bodyHtml');
+    expect(squash(DomUtils.textContent(detailDoc))).toContain(want);
+
+    const diff = await get(`/api/stories/${storyId}/revisions/1/diff`, editor);
+    const fields = diff.body.fields as Array<{ field: string; html: string }>;
+    expect(fields.map((f) => f.field)).toEqual(['headline', 'standfirst', 'byline', 'body']);
+    const diffText: Record<string, string> = {};
+    for (const f of fields) diffText[f.field] = squash(DomUtils.textContent(safeHtml(f.html, `diff ${f.field}`)));
+    expect(diffText.headline).toBe(want);
+    expect(diffText.byline).toBe(want);
+    const standfirstDiff = parseDocument(fields[1].html);
+    expect(squash(textOf(byName(standfirstDiff, 'ins')))).toContain(squash('Updated:'));
+    const bodyDiff = parseDocument(fields[3].html);
+    expect(squash(textOf(byName(bodyDiff, 'del')))).toContain(want);
+    expect(squash(textOf(byName(bodyDiff, 'ins')))).toContain(squash(`Added: ${payload}`));
+    expect(squash(textOf(byName(bodyDiff, 'ins')))).toContain(squash(`Added script: ${payload}`));
+  }, 30_000);
+});
+
+describe('raw structure in the headline, standfirst and byline', () => {
+  it('keeps only the text of elements and links written into the plain-text fields', async () => {
+    const storyId = await createStory(server, editor);
+    const client = await connectClient(server, editor, storyId);
+    clients.push(client);
+    client.doc.transact(() => {
+      const put = (field: string, children: Array<Y.XmlElement | Y.XmlText>) => client.doc.getXmlFragment(field).insert(0, children);
+      put('headline', [el('script', { src: 'javascript:alert(1)' }, [text('Headline <b>survives</b>', { link: { href: 'javascript:alert(1)' } })])]);
+      put('standfirst', [el('img', { src: 'x', onerror: 'alert(1)' }, [text('Standfirst survives')]), el('paragraph', { onclick: 'alert(1)' }, [text('"><svg onload=alert(1)>')])]);
+      put('byline', [el('iframe', { srcdoc: '<script>alert(1)</script>' }, [text('Byline survives')])]);
+      put('body', [el('paragraph', {}, [text('Body.')])]);
+    });
+    await client.provider.whenSaved();
+    const answer = await call(server, 'POST', `/api/stories/${storyId}/publish`, { user: editor });
+    expect(answer.status).toBe(200);
+    const slug = answer.body.publication.slug as string;
+
+    for (const [path, user] of [[`/stories/${slug}`], [`/preview/${storyId}`, editor], [`/preview/${storyId}/revisions/1`, editor]] as const) {
+      const doc = safeHtml((await get(path, user)).text, path, siteLinks);
+      expect(textOf(byName(doc, 'h1'))).toBe('Headline <b>survives</b>');
+      expect(squash(textOf(byClass(doc, 'standfirst')))).toBe(squash('Standfirst survives "><svg onload=alert(1)>'));
+      expect(textOf(byClass(doc, 'byline'))).toBe('By Byline survives');
+    }
+    const atom = parseDocument((await get('/feed.xml')).text, { xmlMode: true });
+    expect(problemsOf(atom, (link) => (link.attribs.href ?? '').startsWith(server.url))).toEqual([]);
+    expect(textOf(byName(atom, 'title'))).toContain('Headline <b>survives</b>');
+  });
+});
