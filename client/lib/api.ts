@@ -6,16 +6,24 @@ import type { z } from 'zod';
 import type {
   AccountSummary,
   ChangePasswordBody,
+  ChecksResult,
   CreateTokenBody,
   CreateUserBody,
   PublicUser,
   Publication,
+  ReturnStoryBody,
+  RevisionDetail,
+  RevisionDiff,
+  RevisionSummary,
+  ScheduleStoryBody,
+  SetSlugBody,
   SetupBody,
   SignInBody,
   StoryDetail,
   StorySummary,
   TokenSummary,
   UpdateUserBody,
+  WorkflowResult,
 } from '../../shared/api';
 import type { ErrorBody, ErrorCode } from '../../shared/errors';
 
@@ -93,10 +101,34 @@ export const api = {
   endUserSessions: (id: string) => request<void>('DELETE', `/api/users/${encodeURIComponent(id)}/sessions`),
   listStories: () => request<{ stories: StorySummary[] }>('GET', '/api/stories'),
   createStory: () => request<{ id: string; story: StorySummary }>('POST', '/api/stories', {}),
-  getStory: (id: string) => request<{ story: StoryDetail }>('GET', `/api/stories/${encodeURIComponent(id)}`),
-  publishStory: (id: string) =>
-    request<{ publication: Publication }>('POST', `/api/stories/${encodeURIComponent(id)}/publish`),
+  getStory: (id: string) => request<{ story: StoryDetail }>('GET', storyPath(id)),
+  /** The server's own pre-publish checks (slug uniqueness included) and the address it would publish at. */
+  storyChecks: (id: string) => request<ChecksResult>('GET', storyPath(id, 'checks')),
+  submitStory: (id: string) => request<WorkflowResult>('POST', storyPath(id, 'submit')),
+  /** "Send back" with a note for the writers. */
+  returnStory: (id: string, body: z.infer<typeof ReturnStoryBody>) => request<WorkflowResult>('POST', storyPath(id, 'return'), body),
+  /** Publishes, or publishes an update of a live story; refused with per-field messages when checks fail. */
+  publishStory: (id: string) => request<{ publication: Publication } & WorkflowResult>('POST', storyPath(id, 'publish')),
+  scheduleStory: (id: string, body: z.infer<typeof ScheduleStoryBody>) => request<WorkflowResult>('POST', storyPath(id, 'schedule'), body),
+  unscheduleStory: (id: string) => request<WorkflowResult>('DELETE', storyPath(id, 'schedule')),
+  unpublishStory: (id: string) => request<WorkflowResult>('POST', storyPath(id, 'unpublish')),
+  /** A chosen web address, or null to follow the headline again. */
+  setSlug: (id: string, body: z.infer<typeof SetSlugBody>) => request<WorkflowResult>('PUT', storyPath(id, 'slug'), body),
+  listRevisions: (id: string) => request<{ revisions: RevisionSummary[] }>('GET', storyPath(id, 'revisions')),
+  getRevision: (id: string, n: number) => request<{ revision: RevisionDetail }>('GET', storyPath(id, `revisions/${n}`)),
+  revisionDiff: (id: string, n: number) => request<RevisionDiff>('GET', storyPath(id, `revisions/${n}/diff`)),
 };
+
+function storyPath(id: string, rest?: string): string {
+  const base = `/api/stories/${encodeURIComponent(id)}`;
+  return rest ? `${base}/${rest}` : base;
+}
+
+/** Server-rendered pages, opened in a new tab: the draft as it would be published, and a revision as it was. */
+export const previewUrl = (id: string) => `/preview/${encodeURIComponent(id)}`;
+export const revisionPreviewUrl = (id: string, n: number) => `${previewUrl(id)}/revisions/${n}`;
+/** Where a published story lives on the public site. */
+export const publicStoryUrl = (slug: string) => `/stories/${encodeURIComponent(slug)}`;
 
 /** A message fit for a role="alert", whatever was thrown. */
 export function errorMessage(error: unknown): string {

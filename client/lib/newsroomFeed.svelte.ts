@@ -1,7 +1,7 @@
 /**
  * The newsroom's story list, kept live: who is in each story arrives as
  * `newsroom:presence` and patches that row; anything else that changed
- * (`newsroom:changed`: headline, publication, new story) refetches the list,
+ * (`newsroom:changed`: headline, workflow status, new story) refetches the list,
  * debounced because a busy newsroom emits these in bursts.
  */
 import type { PresenceUser, StorySummary } from '../../shared/api';

@@ -22,8 +22,8 @@ export function matchRoute(pathname: string): Route {
   return { name: 'notFound' };
 }
 
-/** Paths the server answers itself (public site, API): links to them are full navigations. */
-const SERVER_PATHS = /^\/(stories|public|api|socket\.io)(\/|$)/;
+/** Paths the server answers itself (public site, previews, feeds, API): links to them are full navigations. */
+const SERVER_PATHS = /^\/(stories|preview|public|api|socket\.io)(\/|$)|^\/feed\.(xml|json)$/;
 
 export function isAppPath(pathname: string): boolean {
   return !SERVER_PATHS.test(pathname);

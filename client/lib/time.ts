@@ -36,3 +36,32 @@ export function shortTime(iso: string, now = Date.now()): string {
   if (Number.isNaN(date.getTime())) return '';
   return new Date(now).toDateString() === date.toDateString() ? clock.format(date) : full.format(date);
 }
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A date as a datetime-local input shows it, in the user's time zone: "2026-12-01T09:00". */
+export function toLocalInput(date: Date): string {
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/**
+ * A datetime-local value (the user's wall-clock time) as ISO 8601 with the
+ * user's offset: "2026-12-01T09:00" → "2026-12-01T09:00:00+01:00". Null when
+ * it is not a date.
+ */
+export function localInputToIso(value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return null;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return null;
+  const offset = -date.getTimezoneOffset();
+  const sign = offset >= 0 ? '+' : '-';
+  const zone = `${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+  return `${toLocalInput(date)}:${pad(date.getSeconds())}${zone}`;
+}
+
+/** "UTC+01:00", for telling people which clock a time is on. */
+export function utcOffsetLabel(date = new Date()): string {
+  const offset = -date.getTimezoneOffset();
+  const sign = offset >= 0 ? '+' : '-';
+  return `UTC${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+}

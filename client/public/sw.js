@@ -6,15 +6,16 @@
  *
  * - Navigations: network first (always the freshest app), else the cached /index.html.
  * - /assets/*: cache first; Vite's hashed names never change content.
- * - Anything live or server-rendered (/api, /socket.io, /stories, /public) is never cached.
+ * - Anything live or server-rendered (/api, /socket.io, /stories, /preview, /public, feeds) is never
+ *   cached, and never mistaken for the app shell (a preview is HTML too).
  *
  * Bump VERSION when this file's caching changes: activation deletes older caches.
  */
-const VERSION = 1;
+const VERSION = 2;
 const PREFIX = 'galley-shell-';
 const CACHE = `${PREFIX}v${VERSION}`;
 const SHELL = '/index.html';
-const NEVER_CACHED = /^\/(api|socket\.io|public)(\/|$)|^\/stories/;
+const NEVER_CACHED = /^\/(api|socket\.io|public|preview)(\/|$)|^\/stories|^\/feed\./;
 
 const isAsset = (url) => url.origin === self.location.origin && url.pathname.startsWith('/assets/');
 

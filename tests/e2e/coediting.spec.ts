@@ -32,6 +32,13 @@ test('two users co-write a story, see each other’s named carets, and the edito
   await expect(writerPage.locator('.collaboration-carets__label', { hasText: 'Edie Editor' })).toBeVisible();
   await expect(editorPage.getByRole('list', { name: 'People in this story' })).toContainText('WW');
 
+  // The rest of the copy the pre-publish checks ask for.
+  await editorPage.getByRole('textbox', { name: 'Standfirst' }).click();
+  await editorPage.keyboard.type('Late services are back after two years.');
+  await editorPage.getByRole('textbox', { name: 'Byline' }).click();
+  await editorPage.keyboard.type('Edie Editor');
+  await expect(writerPage.getByRole('textbox', { name: 'Byline' })).toHaveText('Edie Editor');
+
   // Writers may not publish: the button is absent for them.
   await expect(writerPage.getByRole('button', { name: 'Publish' })).toHaveCount(0);
 

@@ -9,19 +9,20 @@ import * as encoding from 'lib0/encoding';
 import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import type { Publication } from '../../../shared/api';
 import type { Ack, ErrorBody } from '../../../shared/errors';
 import { LIMITS } from '../../../shared/limits';
-import { type Binary, type JoinResult, PROTOCOL_VERSION } from '../../../shared/protocol';
+import { type Binary, type JoinAnswer, type JoinResult, PROTOCOL_VERSION } from '../../../shared/protocol';
 import type { Role } from '../../../shared/roles';
+import type { StoryWorkflow } from '../../../shared/workflow';
 import type { GalleyClientSocket } from './socket';
 
 export type ProviderStatus = 'connecting' | 'connected' | 'disconnected';
 
 type ProviderEvents = {
-  /** Any of status, synced, unsavedChanges, canEdit changed. */
+  /** Any of status, synced, unsavedChanges, canEdit, workflow changed. */
   change: () => void;
-  published: (publication: Publication) => void;
+  /** The story's workflow state, from each join answer and every `story:workflow` after. */
+  workflow: (workflow: StoryWorkflow) => void;
   error: (error: ErrorBody) => void;
 };
 
@@ -52,6 +53,8 @@ export class SocketIOProvider {
   synced = false;
   role: Role | null = null;
   canEdit = false;
+  /** The story's status, address and publication times as the server last told us; null before the first join. */
+  workflow: StoryWorkflow | null = null;
   /** Sent but not yet acknowledged as durable by the server. */
   unacknowledged = 0;
   /** Local edits not yet acknowledged by the server (made offline, or refused and awaiting a resync). */
@@ -66,7 +69,7 @@ export class SocketIOProvider {
   #destroyed = false;
   #listeners: { [K in keyof ProviderEvents]: Set<ProviderEvents[K]> } = {
     change: new Set(),
-    published: new Set(),
+    workflow: new Set(),
     error: new Set(),
   };
 
@@ -82,7 +85,7 @@ export class SocketIOProvider {
     socket.on('disconnect', this.#onDisconnect);
     socket.on('story:sync', this.#onSync);
     socket.on('story:awareness', this.#onAwareness);
-    socket.on('story:published', this.#onPublished);
+    socket.on('story:workflow', this.#onWorkflow);
     socket.on('story:access', this.#onAccess);
     socket.on('protocol:error', this.#onProtocolError);
     if (socket.connected) this.#join();
@@ -131,7 +134,7 @@ export class SocketIOProvider {
 
   #join = (): void => {
     this.#setStatus('connecting');
-    this.socket.emit('story:join', { storyId: this.storyId, protocolVersion: PROTOCOL_VERSION }, (answer: Ack<JoinResult>) => {
+    this.socket.emit('story:join', { storyId: this.storyId, protocolVersion: PROTOCOL_VERSION }, (answer: Ack<JoinAnswer>) => {
       if (this.#destroyed) return;
       if (!answer.ok) {
         this.joinError = answer.error;
@@ -143,6 +146,7 @@ export class SocketIOProvider {
       this.#joined = true;
       this.role = answer.data.role;
       this.canEdit = answer.data.canEdit;
+      this.#setWorkflow(answer.data.workflow);
       this.#setStatus('connected');
       const encoder = encoding.createEncoder();
       syncProtocol.writeSyncStep1(encoder, this.doc);
@@ -284,9 +288,16 @@ export class SocketIOProvider {
     applyAwarenessUpdate(this.awareness, toBytes(payload), this);
   };
 
-  #onPublished = (publication: Publication): void => {
-    if (publication.storyId === this.storyId) this.#emit('published', publication);
+  #onWorkflow = (storyId: string, workflow: StoryWorkflow): void => {
+    if (storyId !== this.storyId || !this.#joined) return;
+    this.#setWorkflow(workflow);
+    this.#emit('change');
   };
+
+  #setWorkflow(workflow: StoryWorkflow): void {
+    this.workflow = workflow;
+    this.#emit('workflow', workflow);
+  }
 
   /** The server changed what we may do (e.g. an admin made us a viewer): follow it at once. */
   #onAccess = (storyId: string, access: JoinResult): void => {
@@ -321,7 +332,7 @@ export class SocketIOProvider {
     this.socket.off('disconnect', this.#onDisconnect);
     this.socket.off('story:sync', this.#onSync);
     this.socket.off('story:awareness', this.#onAwareness);
-    this.socket.off('story:published', this.#onPublished);
+    this.socket.off('story:workflow', this.#onWorkflow);
     this.socket.off('story:access', this.#onAccess);
     this.socket.off('protocol:error', this.#onProtocolError);
     this.awareness.destroy();

@@ -2,18 +2,21 @@
  * One open story: the provider (Y.Doc + Awareness over the shared socket)
  * seen through reactive getters. The Yjs objects stay plain; each getter calls
  * `#subscribe()` so Svelte re-reads it when the provider, the awareness, the
- * `meta` map, the reconnection or the browser's network state report a
- * change, and listens only while something is on screen. The Y.Doc is also
- * kept in IndexedDB, so the story opens and stays editable without a server.
+ * reconnection or the browser's network state report a change, and listens
+ * only while something is on screen. The Y.Doc is also kept in IndexedDB, so
+ * the story opens and stays editable without a server. The story's workflow
+ * (status, address, publication) is not in the document: it comes with the
+ * join answer and every `story:workflow` after.
  */
 import { createSubscriber } from 'svelte/reactivity';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
-import type { Publication, PublicUser } from '../../../shared/api';
+import type { PublicUser } from '../../../shared/api';
 import type { ErrorBody } from '../../../shared/errors';
 import type { AwarenessUser, GalleyAwarenessState } from '../../../shared/protocol';
 import { can, type Role } from '../../../shared/roles';
-import { isStoryField, META_MAP, STORY_STATUSES, type StoryField, type StoryMeta, type StoryStatus } from '../../../shared/story';
+import { isStoryField, type StoryField } from '../../../shared/story';
+import type { StoryWorkflow } from '../../../shared/workflow';
 import { batched } from '../batched';
 import { draftDatabaseName } from '../localDrafts';
 import { initials, safeColor } from '../people';
@@ -45,8 +48,12 @@ export class StorySession {
   readonly storyId: string;
   /** How this client appears to others (carets, presence). */
   readonly me: AwarenessUser;
-  /** The latest publication announced while this story is open (ours or someone else's). */
-  publication = $state.raw<Publication | null>(null);
+  /**
+   * The story's status, address and publication, as last heard from the
+   * server (a join answer, a `story:workflow`, or the answer to our own
+   * request); null until the server has answered once.
+   */
+  workflow = $state.raw<StoryWorkflow | null>(null);
   /** The latest error from the server about this story (join refused, edit rejected…). */
   error = $state.raw<ErrorBody | null>(null);
 
@@ -79,8 +86,8 @@ export class StorySession {
         if (provider.synced) this.#wasLive = true;
         if (provider.role !== null && provider.canEdit) this.#couldEdit = true;
       }),
-      provider.on('published', (publication) => {
-        this.publication = publication;
+      provider.on('workflow', (workflow) => {
+        this.workflow = workflow;
       }),
       provider.on('error', (error) => {
         this.error = error;
@@ -89,18 +96,15 @@ export class StorySession {
 
     this.#subscribe = createSubscriber((notify) => {
       const update = batched(notify);
-      const meta = provider.doc.getMap(META_MAP);
       const offChange = provider.on('change', update);
       const offReconnection = this.#reconnection?.on('change', update);
       provider.awareness.on('change', update);
-      meta.observe(update);
       window.addEventListener('online', update);
       window.addEventListener('offline', update);
       return () => {
         offChange();
         offReconnection?.();
         provider.awareness.off('change', update);
-        meta.unobserve(update);
         window.removeEventListener('online', update);
         window.removeEventListener('offline', update);
       };
@@ -187,23 +191,6 @@ export class StorySession {
     return [...byId.values()].sort((a, b) => Number(b.isYou) - Number(a.isYou) || a.name.localeCompare(b.name));
   }
 
-  /** The `meta` map the server writes on publish. */
-  get meta(): StoryMeta {
-    this.#subscribe();
-    const meta = this.provider.doc.getMap(META_MAP);
-    const text = (key: keyof StoryMeta) => {
-      const value = meta.get(key);
-      return typeof value === 'string' && value ? value : undefined;
-    };
-    const status = text('status');
-    return {
-      status: (STORY_STATUSES as readonly string[]).includes(status ?? '') ? (status as StoryStatus) : undefined,
-      slug: text('slug'),
-      publishedAt: text('publishedAt'),
-      publishedBy: text('publishedBy'),
-    };
-  }
-
   /** Tells the others which field you are in. */
   enterField(field: StoryField): void {
     clearTimeout(this.#blurTimer);
@@ -223,9 +210,9 @@ export class StorySession {
     this.error = null;
   }
 
-  /** Publication results from our own request show at once, before the broadcast arrives. */
-  showPublication(publication: Publication): void {
-    this.publication = publication;
+  /** The answer to our own workflow request shows at once, before the broadcast arrives. */
+  showWorkflow(workflow: StoryWorkflow): void {
+    this.workflow = workflow;
   }
 
   destroy(): void {

@@ -32,6 +32,8 @@ export class LiveEditor {
   #options: LiveEditorOptions;
   #editor: Editor | null = null;
   #editable = false;
+  /** What explains this field (its error message), and whether it is invalid: kept on the textbox. */
+  #description: { describedBy: string | null; invalid: boolean } = { describedBy: null, invalid: false };
   #listeners = new Set<() => void>();
   #subscribe = createSubscriber((update) => {
     this.#listeners.add(update);
@@ -87,6 +89,7 @@ export class LiveEditor {
     editor.on('transaction', changed);
     this.#editor = editor;
     this.#markReadOnly();
+    this.#markDescription();
     changed();
     // Not from inside whatever the provider is doing when it reports (a sync, an ack): just after.
     const followAccess = batched(() => {
@@ -125,6 +128,25 @@ export class LiveEditor {
     this.#editor?.view.dom.setAttribute('aria-readonly', String(!this.#editable));
   }
 
+  /**
+   * Points the textbox at the message that explains it (aria-describedby) and
+   * marks it invalid, so a screen reader reads the problem with the field.
+   */
+  describe(describedBy: string | null, invalid: boolean): void {
+    this.#description = { describedBy, invalid };
+    this.#markDescription();
+  }
+
+  #markDescription(): void {
+    const dom = this.#editor?.view.dom;
+    if (!dom) return;
+    const { describedBy, invalid } = this.#description;
+    if (describedBy) dom.setAttribute('aria-describedby', describedBy);
+    else dom.removeAttribute('aria-describedby');
+    if (invalid) dom.setAttribute('aria-invalid', 'true');
+    else dom.removeAttribute('aria-invalid');
+  }
+
   isActive(name: string, attributes?: Record<string, unknown>): boolean {
     this.#subscribe();
     return this.#editor?.isActive(name, attributes ?? {}) ?? false;
@@ -134,6 +156,12 @@ export class LiveEditor {
   get characters(): number {
     this.#subscribe();
     return (this.#editor?.state.doc.textContent ?? '').replace(/\s+/g, ' ').trim().length;
+  }
+
+  /** The field's plain text, blocks on lines of their own: what the publication checks read. */
+  get text(): string {
+    this.#subscribe();
+    return this.#editor?.getText({ blockSeparator: '\n' }) ?? '';
   }
 
   get words(): number {

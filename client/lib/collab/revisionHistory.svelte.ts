@@ -1,0 +1,122 @@
+/**
+ * The History panel's work: the story's publications (newest first), a
+ * readable comparison of one with the draft, and "Restore this version".
+ *
+ * Restoring is an ordinary collaborative edit: the revision's document is
+ * rebuilt from its saved state and copied over the live one's four fields in
+ * one transaction (shared/restoreRevision.ts), which the provider sends like
+ * any keystroke, so everyone in the story sees it at once. An UndoManager
+ * tracking only that transaction's origin lets "Undo restore" take back just
+ * the restore, not anyone's typing since.
+ */
+import { fromBase64 } from 'lib0/buffer';
+import * as Y from 'yjs';
+import type { RevisionDiff, RevisionSummary } from '../../../shared/api';
+import { restoreRevision } from '../../../shared/restoreRevision';
+import { STORY_FIELDS } from '../../../shared/story';
+import { api, errorMessage } from '../api';
+import type { StorySession } from './storySession.svelte';
+
+export class RevisionHistory {
+  revisions = $state.raw<RevisionSummary[]>([]);
+  loaded = $state(false);
+  error = $state<string | null>(null);
+  /** The comparison on screen: a revision against the draft. */
+  diff = $state.raw<RevisionDiff | null>(null);
+  /** The revision whose comparison or restore is under way. */
+  comparing = $state<number | null>(null);
+  restoring = $state<number | null>(null);
+  /** The last restore, for the status message; `undone` once "Undo restore" took it back. */
+  restored = $state<{ number: number; undone: boolean } | null>(null);
+  /** Why the last comparison or restore failed. */
+  actionError = $state<string | null>(null);
+  /** Marks restore transactions, and only them, for the UndoManager. */
+  readonly #origin = { restore: true };
+  #session: StorySession;
+  #undo: Y.UndoManager | null = null;
+  #generation = 0;
+
+  constructor(session: StorySession) {
+    this.#session = session;
+  }
+
+  async load(): Promise<void> {
+    const generation = ++this.#generation;
+    try {
+      const { revisions } = await api.listRevisions(this.#session.storyId);
+      if (generation !== this.#generation) return;
+      this.revisions = revisions;
+      this.error = null;
+    } catch (error) {
+      if (generation === this.#generation) this.error = errorMessage(error);
+    } finally {
+      if (generation === this.#generation) this.loaded = true;
+    }
+  }
+
+  async compare(number: number): Promise<void> {
+    this.comparing = number;
+    this.actionError = null;
+    try {
+      this.diff = await api.revisionDiff(this.#session.storyId, number);
+    } catch (error) {
+      this.actionError = errorMessage(error);
+    } finally {
+      this.comparing = null;
+    }
+  }
+
+  closeComparison(): void {
+    this.diff = null;
+  }
+
+  /** Copies a revision over the draft, for everyone; true once done. */
+  async restore(number: number): Promise<boolean> {
+    if (this.restoring !== null) return false;
+    this.restoring = number;
+    this.actionError = null;
+    try {
+      const { revision } = await api.getRevision(this.#session.storyId, number);
+      const source = new Y.Doc();
+      Y.applyUpdate(source, fromBase64(revision.docState));
+      const target = this.#session.provider.doc;
+      const undo = this.#undoManager(target);
+      // Each restore is its own step: "Undo restore" takes back the latest one only.
+      undo.stopCapturing();
+      restoreRevision(target, source, this.#origin);
+      undo.stopCapturing();
+      source.destroy();
+      this.restored = { number, undone: false };
+      return true;
+    } catch (error) {
+      this.actionError = errorMessage(error);
+      return false;
+    } finally {
+      this.restoring = null;
+    }
+  }
+
+  undoRestore(): void {
+    if (!this.restored || this.restored.undone || !this.#undo?.canUndo()) return;
+    this.#undo.undo();
+    this.restored = { ...this.restored, undone: true };
+  }
+
+  dismissRestored(): void {
+    this.restored = null;
+  }
+
+  #undoManager(doc: Y.Doc): Y.UndoManager {
+    this.#undo ??= new Y.UndoManager(
+      STORY_FIELDS.map((field) => doc.getXmlFragment(field)),
+      { trackedOrigins: new Set([this.#origin]), captureTimeout: 0 },
+    );
+    return this.#undo;
+  }
+
+  destroy(): void {
+    this.#generation++;
+    this.#undo?.destroy();
+    this.#undo = null;
+  }
+}
