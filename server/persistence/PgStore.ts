@@ -1,0 +1,444 @@
+import { Pool, type PoolClient } from 'pg';
+import type { StoryStatus } from '../../shared/workflow';
+import type {
+  DueSchedule,
+  LogEntry,
+  PublicationRecord,
+  RevisionRecord,
+  SessionRecord,
+  StatusChange,
+  Store,
+  StoredLog,
+  StoryRecord,
+  TokenRecord,
+  UserPatch,
+  UserRecord,
+} from './Store';
+import { bytes, orNull, type Row, toPublication, toRevision, toSession, toStory, toToken, toUser } from './storeRows';
+import { migrate, quoteIdentifier, withClient } from './pgSchema';
+
+type Querier = Pick<PoolClient, 'query'>;
+
+/** Transaction-scoped advisory locks, by name: released at COMMIT or ROLLBACK. */
+const lock = (c: Querier, name: string) => c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [name]);
+const FIRST_USER_LOCK = 'galley:first-user';
+/** Addresses live in three tables (stories, publications, redirects): changes to them take turns. */
+const SLUG_LOCK = 'galley:slugs';
+const compactLock = (storyId: string) => `galley:compact:${storyId}`;
+
+/** Snapshot first, then the log in order; one statement, so one consistent view even while another process compacts. */
+const LOG_SQL = `SELECT 0 AS part, NULL::bigint AS seq, data FROM story_snapshots WHERE story_id = $1
+  UNION ALL SELECT 1, seq, data FROM story_updates WHERE story_id = $1
+  ORDER BY part, seq`;
+
+type LogRow = { part: number; seq: string | null; data: Buffer };
+
+/**
+ * The store for several server processes sharing one Postgres database.
+ * Semantics mirror SqliteStore; where SQLite relies on its single writer,
+ * this uses row locks, advisory locks and compare-and-set updates instead.
+ */
+export class PgStore implements Store {
+  readonly #pool: Pool;
+  #closed = false;
+
+  private constructor(pool: Pool) {
+    this.#pool = pool;
+  }
+
+  /** Connects and migrates. `schema` (created if missing) isolates one store's tables, e.g. per test. */
+  static async open(url: string, options: { schema?: string; max?: number } = {}): Promise<PgStore> {
+    const { schema, max = 10 } = options;
+    const pool = new Pool({
+      connectionString: url,
+      max,
+      application_name: schema ? `galley:${schema}` : 'galley',
+      // The search_path is a connection parameter, so every pooled connection gets it before its first query.
+      ...(schema !== undefined && { options: `-c search_path=${quoteIdentifier(schema)}` }),
+    });
+    // An idle connection lost (server restart, network) is dropped by the pool and replaced on demand;
+    // without a listener the 'error' event would crash Node. Queries in flight reject on their own.
+    pool.on('error', () => {});
+    try {
+      await migrate(pool, schema);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PgStore(pool);
+  }
+
+  async #rows(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return (await this.#pool.query(sql, params)).rows;
+  }
+
+  async #row(sql: string, params: unknown[] = []): Promise<Row | undefined> {
+    return (await this.#rows(sql, params))[0];
+  }
+
+  async #changes(sql: string, params: unknown[] = []): Promise<number> {
+    return (await this.#pool.query(sql, params)).rowCount ?? 0;
+  }
+
+  /** BEGIN … COMMIT on one connection; ROLLBACK and rethrow if `fn` fails. */
+  async #tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    const outcome = await withClient(this.#pool, async (c) => {
+      await c.query('BEGIN');
+      try {
+        const value = await fn(c);
+        await c.query('COMMIT');
+        return { ok: true as const, value };
+      } catch (error) {
+        // Rolled back cleanly, the connection goes back to the pool; if ROLLBACK throws, withClient drops it.
+        await c.query('ROLLBACK');
+        return { ok: false as const, error };
+      }
+    });
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
+
+  async countUsers() {
+    return Number((await this.#row('SELECT COUNT(*) AS n FROM users'))!.n);
+  }
+
+  #insertUser(c: Querier, u: UserRecord) {
+    return c.query(
+      `INSERT INTO users (id, email, name, role, color, password_hash, created_at, deactivated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [u.id, u.email, u.name, u.role, u.color, u.passwordHash, u.createdAt, u.deactivatedAt],
+    );
+  }
+
+  async createUser(u: UserRecord) {
+    await this.#insertUser(this.#pool, u);
+  }
+
+  async createFirstUser(u: UserRecord) {
+    // Two processes counting zero at once would both insert: the lock makes them take turns.
+    return this.#tx(async (c) => {
+      await lock(c, FIRST_USER_LOCK);
+      const { rows } = await c.query('SELECT EXISTS (SELECT 1 FROM users) AS taken');
+      if (rows[0].taken) return false;
+      await this.#insertUser(c, u);
+      return true;
+    });
+  }
+
+  async getUserByEmail(email: string) {
+    const row = await this.#row('SELECT * FROM users WHERE email = $1', [email]);
+    return row && toUser(row);
+  }
+
+  async getUserById(id: string) {
+    const row = await this.#row('SELECT * FROM users WHERE id = $1', [id]);
+    return row && toUser(row);
+  }
+
+  async listUsers() {
+    // lower() under the C collation folds ASCII only, like SQLite's NOCASE.
+    return (await this.#rows('SELECT * FROM users ORDER BY lower(name)')).map(toUser);
+  }
+
+  async updateUser(id: string, patch: UserPatch) {
+    const columns: Record<keyof UserPatch, string> = {
+      name: 'name',
+      role: 'role',
+      passwordHash: 'password_hash',
+      deactivatedAt: 'deactivated_at',
+    };
+    const keys = (Object.keys(patch) as (keyof UserPatch)[]).filter((k) => patch[k] !== undefined);
+    if (keys.length === 0) return;
+    const sets = keys.map((k, i) => `${columns[k]} = $${i + 2}`).join(', ');
+    await this.#pool.query(`UPDATE users SET ${sets} WHERE id = $1`, [id, ...keys.map((k) => patch[k])]);
+  }
+
+  async createSession(s: SessionRecord) {
+    await this.#pool.query('INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)', [
+      s.idHash,
+      s.userId,
+      s.createdAt,
+      s.expiresAt,
+    ]);
+  }
+
+  async getSession(idHash: string) {
+    const row = await this.#row('SELECT * FROM sessions WHERE id_hash = $1', [idHash]);
+    return row && toSession(row);
+  }
+
+  async deleteSession(idHash: string) {
+    await this.#pool.query('DELETE FROM sessions WHERE id_hash = $1', [idHash]);
+  }
+
+  async deleteUserSessions(userId: string, keepIdHash = '') {
+    await this.#pool.query('DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2', [userId, keepIdHash]);
+  }
+
+  async createToken(t: TokenRecord) {
+    await this.#pool.query(
+      `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, revoked_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [t.id, t.userId, t.name, t.tokenHash, t.createdAt, t.lastUsedAt, t.revokedAt],
+    );
+  }
+
+  async getTokenByHash(tokenHash: string) {
+    const row = await this.#row('SELECT * FROM api_tokens WHERE token_hash = $1', [tokenHash]);
+    return row && toToken(row);
+  }
+
+  async listTokens(userId: string) {
+    return (await this.#rows('SELECT * FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC', [userId])).map(toToken);
+  }
+
+  async revokeToken(id: string, userId: string, at: string) {
+    const sql = 'UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL';
+    return (await this.#changes(sql, [at, id, userId])) > 0;
+  }
+
+  async touchToken(id: string, at: string) {
+    await this.#pool.query('UPDATE api_tokens SET last_used_at = $1 WHERE id = $2', [at, id]);
+  }
+
+  async createStory(s: StoryRecord) {
+    await this.#pool.query(
+      `INSERT INTO stories (id, headline, status, slug, created_at, created_by, updated_at, status_changed_at, status_changed_by,
+         status_note, scheduled_for, scheduled_by_id, live, published_at, last_published_at, published_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+      [s.id, s.headline, s.status, s.slug, s.createdAt, s.createdBy, s.updatedAt, s.statusChangedAt, s.statusChangedBy,
+        s.statusNote, s.scheduledFor, s.scheduledById, s.live, s.publishedAt, s.lastPublishedAt, s.publishedBy],
+    );
+  }
+
+  async getStory(id: string) {
+    const row = await this.#row('SELECT * FROM stories WHERE id = $1', [id]);
+    return row && toStory(row);
+  }
+
+  async listStories() {
+    return (await this.#rows('SELECT * FROM stories ORDER BY updated_at DESC')).map(toStory);
+  }
+
+  async touchStory(id: string, headline: string, updatedAt: string) {
+    await this.#pool.query('UPDATE stories SET headline = $1, updated_at = $2 WHERE id = $3', [headline, updatedAt, id]);
+  }
+
+  async appendUpdates(entries: readonly LogEntry[]) {
+    if (entries.length === 0) return [];
+    // One statement is one transaction. Sequence numbers are drawn for the batch first and
+    // paired with entries by position, so ascending seqs follow the entries' order by construction.
+    const { rows } = await this.#pool.query<{ seq: string }>(
+      `WITH drawn AS (
+         SELECT row_number() OVER (ORDER BY seq) AS i, seq
+         FROM (SELECT nextval('story_updates_seq') AS seq FROM generate_series(1, cardinality($1::text[]))) numbers
+       )
+       INSERT INTO story_updates (seq, story_id, data)
+       SELECT drawn.seq, e.story_id, e.data
+       FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS e(story_id, data, i) JOIN drawn USING (i)
+       RETURNING seq`,
+      [entries.map((e) => e.storyId), entries.map((e) => Buffer.from(e.update))],
+    );
+    return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+  }
+
+  async loadLog(storyId: string): Promise<StoredLog> {
+    const rows = (await this.#pool.query<LogRow>(LOG_SQL, [storyId])).rows;
+    const updates = rows.filter((r) => r.part === 1);
+    return {
+      snapshot: rows[0]?.part === 0 ? bytes(rows[0].data) : null,
+      updates: updates.map((r) => bytes(r.data)),
+      updateBytes: updates.reduce((sum, r) => sum + r.data.byteLength, 0),
+    };
+  }
+
+  async compact(storyId: string, fold: (updates: Uint8Array[]) => Uint8Array) {
+    await this.#tx(async (c) => {
+      // Compactions of one story take turns; appends go on meanwhile.
+      await lock(c, compactLock(storyId));
+      const rows = (await c.query<LogRow>(LOG_SQL, [storyId])).rows;
+      const read = rows.filter((r) => r.part === 1).map((r) => r.seq);
+      if (read.length === 0) return;
+      await c.query(
+        'INSERT INTO story_snapshots (story_id, data) VALUES ($1, $2) ON CONFLICT (story_id) DO UPDATE SET data = excluded.data',
+        [storyId, Buffer.from(fold(rows.map((r) => bytes(r.data))))],
+      );
+      // Exactly the entries folded, not "up to the last seq read": an append from another process
+      // can commit after our read with a lower seq than ones we saw, and it must stay.
+      await c.query('DELETE FROM story_updates WHERE seq = ANY($1::bigint[])', [read]);
+    });
+  }
+
+  async loadClientOwners(storyId: string) {
+    const rows = await this.#rows('SELECT client_id, user_id FROM story_clients WHERE story_id = $1', [storyId]);
+    return new Map(rows.map((r) => [Number(r.client_id), r.user_id as string]));
+  }
+
+  async claimClients(storyId: string, clientIds: readonly number[], userId: string) {
+    // Sorted, so two claims of overlapping ids lock them in the same order and cannot deadlock.
+    await this.#pool.query(
+      `INSERT INTO story_clients (story_id, client_id, user_id)
+       SELECT $1, id, $3 FROM unnest($2::bigint[]) AS id ORDER BY id
+       ON CONFLICT DO NOTHING`,
+      [storyId, clientIds, userId],
+    );
+    // A separate statement: its snapshot includes rows a concurrent claim committed while the insert waited.
+    const owners = await this.#rows('SELECT client_id, user_id FROM story_clients WHERE story_id = $1 AND client_id = ANY($2::bigint[])', [
+      storyId,
+      clientIds,
+    ]);
+    const byId = new Map(owners.map((r) => [Number(r.client_id), r.user_id as string]));
+    return new Map(clientIds.map((id) => [id, byId.get(id)!]));
+  }
+
+  async changeStatus(storyId: string, change: StatusChange, from: readonly StoryStatus[]) {
+    // One UPDATE: under READ COMMITTED a concurrent change makes it re-check `status` on the new row, so only one wins.
+    const changed = await this.#changes(
+      `UPDATE stories SET status = $1, status_changed_at = $2, status_changed_by = $3, status_note = $4, scheduled_for = $5,
+         scheduled_by_id = $6, schedule_lease_until = NULL
+       WHERE id = $7 AND status = ANY($8::text[])`,
+      [change.status, change.at, change.by, change.note ?? null, change.scheduledFor ?? null, change.scheduledById ?? null, storyId, from],
+    );
+    return changed === 1;
+  }
+
+  async #slugTaken(c: Querier, slug: string, exceptStoryId: string): Promise<boolean> {
+    const { rowCount } = await c.query(
+      'SELECT 1 FROM stories WHERE slug = $1 AND id <> $2 UNION ALL SELECT 1 FROM slug_redirects WHERE slug = $1 AND story_id <> $2',
+      [slug, exceptStoryId],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async isSlugTaken(slug: string, exceptStoryId: string) {
+    return this.#slugTaken(this.#pool, slug, exceptStoryId);
+  }
+
+  async setSlug(storyId: string, slug: string | null) {
+    return this.#tx(async (c) => {
+      await lock(c, SLUG_LOCK);
+      if (slug !== null && (await this.#slugTaken(c, slug, storyId))) return false;
+      const story = (await c.query('SELECT slug, published_at FROM stories WHERE id = $1 FOR UPDATE', [storyId])).rows[0];
+      if (!story || story.slug === slug) return story !== undefined;
+      if (story.published_at !== null && story.slug !== null) await this.#moveAddress(c, storyId, story.slug, slug);
+      await c.query('UPDATE stories SET slug = $1 WHERE id = $2', [slug, storyId]);
+      return true;
+    });
+  }
+
+  /** A published story's old address becomes a redirect; taking an old address back removes its redirect. */
+  async #moveAddress(c: Querier, storyId: string, from: string, to: string | null): Promise<void> {
+    if (to === null) throw new Error('A published story keeps an address');
+    await c.query('INSERT INTO slug_redirects (slug, story_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [from, storyId]);
+    await c.query('DELETE FROM slug_redirects WHERE slug = $1', [to]);
+    await c.query('UPDATE publications SET slug = $1 WHERE story_id = $2', [to, storyId]);
+  }
+
+  async findRedirect(slug: string) {
+    const row = await this.#row('SELECT s.slug FROM slug_redirects r JOIN stories s ON s.id = r.story_id WHERE r.slug = $1', [slug]);
+    return orNull(row?.slug) ?? undefined;
+  }
+
+  async savePublication(p: Omit<PublicationRecord, 'unpublishedAt'>, r: Omit<RevisionRecord, 'number'>, scheduledFor?: string) {
+    return this.#tx(async (c) => {
+      // The slug lock before the row lock, in the same order as setSlug, so the two cannot deadlock.
+      await lock(c, SLUG_LOCK);
+      // The row lock holds off a concurrent changeStatus (say, an unschedule) between this check and the
+      // update below, as SQLite's write lock does; the slug lock already serialises publications themselves.
+      const story = (await c.query('SELECT status, scheduled_for FROM stories WHERE id = $1 FOR UPDATE', [p.storyId])).rows[0];
+      if (scheduledFor !== undefined && !(story?.status === 'scheduled' && story.scheduled_for === scheduledFor)) return null;
+      const number = await this.#insertRevision(c, r);
+      await this.#upsertPublication(c, p);
+      await c.query(
+        `UPDATE stories SET status = 'published', status_changed_at = $2, status_changed_by = $3,
+           status_note = NULL, scheduled_for = NULL, scheduled_by_id = NULL, schedule_lease_until = NULL, live = TRUE,
+           slug = $4, published_at = COALESCE(published_at, $2), last_published_at = $2,
+           published_by = $3, headline = $5
+         WHERE id = $1`,
+        [p.storyId, p.updatedAt, p.publishedBy, p.slug, p.headline],
+      );
+      return number;
+    });
+  }
+
+  async #insertRevision(c: Querier, r: Omit<RevisionRecord, 'number'>): Promise<number> {
+    const { rows } = await c.query<{ number: number }>(
+      `INSERT INTO revisions (story_id, number, slug, headline, standfirst, byline, body_html, content, doc_state, published_at, published_by, published_by_id)
+       SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, $5, $6, $7, $8::bytea, $9, $10, $11 FROM revisions WHERE story_id = $1
+       RETURNING number`,
+      [r.storyId, r.slug, r.headline, r.standfirst, r.byline, r.bodyHtml, r.content, Buffer.from(r.docState), r.publishedAt, r.publishedBy, r.publishedById],
+    );
+    return rows[0].number;
+  }
+
+  async #upsertPublication(c: Querier, p: Omit<PublicationRecord, 'unpublishedAt'>): Promise<void> {
+    await c.query(
+      `INSERT INTO publications (story_id, slug, headline, standfirst, byline, body_html, published_at, updated_at, published_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (story_id) DO UPDATE SET slug = excluded.slug, headline = excluded.headline,
+         standfirst = excluded.standfirst, byline = excluded.byline, body_html = excluded.body_html,
+         updated_at = excluded.updated_at, published_by = excluded.published_by, unpublished_at = NULL`,
+      [p.storyId, p.slug, p.headline, p.standfirst, p.byline, p.bodyHtml, p.publishedAt, p.updatedAt, p.publishedBy],
+    );
+  }
+
+  async unpublish(storyId: string, at: string, by: string) {
+    return this.#tx(async (c) => {
+      const { rowCount } = await c.query(
+        `UPDATE stories SET live = FALSE, status = 'unpublished', status_changed_at = $1, status_changed_by = $2, status_note = NULL,
+           scheduled_for = NULL, scheduled_by_id = NULL, schedule_lease_until = NULL
+         WHERE id = $3 AND live`,
+        [at, by, storyId],
+      );
+      if (rowCount !== 1) return false;
+      await c.query('UPDATE publications SET unpublished_at = $1 WHERE story_id = $2', [at, storyId]);
+      return true;
+    });
+  }
+
+  async getPublicationBySlug(slug: string) {
+    const row = await this.#row('SELECT * FROM publications WHERE slug = $1', [slug]);
+    return row && toPublication(row);
+  }
+
+  async listPublications(limit: number, offset = 0) {
+    const sql = 'SELECT * FROM publications WHERE unpublished_at IS NULL ORDER BY published_at DESC, story_id LIMIT $1 OFFSET $2';
+    return (await this.#rows(sql, [limit, offset])).map(toPublication);
+  }
+
+  async publicationStats() {
+    const row = (await this.#row('SELECT COUNT(*) AS count, MAX(updated_at) AS last FROM publications WHERE unpublished_at IS NULL'))!;
+    return { count: Number(row.count), lastUpdatedAt: orNull(row.last) };
+  }
+
+  async listRevisions(storyId: string) {
+    return (await this.#rows('SELECT * FROM revisions WHERE story_id = $1 ORDER BY number', [storyId])).map(toRevision);
+  }
+
+  async getRevision(storyId: string, number: number) {
+    const row = await this.#row('SELECT * FROM revisions WHERE story_id = $1 AND number = $2', [storyId, number]);
+    return row && toRevision(row);
+  }
+
+  async claimDueSchedules(now: string, leaseUntil: string): Promise<DueSchedule[]> {
+    // FOR UPDATE in id order: concurrent claimers lock rows in one order (no deadlock), and one that
+    // waited re-checks the lease on the row the winner wrote, so each schedule goes to one claimer.
+    const rows = await this.#rows(
+      `WITH due AS (
+         SELECT id FROM stories
+         WHERE status = 'scheduled' AND scheduled_for <= $2 AND (schedule_lease_until IS NULL OR schedule_lease_until <= $2)
+         ORDER BY id FOR UPDATE
+       )
+       UPDATE stories s SET schedule_lease_until = $1 FROM due WHERE s.id = due.id
+       RETURNING s.id, s.scheduled_for, s.scheduled_by_id`,
+      [leaseUntil, now],
+    );
+    return rows.map((r) => ({ storyId: r.id as string, scheduledFor: r.scheduled_for as string, scheduledById: r.scheduled_by_id as string }));
+  }
+
+  async close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+}
