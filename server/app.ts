@@ -2,7 +2,9 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Request } from 'express';
+import type { ServerOptions } from 'socket.io';
 import { NEWSROOM_ROOM, storyRoom } from '../shared/protocol';
+import type { DocumentRelay } from './cluster/DocumentRelay';
 import type { Config } from './config';
 import { Authenticator } from './auth/Authenticator';
 import { LiveAccess } from './auth/LiveAccess';
@@ -31,13 +33,16 @@ export type AppDeps = {
   /** Keys stored credential hashes: see auth/serverSecret.ts. */
   secret: Buffer;
   clientDir?: string;
+  /** Several processes (REDIS_URL): Socket.IO's adapter and the document relay. */
+  cluster?: { relay: DocumentRelay; adapter: ServerOptions['adapter']; redis: unknown };
 };
 export type App = { httpServer: HttpServer; io: GalleyServer; registry: DocumentRegistry; close(): Promise<void> };
 
 /** Builds the whole server without listening; `main.ts` listens, tests use port 0. */
 export function createApp(config: Config, deps: AppDeps): App {
   const { store, log } = deps;
-  const registry = new DocumentRegistry({ store, log, idleUnloadMs: config.idleUnloadMs, compaction: config.compaction });
+  const relay = deps.cluster?.relay;
+  const registry = new DocumentRegistry({ store, log, idleUnloadMs: config.idleUnloadMs, compaction: config.compaction, relay });
   const app = express();
   const httpServer = createServer(app);
   const limits = new MessageLimits(config.messageRates);
@@ -45,6 +50,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   const access = new LiveAccess();
   const { allowedOrigins } = config;
   const io = createSocketServer(httpServer, { store, registry, log, limits, auth, access, allowedOrigins });
+  if (deps.cluster) io.adapter(deps.cluster.adapter);
   // The standard y-websocket protocol at /yjs/<storyId>, for stock Yjs clients.
   const yWebsocket = attachYWebsocket(httpServer, { store, registry, log, limits, auth, access, allowedOrigins });
   // Socket.IO leaves upgrades it does not own alone (destroyUpgrade: false): refuse those nobody takes.
@@ -75,7 +81,7 @@ export function createApp(config: Config, deps: AppDeps): App {
       registry,
       auth,
       access,
-      throttle: new SignInThrottle(config.signIn),
+      throttle: new SignInThrottle(config.signIn, deps.cluster?.redis),
       allowedOrigins,
       publicOrigin,
       announce,

@@ -29,7 +29,20 @@ const EnvSchema = z.object({
   SYNC_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(200),
   AWARENESS_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(30),
   BAD_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  DATABASE_URL: z
+    .url()
+    .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// URL')
+    .optional(),
+  REDIS_URL: z
+    .url()
+    .refine((url) => /^rediss?:\/\//.test(url), 'must be a redis:// or rediss:// URL')
+    .optional(),
   SCHEDULE_CHECK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+}).superRefine((env, ctx) => {
+  // Each process would otherwise generate its own key, and sessions made on one would fail on the others.
+  if (env.DATABASE_URL && !env.SESSION_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required with DATABASE_URL: every process must share it' });
+  }
 });
 
 export type Config = {
@@ -54,6 +67,10 @@ export type Config = {
   messageRates: { syncPerSecond: number; awarenessPerSecond: number; badPerMinute: number };
   /** How often each process looks for scheduled publications that are due. */
   scheduleCheckMs: number;
+  /** Postgres instead of SQLite: several processes can share it. */
+  databaseUrl: string | undefined;
+  /** Redis for messages between processes: Socket.IO rooms and the document relay. */
+  redisUrl: string | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -84,5 +101,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       badPerMinute: e.BAD_MESSAGES_PER_MINUTE,
     },
     scheduleCheckMs: e.SCHEDULE_CHECK_MS,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
   };
 }

@@ -1,7 +1,9 @@
 import { createApp } from './app';
 import { loadServerSecret } from './auth/serverSecret';
+import { connectCluster } from './cluster/redisCluster';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
+import { PgStore } from './persistence/PgStore';
 import { SqliteStore } from './persistence/SqliteStore';
 
 /** The only place that reads the environment, listens and handles signals. */
@@ -17,8 +19,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
-  const store = SqliteStore.open(config.dataDir);
-  const app = createApp(config, { store, log, secret: loadServerSecret(config.dataDir, config.sessionSecret) });
+  const store = config.databaseUrl ? await PgStore.open(config.databaseUrl) : SqliteStore.open(config.dataDir);
+  const cluster = config.redisUrl ? await connectCluster(config.redisUrl, log) : undefined;
+  const app = createApp(config, { store, log, cluster, secret: loadServerSecret(config.dataDir, config.sessionSecret) });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -26,6 +29,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     await app.close();
+    await cluster?.close();
     await store.close();
     process.exit(0);
   };
@@ -38,7 +42,8 @@ async function main(): Promise<void> {
   });
   const address = app.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  log.info({ port, host: config.host, dataDir: config.dataDir }, `Galley is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`);
+  const storage = config.databaseUrl ? 'postgres' : 'sqlite';
+  log.info({ port, host: config.host, storage, dataDir: config.dataDir, cluster: Boolean(cluster) }, `Galley is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`);
 }
 
 await main();

@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { GalleyError } from '../../shared/errors';
 
 const WINDOW_SECONDS = 15 * 60;
@@ -11,12 +11,13 @@ export type SignInLimits = { failuresPerAccount: number; failuresPerIp: number }
  * IP; past either limit, sign-in is refused for the rest of the window.
  */
 export class SignInThrottle {
-  readonly #byAccount: RateLimiterMemory;
-  readonly #byIp: RateLimiterMemory;
+  readonly #byAccount: RateLimiterAbstract;
+  readonly #byIp: RateLimiterAbstract;
 
-  constructor(limits: SignInLimits) {
-    this.#byAccount = new RateLimiterMemory({ points: limits.failuresPerAccount, duration: WINDOW_SECONDS, blockDuration: WINDOW_SECONDS });
-    this.#byIp = new RateLimiterMemory({ points: limits.failuresPerIp, duration: WINDOW_SECONDS, blockDuration: WINDOW_SECONDS });
+  /** With `redis` (several processes) the counts are shared, so N processes do not allow N times the guesses. */
+  constructor(limits: SignInLimits, redis?: unknown) {
+    this.#byAccount = limiter('account', limits.failuresPerAccount, redis);
+    this.#byIp = limiter('ip', limits.failuresPerIp, redis);
   }
 
   /** Throws `rate_limited` while either key is locked out. */
@@ -31,7 +32,7 @@ export class SignInThrottle {
 
   async failed(email: string, ip: string): Promise<void> {
     // consume() rejects once over the limit (and starts the block): that is the point, not an error.
-    const count = (limiter: RateLimiterMemory, key: string) =>
+    const count = (limiter: RateLimiterAbstract, key: string) =>
       limiter.consume(key).catch((result: unknown) => {
         if (!(result instanceof RateLimiterRes)) throw result;
       });
@@ -41,4 +42,17 @@ export class SignInThrottle {
   async succeeded(email: string): Promise<void> {
     await this.#byAccount.delete(email);
   }
+}
+
+function limiter(name: string, points: number, redis: unknown): RateLimiterAbstract {
+  const options = { points, duration: WINDOW_SECONDS, blockDuration: WINDOW_SECONDS };
+  if (!redis) return new RateLimiterMemory(options);
+  return new RateLimiterRedis({
+    ...options,
+    storeClient: redis,
+    useRedisPackage: true,
+    keyPrefix: `galley:sign-in:${name}`,
+    // Redis away: count in this process meanwhile rather than refuse every sign-in.
+    insuranceLimiter: new RateLimiterMemory(options),
+  });
 }

@@ -1,9 +1,18 @@
+import { relayDocument } from '../cluster/relayDocument';
+import type { DocumentRelay } from '../cluster/DocumentRelay';
 import type { Logger } from '../logger';
 import { GroupCommit } from '../persistence/GroupCommit';
 import type { Store } from '../persistence/Store';
 import { type CompactionPolicy, StoryDocument } from './StoryDocument';
 
-export type RegistryOptions = { store: Store; log: Logger; idleUnloadMs: number; compaction: CompactionPolicy };
+export type RegistryOptions = {
+  store: Store;
+  log: Logger;
+  idleUnloadMs: number;
+  compaction: CompactionPolicy;
+  /** Set when several processes serve the same stories (REDIS_URL). */
+  relay?: DocumentRelay;
+};
 
 /**
  * Holds one StoryDocument per open story. Concurrent opens share one load;
@@ -14,12 +23,14 @@ export class DocumentRegistry {
   #loading = new Map<string, Promise<StoryDocument>>();
   #unloadTimers = new Map<string, NodeJS.Timeout>();
   #createHooks: ((document: StoryDocument) => void)[] = [];
+  #unsubscribes = new Map<StoryDocument, () => Promise<void>>();
 
   /** One group committer for every story: a burst across stories is one transaction too. */
   readonly commits: GroupCommit;
 
   constructor(private readonly options: RegistryOptions) {
     this.commits = new GroupCommit(options.store);
+    options.relay?.onResync(() => void this.#catchUpAll());
   }
 
   /** Called for every document as it is created, before anyone can see it. */
@@ -57,10 +68,12 @@ export class DocumentRegistry {
     const { store, log, compaction } = this.options;
     const document = new StoryDocument(storyId, { store, log, compaction, commits: this.commits });
     try {
-      const [log, owners] = await Promise.all([store.loadLog(storyId), store.loadClientOwners(storyId)]);
-      document.loadFrom(log, owners);
+      // Subscribed before reading storage: nothing committed elsewhere falls between the two.
+      if (this.options.relay) this.#unsubscribes.set(document, await relayDocument(document, this.options.relay, log));
+      const [stored, owners] = await Promise.all([store.loadLog(storyId), store.loadClientOwners(storyId)]);
+      document.loadFrom(stored, owners);
     } catch (error) {
-      document.destroy();
+      await this.#destroy(document);
       throw error;
     }
     this.#createHooks.forEach((hook) => hook(document));
@@ -92,7 +105,7 @@ export class DocumentRegistry {
     // Someone may have joined while we waited for the flush.
     if (document.connections.size > 0 || this.#documents.get(document.storyId) !== document) return;
     this.#documents.delete(document.storyId);
-    document.destroy();
+    await this.#destroy(document);
     this.options.log.debug({ storyId: document.storyId }, 'story unloaded');
   }
 
@@ -104,6 +117,27 @@ export class DocumentRegistry {
     const documents = [...this.#documents.values()];
     this.#documents.clear();
     await Promise.allSettled(documents.map((d) => d.flushed()));
-    documents.forEach((d) => d.destroy());
+    await Promise.all(documents.map((d) => this.#destroy(d)));
+  }
+
+  async #destroy(document: StoryDocument): Promise<void> {
+    const unsubscribe = this.#unsubscribes.get(document);
+    this.#unsubscribes.delete(document);
+    document.destroy();
+    await unsubscribe?.();
+  }
+
+  /** The relay may have dropped messages: read every loaded story from storage again. */
+  async #catchUpAll(): Promise<void> {
+    const { store, log } = this.options;
+    log.info({ stories: this.#documents.size }, 'relay reconnected; catching up from storage');
+    for (const document of [...this.#documents.values()]) {
+      try {
+        const stored = await store.loadLog(document.storyId);
+        if (this.#documents.get(document.storyId) === document) document.catchUp(stored);
+      } catch (error) {
+        log.error({ err: error, storyId: document.storyId }, 'catch-up from storage failed');
+      }
+    }
   }
 }

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
+import { applyAwarenessUpdate, Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import type { PresenceUser } from '../../shared/api';
 import { GalleyError } from '../../shared/errors';
 import type { Logger } from '../logger';
@@ -18,6 +18,8 @@ export type Connection = {
 export type DocumentEvents = {
   /** A committed update to fan out; `origin` is the connection that sent it, if any. */
   update: (update: Uint8Array, origin: Connection | null) => void;
+  /** An update this process committed: what other processes must hear about. */
+  committed: (update: Uint8Array) => void;
   /** Awareness changes to fan out, for the given client ids. */
   awareness: (clients: number[], origin: Connection | null) => void;
   presence: (present: PresenceUser[]) => void;
@@ -33,6 +35,8 @@ export type DocumentDeps = { store: Store; commits: GroupCommit; log: Logger; co
 const RETRY_WRITE_MS = 1_000;
 /** Origin of updates replayed from storage: applied, never written back. */
 const STORAGE = Symbol('storage');
+/** Origin of updates committed by another process: applied and forwarded, never written back. */
+const REMOTE = Symbol('remote');
 
 type Unsaved = { update: Uint8Array; origin: Connection | null };
 
@@ -49,6 +53,7 @@ export class StoryDocument {
   readonly connections = new Map<string, Connection>();
   #listeners: { [K in keyof DocumentEvents]: Set<DocumentEvents[K]> } = {
     update: new Set(),
+    committed: new Set(),
     awareness: new Set(),
     presence: new Set(),
     edited: new Set(),
@@ -63,6 +68,8 @@ export class StoryDocument {
   #compaction: Promise<void> = Promise.resolve();
   #compacting = false;
   #owners: ClientOwners = new Map();
+  #claimQueue: Promise<unknown> = Promise.resolve();
+  #claiming = 0;
   #serverClaimed = false;
 
   constructor(
@@ -90,12 +97,34 @@ export class StoryDocument {
     for (const listener of this.#listeners[event]) (listener as (...a: typeof args) => void)(...args);
   }
 
-  /** Applies a client's update; resolves once it is committed (and forwarded to the others). */
+  /**
+   * Applies a client's update; resolves once it is committed (and forwarded to the others).
+   * Updates apply in arrival order. One that uses client ids new to this story first has the
+   * store record (or refuse) them: with several processes, another may have claimed them.
+   */
   async applyClientUpdate(update: Uint8Array, origin: Connection): Promise<void> {
-    const claims = checkClientUpdate(this.doc, update, this.#owners, origin.user.id);
-    // Claimed in memory at once (so this sender's next update passes), persisted before the ack.
-    claims.forEach((client) => this.#owners.set(client, origin.user.id));
-    const claimed = claims.length > 0 ? this.deps.store.claimClients(this.storyId, claims, origin.user.id) : undefined;
+    if (this.#claiming === 0 && checkClientUpdate(this.doc, update, this.#owners, origin.user.id).length === 0) {
+      return this.#applyNow(update, origin);
+    }
+    this.#claiming++;
+    const turn = this.#claimQueue.then(async () => {
+      const claims = checkClientUpdate(this.doc, update, this.#owners, origin.user.id);
+      if (claims.length > 0) await this.#claim(claims, origin.user.id);
+      // Wrapped: the queue must not wait for the commit, only for the application.
+      return { committed: this.#applyNow(update, origin) };
+    });
+    this.#claimQueue = turn.catch(() => undefined).finally(() => this.#claiming--);
+    await (await turn).committed;
+  }
+
+  async #claim(clientIds: number[], userId: string): Promise<void> {
+    const owners = await this.deps.store.claimClients(this.storyId, clientIds, userId);
+    for (const [client, owner] of owners) this.#owners.set(client, owner);
+    const taken = [...owners].find(([, owner]) => owner !== userId);
+    if (taken) throw new GalleyError('forbidden', `Yjs client id ${taken[0]} belongs to another user`);
+  }
+
+  #applyNow(update: Uint8Array, origin: Connection): Promise<void> {
     this.#applied = undefined;
     try {
       Y.applyUpdate(this.doc, update, origin);
@@ -105,7 +134,22 @@ export class StoryDocument {
     const applied = this.#applied as Promise<void> | undefined;
     this.#applied = undefined;
     // Nothing new: the content it carries may still be on its way to storage.
-    await Promise.all([applied ?? this.flushed(), claimed]);
+    return applied ?? this.flushed();
+  }
+
+  /** An update another process committed (relayed): applied and forwarded here, never written again. */
+  applyRemoteUpdate(update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, REMOTE);
+  }
+
+  /** Presence another process's clients announced. */
+  applyRemoteAwareness(update: Uint8Array): void {
+    applyAwarenessUpdate(this.awareness, update, REMOTE);
+  }
+
+  /** Applies what storage holds that this copy lacks (after missing relayed updates), forwarding it. */
+  catchUp(stored: StoredLog): void {
+    this.doc.transact(() => logUpdates(stored).forEach((u) => Y.applyUpdate(this.doc, u)), REMOTE);
   }
 
   /** Resolves when every update applied so far is committed; rejects while some are unsaved. */
@@ -117,6 +161,11 @@ export class StoryDocument {
 
   #onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === STORAGE) return;
+    if (origin === REMOTE) {
+      this.#emit('update', update, null);
+      this.#emit('edited');
+      return;
+    }
     if (!isConnection(origin) && !this.#serverClaimed) {
       this.#serverClaimed = true;
       void this.deps.store.claimClients(this.storyId, [this.doc.clientID], SERVER_OWNER).catch(() => (this.#serverClaimed = false));
@@ -139,6 +188,7 @@ export class StoryDocument {
   }
 
   #committed({ update, origin }: Unsaved): void {
+    this.#emit('committed', update);
     this.#tail.count++;
     this.#tail.bytes += update.byteLength;
     this.#emit('update', update, origin);
@@ -196,7 +246,8 @@ export class StoryDocument {
 
   removeConnection(connection: Connection): void {
     if (!this.connections.delete(connection.id)) return;
-    removeAwarenessStates(this.awareness, [...connection.awarenessClients], null);
+    // The connection as origin: its departure is this process's news, to relay like its updates.
+    removeAwarenessStates(this.awareness, [...connection.awarenessClients], connection);
     this.#emit('presence', this.presence());
   }
 

@@ -114,7 +114,9 @@ async function recheck(socket: GalleySocket, deps: TransportDeps): Promise<void>
 /** Forwards a document's updates, awareness and presence to the sockets in its room. */
 function wireFanOut(io: GalleyServer, document: StoryDocument): void {
   const room = storyRoom(document.storyId);
-  const toRoomExcept = (origin: Connection | null) => (origin ? io.to(room).except(origin.id) : io.to(room));
+  // This process's sockets only: other processes get the story's updates from the relay, and
+  // forward them to their own sockets from their own copy.
+  const toRoomExcept = (origin: Connection | null) => (origin ? io.local.to(room).except(origin.id) : io.local.to(room));
   document.on('update', (update, origin) => {
     toRoomExcept(origin).emit('story:sync', document.storyId, encodeUpdateMessage(update));
   });

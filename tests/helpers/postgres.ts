@@ -73,3 +73,16 @@ export async function freshSchemaStore(options: { max?: number } = {}): Promise<
     },
   };
 }
+
+/** A new, empty database (for server processes, which use a whole database); `drop` removes it. */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = freshSchemaName();
+  await queryPostgres(`CREATE DATABASE ${quoteIdentifier(name)}`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    // FORCE: a killed server process may have left connections open.
+    drop: async () => void (await queryPostgres(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`)),
+  };
+}

@@ -1,109 +1,31 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { createAccount } from '../../server/auth/accounts';
 import { SqliteStore } from '../../server/persistence/SqliteStore';
-import { fragmentText } from '../../server/publishing/renderStory';
-import { connectClient, createStory, eventually, storedDoc, type TestClient } from '../helpers/clients';
+import { connectClient, createStory, eventually, storedDoc } from '../helpers/clients';
+import { killAllServerProcesses, type ServerProcess, startServerProcess, freePort } from '../helpers/serverProcess';
 import { signIn, tempDataDir, type TestUser } from '../helpers/testServer';
+import { Typist, wordsOf } from '../helpers/typist';
 
 const CLIENTS = 4;
 const KILLS = 3;
 const TYPING_MS = 1_200;
 
-let child: ChildProcess | undefined;
 const dataDir = tempDataDir();
 
 afterAll(() => {
-  child?.kill('SIGKILL');
+  killAllServerProcesses();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+let server: ServerProcess | undefined;
 
 /** The real server as its own process, so SIGKILL is a real crash: no shutdown hooks, no flushing. */
 async function startServer(port: number): Promise<void> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child!.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk;
-      if (output.includes('"port"')) resolve();
-    });
-    child!.once('exit', (code) => reject(new Error(`server exited (${code}) before listening`)));
-  });
+  server = await startServerProcess({ PORT: String(port), DATA_DIR: dataDir });
 }
 
-function crash(): Promise<void> {
-  return new Promise((resolve) => {
-    child!.once('exit', () => resolve());
-    child!.kill('SIGKILL');
-  });
-}
-
-/** A headless editor typing numbered words into its own paragraph of the body. */
-class Typist {
-  typed = 0;
-  /** Every word up to this one was acknowledged as committed. */
-  acknowledged = 0;
-  #timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    readonly index: number,
-    readonly client: TestClient,
-  ) {
-    client.provider.on('change', () => {
-      const { unacknowledged, pendingOffline } = client.provider;
-      if (unacknowledged === 0 && !pendingOffline && client.provider.status === 'connected') this.acknowledged = this.typed;
-    });
-  }
-
-  get text(): Y.XmlText {
-    const body = this.client.doc.getXmlFragment('body');
-    for (const block of body.toArray()) {
-      const element = block as Y.XmlElement;
-      if (element.getAttribute('data-typist') === String(this.index)) return element.get(0) as Y.XmlText;
-    }
-    const paragraph = new Y.XmlElement('paragraph');
-    paragraph.setAttribute('data-typist', String(this.index));
-    paragraph.insert(0, [new Y.XmlText('')]);
-    body.insert(body.length, [paragraph]);
-    return paragraph.get(0) as Y.XmlText;
-  }
-
-  start(): void {
-    this.#timer = setInterval(() => {
-      this.typed++;
-      const text = this.text;
-      text.insert(text.length, `${this.word(this.typed)} `);
-    }, 15);
-  }
-
-  stop(): void {
-    clearInterval(this.#timer);
-  }
-
-  word(n: number): string {
-    return `c${this.index}w${n}`;
-  }
-}
-
-function wordsOf(doc: Y.Doc, typist: Typist): string[] {
-  const body = doc.getXmlFragment('body');
-  const paragraph = body.toArray().find((b) => (b as Y.XmlElement).getAttribute('data-typist') === String(typist.index));
-  return paragraph ? fragmentText(paragraph as unknown as Y.XmlFragment).split(' ').filter(Boolean) : [];
-}
+const crash = () => server!.kill();
 
 describe('a real crash', () => {
   it('keeps every acknowledged edit through repeated SIGKILLs while clients type, and all clients converge', async () => {
@@ -149,7 +71,7 @@ describe('a real crash', () => {
     }, 10_000);
     // Every word typed, online or offline, is there exactly once, in order, in every client and on disk.
     for (const t of typists) {
-      expect(wordsOf(reference, t)).toEqual(Array.from({ length: t.typed }, (_, n) => t.word(n + 1)));
+      expect(wordsOf(reference, t)).toEqual(t.allWords());
     }
     typists.forEach((t) => t.client.close());
     await crash();

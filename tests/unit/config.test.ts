@@ -32,4 +32,14 @@ describe('loadConfig', () => {
   it('refuses out-of-range ports', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
   });
+
+  it('selects Postgres and Redis only when asked, and needs a shared secret for several processes', () => {
+    expect(loadConfig({})).toMatchObject({ databaseUrl: undefined, redisUrl: undefined });
+    const secret = 'x'.repeat(32);
+    const config = loadConfig({ DATABASE_URL: 'postgres://galley@db:5432/galley', REDIS_URL: 'redis://cache:6379', SESSION_SECRET: secret });
+    expect(config).toMatchObject({ databaseUrl: 'postgres://galley@db:5432/galley', redisUrl: 'redis://cache:6379', sessionSecret: secret });
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://galley@db:5432/galley' })).toThrow(/SESSION_SECRET: is required with DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/galley', SESSION_SECRET: secret })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL/);
+  });
 });

@@ -1,0 +1,31 @@
+import { encodeAwarenessUpdate } from 'y-protocols/awareness';
+import type { StoryDocument } from '../documents/StoryDocument';
+import type { Logger } from '../logger';
+import type { DocumentRelay, RelayListener } from './DocumentRelay';
+
+/**
+ * Joins a document to the relay: subscribes (call before loading it from
+ * storage, see DocumentRelay), then publishes what this process commits and
+ * what its own clients announce. Resolves to the unsubscribe.
+ */
+export async function relayDocument(document: StoryDocument, relay: DocumentRelay, log: Logger): Promise<() => Promise<void>> {
+  const { storyId } = document;
+  const unsubscribe = await relay.subscribe(storyId, received(document, log));
+  document.on('committed', (update) => relay.publish(storyId, 'update', update));
+  document.on('awareness', (clients, origin) => {
+    // Only news from this process's own connections: relayed and timed-out states are everyone's already.
+    if (origin) relay.publish(storyId, 'awareness', encodeAwarenessUpdate(document.awareness, clients));
+  });
+  return unsubscribe;
+}
+
+function received(document: StoryDocument, log: Logger): RelayListener {
+  return (kind, payload) => {
+    try {
+      if (kind === 'update') document.applyRemoteUpdate(payload);
+      else document.applyRemoteAwareness(payload);
+    } catch (error) {
+      log.error({ err: error, storyId: document.storyId, kind }, 'could not apply a relayed message');
+    }
+  };
+}
