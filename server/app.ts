@@ -50,7 +50,11 @@ export function createApp(config: Config, deps: AppDeps): App {
   const access = new LiveAccess();
   const { allowedOrigins } = config;
   const io = createSocketServer(httpServer, { store, registry, log, limits, auth, access, allowedOrigins });
-  if (deps.cluster) io.adapter(deps.cluster.adapter);
+  if (deps.cluster) {
+    io.adapter(deps.cluster.adapter);
+    access.tellOthers((userId) => io.serverSideEmit('access:changed', userId));
+    io.on('access:changed', (userId: unknown) => typeof userId === 'string' && access.changedElsewhere(userId));
+  }
   // The standard y-websocket protocol at /yjs/<storyId>, for stock Yjs clients.
   const yWebsocket = attachYWebsocket(httpServer, { store, registry, log, limits, auth, access, allowedOrigins });
   // Socket.IO leaves upgrades it does not own alone (destroyUpgrade: false): refuse those nobody takes.

@@ -56,7 +56,11 @@ export interface ServerToClientEvents {
   'protocol:error': (error: ErrorBody & { storyId?: string }) => void;
 }
 
-export type InterServerEvents = Record<string, never>;
+/** Between server processes (through the Redis adapter). */
+export interface InterServerEvents {
+  /** Someone's role, sessions or tokens changed: re-check their connections here too. */
+  'access:changed': (userId: string) => void;
+}
 
 /** Rooms: one per story, plus the newsroom list. */
 export const storyRoom = (storyId: string) => `story:${storyId}`;

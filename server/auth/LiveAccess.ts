@@ -1,4 +1,4 @@
-/** How often every live connection is re-checked anyway (catches changes made by the CLI or another node). */
+/** How often every live connection is re-checked anyway (catches changes made by the CLI). */
 const SWEEP_MS = 30_000;
 
 type Recheck = (userId: string | null) => void;
@@ -11,9 +11,10 @@ type Recheck = (userId: string | null) => void;
 export class LiveAccess {
   #listeners = new Set<Recheck>();
   #sweep: NodeJS.Timeout;
+  #others: ((userId: string) => void) | undefined;
 
   constructor() {
-    this.#sweep = setInterval(() => this.changed(null), SWEEP_MS);
+    this.#sweep = setInterval(() => this.#recheck(null), SWEEP_MS);
     this.#sweep.unref();
   }
 
@@ -21,8 +22,23 @@ export class LiveAccess {
     this.#listeners.add(listener);
   }
 
-  /** `null`: re-check everyone. */
-  changed(userId: string | null): void {
+  /** With several processes: how to tell the others (they call `changedElsewhere`). */
+  tellOthers(send: (userId: string) => void): void {
+    this.#others = send;
+  }
+
+  /** Someone's access changed here: re-check their connections, in every process. */
+  changed(userId: string): void {
+    this.#recheck(userId);
+    this.#others?.(userId);
+  }
+
+  /** Another process reported a change. */
+  changedElsewhere(userId: string): void {
+    this.#recheck(userId);
+  }
+
+  #recheck(userId: string | null): void {
     for (const listener of this.#listeners) listener(userId);
   }
 

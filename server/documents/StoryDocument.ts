@@ -237,6 +237,8 @@ export class StoryDocument {
   #onAwareness = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
     const changed = [...added, ...updated, ...removed];
     if (changed.length > 0) this.#emit('awareness', changed, isConnection(origin) ? origin : null);
+    // People in other processes come and go through their awareness states.
+    if (!isConnection(origin) && added.length + removed.length > 0) this.#emit('presence', this.presence());
   };
 
   addConnection(connection: Connection): void {
@@ -251,11 +253,21 @@ export class StoryDocument {
     this.#emit('presence', this.presence());
   }
 
-  /** Distinct people in the story, from authenticated connections (not from client-claimed awareness). */
+  /**
+   * Distinct people in the story: this process's authenticated connections, and the people
+   * other processes relayed (their awareness `user` is stamped by the process that
+   * authenticated them, never taken from the client).
+   */
   presence(): PresenceUser[] {
     const people = new Map<string, PresenceUser>();
-    for (const { user } of this.connections.values()) {
+    const local = new Set<number>();
+    for (const { user, awarenessClients } of this.connections.values()) {
       people.set(user.id, { userId: user.id, name: user.name, color: user.color });
+      awarenessClients.forEach((id) => local.add(id));
+    }
+    for (const [clientId, state] of this.awareness.getStates()) {
+      const user = stampedUser(state);
+      if (!local.has(clientId) && user && !people.has(user.id)) people.set(user.id, { userId: user.id, name: user.name, color: user.color });
     }
     return [...people.values()];
   }
@@ -280,4 +292,10 @@ function foldUpdates(updates: Uint8Array[]): Uint8Array {
   const folded = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   return folded;
+}
+
+function stampedUser(state: Record<string, unknown>): { id: string; name: string; color: string } | undefined {
+  const user = state.user as Record<string, unknown> | undefined;
+  const ok = user && typeof user.id === 'string' && typeof user.name === 'string' && typeof user.color === 'string';
+  return ok ? (user as { id: string; name: string; color: string }) : undefined;
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createAccount } from '../../server/auth/accounts';
 import { PgStore } from '../../server/persistence/PgStore';
+import { connectSocket, type GalleyClientSocket } from '../../client/lib/collab/socket';
 import { STORY_FIELDS } from '../../shared/story';
 import type { StoryWorkflow } from '../../shared/workflow';
 import { connectClient, createStory, eventually, setParagraphs, storedDoc, type TestClient } from '../helpers/clients';
@@ -31,6 +32,7 @@ const nodes: ServerProcess[] = [];
 let writer: TestUser;
 let editor: TestUser;
 const clients: TestClient[] = [];
+const sockets: GalleyClientSocket[] = [];
 
 /** The nodes reach Postgres through a proxy, so a test can cut them off from it. */
 function nodeEnv(): Record<string, string> {
@@ -49,7 +51,7 @@ function nodeEnv(): Record<string, string> {
 
 const startNode = () => startServerProcess(nodeEnv());
 
-async function account(role: 'writer' | 'editor', name: string, email = `${role}@scale.test`): Promise<TestUser> {
+async function account(role: 'writer' | 'editor' | 'admin', name: string, email = `${role}@scale.test`): Promise<TestUser> {
   const password = 'a long enough password';
   const user = await createAccount(store, { email, name, role, password });
   return { id: user.id, email, password, name, role, cookie: await signIn(nodes[0].url, email, password) };
@@ -77,6 +79,7 @@ describe.skipIf(!available)('several nodes on Postgres and Redis', () => {
 
   afterAll(async () => {
     clients.forEach((c) => c.close());
+    sockets.forEach((s) => s.disconnect());
     killAllServerProcesses();
     await store?.close();
     await postgresProxy?.close();
@@ -249,5 +252,30 @@ describe.skipIf(!available)('several nodes on Postgres and Redis', () => {
     await eventually(() => expect(errors).toContain('forbidden'));
     expect(fieldsOf(await storedDoc(store, storyId)).join()).not.toContain('Forged');
     expect(owner.doc.getXmlFragment('body').toJSON()).not.toContain('Forged');
+  }, 20_000);
+
+  it('shows who is in a story on every node’s newsroom list, and applies a role change made on one node to connections on the others at once', async () => {
+    const admin = await account('admin', 'Ada Admin', 'admin@scale.test');
+    const storyId = await createStory(nodes[0], writer);
+    const watcher = connectSocket(nodes[0].url, { cookie: writer.cookie });
+    sockets.push(watcher);
+    const present = new Map<string, string[]>();
+    watcher.on('newsroom:presence', (id, people) => present.set(id, people.map((p) => p.name)));
+    await new Promise((resolve) => watcher.emit('newsroom:watch', resolve));
+
+    const typing = await client(nodes[2], writer, storyId);
+    await eventually(() => expect(present.get(storyId)).toEqual(['Wren Writer']));
+    typing.provider.awareness.setLocalStateField('field', 'body');
+
+    expect(typing.provider.canEdit).toBe(true);
+    const demoted = await call(nodes[0], 'PATCH', `/api/users/${writer.id}`, { user: admin, body: { role: 'viewer' } });
+    expect(demoted.status).toBe(200);
+    // Well before the 30-second sweep: the change is sent to every node.
+    await eventually(() => expect(typing.provider.canEdit).toBe(false), 3_000);
+    expect((await call(nodes[0], 'PATCH', `/api/users/${writer.id}`, { user: admin, body: { role: 'writer' } })).status).toBe(200);
+    await eventually(() => expect(typing.provider.canEdit).toBe(true), 3_000);
+
+    typing.close();
+    await eventually(() => expect(present.get(storyId)).toEqual([]));
   }, 20_000);
 });
