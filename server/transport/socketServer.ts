@@ -11,6 +11,7 @@ import {
   storyRoom,
 } from '../../shared/protocol';
 import { can } from '../../shared/roles';
+import { SOCKET_PARSER } from '../../shared/socketParser';
 import type { Authenticator, Principal } from '../auth/Authenticator';
 import type { LiveAccess } from '../auth/LiveAccess';
 import { originAllowed } from '../http/originPolicy';
@@ -20,6 +21,7 @@ import type { Logger } from '../logger';
 import type { Store, UserRecord } from '../persistence/Store';
 import type { MessageGate, MessageLimits } from './MessageGate';
 import { registerStoryHandlers } from './storyHandlers';
+import { toWire } from './binary';
 import { encodeUpdateMessage } from './syncMessage';
 
 export type SocketData = {
@@ -50,6 +52,7 @@ export function createSocketServer(httpServer: HttpServer, deps: TransportDeps):
     // (closing would make the client reconnect and resend the same message forever).
     maxHttpBufferSize: LIMITS.maxFrameBytes,
     serveClient: false,
+    parser: SOCKET_PARSER,
     // Leave other upgrades (y-websocket's /yjs/) to their own handlers instead of destroying them.
     destroyUpgrade: false,
     cors: undefined,
@@ -118,10 +121,10 @@ function wireFanOut(io: GalleyServer, document: StoryDocument): void {
   // forward them to their own sockets from their own copy.
   const toRoomExcept = (origin: Connection | null) => (origin ? io.local.to(room).except(origin.id) : io.local.to(room));
   document.on('update', (update, origin) => {
-    toRoomExcept(origin).emit('story:sync', document.storyId, encodeUpdateMessage(update));
+    toRoomExcept(origin).emit('story:sync', document.storyId, toWire(encodeUpdateMessage(update)));
   });
   document.on('awareness', (clients, origin) => {
-    toRoomExcept(origin).emit('story:awareness', document.storyId, encodeAwarenessUpdate(document.awareness, clients));
+    toRoomExcept(origin).emit('story:awareness', document.storyId, toWire(encodeAwarenessUpdate(document.awareness, clients)));
   });
   document.on('presence', (present) => {
     io.to(NEWSROOM_ROOM).emit('newsroom:presence', document.storyId, present);

@@ -36,7 +36,8 @@ test('a writer submits for review, the editor publishes, and readers find the st
 
   const url = await newStory(writerPage);
   await editorPage.goto(url);
-  await expect(workflowStatus(editorPage, 'Draft')).toBeVisible();
+  // The first join of a freshly opened page (the status comes with the join answer).
+  await expect(workflowStatus(editorPage, 'Draft')).toBeVisible({ timeout: 20_000 });
 
   await fillStory(writerPage, {
     headline: 'Harbour bridge reopens after repairs',

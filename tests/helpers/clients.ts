@@ -1,7 +1,9 @@
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import * as Y from 'yjs';
 import { SocketIOProvider } from '../../client/lib/collab/provider';
 import { connectSocket } from '../../client/lib/collab/socket';
 import { logUpdates, type Store } from '../../server/persistence/Store';
+import { SOCKET_PARSER } from '../../shared/socketParser';
 import type { TestServer, TestUser } from './testServer';
 
 export type TestClient = { provider: SocketIOProvider; doc: Y.Doc; close(): void };
@@ -67,4 +69,9 @@ export async function storedDoc(store: Store, storyId: string): Promise<Y.Doc> {
   const doc = new Y.Doc();
   logUpdates(await store.loadLog(storyId)).forEach((u) => Y.applyUpdate(doc, u));
   return doc;
+}
+
+/** A bare Socket.IO client speaking Galley's encoding (for tests that send raw, even malformed, events). */
+export function rawSocket(url: string, options: Partial<ManagerOptions & SocketOptions> = {}): Socket {
+  return io(url, { transports: ['websocket'], forceNew: true, reconnection: false, parser: SOCKET_PARSER, ...options });
 }

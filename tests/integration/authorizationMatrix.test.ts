@@ -7,7 +7,7 @@
  * A route or event without a row fails the suite, and so does a row for one that no longer exists.
  */
 import * as encoding from 'lib0/encoding';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
@@ -16,7 +16,7 @@ import { CLIENT_EVENTS, type ClientToServerEvents, PROTOCOL_VERSION, type Server
 import { type Action, can, type Role } from '../../shared/roles';
 import { STORY_STATUSES, type StoryStatus } from '../../shared/workflow';
 import { discoverApiRoutes } from '../helpers/apiRoutes';
-import { connectClient, createStory, eventually, setParagraphs, storedDoc } from '../helpers/clients';
+import { connectClient, createStory, eventually, setParagraphs, storedDoc, rawSocket } from '../helpers/clients';
 import { createUser, signIn, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -535,10 +535,7 @@ const liveDocument = () => server.app.registry.get(storyId)!;
 
 /** Connects as the principal: session cookie, or token in `auth` (or in the Authorization header). */
 function openSocket(p: Principal, tokenIn: 'auth' | 'header' = 'auth'): Promise<{ socket: ClientSocket; refused?: string }> {
-  const socket: ClientSocket = io(server.url, {
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
+  const socket: ClientSocket = rawSocket(server.url, {
     extraHeaders: p.token && tokenIn === 'auth' ? {} : p.headers(),
     auth: p.token && tokenIn === 'auth' ? { token: p.token } : {},
   });

@@ -11,12 +11,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import readline from 'node:readline';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoryWorkflow } from '../../shared/workflow';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents } from '../../shared/protocol';
 import { SqliteStore } from '../../server/persistence/SqliteStore';
-import { connectClient, createStory, eventually, setParagraphs, type TestClient } from '../helpers/clients';
+import { connectClient, createStory, eventually, setParagraphs, type TestClient, rawSocket } from '../helpers/clients';
 import { call, type Answer } from '../helpers/http';
 import { createUser, startTestServer, tempDataDir, type TestServer, type TestUser } from '../helpers/testServer';
 
@@ -80,7 +80,7 @@ async function revisions(target: { url: string }, user: TestUser, storyId: strin
 
 /** Records every `story:workflow` pushed for the story, with the time it arrived. */
 async function watch(target: { url: string }, user: TestUser, storyId: string): Promise<Array<{ at: number; workflow: StoryWorkflow }>> {
-  const socket: ClientSocket = io(target.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: user.cookie } });
+  const socket: ClientSocket = rawSocket(target.url, { extraHeaders: { cookie: user.cookie } });
   sockets.push(socket);
   const events: Array<{ at: number; workflow: StoryWorkflow }> = [];
   socket.on('story:workflow', (id, workflow) => {

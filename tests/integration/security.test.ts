@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import * as encoding from 'lib0/encoding';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
@@ -17,7 +17,7 @@ import { createAccount } from '../../server/auth/accounts';
 import type { ErrorBody } from '../../shared/errors';
 import { type ClientToServerEvents, PROTOCOL_VERSION, type ServerToClientEvents } from '../../shared/protocol';
 import { API_PREFIX, discoverApiRoutes } from '../helpers/apiRoutes';
-import { connectClient, createStory, eventually, setParagraphs, storedDoc, type TestClient } from '../helpers/clients';
+import { connectClient, createStory, eventually, setParagraphs, storedDoc, type TestClient, rawSocket } from '../helpers/clients';
 import { createUser, signIn, startTestServer, tempDataDir, type TestServer, type TestUser } from '../helpers/testServer';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -112,10 +112,7 @@ function openSocket(
   on: { url: string },
   options: { headers?: Record<string, string>; token?: string },
 ): Promise<{ socket: ClientSocket; refused?: string }> {
-  const socket: ClientSocket = io(on.url, {
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
+  const socket: ClientSocket = rawSocket(on.url, {
     extraHeaders: options.headers ?? {},
     auth: options.token ? { token: options.token } : {},
   });

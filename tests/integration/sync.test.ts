@@ -31,6 +31,26 @@ afterEach(async () => {
 });
 
 describe('co-editing over Socket.IO', () => {
+  it('sends each Yjs update as one WebSocket frame each way (no separate binary attachment)', async () => {
+    const storyId = await createStory(server, writer);
+    const a = await join(writer, storyId);
+    const b = await join(await createUser(server, 'editor'), storyId);
+    const framesIn: unknown[] = [];
+    const framesOut: unknown[] = [];
+    for (const socket of await server.app.io.fetchSockets()) {
+      const conn = server.app.io.sockets.sockets.get(socket.id)!.conn;
+      conn.on('packet', (packet: { type: string; data?: unknown }) => packet.type === 'message' && framesIn.push(packet.data));
+      conn.on('packetCreate', (packet: { type: string; data?: unknown }) => packet.type === 'message' && framesOut.push(packet.data));
+    }
+    setParagraphs(a.doc, 'headline', ['One frame']);
+    await eventually(() => expect(text(b.doc, 'headline')).toBe('One frame'));
+    await a.provider.whenSaved();
+    // In: the update. Out: its acknowledgement to the sender and the update to the other client.
+    expect(framesIn).toHaveLength(1);
+    expect(framesOut).toHaveLength(2);
+    expect([...framesIn, ...framesOut].every((data) => typeof data !== 'string')).toBe(true);
+  });
+
   it('two clients converge on each other’s edits in every field', async () => {
     const storyId = await createStory(server, writer);
     const a = await join(writer, storyId);

@@ -8,14 +8,14 @@
  * through raw Socket.IO connections that join the story like the editor does.
  */
 import { parseDocument, DomUtils } from 'htmlparser2';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { StorySummary } from '../../shared/api';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type JoinAnswer, type ServerToClientEvents } from '../../shared/protocol';
 import type { StoryStatus, StoryWorkflow } from '../../shared/workflow';
 import { fragmentText } from '../../server/publishing/renderStory';
-import { connectClient, createStory, eventually, setParagraphs, type TestClient } from '../helpers/clients';
+import { connectClient, createStory, eventually, setParagraphs, type TestClient, rawSocket } from '../helpers/clients';
 import { call, type Answer } from '../helpers/http';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
 
@@ -126,7 +126,7 @@ function expectError(answer: Answer, status: number, code: string): void {
 type Watcher = { joined: StoryWorkflow; events: StoryWorkflow[]; socket: ClientSocket };
 
 async function watch(user: TestUser, storyId: string): Promise<Watcher> {
-  const socket: ClientSocket = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: user.cookie } });
+  const socket: ClientSocket = rawSocket(server.url, { extraHeaders: { cookie: user.cookie } });
   sockets.push(socket);
   const events: StoryWorkflow[] = [];
   socket.on('story:workflow', (id, workflow) => {

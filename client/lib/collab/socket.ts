@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/protocol';
+import { SOCKET_PARSER } from '../../../shared/socketParser';
 import { ReconnectPolicy } from './ReconnectPolicy';
 
 export type GalleyClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -23,6 +24,7 @@ const policies = new WeakMap<GalleyClientSocket, ReconnectPolicy>();
 export function connectSocket(url: string, options: SocketOptions = {}): GalleyClientSocket {
   const socket: GalleyClientSocket = io(url, {
     transports: ['websocket'],
+    parser: SOCKET_PARSER,
     forceNew: true,
     withCredentials: true,
     extraHeaders: options.cookie ? { cookie: options.cookie } : undefined,

@@ -1,0 +1,92 @@
+/**
+ * Shared between the benchmark parent (bench/bench.ts) and its load generator
+ * (bench/peers/loadgen.ts): the servers compared, the commands the parent sends
+ * and the results the load generator answers with.
+ */
+import * as Y from 'yjs';
+
+export const SERVER_KINDS = ['galley', 'y-websocket', 'hocuspocus', 'ws-relay', 'socketio-relay'] as const;
+export type ServerKind = (typeof SERVER_KINDS)[number];
+
+/** Where the load generator's clients connect. Galley: one or more node URLs and a session cookie. */
+export type Target = { kind: ServerKind; urls: string[]; cookie?: string };
+
+/** Typing: `writers: 'one'` is W1 (client 0 appends, the rest read), `'all'` is W2 (everyone types at random places). */
+export type TypeCommand = { op: 'type'; target: Target; room: string; clients: number; seconds: number; rate: number; writers: 'one' | 'all' };
+export type IdleCommand = { op: 'idle'; target: Target; rooms: string[]; perRoom: number; idleMs: number; afterCloseMs: number };
+export type ColdOpenCommand = { op: 'coldOpen'; target: Target; room: string; edits: number; opens: number };
+export type PublishCommand = { op: 'publish'; url: string; cookie: string; storyId: string; words: number; runs: number };
+export type LoadCommand = TypeCommand | IdleCommand | ColdOpenCommand | PublishCommand;
+
+export type Stats = { n: number; p50: number; p99: number; max: number };
+
+export type TypeResult = {
+  clients: number;
+  seconds: number;
+  sent: number;
+  expected: number;
+  deliveries: number;
+  missing: number;
+  converged: boolean;
+  latency: Stats;
+  /** Galley only: local insert → the server's durable acknowledgement. */
+  ack: Stats | null;
+  loadgenCpu: number;
+};
+export type IdleResult = { rooms: number; connections: number; connectMs: number };
+export type ColdOpenResult = {
+  edits: number;
+  /** Galley: until every edit is acknowledged as durable; peers without acks: until a second client has them all. */
+  ingestPerSecond: number;
+  ingestMeasuredBy: 'durable acks' | 'second client';
+  /** For every server: until a second, connected client has seen every edit. */
+  seenPerSecond: number;
+  docBytes: number;
+  opens: number[];
+};
+export type PublishResult = { words: number; runs: number[] };
+export type LoadResult = TypeResult | IdleResult | ColdOpenResult | PublishResult;
+
+export function stats(values: number[]): Stats {
+  const sorted = Float64Array.from(values).sort();
+  const at = (p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]);
+  return { n: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.length ? sorted[sorted.length - 1] : 0 };
+}
+
+/** The text of the body's first paragraph, made the way Galley's editor shapes a story (same layout for every server). */
+export function bodyText(doc: Y.Doc): Y.XmlText {
+  const body = doc.getXmlFragment('body');
+  return (body.get(0) as Y.XmlElement).get(0) as Y.XmlText;
+}
+
+export function hasBody(doc: Y.Doc): boolean {
+  const first = doc.getXmlFragment('body').get(0);
+  return first instanceof Y.XmlElement && first.get(0) instanceof Y.XmlText;
+}
+
+export function initBody(doc: Y.Doc, text: string): void {
+  doc.transact(() => {
+    const paragraph = new Y.XmlElement('paragraph');
+    paragraph.insert(0, [new Y.XmlText(text)]);
+    doc.getXmlFragment('body').insert(0, [paragraph]);
+  });
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function waitFor(check: () => boolean, timeoutMs: number, intervalMs = 20): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await sleep(intervalMs);
+  }
+  return true;
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms))),
+  ]);
+}
