@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
+import { SOCKET_PARSER } from '../../shared/socketParser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ReconnectPolicy, type ReconnectPolicyOptions } from '../../client/lib/collab/ReconnectPolicy';
 import { connectSocket, reconnectionOf, type GalleyClientSocket } from '../../client/lib/collab/socket';
@@ -181,7 +182,7 @@ describe('connectSocket with a real Socket.IO server', () => {
 
   beforeEach(async () => {
     const httpServer = createServer();
-    io = new Server(httpServer);
+    io = new Server(httpServer, { parser: SOCKET_PARSER });
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
     handshakes = [];
