@@ -8,7 +8,6 @@
  *   npm run bench:scale-out [-- --clients 30 --seconds 10 --rate 5]
  */
 import fs from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { createAccount } from '../server/auth/accounts';
 import { PgStore } from '../server/persistence/PgStore';
@@ -17,6 +16,7 @@ import { createTestDatabase } from '../tests/helpers/postgres';
 import { startRedis } from '../tests/helpers/redisServer';
 import { type ServerProcess, startServerProcess } from '../tests/helpers/serverProcess';
 import { signIn, type TestUser } from '../tests/helpers/testServer';
+import { ArrivalLatency } from './peers/ArrivalLatency';
 
 const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1]]] : [])));
 const CLIENTS = Number(args.get('clients') ?? 30);
@@ -86,32 +86,20 @@ async function benchUser(databaseUrl: string, node: ServerProcess): Promise<Test
 }
 
 /** Every client types RATE keystrokes a second at random places for SECONDS; returns arrival latencies. */
-async function typeFor(clients: TestClient[]): Promise<{ sent: number; samples: number[] }> {
-  const sentAt = new Map<string, number>();
-  const samples: number[] = [];
-  for (const { doc } of clients) {
-    doc.on('afterTransaction', (tr: Y.Transaction) => {
-      if (tr.local) return;
-      const now = performance.now();
-      for (const [client, after] of tr.afterState) {
-        for (let clock = tr.beforeState.get(client) ?? 0; clock < after; clock++) {
-          const sent = sentAt.get(`${client}:${clock}`);
-          if (sent !== undefined) samples.push(now - sent);
-        }
-      }
-    });
-  }
+async function typeFor(clients: TestClient[]): Promise<ArrivalLatency> {
+  const latency = new ArrivalLatency();
+  for (const { doc } of clients) latency.watch(doc);
   const timers = clients.map(({ doc }) =>
     setInterval(() => {
       const text = (doc.getXmlFragment('body').get(0) as Y.XmlElement).get(0) as Y.XmlText;
-      sentAt.set(`${doc.clientID}:${Y.getState(doc.store, doc.clientID)}`, performance.now());
+      latency.sending(doc);
       text.insert(Math.floor(Math.random() * (text.length + 1)), 'x');
     }, 1000 / RATE),
   );
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   timers.forEach(clearInterval);
   await new Promise((r) => setTimeout(r, 2000));
-  return { sent: sentAt.size, samples };
+  return latency;
 }
 
 function cpuSeconds(node: ServerProcess): number {

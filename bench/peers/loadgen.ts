@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import readline from 'node:readline';
 import * as Y from 'yjs';
 import { setParagraphs } from '../../tests/helpers/clients';
+import { ArrivalLatency } from './ArrivalLatency';
 import { connectPeer, type Peer } from './clients';
 import {
   bodyText,
@@ -74,20 +75,8 @@ const bodyJson = (p: Peer) => p.doc.getXmlFragment('body').toJSON();
 async function typeLoad(cmd: TypeCommand): Promise<TypeResult> {
   const clients = await connectRoom(cmd.target, cmd.room, cmd.clients);
   await sleep(300);
-  const sentAt = new Map<string, number>();
-  const samples: number[] = [];
-  for (const { doc } of clients) {
-    doc.on('afterTransaction', (tr: Y.Transaction) => {
-      if (tr.local) return;
-      const now = performance.now();
-      for (const [client, after] of tr.afterState) {
-        for (let clock = tr.beforeState.get(client) ?? 0; clock < after; clock++) {
-          const sent = sentAt.get(`${client}:${clock}`);
-          if (sent !== undefined) samples.push(now - sent);
-        }
-      }
-    });
-  }
+  const latency = new ArrivalLatency();
+  for (const { doc } of clients) latency.watch(doc);
   // Galley: insert → durable ack, resolved in order as `unacknowledged` drops.
   const acks: number[] = [];
   const ackQueues = clients.map((c) => {
@@ -108,7 +97,7 @@ async function typeLoad(cmd: TypeCommand): Promise<TypeResult> {
       const { doc } = client;
       const text = bodyText(doc);
       const queue = ackQueues[i];
-      sentAt.set(`${doc.clientID}:${Y.getState(doc.store, doc.clientID)}`, performance.now());
+      latency.sending(doc);
       if (client.galley) queue.push(performance.now());
       text.insert(cmd.writers === 'one' ? text.length : Math.floor(Math.random() * (text.length + 1)), 'x');
     }, 1000 / cmd.rate),
@@ -119,8 +108,8 @@ async function typeLoad(cmd: TypeCommand): Promise<TypeResult> {
   const cpu = process.cpuUsage(cpuBefore);
   await mark('end');
   debug('typing done');
-  const expected = sentAt.size * (cmd.clients - 1);
-  await waitFor(() => samples.length >= expected, 10_000);
+  const expected = latency.sent * (cmd.clients - 1);
+  await waitFor(() => latency.samples.length >= expected, 10_000);
   await Promise.all(clients.map((c) => (c.galley ? withTimeout(c.galley.whenSaved(), 10_000, 'whenSaved').catch(() => {}) : undefined)));
   debug('delivered');
   const converged = await waitFor(() => clients.every((c) => bodyJson(c) === bodyJson(clients[0])), 10_000, 50);
@@ -128,12 +117,12 @@ async function typeLoad(cmd: TypeCommand): Promise<TypeResult> {
   return {
     clients: cmd.clients,
     seconds: cmd.seconds,
-    sent: sentAt.size,
+    sent: latency.sent,
     expected,
-    deliveries: samples.length,
-    missing: expected - samples.length,
+    deliveries: latency.samples.length,
+    missing: expected - latency.samples.length,
     converged,
-    latency: stats(samples),
+    latency: stats(latency.samples),
     ack: clients[0].galley ? stats(acks) : null,
     loadgenCpu: Math.round(((cpu.user + cpu.system) / 1e6 / elapsed) * 100),
   };

@@ -26,7 +26,10 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts the server with `env` (PORT defaults to a random one) and resolves once it listens. */
+/**
+ * Starts the server with `env` (PORT defaults to a random one) and resolves once it listens.
+ * One process (tsx's CLI would fork a child that outlives a SIGKILL of its parent).
+ */
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },

@@ -18,6 +18,7 @@ import { PROTOCOL_VERSION, type ClientToServerEvents, type ServerToClientEvents 
 import { SqliteStore } from '../../server/persistence/SqliteStore';
 import { connectClient, createStory, eventually, setParagraphs, type TestClient, rawSocket } from '../helpers/clients';
 import { call, type Answer } from '../helpers/http';
+import { killAllServerProcesses, type ServerProcess, startServerProcess } from '../helpers/serverProcess';
 import { createUser, startTestServer, tempDataDir, type TestServer, type TestUser } from '../helpers/testServer';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -42,6 +43,7 @@ afterAll(async () => {
   sockets.forEach((s) => s.disconnect());
   clients.forEach((c) => c.close());
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  killAllServerProcesses();
   for (const server of servers) await server.stop();
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -95,43 +97,6 @@ async function watch(target: { url: string }, user: TestUser, storyId: string): 
   return events;
 }
 
-type Process = { child: ChildProcess; url: string; output: () => string };
-
-/** `server/main.ts` as its own process on the same data directory; resolves with its URL. */
-async function startProcess(dataDir: string): Promise<Process> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', SCHEDULE_CHECK_MS: '100' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk;
-      const match = /"port":(\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${match[1]}`);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
-  return { child, url, output: () => output };
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(5_000)]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-
 /**
  * A process that opens the store (creating or migrating the schema, as every server does at
  * start-up) in each directory written to its stdin, answering "ok" or "FAIL <why>" per line.
@@ -166,13 +131,13 @@ function startOpener(): { child: ChildProcess; lines: string[]; ready: Promise<v
 /** The multi-process test's servers share this directory; its schema is created before they start. */
 const sharedDir = tempDataDir();
 dirs.push(sharedDir);
-let sharedProcess: Promise<Process>;
+let sharedProcess: Promise<ServerProcess>;
 
 beforeAll(async () => {
   await SqliteStore.open(sharedDir).close();
   // Started first, not awaited: its start-up (tsx compiling the server, seconds on a busy
   // machine) overlaps the tests before the one that needs it.
-  sharedProcess = startProcess(sharedDir);
+  sharedProcess = startServerProcess({ DATA_DIR: sharedDir, SCHEDULE_CHECK_MS: '100' });
   sharedProcess.catch(() => undefined); // reported by the test that awaits it
 });
 
@@ -345,7 +310,7 @@ describe('several processes sharing one data directory', () => {
       const logged = other.output().split('\n').filter((line) => line.includes('scheduled story published'));
       for (const storyId of stories) expect(logged.filter((line) => line.includes(storyId)).length, storyId).toBeLessThanOrEqual(1);
     } finally {
-      await stopProcess(other.child);
+      await other.stop();
     }
   }, 30_000);
 
