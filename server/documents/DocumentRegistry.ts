@@ -81,6 +81,16 @@ export class DocumentRegistry {
     return document;
   }
 
+  /** Opens the story for the length of `use` (a request that reads or publishes it), then releases it. */
+  async withDocument<T>(storyId: string, use: (document: StoryDocument) => T | Promise<T>): Promise<T> {
+    const document = await this.open(storyId);
+    try {
+      return await use(document);
+    } finally {
+      this.release(document);
+    }
+  }
+
   /** Schedules an unload once the last connection has left. */
   release(document: StoryDocument): void {
     if (document.connections.size > 0 || this.#unloadTimers.has(document.storyId)) return;

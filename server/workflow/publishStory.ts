@@ -18,7 +18,7 @@ export type PublishDeps = {
 export type PublishedStory = { storyId: string; slug: string; revision: number; publishedAt: string; publishedBy: string };
 
 /** The draft as it stands, rendered, with the address it would publish at and what stops it. */
-export type DraftCheck = { rendered: RenderedStory; content: ReturnType<typeof storyContent>; docState: Uint8Array; slug: string; problems: PublicationProblems };
+export type DraftCheck = { rendered: RenderedStory; slug: string; problems: PublicationProblems };
 
 export async function findStory(store: Store, storyId: string): Promise<StoryRecord> {
   const story = await store.getStory(storyId);
@@ -27,19 +27,17 @@ export async function findStory(store: Store, storyId: string): Promise<StoryRec
 }
 
 /** Renders the story's live document (after its pending writes) and runs every pre-publish check. */
-export async function checkDraft(deps: PublishDeps, story: StoryRecord): Promise<DraftCheck> {
-  const document = await deps.registry.open(story.id);
-  try {
+export function checkDraft(deps: PublishDeps, story: StoryRecord): Promise<DraftCheck> {
+  return deps.registry.withDocument(story.id, async (document) => {
     await document.flushed();
-    const rendered = renderStory(document.doc);
-    const content = storyContent(document.doc);
-    const docState = Y.encodeStateAsUpdate(document.doc);
-    const problems = publicationProblems({ ...rendered, slug: story.slug });
-    const slug = await addressFor(deps.store, story, rendered.headline, problems);
-    return { rendered, content, docState, slug, problems };
-  } finally {
-    deps.registry.release(document);
-  }
+    return checkRendered(deps.store, story, renderStory(document.doc));
+  });
+}
+
+async function checkRendered(store: Store, story: StoryRecord, rendered: RenderedStory): Promise<DraftCheck> {
+  const problems = publicationProblems({ ...rendered, slug: story.slug });
+  const slug = await addressFor(store, story, rendered.headline, problems);
+  return { rendered, slug, problems };
 }
 
 /** A chosen address must be free; a generated one takes the first free variant of the headline's. */
@@ -74,17 +72,24 @@ export function publishStory(deps: PublishDeps, storyId: string, user: UserRecor
 async function publishNow(deps: PublishDeps, storyId: string, user: UserRecord, scheduledFor?: string): Promise<PublishedStory | null> {
   if (!can(user.role, 'story:publish') || user.deactivatedAt) throw new GalleyError('forbidden', 'Only editors and admins may publish');
   const story = await findStory(deps.store, storyId);
-  const { rendered, content, docState, slug, problems } = await checkDraft(deps, story);
-  refuseIfNotReady(problems);
-  const now = new Date().toISOString();
-  const { headline, standfirst, byline, bodyHtml } = rendered;
-  const page = { storyId, slug, headline, standfirst, byline, bodyHtml };
-  const revision = await deps.store.savePublication(
-    { ...page, publishedAt: story.publishedAt ?? now, updatedAt: now, publishedBy: user.name },
-    { ...page, content: JSON.stringify(content), docState, publishedAt: now, publishedBy: user.name, publishedById: user.id },
-    scheduledFor,
-  );
-  if (revision === null) return null;
-  deps.announce(storyId);
-  return { storyId, slug, revision, publishedAt: now, publishedBy: user.name };
+  return deps.registry.withDocument(storyId, async (document) => {
+    await document.flushed();
+    // All three from the same state of the document, before anything else is awaited.
+    const rendered = renderStory(document.doc);
+    const content = JSON.stringify(storyContent(document.doc));
+    const docState = Y.encodeStateAsUpdate(document.doc);
+    const { slug, problems } = await checkRendered(deps.store, story, rendered);
+    refuseIfNotReady(problems);
+    const now = new Date().toISOString();
+    const { headline, standfirst, byline, bodyHtml } = rendered;
+    const page = { storyId, slug, headline, standfirst, byline, bodyHtml };
+    const revision = await deps.store.savePublication(
+      { ...page, publishedAt: story.publishedAt ?? now, updatedAt: now, publishedBy: user.name },
+      { ...page, content, docState, publishedAt: now, publishedBy: user.name, publishedById: user.id },
+      scheduledFor,
+    );
+    if (revision === null) return null;
+    deps.announce(storyId);
+    return { storyId, slug, revision, publishedAt: now, publishedBy: user.name };
+  });
 }

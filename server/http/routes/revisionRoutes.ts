@@ -53,13 +53,8 @@ export function revisionRoutes(deps: ApiDeps): express.Router {
   router.get('/stories/:id/revisions/:number/diff', noBody, async (req, res) => {
     authorize(res, 'story:read');
     const revision = await findRevision(req);
-    const document = await registry.open(revision.storyId);
-    try {
-      const fields = revisionDiff(revisionContent(revision), storyContent(document.doc));
-      res.json({ from: revision.number, fields } satisfies RevisionDiff);
-    } finally {
-      registry.release(document);
-    }
+    const fields = await registry.withDocument(revision.storyId, ({ doc }) => revisionDiff(revisionContent(revision), storyContent(doc)));
+    res.json({ from: revision.number, fields } satisfies RevisionDiff);
   });
 
   return router;

@@ -40,13 +40,10 @@ export function storyRoutes(deps: ApiDeps): express.Router {
   router.get('/stories/:id', noBody, async (req, res) => {
     authorize(res, 'story:read');
     const story = await findStory(store, validate(StoryIdParam, req.params.id));
-    const document = await registry.open(story.id);
-    try {
-      const text = Object.fromEntries(STORY_FIELDS.map((f) => [f, fragmentText(document.doc.getXmlFragment(f))])) as StoryDetail['text'];
-      res.json({ story: { ...summarize(story), text } satisfies StoryDetail });
-    } finally {
-      registry.release(document);
-    }
+    const text = await registry.withDocument(story.id, ({ doc }) =>
+      Object.fromEntries(STORY_FIELDS.map((f) => [f, fragmentText(doc.getXmlFragment(f))])) as StoryDetail['text'],
+    );
+    res.json({ story: { ...summarize(story), text } satisfies StoryDetail });
   });
 
   return router;
