@@ -7,4 +7,23 @@
  */
 import * as msgpackParser from 'socket.io-msgpack-parser';
 
-export const SOCKET_PARSER = msgpackParser;
+/**
+ * Its encoder writes msgpack binary only from a Node Buffer (in Node) or an
+ * ArrayBuffer (in browsers); any other byte array it turns into an extension type
+ * or a map of numbers. Event arguments holding bytes are handed over as those.
+ */
+class Encoder extends msgpackParser.Encoder {
+  override encode(packet: { data?: unknown }): ArrayBuffer {
+    const data = Array.isArray(packet.data) ? packet.data.map(asEncodable) : packet.data;
+    return super.encode({ ...packet, data });
+  }
+}
+
+function asEncodable(value: unknown): unknown {
+  if (!(value instanceof Uint8Array)) return value;
+  if (typeof Buffer !== 'undefined') return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength && value.buffer instanceof ArrayBuffer;
+  return whole ? value.buffer : value.slice().buffer;
+}
+
+export const SOCKET_PARSER = { Encoder, Decoder: msgpackParser.Decoder };

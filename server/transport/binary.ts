@@ -14,12 +14,3 @@ export function toBytes(payload: unknown, maxBytes: number): Uint8Array {
   if (view.byteLength > maxBytes) throw new GalleyError('too_large', `Message of ${view.byteLength} bytes exceeds the limit of ${maxBytes}`);
   return new Uint8Array(view);
 }
-
-/**
- * A payload to send: the same bytes as a Node Buffer (no copy). The msgpack encoder
- * (shared/socketParser.ts) writes Buffers as msgpack binary, which browsers decode;
- * other typed arrays it writes as an extension type, from their whole underlying buffer.
- */
-export function toWire(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}

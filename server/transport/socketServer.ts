@@ -21,7 +21,6 @@ import type { Logger } from '../logger';
 import type { Store, UserRecord } from '../persistence/Store';
 import type { MessageGate, MessageLimits } from './MessageGate';
 import { registerStoryHandlers } from './storyHandlers';
-import { toWire } from './binary';
 import { encodeUpdateMessage } from './syncMessage';
 
 export type SocketData = {
@@ -121,10 +120,10 @@ function wireFanOut(io: GalleyServer, document: StoryDocument): void {
   // forward them to their own sockets from their own copy.
   const toRoomExcept = (origin: Connection | null) => (origin ? io.local.to(room).except(origin.id) : io.local.to(room));
   document.on('update', (update, origin) => {
-    toRoomExcept(origin).emit('story:sync', document.storyId, toWire(encodeUpdateMessage(update)));
+    toRoomExcept(origin).emit('story:sync', document.storyId, encodeUpdateMessage(update));
   });
   document.on('awareness', (clients, origin) => {
-    toRoomExcept(origin).emit('story:awareness', document.storyId, toWire(encodeAwarenessUpdate(document.awareness, clients)));
+    toRoomExcept(origin).emit('story:awareness', document.storyId, encodeAwarenessUpdate(document.awareness, clients));
   });
   document.on('presence', (present) => {
     io.to(NEWSROOM_ROOM).emit('newsroom:presence', document.storyId, present);

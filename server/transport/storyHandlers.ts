@@ -4,7 +4,7 @@ import { LIMITS } from '../../shared/limits';
 import { CLIENT_EVENTS, JoinRequest, PROTOCOL_VERSION, storyRoom } from '../../shared/protocol';
 import { can } from '../../shared/roles';
 import { guardAwarenessUpdate } from './awarenessGuard';
-import { toBytes, toWire } from './binary';
+import { toBytes } from './binary';
 import type { MessageKind } from './MessageGate';
 import { errorAnswer, type GalleySocket, reply, type TransportDeps } from './socketServer';
 import { encodeStep1, handleSyncMessage } from './syncMessage';
@@ -89,9 +89,9 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
       // After the ack, so the client knows it has joined when these arrive:
       // ask for what the client has that we lack (offline edits), then show who is here.
       const afterAck = () => {
-        if (canEdit) socket.emit('story:sync', storyId, toWire(encodeStep1(document.doc)));
+        if (canEdit) socket.emit('story:sync', storyId, encodeStep1(document.doc));
         const states = [...document.awareness.getStates().keys()];
-        if (states.length > 0) socket.emit('story:awareness', storyId, toWire(encodeAwarenessUpdate(document.awareness, states)));
+        if (states.length > 0) socket.emit('story:awareness', storyId, encodeAwarenessUpdate(document.awareness, states));
       };
       return { data, afterAck };
     }),
@@ -102,7 +102,7 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
     guarded('sync', async (storyId: unknown, payload: unknown) => {
       const { document, connection, canEdit } = joined(storyId);
       const reply = await handleSyncMessage(document, connection, toBytes(payload, LIMITS.maxMessageBytes), canEdit);
-      if (reply) socket.emit('story:sync', document.storyId, toWire(reply));
+      if (reply) socket.emit('story:sync', document.storyId, reply);
     }),
   );
 

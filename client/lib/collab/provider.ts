@@ -221,7 +221,7 @@ export class SocketIOProvider {
       this.unacknowledged++;
       this.#emit('change');
     }
-    this.socket.emit('story:sync', this.storyId, wire(message), (answer: Ack) => {
+    this.socket.emit('story:sync', this.storyId, message, (answer: Ack) => {
       if (tracked && this.unacknowledged > 0) this.unacknowledged--;
       if (!answer.ok) this.#onRefused(answer.error, tracked);
       this.#emit('change');
@@ -280,7 +280,7 @@ export class SocketIOProvider {
 
   #announceAwareness(): void {
     if (!this.#joined) return;
-    this.socket.emit('story:awareness', this.storyId, wire(encodeAwarenessUpdate(this.awareness, [this.doc.clientID])));
+    this.socket.emit('story:awareness', this.storyId, encodeAwarenessUpdate(this.awareness, [this.doc.clientID]));
   }
 
   #onAwareness = (storyId: string, payload: Binary): void => {
@@ -340,12 +340,3 @@ export class SocketIOProvider {
 }
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
-
-/**
- * Exactly these bytes as an ArrayBuffer: in browsers the msgpack encoder (shared/socketParser.ts)
- * sends only ArrayBuffers as binary, and would turn a Uint8Array into a map of numbers.
- */
-function wire(bytes: Uint8Array): ArrayBuffer {
-  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-  return whole ? (bytes.buffer as ArrayBuffer) : bytes.slice().buffer;
-}
