@@ -7,9 +7,10 @@
  *
  * No gap: a process subscribes to a story's channel *before* reading it from
  * storage, and updates are published only after they are committed, so each
- * update is either in what it reads or in what it hears afterwards. When the
- * channel itself loses messages (the relay reconnected), every process reads
- * its stories from storage again.
+ * update is either in what it reads or in what it hears afterwards. Whenever
+ * that may not hold — the relay reconnected, a relayed update arrived without
+ * one it depends on, another process loaded the story (see `catch-up`) — the
+ * process reads the story from storage again, as it also does every 30 s.
  */
 export interface DocumentRelay {
   /** Starts hearing a story's messages; resolves once subscribed. Returns the unsubscribe. */
@@ -20,5 +21,11 @@ export interface DocumentRelay {
   close(): Promise<void>;
 }
 
-export type RelayKind = 'update' | 'awareness';
+/**
+ * `catch-up`: "read this story from storage". A process that loads a story sends it,
+ * because what it read may include updates whose process died after committing them
+ * and before relaying them; their author's client, now connected to the loader, will
+ * not send them again.
+ */
+export type RelayKind = 'update' | 'awareness' | 'catch-up';
 export type RelayListener = (kind: RelayKind, payload: Uint8Array) => void;

@@ -3,8 +3,7 @@ import type { RedisClientType } from 'redis';
 import type { Logger } from '../logger';
 import type { DocumentRelay, RelayKind, RelayListener } from './DocumentRelay';
 
-const KIND_BYTE: Record<RelayKind, number> = { update: 0, awareness: 1 };
-const KINDS: RelayKind[] = ['update', 'awareness'];
+const KINDS: RelayKind[] = ['update', 'awareness', 'catch-up'];
 const ORIGIN_BYTES = 8;
 
 export const storyChannel = (storyId: string) => `galley:story:${storyId}`;
@@ -59,7 +58,7 @@ export class RedisRelay implements DocumentRelay {
   }
 
   publish(storyId: string, kind: RelayKind, payload: Uint8Array): void {
-    const message = Buffer.concat([Buffer.of(KIND_BYTE[kind]), this.#origin, payload]);
+    const message = Buffer.concat([Buffer.of(KINDS.indexOf(kind)), this.#origin, payload]);
     // A lost publish is recovered by the resync every process makes when the connection returns.
     this.#pub.publish(storyChannel(storyId), message).catch((error: unknown) => this.#log.warn({ err: error, storyId }, 'relay publish failed'));
   }

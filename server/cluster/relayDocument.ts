@@ -6,11 +6,12 @@ import type { DocumentRelay, RelayListener } from './DocumentRelay';
 /**
  * Joins a document to the relay: subscribes (call before loading it from
  * storage, see DocumentRelay), then publishes what this process commits and
- * what its own clients announce. Resolves to the unsubscribe.
+ * what its own clients announce. `catchUp` reads the story from storage again,
+ * for when the relay alone may have missed something. Resolves to the unsubscribe.
  */
-export async function relayDocument(document: StoryDocument, relay: DocumentRelay, log: Logger): Promise<() => Promise<void>> {
+export async function relayDocument(document: StoryDocument, relay: DocumentRelay, log: Logger, catchUp: () => void): Promise<() => Promise<void>> {
   const { storyId } = document;
-  const unsubscribe = await relay.subscribe(storyId, received(document, log));
+  const unsubscribe = await relay.subscribe(storyId, received(document, log, catchUp));
   document.on('committed', (update) => relay.publish(storyId, 'update', update));
   document.on('awareness', (clients, origin) => {
     // Only news from this process's own connections: relayed and timed-out states are everyone's already.
@@ -19,11 +20,14 @@ export async function relayDocument(document: StoryDocument, relay: DocumentRela
   return unsubscribe;
 }
 
-function received(document: StoryDocument, log: Logger): RelayListener {
+function received(document: StoryDocument, log: Logger, catchUp: () => void): RelayListener {
   return (kind, payload) => {
     try {
-      if (kind === 'update') document.applyRemoteUpdate(payload);
-      else document.applyRemoteAwareness(payload);
+      if (kind === 'catch-up') return catchUp();
+      if (kind === 'awareness') return document.applyRemoteAwareness(payload);
+      document.applyRemoteUpdate(payload);
+      // It depends on an update this copy never got (its process died before relaying it): storage has it.
+      if (document.missingUpdates) catchUp();
     } catch (error) {
       log.error({ err: error, storyId: document.storyId, kind }, 'could not apply a relayed message');
     }

@@ -24,13 +24,21 @@ export class DocumentRegistry {
   #unloadTimers = new Map<string, NodeJS.Timeout>();
   #createHooks: ((document: StoryDocument) => void)[] = [];
   #unsubscribes = new Map<StoryDocument, () => Promise<void>>();
+  #catchingUp = new Map<StoryDocument, Promise<void>>();
+  #catchUpAgain = new Set<StoryDocument>();
+  #catchUpTimer: NodeJS.Timeout | undefined;
 
   /** One group committer for every story: a burst across stories is one transaction too. */
   readonly commits: GroupCommit;
 
   constructor(private readonly options: RegistryOptions) {
     this.commits = new GroupCommit(options.store);
-    options.relay?.onResync(() => void this.#catchUpAll());
+    if (options.relay) {
+      options.relay.onResync(() => this.#catchUpAll('relay reconnected'));
+      // A backstop for whatever the relay's other signals miss: no open story stays behind storage for long.
+      this.#catchUpTimer = setInterval(() => this.#catchUpAll(), CATCH_UP_EVERY_MS);
+      this.#catchUpTimer.unref();
+    }
   }
 
   /** Called for every document as it is created, before anyone can see it. */
@@ -69,9 +77,11 @@ export class DocumentRegistry {
     const document = new StoryDocument(storyId, { store, log, compaction, commits: this.commits });
     try {
       // Subscribed before reading storage: nothing committed elsewhere falls between the two.
-      if (this.options.relay) this.#unsubscribes.set(document, await relayDocument(document, this.options.relay, log));
+      const { relay } = this.options;
+      if (relay) this.#unsubscribes.set(document, await relayDocument(document, relay, log, () => this.#catchUp(document)));
       const [stored, owners] = await Promise.all([store.loadLog(storyId), store.loadClientOwners(storyId)]);
       document.loadFrom(stored, owners);
+      relay?.publish(storyId, 'catch-up', new Uint8Array(0));
     } catch (error) {
       await this.#destroy(document);
       throw error;
@@ -121,6 +131,7 @@ export class DocumentRegistry {
 
   /** Flushes and drops every document (server shutdown). */
   async closeAll(): Promise<void> {
+    clearInterval(this.#catchUpTimer);
     for (const timer of this.#unloadTimers.values()) clearTimeout(timer);
     this.#unloadTimers.clear();
     await Promise.allSettled([...this.#loading.values()]);
@@ -137,17 +148,33 @@ export class DocumentRegistry {
     await unsubscribe?.();
   }
 
-  /** The relay may have dropped messages: read every loaded story from storage again. */
-  async #catchUpAll(): Promise<void> {
-    const { store, log } = this.options;
-    log.info({ stories: this.#documents.size }, 'relay reconnected; catching up from storage');
-    for (const document of [...this.#documents.values()]) {
-      try {
-        const stored = await store.loadLog(document.storyId);
-        if (this.#documents.get(document.storyId) === document) document.catchUp(stored);
-      } catch (error) {
-        log.error({ err: error, storyId: document.storyId }, 'catch-up from storage failed');
-      }
+  #catchUpAll(reason?: string): void {
+    if (reason) this.options.log.info({ stories: this.#documents.size }, `${reason}; catching up from storage`);
+    for (const document of this.#documents.values()) this.#catchUp(document);
+  }
+
+  /** Reads the story from storage into this copy; one read at a time per story, and one more if asked meanwhile. */
+  #catchUp(document: StoryDocument): void {
+    if (this.#catchingUp.has(document)) {
+      this.#catchUpAgain.add(document);
+      return;
+    }
+    const run = this.#readBack(document).finally(() => {
+      this.#catchingUp.delete(document);
+      if (this.#catchUpAgain.delete(document)) this.#catchUp(document);
+    });
+    this.#catchingUp.set(document, run);
+  }
+
+  async #readBack(document: StoryDocument): Promise<void> {
+    try {
+      const stored = await this.options.store.loadLog(document.storyId);
+      if (this.#documents.get(document.storyId) === document) document.catchUp(stored);
+    } catch (error) {
+      this.options.log.error({ err: error, storyId: document.storyId }, 'catch-up from storage failed');
     }
   }
 }
+
+/** With several processes, how often open stories are read back from storage regardless. */
+const CATCH_UP_EVERY_MS = 30_000;

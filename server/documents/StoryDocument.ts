@@ -142,6 +142,11 @@ export class StoryDocument {
     Y.applyUpdate(this.doc, update, REMOTE);
   }
 
+  /** Holds updates that wait for others it has not received. */
+  get missingUpdates(): boolean {
+    return this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
+  }
+
   /** Presence another process's clients announced. */
   applyRemoteAwareness(update: Uint8Array): void {
     applyAwarenessUpdate(this.awareness, update, REMOTE);
