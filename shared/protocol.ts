@@ -11,18 +11,23 @@ import type { StoryWorkflow } from './workflow';
 /** Bumped on any incompatible change; checked at `story:join`. */
 export const PROTOCOL_VERSION = 1;
 
+/** Raw binary as Socket.IO delivers it: Buffer in Node, ArrayBuffer in browsers. */
+export type Binary = Uint8Array | ArrayBuffer;
+
 export const JoinRequest = z.strictObject({
   storyId: z.uuid(),
   protocolVersion: z.number().int(),
+  /** The client's Yjs state vector: the answer then carries what the client lacks (one round trip, not two). */
+  stateVector: z.custom<Binary>((value) => value instanceof Uint8Array || value instanceof ArrayBuffer, 'a binary state vector').optional(),
 });
 export type JoinRequest = z.infer<typeof JoinRequest>;
 
 export type JoinResult = { role: Role; canEdit: boolean };
-/** The join answer also carries the story's workflow state; later changes arrive as `story:workflow`. */
-export type JoinAnswer = JoinResult & { workflow: StoryWorkflow };
-
-/** Raw binary as Socket.IO delivers it: Buffer in Node, ArrayBuffer in browsers. */
-export type Binary = Uint8Array | ArrayBuffer;
+/**
+ * The join answer also carries the story's workflow state (later changes arrive as
+ * `story:workflow`) and, if the request had a state vector, the Yjs update the client lacks.
+ */
+export type JoinAnswer = JoinResult & { workflow: StoryWorkflow; update?: Binary };
 
 export interface ClientToServerEvents {
   'story:join': (request: JoinRequest, ack: (answer: Ack<JoinAnswer>) => void) => void;

@@ -14,12 +14,16 @@ import * as msgpackParser from 'socket.io-msgpack-parser';
  */
 class Encoder extends msgpackParser.Encoder {
   override encode(packet: { data?: unknown }): ArrayBuffer {
-    const data = Array.isArray(packet.data) ? packet.data.map(asEncodable) : packet.data;
-    return super.encode({ ...packet, data });
+    return super.encode({ ...packet, data: asEncodable(packet.data) });
   }
 }
 
+/** Byte arrays anywhere in event arguments and acks (arrays and plain objects) in the form the encoder writes as binary. */
 function asEncodable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asEncodable);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, asEncodable(item)]));
+  }
   if (!(value instanceof Uint8Array)) return value;
   if (typeof Buffer !== 'undefined') return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength && value.buffer instanceof ArrayBuffer;

@@ -5,7 +5,8 @@ import { GalleyError } from '../../shared/errors';
 import type { Logger } from '../logger';
 import type { GroupCommit } from '../persistence/GroupCommit';
 import { logUpdates, type Store, type StoredLog, type UserRecord } from '../persistence/Store';
-import { checkClientUpdate, type ClientOwners, SERVER_OWNER } from './updateGuard';
+import { ClientClaims } from './ClientClaims';
+import { checkClientUpdate, type ClientOwners, SERVER_OWNER, type UpdateCheck, unownedClients, withoutClients } from './updateGuard';
 
 /** One client's session inside one story (a Socket.IO or y-websocket connection). */
 export type Connection = {
@@ -16,7 +17,7 @@ export type Connection = {
 };
 
 export type DocumentEvents = {
-  /** A committed update to fan out; `origin` is the connection that sent it, if any. */
+  /** An applied update to fan out at once (before its commit); `origin` is the connection that sent it, if any. */
   update: (update: Uint8Array, origin: Connection | null) => void;
   /** An update this process committed: what other processes must hear about. */
   committed: (update: Uint8Array) => void;
@@ -38,14 +39,14 @@ const STORAGE = Symbol('storage');
 /** Origin of updates committed by another process: applied and forwarded, never written back. */
 const REMOTE = Symbol('remote');
 
-type Unsaved = { update: Uint8Array; origin: Connection | null };
-
 /**
- * The authoritative in-memory copy of one story. Every update is committed
- * to storage (group-committed with whatever else arrived at the same time)
- * before it is acknowledged to its sender or forwarded to anyone else, so no
- * client ever holds another's uncommitted edit. A failed write keeps the
- * update in memory and retries; the document is not unloaded until it lands.
+ * The authoritative in-memory copy of one story. Every update is forwarded to
+ * the story's other clients as soon as it is applied, and committed to storage
+ * (group-committed with whatever else arrived at the same time) before it is
+ * acknowledged to its sender or relayed to other processes. The sender keeps
+ * an edit until its ack, so a crash between forward and commit loses nothing
+ * (docs/sync.md). A failed write keeps the update in memory and retries, in
+ * order; the document is not unloaded until it lands.
  */
 export class StoryDocument {
   readonly doc = new Y.Doc();
@@ -62,20 +63,23 @@ export class StoryDocument {
   #lastCommit: Promise<unknown> = Promise.resolve();
   /** The commit of the update applied by the current `applyClientUpdate`, if it changed anything. */
   #applied: Promise<void> | undefined;
-  #unsaved: Unsaved[] = [];
+  /** Updates whose write failed, in order: retried until they land. */
+  #unsaved: Uint8Array[] = [];
   #retryTimer: NodeJS.Timeout | undefined;
   #tail = { count: 0, bytes: 0 };
   #compaction: Promise<void> = Promise.resolve();
   #compacting = false;
-  #owners: ClientOwners = new Map();
-  #claimQueue: Promise<unknown> = Promise.resolve();
-  #claiming = 0;
+  #claims: ClientClaims;
+  /** Updates waiting for their client ids to be claimed, and what they wait on, in arrival order. */
+  #turns: Promise<unknown> = Promise.resolve();
+  #waiting = 0;
   #serverClaimed = false;
 
   constructor(
     readonly storyId: string,
     private readonly deps: DocumentDeps,
   ) {
+    this.#claims = new ClientClaims(deps.store, storyId);
     this.awareness.setLocalState(null);
     this.doc.on('update', this.#onUpdate);
     this.awareness.on('update', this.#onAwareness);
@@ -83,8 +87,8 @@ export class StoryDocument {
 
   /** Rebuilds the document from storage (snapshot + log) without writing anything back. */
   loadFrom(stored: StoredLog, owners: ClientOwners): void {
-    this.#owners = owners;
-    this.#owners.set(this.doc.clientID, SERVER_OWNER);
+    this.#claims = new ClientClaims(this.deps.store, this.storyId, owners);
+    owners.set(this.doc.clientID, SERVER_OWNER);
     this.doc.transact(() => logUpdates(stored).forEach((u) => Y.applyUpdate(this.doc, u)), STORAGE);
     this.#tail = { count: stored.updates.length, bytes: stored.updateBytes };
   }
@@ -98,30 +102,41 @@ export class StoryDocument {
   }
 
   /**
-   * Applies a client's update; resolves once it is committed (and forwarded to the others).
-   * Updates apply in arrival order. One that uses client ids new to this story first has the
-   * store record (or refuse) them: with several processes, another may have claimed them.
+   * Applies a client's update; resolves once it is committed. Updates apply in arrival order.
+   * One that uses client ids new to this story first has the store record (or refuse) them:
+   * with several processes, another may have claimed them. A `resync` (the client's sync
+   * step 2) may carry others' content this server lost in a crash after forwarding it: that
+   * part is dropped, not refused, since its author still holds it unacknowledged and resends it.
    */
-  async applyClientUpdate(update: Uint8Array, origin: Connection): Promise<void> {
-    if (this.#claiming === 0 && checkClientUpdate(this.doc, update, this.#owners, origin.user.id).length === 0) {
-      return this.#applyNow(update, origin);
+  async applyClientUpdate(update: Uint8Array, origin: Connection, resync = false): Promise<void> {
+    const userId = origin.user.id;
+    const { owners } = this.#claims;
+    if (this.#waiting === 0) {
+      const check = checkClientUpdate(this.doc, update, owners, userId);
+      if (check.claims.length === 0) return this.#applyNow(this.#ownPart(update, check, resync), origin);
     }
-    this.#claiming++;
-    const turn = this.#claimQueue.then(async () => {
-      const claims = checkClientUpdate(this.doc, update, this.#owners, origin.user.id);
-      if (claims.length > 0) await this.#claim(claims, origin.user.id);
-      // Wrapped: the queue must not wait for the commit, only for the application.
-      return { committed: this.#applyNow(update, origin) };
+    // Claimed at once, so claims arriving together share a transaction; applied in turn.
+    const unowned = unownedClients(this.doc, update, owners);
+    const claimed = unowned.length > 0 ? this.#claims.claim(unowned, userId) : undefined;
+    this.#waiting++;
+    const turn = this.#turns.then(async () => {
+      await claimed;
+      let check = checkClientUpdate(this.doc, update, owners, userId);
+      if (check.claims.length > 0) {
+        await this.#claims.claim(check.claims, userId);
+        check = checkClientUpdate(this.doc, update, owners, userId);
+      }
+      // Wrapped: the next turn must not wait for the commit, only for the application.
+      return { committed: this.#applyNow(this.#ownPart(update, check, resync), origin) };
     });
-    this.#claimQueue = turn.catch(() => undefined).finally(() => this.#claiming--);
+    this.#turns = turn.catch(() => undefined).finally(() => this.#waiting--);
     await (await turn).committed;
   }
 
-  async #claim(clientIds: number[], userId: string): Promise<void> {
-    const owners = await this.deps.store.claimClients(this.storyId, clientIds, userId);
-    for (const [client, owner] of owners) this.#owners.set(client, owner);
-    const taken = [...owners].find(([, owner]) => owner !== userId);
-    if (taken) throw new GalleyError('forbidden', `Yjs client id ${taken[0]} belongs to another user`);
+  #ownPart(update: Uint8Array, check: UpdateCheck, resync: boolean): Uint8Array {
+    if (check.foreign.length === 0) return update;
+    if (!resync) throw new GalleyError('forbidden', `Yjs client id ${check.foreign[0]} belongs to another user`);
+    return withoutClients(update, check.foreign);
   }
 
   #applyNow(update: Uint8Array, origin: Connection): Promise<void> {
@@ -171,32 +186,38 @@ export class StoryDocument {
       this.#emit('edited');
       return;
     }
-    if (!isConnection(origin) && !this.#serverClaimed) {
+    const sender = isConnection(origin) ? origin : null;
+    this.#emit('update', update, sender);
+    if (!sender && !this.#serverClaimed) {
       this.#serverClaimed = true;
-      void this.deps.store.claimClients(this.storyId, [this.doc.clientID], SERVER_OWNER).catch(() => (this.#serverClaimed = false));
+      this.#claims.claim([this.doc.clientID], SERVER_OWNER).catch(() => (this.#serverClaimed = false));
     }
-    const commit = this.#commit({ update, origin: isConnection(origin) ? origin : null });
+    const commit = this.#commit(update);
     this.#applied = commit;
     this.#lastCommit = commit.catch(() => undefined);
   };
 
-  async #commit(entry: Unsaved): Promise<void> {
+  async #commit(update: Uint8Array): Promise<void> {
+    // Behind an unsaved update, so the log never holds an update without one it depends on.
+    if (this.#unsaved.length > 0) {
+      this.#unsaved.push(update);
+      throw new GalleyError('storage_failed', 'Saving failed; the change is kept and will be retried');
+    }
     try {
-      await this.deps.commits.write(this.storyId, entry.update);
+      await this.deps.commits.write(this.storyId, update);
     } catch (error) {
-      this.#unsaved.push(entry);
+      this.#unsaved.push(update);
       this.deps.log.error({ err: error, storyId: this.storyId }, 'update write failed; keeping it in memory');
       this.#scheduleRetry();
       throw new GalleyError('storage_failed', 'Saving failed; the change is kept and will be retried');
     }
-    this.#committed(entry);
+    this.#committed(update);
   }
 
-  #committed({ update, origin }: Unsaved): void {
+  #committed(update: Uint8Array): void {
     this.#emit('committed', update);
     this.#tail.count++;
     this.#tail.bytes += update.byteLength;
-    this.#emit('update', update, origin);
     this.#emit('edited');
     this.#maybeCompact();
   }
@@ -212,11 +233,11 @@ export class StoryDocument {
 
   async #retryUnsaved(): Promise<void> {
     while (this.#unsaved.length > 0) {
-      const entry = this.#unsaved[0];
+      const update = this.#unsaved[0];
       try {
-        await this.deps.commits.write(this.storyId, entry.update);
+        await this.deps.commits.write(this.storyId, update);
         this.#unsaved.shift();
-        this.#committed(entry);
+        this.#committed(update);
       } catch {
         return this.#scheduleRetry();
       }

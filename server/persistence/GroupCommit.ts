@@ -38,7 +38,9 @@ export class GroupCommit {
         this.stats.updates += batch.length;
         batch.forEach((pending, i) => pending.resolve(seqs[i]));
       } catch (error) {
-        batch.forEach((pending) => pending.reject(error));
+        // What queued behind a failed batch fails with it, in order: a story's log must never
+        // hold an update without an earlier one it may depend on.
+        [...batch, ...this.#queue.splice(0)].forEach((pending) => pending.reject(error));
       }
     }
     this.#draining = false;

@@ -274,13 +274,14 @@ export class PgStore implements Store {
     return new Map(rows.map((r) => [Number(r.client_id), r.user_id as string]));
   }
 
-  async claimClients(storyId: string, clientIds: readonly number[], userId: string) {
+  async claimClients(storyId: string, claims: ReadonlyMap<number, string>) {
+    const clientIds = [...claims.keys()].sort((a, b) => a - b);
     // Sorted, so two claims of overlapping ids lock them in the same order and cannot deadlock.
     await this.#pool.query(
       `INSERT INTO story_clients (story_id, client_id, user_id)
-       SELECT $1, id, $3 FROM unnest($2::bigint[]) AS id ORDER BY id
+       SELECT $1, c.id, c.user_id FROM unnest($2::bigint[], $3::text[]) AS c(id, user_id) ORDER BY c.id
        ON CONFLICT DO NOTHING`,
-      [storyId, clientIds, userId],
+      [storyId, clientIds, clientIds.map((id) => claims.get(id)!)],
     );
     // A separate statement: its snapshot includes rows a concurrent claim committed while the insert waited.
     const owners = await this.#rows('SELECT client_id, user_id FROM story_clients WHERE story_id = $1 AND client_id = ANY($2::bigint[])', [

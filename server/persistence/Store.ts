@@ -176,10 +176,11 @@ export interface Store {
   /** Which user first wrote with each Yjs client id in the story. */
   loadClientOwners(storyId: string): Promise<Map<number, string>>;
   /**
-   * Records `userId` as the owner of client ids not yet owned (first writer wins, across
-   * processes) and resolves to the owner of each of `clientIds` afterwards.
+   * Records each claimed client id's user as its owner unless it is owned already (first
+   * writer wins, across processes), in one transaction, and resolves to the owner of each
+   * claimed id afterwards. `claims` maps client id → the user claiming it.
    */
-  claimClients(storyId: string, clientIds: readonly number[], userId: string): Promise<Map<number, string>>;
+  claimClients(storyId: string, claims: ReadonlyMap<number, string>): Promise<Map<number, string>>;
 
   /**
    * Moves the story to a new status only if its status is one of `from`

@@ -1,4 +1,5 @@
 import { encodeAwarenessUpdate, applyAwarenessUpdate } from 'y-protocols/awareness';
+import * as Y from 'yjs';
 import { GalleyError } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
 import { CLIENT_EVENTS, JoinRequest, PROTOCOL_VERSION, storyRoom } from '../../shared/protocol';
@@ -7,12 +8,15 @@ import { guardAwarenessUpdate } from './awarenessGuard';
 import { toBytes } from './binary';
 import type { MessageKind } from './MessageGate';
 import { errorAnswer, type GalleySocket, reply, type TransportDeps } from './socketServer';
-import { encodeStep1, handleSyncMessage } from './syncMessage';
+import { encodeMissing, encodeStep1, handleSyncMessage } from './syncMessage';
 import { workflowOf } from '../workflow/workflowState';
 
 type Deps = Pick<TransportDeps, 'store' | 'registry' | 'log'>;
-/** What a handler answers: ack data, and work that must follow the ack on the wire. */
-type Outcome = { data?: unknown; afterAck?: () => void };
+/**
+ * What a handler answers: ack data (or a function that makes it at the moment of the ack, so it
+ * sees every change applied until the ack goes out), and work that must follow the ack on the wire.
+ */
+type Outcome = { data?: unknown; dataAtAck?: () => unknown; afterAck?: () => void };
 
 export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
   const { store, registry, log } = deps;
@@ -40,7 +44,7 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
       try {
         if (kind) await gate.admit(kind);
         const outcome = (await handler(...args)) ?? {};
-        reply(socket, ack, { ok: true, data: outcome.data ?? null });
+        reply(socket, ack, { ok: true, data: outcome.dataAtAck?.() ?? outcome.data ?? null });
         outcome.afterAck?.();
       } catch (error) {
         await fail(error, ack, args[0]);
@@ -62,7 +66,8 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
     guarded(null, async (raw: unknown) => {
       const request = JoinRequest.safeParse(raw);
       if (!request.success) throw new GalleyError('bad_request', 'Join needs { storyId: uuid, protocolVersion }');
-      const { storyId, protocolVersion } = request.data;
+      const { storyId, protocolVersion, stateVector } = request.data;
+      const clientState = stateVector === undefined ? undefined : checkedStateVector(toBytes(stateVector, LIMITS.maxMessageBytes));
       if (protocolVersion !== PROTOCOL_VERSION) {
         throw new GalleyError('protocol_mismatch', `Server speaks protocol ${PROTOCOL_VERSION}; reload the page`);
       }
@@ -86,6 +91,8 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
       // Read again now that we are in the room: a change announced meanwhile is not missed.
       const current = await store.getStory(storyId);
       if (current) data.workflow = workflowOf(current);
+      // Made as the ack goes out: updates forwarded to the room before it (which the client ignores) are in it.
+      const dataAtAck = () => (clientState ? { ...data, update: encodeMissing(document.doc, clientState) } : data);
       // After the ack, so the client knows it has joined when these arrive:
       // ask for what the client has that we lack (offline edits), then show who is here.
       const afterAck = () => {
@@ -93,7 +100,7 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
         const states = [...document.awareness.getStates().keys()];
         if (states.length > 0) socket.emit('story:awareness', storyId, encodeAwarenessUpdate(document.awareness, states));
       };
-      return { data, afterAck };
+      return { data, dataAtAck, afterAck };
     }),
   );
 
@@ -130,4 +137,14 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
   socket.on('disconnect', () => {
     for (const storyId of [...socket.data.joined.keys()]) leave(storyId);
   });
+}
+
+/** A client's state vector, refused before the join does anything if it does not decode. */
+function checkedStateVector(bytes: Uint8Array): Uint8Array {
+  try {
+    Y.decodeStateVector(bytes);
+    return bytes;
+  } catch {
+    throw new GalleyError('bad_request', 'Malformed state vector');
+  }
 }

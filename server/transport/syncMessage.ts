@@ -23,7 +23,7 @@ export async function handleSyncMessage(
     case syncProtocol.messageYjsSyncStep2:
     case syncProtocol.messageYjsUpdate:
       if (!canEdit) throw new GalleyError('forbidden', 'Your role may read this story but not edit it');
-      await document.applyClientUpdate(payload, connection);
+      await document.applyClientUpdate(payload, connection, type === syncProtocol.messageYjsSyncStep2);
       return null;
     default:
       throw new GalleyError('bad_request', `Unknown sync message type ${type}`);
@@ -42,13 +42,17 @@ function decodeSyncMessage(message: Uint8Array): { type: number; payload: Uint8A
   }
 }
 
-function encodeStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
-  let update: Uint8Array;
+/** The update a client with the given state vector lacks. */
+export function encodeMissing(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
   try {
-    update = Y.encodeStateAsUpdate(doc, stateVector);
+    return Y.encodeStateAsUpdate(doc, stateVector);
   } catch {
     throw new GalleyError('bad_request', 'Malformed state vector');
   }
+}
+
+function encodeStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+  const update = encodeMissing(doc, stateVector);
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
   encoding.writeVarUint8Array(encoder, update);

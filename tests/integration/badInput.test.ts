@@ -127,6 +127,22 @@ const cases: Case[] = [
     },
   ],
   [
+    'an update inserting next to content the server never had',
+    'invalid',
+    (s, ack) => {
+      // Its own clocks start at 0 (no gap), but the insert's origin is another doc's item the server lacks.
+      const unseen = new Y.Doc();
+      unseen.clientID = 7171;
+      unseen.getText('scratch').insert(0, 'unseen');
+      const doc = new Y.Doc();
+      doc.clientID = 7272;
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(unseen));
+      const before = Y.encodeStateVector(doc);
+      doc.getText('scratch').insert(3, 'EVIL');
+      s.emit('story:sync', storyId, updateMessage(Y.encodeStateAsUpdate(doc, before)), ack);
+    },
+  ],
+  [
     'an update deleting content the server never had',
     'invalid',
     (s, ack) => {

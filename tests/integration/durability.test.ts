@@ -18,6 +18,11 @@ afterEach(async () => {
 });
 
 const text = (doc: Y.Doc, field: string) => fragmentText(doc.getXmlFragment(field));
+const paragraph = (content: string) => {
+  const element = new Y.XmlElement('paragraph');
+  element.insert(0, [new Y.XmlText(content)]);
+  return element;
+};
 const contents = (doc: Y.Doc) => Object.fromEntries(STORY_FIELDS.map((f) => [f, doc.getXmlFragment(f).toJSON()]));
 
 /** A store whose update writes can be held back or made to fail, to watch what the server does meanwhile. */
@@ -50,10 +55,11 @@ function controllableStore() {
 async function twoClients() {
   const writer = await createUser(server, 'writer');
   const storyId = await createStory(server, writer);
+  const editor = await createUser(server, 'editor');
   const a = await connectClient(server, writer, storyId);
-  const b = await connectClient(server, await createUser(server, 'editor'), storyId);
+  const b = await connectClient(server, editor, storyId);
   clients.push(a, b);
-  return { writer, storyId, a, b };
+  return { writer, editor, storyId, a, b };
 }
 
 describe('acknowledged means committed', () => {
@@ -70,23 +76,63 @@ describe('acknowledged means committed', () => {
     }
   });
 
-  it('forwards an edit to the others only once it is committed', async () => {
+  it('forwards an edit to the others at once, and acknowledges its sender only once it is committed', async () => {
     const { control, wrap } = controllableStore();
     server = await startTestServer({ wrapStore: wrap });
-    const { a, b } = await twoClients();
+    const { storyId, a, b } = await twoClients();
     let release!: () => void;
     control.hold = new Promise((r) => (release = r));
     setParagraphs(a.doc, 'headline', ['Not yet durable']);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(text(b.doc, 'headline')).toBe('');
+    await eventually(() => expect(text(b.doc, 'headline')).toBe('Not yet durable'));
+    await new Promise((r) => setTimeout(r, 100));
     expect(a.provider.unacknowledged).toBeGreaterThan(0);
+    expect(text(await storedDoc(server.store, storyId), 'headline')).toBe('');
     control.hold = null;
     release();
     await a.provider.whenSaved();
-    await eventually(() => expect(text(b.doc, 'headline')).toBe('Not yet durable'));
+    expect(text(await storedDoc(server.store, storyId), 'headline')).toBe('Not yet durable');
   });
 
-  it('does not acknowledge a failed write, keeps it, and saves and forwards it once storage is back', async () => {
+  it('after a crash between forward and commit, takes a resync’s own part, drops the author’s lost part, and converges once the author resends it', async () => {
+    server = await startTestServer();
+    const { writer, editor, storyId, a, b } = await twoClients();
+    setParagraphs(a.doc, 'body', ['Saved first.']);
+    await a.provider.whenSaved();
+    await eventually(() => expect(text(b.doc, 'body')).toBe('Saved first.'));
+    // What a crash leaves: the author's edit reached the other client, never storage.
+    a.close();
+    b.close();
+    a.doc.getXmlFragment('body').insert(1, [paragraph('Lost in the crash.')]);
+    Y.applyUpdate(b.doc, Y.encodeStateAsUpdate(a.doc, Y.encodeStateVector(b.doc)));
+    b.doc.getXmlFragment('headline').insert(0, [paragraph('Own headline')]);
+
+    // Its resync carries both: its own part is taken, the author's is not (it cannot be told from a forgery).
+    const rejoined = await connectClient(server, editor, storyId, b.doc);
+    clients.push(rejoined);
+    await rejoined.provider.whenSaved();
+    const live = server.app.registry.get(storyId)!.doc;
+    expect(text(live, 'headline')).toBe('Own headline');
+    expect(text(live, 'body')).toBe('Saved first.');
+
+    // An edit that builds on the lost text waits (refused, kept, retried) until the author is back.
+    const errors: string[] = [];
+    rejoined.provider.on('error', (e) => errors.push(e.code));
+    ((b.doc.getXmlFragment('body').get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'Depends: ');
+    await eventually(() => expect(errors).toContain('invalid'));
+    expect(rejoined.provider.pendingOffline).toBe(true);
+    expect(text(live, 'body')).toBe('Saved first.');
+
+    const author = await connectClient(server, writer, storyId, a.doc);
+    clients.push(author);
+    await author.provider.whenSaved();
+    await eventually(() => expect(text(live, 'body')).toBe('Saved first.\nDepends: Lost in the crash.'), 15_000);
+    await rejoined.provider.whenSaved();
+    const stored = await storedDoc(server.store, storyId);
+    await eventually(() => expect(contents(author.doc)).toEqual(contents(live)));
+    for (const doc of [stored, rejoined.doc]) expect(contents(doc)).toEqual(contents(live));
+  }, 30_000);
+
+  it('does not acknowledge a failed write, keeps it, and saves it once storage is back', async () => {
     const { control, wrap } = controllableStore();
     server = await startTestServer({ wrapStore: wrap });
     const { storyId, a, b } = await twoClients();
@@ -95,14 +141,14 @@ describe('acknowledged means committed', () => {
     control.failing = true;
     setParagraphs(a.doc, 'body', ['Written while the disk was away.']);
     await eventually(() => expect(errors).toContain('storage_failed'));
-    expect(text(b.doc, 'body')).toBe('');
     expect(text(server.app.registry.get(storyId)!.doc, 'body')).toBe('Written while the disk was away.');
+    expect(text(await storedDoc(server.store, storyId), 'body')).toBe('');
 
     expect(a.provider.pendingOffline).toBe(true); // the sender still counts it as unsaved
 
     control.failing = false;
-    await eventually(() => expect(text(b.doc, 'body')).toBe('Written while the disk was away.'), 5_000);
-    expect(text(await storedDoc(server.store, storyId), 'body')).toBe('Written while the disk was away.');
+    await eventually(async () => expect(text(await storedDoc(server.store, storyId), 'body')).toBe('Written while the disk was away.'), 5_000);
+    expect(text(b.doc, 'body')).toBe('Written while the disk was away.');
     // The sender resyncs by itself and gets its acknowledgement.
     await a.provider.whenSaved();
   });

@@ -151,11 +151,13 @@ export function storeContract(name: string, factory: Factory): void {
 
     it('records the first user to write with a Yjs client id, and keeps them', async () => {
       const { store, u, stories: [a, b] } = await withStories(2);
-      expect(await store.claimClients(a.id, [1, 2], 'ana')).toEqual(new Map([[1, 'ana'], [2, 'ana']]));
-      expect(await store.claimClients(a.id, [2, 3], 'ben')).toEqual(new Map([[2, 'ana'], [3, 'ben']]));
+      expect(await store.claimClients(a.id, new Map([[1, 'ana'], [2, 'ana']]))).toEqual(new Map([[1, 'ana'], [2, 'ana']]));
+      expect(await store.claimClients(a.id, new Map([[2, 'ben'], [3, 'ben']]))).toEqual(new Map([[2, 'ana'], [3, 'ben']]));
+      // Several users' claims in one call: each new id goes to its own claimant.
+      expect(await store.claimClients(a.id, new Map([[3, 'cy'], [4, 'cy'], [5, 'dee']]))).toEqual(new Map([[3, 'ben'], [4, 'cy'], [5, 'dee']]));
       // Yjs client ids are unsigned 32-bit: past what a signed 32-bit column holds.
-      expect(await store.claimClients(a.id, [0xffffffff], 'ben')).toEqual(new Map([[0xffffffff, 'ben']]));
-      expect(await store.loadClientOwners(a.id)).toEqual(new Map([[1, 'ana'], [2, 'ana'], [3, 'ben'], [0xffffffff, 'ben']]));
+      expect(await store.claimClients(a.id, new Map([[0xffffffff, 'ben']]))).toEqual(new Map([[0xffffffff, 'ben']]));
+      expect(await store.loadClientOwners(a.id)).toEqual(new Map([[1, 'ana'], [2, 'ana'], [3, 'ben'], [4, 'cy'], [5, 'dee'], [0xffffffff, 'ben']]));
       expect(await store.loadClientOwners(b.id)).toEqual(new Map());
       await store.close();
     });

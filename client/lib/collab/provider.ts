@@ -40,6 +40,8 @@ export type ProviderOptions = {
 
 /** Wait before retrying after the server could not save or asked us to slow down. */
 const RESYNC_AFTER_MS = 2_000;
+/** Resyncs after refusals for missing changes back off to this (they wait for another client to resend). */
+const MAX_INVALID_RESYNC_MS = 8_000;
 
 const toBytes = (payload: Binary) => (payload instanceof Uint8Array ? payload : new Uint8Array(payload));
 
@@ -65,6 +67,8 @@ export class SocketIOProvider {
   joinError: ErrorBody | null = null;
   readonly #persistedOrigins: ReadonlySet<unknown>;
   #resyncTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Refusals for missing changes since the last accepted edit: each resync waits longer. */
+  #invalidStreak = 0;
   #joined = false;
   #destroyed = false;
   #listeners: { [K in keyof ProviderEvents]: Set<ProviderEvents[K]> } = {
@@ -134,7 +138,8 @@ export class SocketIOProvider {
 
   #join = (): void => {
     this.#setStatus('connecting');
-    this.socket.emit('story:join', { storyId: this.storyId, protocolVersion: PROTOCOL_VERSION }, (answer: Ack<JoinAnswer>) => {
+    const request = { storyId: this.storyId, protocolVersion: PROTOCOL_VERSION, stateVector: Y.encodeStateVector(this.doc) };
+    this.socket.emit('story:join', request, (answer: Ack<JoinAnswer>) => {
       if (this.#destroyed) return;
       if (!answer.ok) {
         this.joinError = answer.error;
@@ -147,10 +152,10 @@ export class SocketIOProvider {
       this.role = answer.data.role;
       this.canEdit = answer.data.canEdit;
       this.#setWorkflow(answer.data.workflow);
+      // The answer carries what we lack (our state vector went with the join): synced in one round trip.
+      if (answer.data.update) Y.applyUpdate(this.doc, toBytes(answer.data.update), this);
+      this.synced = true;
       this.#setStatus('connected');
-      const encoder = encoding.createEncoder();
-      syncProtocol.writeSyncStep1(encoder, this.doc);
-      this.#send(encoding.toUint8Array(encoder), false);
       this.#announceAwareness();
     });
   };
@@ -224,6 +229,7 @@ export class SocketIOProvider {
     this.socket.emit('story:sync', this.storyId, message, (answer: Ack) => {
       if (tracked && this.unacknowledged > 0) this.unacknowledged--;
       if (!answer.ok) this.#onRefused(answer.error, tracked);
+      else if (tracked) this.#invalidStreak = 0;
       this.#emit('change');
     });
   }
@@ -241,8 +247,10 @@ export class SocketIOProvider {
       case 'too_large':
         return this.#fail(error);
       case 'invalid':
+        // Usually a change we sent too early (first resync at once); after a server crash, another
+        // author's change it lost, which only that author can resend (later resyncs wait longer).
         this.pendingOffline = true;
-        return this.#resync(0);
+        return this.#resync(Math.min(MAX_INVALID_RESYNC_MS, this.#invalidStreak++ === 0 ? 0 : 250 * 2 ** this.#invalidStreak));
       case 'forbidden':
         // Kept (and counted unsaved) until our access comes back; see #onAccess.
         this.pendingOffline = true;
