@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
-  const store = config.databaseUrl ? await PgStore.open(config.databaseUrl) : SqliteStore.open(config.dataDir);
+  const store = config.databaseUrl ? await PgStore.open(config.databaseUrl) : await SqliteStore.openForServer(config.dataDir);
   const cluster = config.redisUrl ? await connectCluster(config.redisUrl, log) : undefined;
   const app = createApp(config, { store, log, cluster, secret: loadServerSecret(config.dataDir, config.sessionSecret) });
 

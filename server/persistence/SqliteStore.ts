@@ -18,6 +18,7 @@ import type {
 } from './Store';
 import { type Row, toPublication, toRevision, toSession, toStory, toToken, toUser } from './storeRows';
 import { SQLITE_MIGRATIONS } from './sqliteSchema';
+import { UpdateAppender } from './UpdateAppender';
 
 /**
  * The embedded default store. better-sqlite3 is synchronous, so every method
@@ -25,9 +26,22 @@ import { SQLITE_MIGRATIONS } from './sqliteSchema';
  */
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
+  /** Appends updates from a worker thread, when the store serves a running server. */
+  #appender: UpdateAppender | null = null;
 
   private constructor(db: Database.Database) {
     this.#db = db;
+  }
+
+  /**
+   * Opens the store for a server: as `open`, with update appends (every keystroke's commit)
+   * moved to a worker thread so their fsyncs never stall the event loop. A throwaway
+   * ':memory:' store keeps them inline (a second connection could not see it).
+   */
+  static async openForServer(dataDir: string | ':memory:'): Promise<SqliteStore> {
+    const store = SqliteStore.open(dataDir);
+    if (dataDir !== ':memory:') store.#appender = await UpdateAppender.start(store.#db.name);
+    return store;
   }
 
   /** Opens (creating if needed) `<dataDir>/galley.db`; ':memory:' for throwaway stores. */
@@ -171,6 +185,7 @@ export class SqliteStore implements Store {
   }
 
   async appendUpdates(entries: readonly LogEntry[]) {
+    if (this.#appender) return this.#appender.append(entries);
     const insert = this.#db.prepare('INSERT INTO story_updates (story_id, data) VALUES (?, ?)');
     return this.#db.transaction(() =>
       entries.map(({ storyId, update }) => Number(insert.run(storyId, Buffer.from(update)).lastInsertRowid)),
@@ -214,12 +229,12 @@ export class SqliteStore implements Store {
     return new Map(rows.map((r) => [r.client_id, r.user_id]));
   }
 
-  async claimClients(storyId: string, clientIds: readonly number[], userId: string) {
+  async claimClients(storyId: string, claims: ReadonlyMap<number, string>) {
     const insert = this.#db.prepare('INSERT OR IGNORE INTO story_clients (story_id, client_id, user_id) VALUES (?, ?, ?)');
     const owner = this.#db.prepare('SELECT user_id FROM story_clients WHERE story_id = ? AND client_id = ?');
     return this.#db.transaction(() => {
-      clientIds.forEach((id) => insert.run(storyId, id, userId));
-      return new Map(clientIds.map((id) => [id, (owner.get(storyId, id) as { user_id: string }).user_id]));
+      claims.forEach((userId, id) => insert.run(storyId, id, userId));
+      return new Map([...claims.keys()].map((id) => [id, (owner.get(storyId, id) as { user_id: string }).user_id]));
     }).immediate();
   }
 
@@ -372,6 +387,7 @@ export class SqliteStore implements Store {
   }
 
   async close() {
+    await this.#appender?.close();
     if (this.#db.open) this.#db.close();
   }
 }

@@ -33,7 +33,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env });
-  const store = SqliteStore.open(dataDir);
+  const store = await SqliteStore.openForServer(dataDir);
   const app = createApp(config, {
     store: options.wrapStore ? options.wrapStore(store) : store,
     log: createLogger(config.logLevel),
