@@ -24,6 +24,33 @@ import { UpdateAppender } from './UpdateAppender';
  * The embedded default store. better-sqlite3 is synchronous, so every method
  * has committed by the time its promise resolves.
  */
+/** How long a connection waits for another's write lock (another process's, or a migration's). */
+const BUSY_TIMEOUT_MS = 5_000;
+
+export type SqliteOptions = { busyTimeoutMs?: number };
+
+/** The methods that write (everything but `appendUpdates`, which the appender thread does). */
+const WRITES = [
+  'createUser',
+  'createFirstUser',
+  'updateUser',
+  'deleteUserSessions',
+  'createToken',
+  'revokeToken',
+  'touchToken',
+  'createSession',
+  'deleteSession',
+  'createStory',
+  'touchStory',
+  'compact',
+  'claimClients',
+  'changeStatus',
+  'setSlug',
+  'savePublication',
+  'unpublish',
+  'claimDueSchedules',
+] as const satisfies readonly (keyof Store)[];
+
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   /** Appends updates from a worker thread, when the store serves a running server. */
@@ -38,19 +65,26 @@ export class SqliteStore implements Store {
    * moved to a worker thread so their fsyncs never stall the event loop. A throwaway
    * ':memory:' store keeps them inline (a second connection could not see it).
    */
-  static async openForServer(dataDir: string | ':memory:'): Promise<SqliteStore> {
-    const store = SqliteStore.open(dataDir);
-    if (dataDir !== ':memory:') store.#appender = await UpdateAppender.start(store.#db.name);
+  static async openForServer(dataDir: string | ':memory:', options: SqliteOptions = {}): Promise<SqliteStore> {
+    const store = SqliteStore.open(dataDir, options);
+    if (dataDir === ':memory:') return store;
+    const appender = await UpdateAppender.start(store.#db.name, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS);
+    store.#appender = appender;
+    // Every method's database work is synchronous, so running the call inside `exclusive` runs all of it there.
+    for (const name of WRITES) {
+      const write = store[name].bind(store) as (...args: unknown[]) => Promise<unknown>;
+      Object.defineProperty(store, name, { value: (...args: unknown[]) => appender.exclusive(() => write(...args)), writable: true, configurable: true });
+    }
     return store;
   }
 
   /** Opens (creating if needed) `<dataDir>/galley.db`; ':memory:' for throwaway stores. */
-  static open(dataDir: string | ':memory:'): SqliteStore {
+  static open(dataDir: string | ':memory:', { busyTimeoutMs = BUSY_TIMEOUT_MS }: SqliteOptions = {}): SqliteStore {
     const file = dataDir === ':memory:' ? ':memory:' : path.join(dataDir, 'galley.db');
     if (dataDir !== ':memory:') fs.mkdirSync(dataDir, { recursive: true });
     const db = new Database(file);
     // First, so everything after waits for another process's lock instead of failing.
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     useWal(db);
     // FULL: an acknowledged edit survives power loss, not only a process crash.
     db.pragma('synchronous = FULL');

@@ -24,11 +24,22 @@ require(workerData.entry);
  * commit's fsync (synchronous = FULL) stalls every socket for its duration.
  * Here it stalls nothing, and batches that queue meanwhile commit together.
  */
+function run<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 export class UpdateAppender {
   #worker: Worker;
   #waiting = new Map<number, Waiting>();
   #nextId = 0;
   #failure: Error | null = null;
+  /** Work waiting for the appends in flight to finish (see `exclusive`), and the appends it holds back. */
+  #exclusive: (() => void)[] = [];
+  #held: AppendRequest[] = [];
 
   private constructor(worker: Worker) {
     this.#worker = worker;
@@ -38,9 +49,9 @@ export class UpdateAppender {
   }
 
   /** Starts the thread on the database file (already created and migrated) and waits until it is ready. */
-  static async start(file: string): Promise<UpdateAppender> {
+  static async start(file: string, busyTimeoutMs: number): Promise<UpdateAppender> {
     const tsx = THREAD.endsWith('.ts') ? createRequire(import.meta.url).resolve('tsx/cjs/api') : null;
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { file, entry: THREAD, tsx } });
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { file, busyTimeoutMs, entry: THREAD, tsx } });
     let onError: (error: Error) => void = () => {};
     let onExit: (code: number) => void = () => {};
     const ready = new Promise<void>((resolve, reject) => {
@@ -65,8 +76,20 @@ export class UpdateAppender {
     const request: AppendRequest = { id, storyIds: entries.map((e) => e.storyId), updates: entries.map((e) => e.update) };
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
-      this.#worker.postMessage(request);
+      if (this.#exclusive.length > 0) this.#held.push(request);
+      else this.#worker.postMessage(request);
     });
+  }
+
+  /**
+   * Runs `fn`, synchronous work on another connection to the same database, while no append is
+   * in flight; appends made meanwhile wait for it. Neither connection then ever waits for the
+   * other's write lock: SQLite's busy handler sleeps in steps of milliseconds, and on the main
+   * thread that sleep would stall every socket.
+   */
+  exclusive<T>(fn: () => T): Promise<T> {
+    if (this.#waiting.size === 0 || this.#failure) return run(fn);
+    return new Promise((resolve, reject) => this.#exclusive.push(() => run(fn).then(resolve, reject)));
   }
 
   #settle(response: AppendResponse): void {
@@ -74,12 +97,21 @@ export class UpdateAppender {
     this.#waiting.delete(response.id);
     if ('error' in response) waiting?.reject(new Error(response.error));
     else waiting?.resolve(response.seqs);
+    if (this.#waiting.size === this.#held.length) this.#runExclusive();
+  }
+
+  /** Nothing in flight: the queued exclusive work runs, then the appends it held back go out. */
+  #runExclusive(): void {
+    for (const work of this.#exclusive.splice(0)) work();
+    for (const request of this.#held.splice(0)) this.#worker.postMessage(request);
   }
 
   #fail(error: Error): void {
     this.#failure ??= error;
     for (const waiting of this.#waiting.values()) waiting.reject(error);
     this.#waiting.clear();
+    this.#held = [];
+    this.#runExclusive();
   }
 
   /** Stops the thread once every append sent to it has settled. */

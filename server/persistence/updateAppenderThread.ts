@@ -7,8 +7,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { AppendRequest, AppendResponse } from './UpdateAppender';
 
-const db = new Database((workerData as { file: string }).file);
-db.pragma('busy_timeout = 5000');
+const { file, busyTimeoutMs } = workerData as { file: string; busyTimeoutMs: number };
+const db = new Database(file);
+db.pragma(`busy_timeout = ${busyTimeoutMs}`);
 db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
 const insert = db.prepare('INSERT INTO story_updates (story_id, data) VALUES (?, ?)');
