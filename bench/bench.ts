@@ -70,7 +70,10 @@ const LAUNCHERS: Record<ServerKind, string> = {
   hocuspocus: 'bench/peers/servers/hocuspocus.ts',
   'ws-relay': 'bench/peers/servers/wsRelay.ts',
   'socketio-relay': 'bench/peers/servers/socketioRelay.ts',
+  'socketio-1frame-relay': 'bench/peers/servers/socketioRelay.ts',
 };
+/** The Socket.IO floor twice: with the default parser (binary as two frames), and with Galley's single-frame one. */
+const LAUNCH_ENV: Partial<Record<ServerKind, Record<string, string>>> = { 'socketio-1frame-relay': { RELAY_PARSER: 'single-frame' } };
 const EDITOR = { email: 'bench-editor@example.test', password: 'a long benchmark password', name: 'Bench Editor' };
 
 const T0 = Date.now();
@@ -84,7 +87,7 @@ let roomCounter = 0;
 
 async function startServer(kind: ServerKind, env: Record<string, string> = {}): Promise<Running> {
   if (kind !== 'galley') {
-    const handle = await spawnServer(LAUNCHERS[kind]);
+    const handle = await spawnServer(LAUNCHERS[kind], LAUNCH_ENV[kind]);
     return {
       kind,
       handles: [handle],

@@ -13,6 +13,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { SocketIOProvider } from '../../client/lib/collab/provider';
 import { connectSocket } from '../../client/lib/collab/socket';
+import { SOCKET_PARSER } from '../../shared/socketParser';
 import { type ServerKind, withTimeout } from './common';
 
 export type Peer = {
@@ -91,9 +92,11 @@ export async function connectPeer(kind: ServerKind, url: string, room: string, o
       await sync.start(options.expectPeers, timeout).catch((error) => (close(), Promise.reject(error)));
       return { doc, close };
     }
-    case 'socketio-relay': {
+    case 'socketio-relay':
+    case 'socketio-1frame-relay': {
       // forceNew: otherwise every client in this process would share one connection.
-      const socket = io(url, { forceNew: true, transports: ['websocket'], query: { room }, reconnection: false });
+      const parser = kind === 'socketio-1frame-relay' ? { parser: SOCKET_PARSER } : {};
+      const socket = io(url, { forceNew: true, transports: ['websocket'], query: { room }, reconnection: false, ...parser });
       const sync = new RelaySync(doc, (m) => socket.emit('m', m));
       socket.on('m', (data: Uint8Array | ArrayBuffer) => sync.receive(data instanceof Uint8Array ? data : new Uint8Array(data)));
       const close = () => {

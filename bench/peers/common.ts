@@ -5,7 +5,7 @@
  */
 import * as Y from 'yjs';
 
-export const SERVER_KINDS = ['galley', 'y-websocket', 'hocuspocus', 'ws-relay', 'socketio-relay'] as const;
+export const SERVER_KINDS = ['galley', 'y-websocket', 'hocuspocus', 'ws-relay', 'socketio-relay', 'socketio-1frame-relay'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 /** Where the load generator's clients connect. Galley: one or more node URLs and a session cookie. */

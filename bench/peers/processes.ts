@@ -21,12 +21,18 @@ function track(child: ChildProcess): ChildProcess {
   return child;
 }
 
+/** `BENCH_PROFILE_DIR=dir`: every server writes a V8 CPU profile there when it stops (open it in Chrome DevTools). */
+function profileFlags(): string[] {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 export type ServerHandle = { url: string; pid: number; output(): string; stop(): Promise<void> };
 
 /** Runs `node --import tsx <file>` and resolves once it prints `"port":N` (Galley logs it; the launchers print it). */
 export async function spawnServer(file: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<ServerHandle> {
   const child = track(
-    spawn(process.execPath, ['--import', 'tsx', file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }),
+    spawn(process.execPath, [...profileFlags(), '--import', 'tsx', file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }),
   );
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -98,7 +104,7 @@ export async function runLoadgen(
   pids: number[],
   timeoutMs: number,
 ): Promise<{ results: LoadResult[]; marks: Record<string, Sample>[] }> {
-  const child = track(spawn(process.execPath, ['--import', 'tsx', 'bench/peers/loadgen.ts', JSON.stringify(commands)], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  const child = track(spawn(process.execPath, [...profileFlags(), '--import', 'tsx', 'bench/peers/loadgen.ts', JSON.stringify(commands)], { stdio: ['pipe', 'pipe', 'pipe'] }));
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     if (process.env.BENCH_DEBUG) process.stderr.write(chunk);

@@ -201,6 +201,9 @@ const cases: Case[] = [
     },
   ],
   ['a join with a malformed body', 'bad_request', (s, ack) => s.emit('story:join', { storyId: 'nope', protocolVersion: 1, extra: 1 } as any, ack as any)],
+  ['a join with a state vector that does not decode', 'bad_request', (s, ack) => s.emit('story:join', { storyId, protocolVersion: PROTOCOL_VERSION, stateVector: Uint8Array.of(255, 255, 255) }, ack as any)],
+  ['a join with a state vector that is not binary', 'bad_request', (s, ack) => s.emit('story:join', { storyId, protocolVersion: PROTOCOL_VERSION, stateVector: 'abc' as any }, ack as any)],
+  ['a join with a state vector over the size limit', 'too_large', (s, ack) => s.emit('story:join', { storyId, protocolVersion: PROTOCOL_VERSION, stateVector: new Uint8Array(LIMITS.maxMessageBytes + 1) }, ack as any)],
   ['a join speaking another protocol version', 'protocol_mismatch', (s, ack) => s.emit('story:join', { storyId, protocolVersion: 999 }, ack as any)],
   ['a join for a story that does not exist', 'not_found', (s, ack) => s.emit('story:join', { storyId: '00000000-0000-4000-8000-000000000001', protocolVersion: PROTOCOL_VERSION }, ack as any)],
 ];
