@@ -17,10 +17,13 @@ import { batched } from '../batched';
 import type { StorySession } from '../collab/storySession.svelte';
 import { caretLabels, renderCaret, renderSelection } from './carets';
 import { fieldExtensions, FIELD_SPECS } from './fields';
+import { StoryUndo } from './StoryUndo';
 
 export type LiveEditorOptions = {
   session: StorySession;
   field: StoryField;
+  /** The story's undo history, shared by every field (see StoryUndo). */
+  undo: StoryUndo;
   /** Enter in a one-paragraph field. */
   onEnter: () => void;
   /** Any change to the field's content, local or remote. */
@@ -52,7 +55,7 @@ export class LiveEditor {
   attach = (element: HTMLElement): (() => void) => untrack(() => this.#mount(element));
 
   #mount(element: HTMLElement): () => void {
-    const { session, field, onEnter, onChange } = this.#options;
+    const { session, field, undo, onEnter, onChange } = this.#options;
     this.#editable = session.canEdit;
     const editor = new Editor({
       element,
@@ -61,7 +64,7 @@ export class LiveEditor {
       injectCSS: false,
       extensions: [
         ...fieldExtensions(field, { onEnter }),
-        Collaboration.configure({ document: session.provider.doc, field }),
+        Collaboration.configure({ document: session.provider.doc, field, yUndoOptions: { undoManager: undo.manager } }),
         CollaborationCaret.configure({ provider: session.provider, user: session.me, render: renderCaret, selectionRender: renderSelection }),
       ],
       editorProps: {
@@ -73,7 +76,10 @@ export class LiveEditor {
           spellcheck: 'true',
         },
       },
-      onFocus: () => session.enterField(field),
+      onFocus: () => {
+        undo.enterField(field);
+        session.enterField(field);
+      },
       onBlur: () => session.leaveField(field),
       onUpdate: () => onChange?.(),
     });
@@ -169,6 +175,11 @@ export class LiveEditor {
     return countWords(this.#editor?.getText({ blockSeparator: '\n' }) ?? '');
   }
 
+  /** Focuses the field where its selection already is (after an undo put it there). */
+  reveal(): void {
+    this.#editor?.view.focus();
+  }
+
   focus(position: 'start' | 'end' = 'end'): void {
     const editor = this.#editor;
     if (!editor) return;
@@ -183,14 +194,16 @@ export class LiveEditor {
   }
 }
 
-/** One editor per field; Enter in a one-line field moves on to the next. */
+/** One editor per field, with one undo history across them; Enter in a one-line field moves on to the next. */
 export function createStoryEditors(session: StorySession, onChange: (field: StoryField) => void): Record<StoryField, LiveEditor> {
   const order: StoryField[] = ['headline', 'standfirst', 'byline', 'body'];
   const editors = {} as Record<StoryField, LiveEditor>;
+  const undo = new StoryUndo(session.provider.doc, (field) => editors[field].reveal());
   order.forEach((field, index) => {
     editors[field] = new LiveEditor({
       session,
       field,
+      undo,
       // Long-form body: start at the top; one-line fields: carry on where the text ends.
       onEnter: () => {
         const next = order[index + 1] ?? field;

@@ -1,0 +1,50 @@
+/**
+ * Undo and redo for one person across a whole story. One Y.UndoManager spans
+ * every field's fragment and tracks only this editor's own typing (the
+ * ProseMirror binding's origin), so Ctrl/Cmd+Z takes back your last change
+ * wherever it was, in the order you made them, and never someone else's text:
+ * their edits arrive with the provider as origin and are not tracked. Every
+ * field's Tiptap editor is given this manager instead of making its own.
+ */
+import { defaultDeleteFilter, defaultProtectedNodes, ySyncPluginKey } from '@tiptap/y-tiptap';
+import * as Y from 'yjs';
+import { isStoryField, STORY_FIELDS, type StoryField } from '../../../shared/story';
+
+export class StoryUndo {
+  readonly manager: Y.UndoManager;
+  #field: StoryField | null = null;
+
+  /** `reveal` is told which field an undo or redo changed, to put the caret there. */
+  constructor(doc: Y.Doc, reveal: (field: StoryField) => void) {
+    this.manager = new Y.UndoManager(
+      STORY_FIELDS.map((field) => doc.getXmlFragment(field)),
+      {
+        trackedOrigins: new Set([ySyncPluginKey]),
+        deleteFilter: (item) => defaultDeleteFilter(item, defaultProtectedNodes),
+        captureTransaction: (tr) => tr.meta.get('addToHistory') !== false,
+      },
+    );
+    this.manager.on('stack-item-popped', ({ changedParentTypes }) => {
+      const field = changedField(changedParentTypes);
+      // After the transaction: the field's editor has rendered the change (and restored its selection) by then.
+      if (field) queueMicrotask(() => reveal(field));
+    });
+  }
+
+  /** Typing in another field starts a new undo step, however fast it follows. */
+  enterField(field: StoryField): void {
+    if (this.#field !== field) this.manager.stopCapturing();
+    this.#field = field;
+  }
+}
+
+/** The story field whose fragment contains the first changed type. */
+function changedField(changed: Map<Y.AbstractType<Y.YEvent<any>>, unknown>): StoryField | null {
+  for (const type of changed.keys()) {
+    let root: Y.AbstractType<Y.YEvent<any>> = type;
+    while (root._item?.parent instanceof Y.AbstractType) root = root._item.parent;
+    const name = root.doc ? [...root.doc.share].find(([, shared]) => shared === root)?.[0] : undefined;
+    if (name && isStoryField(name)) return name;
+  }
+  return null;
+}

@@ -1,0 +1,81 @@
+import type { Page } from '@playwright/test';
+import { createUser, expect, signedInPage, test } from './fixtures';
+
+test.describe.configure({ timeout: 120_000 });
+
+const field = (page: Page, name: 'Headline' | 'Standfirst' | 'Byline' | 'Body') => page.getByRole('textbox', { name, exact: true });
+const saved = (page: Page) => expect(page.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible();
+const undoKey = 'ControlOrMeta+z';
+const redoKey = 'ControlOrMeta+Shift+z';
+
+test('Ctrl+Z undoes only your own changes, across fields, newest first, and puts the caret where the change was', async ({ browser, server }) => {
+  const ana = await signedInPage(browser, server, await createUser(server, 'writer', 'Ana Writer'));
+  const ben = await signedInPage(browser, server, await createUser(server, 'editor', 'Ben Editor'));
+  await ana.getByRole('button', { name: 'New story' }).click();
+  await expect(ana).toHaveURL(/\/story\/[0-9a-f-]{36}$/);
+  await ben.goto(ana.url());
+  await expect(field(ben, 'Headline')).toBeEditable({ timeout: 20_000 });
+
+  // Ana writes in the headline, then in the body.
+  await field(ana, 'Headline').click();
+  await ana.keyboard.type('Ferry fares rise');
+  await field(ana, 'Body').click();
+  await ana.keyboard.type('Tickets cost more from May.');
+  await saved(ana);
+  // Ben adds to the same headline paragraph, after Ana's words.
+  await expect(field(ben, 'Headline')).toHaveText('Ferry fares rise');
+  await field(ben, 'Headline').click();
+  await ben.keyboard.press('End');
+  await ben.keyboard.type(' again');
+  await expect(field(ana, 'Headline')).toHaveText('Ferry fares rise again');
+
+  // Ana's undo takes back her latest change (the body) first, and never Ben's words.
+  await field(ana, 'Body').click();
+  await pressUntil(ana, undoKey, 'Body', '', { Headline: 'Ferry fares rise again' });
+  // Then it reaches into the headline: only her words go, and the caret follows the change there.
+  await pressUntil(ana, undoKey, 'Headline', ' again', { Body: '' });
+  await expect(field(ana, 'Headline')).toBeFocused();
+  for (const page of [ana, ben]) {
+    await expect(field(page, 'Headline')).toHaveText(' again');
+    await expect(field(page, 'Body')).toHaveText('');
+  }
+  // Nothing of Ben's is on Ana's stack.
+  await ana.keyboard.press(undoKey);
+  await expect(field(ana, 'Headline')).toHaveText(' again');
+
+  // Redo brings hers back in order, everywhere.
+  await pressUntil(ana, redoKey, 'Headline', 'Ferry fares rise again', { Body: '' });
+  await pressUntil(ana, redoKey, 'Body', 'Tickets cost more from May.', { Headline: 'Ferry fares rise again' });
+  await expect(field(ana, 'Body')).toBeFocused();
+  await saved(ana);
+  await expect(field(ben, 'Headline')).toHaveText('Ferry fares rise again');
+  await expect(field(ben, 'Body')).toHaveText('Tickets cost more from May.');
+
+  // Ben's own undo takes back only his words.
+  await field(ben, 'Headline').click();
+  await pressUntil(ben, undoKey, 'Headline', 'Ferry fares rise', { Body: 'Tickets cost more from May.' }, (text) => expect(text).toMatch(/^Ferry fares rise/));
+  await expect(field(ana, 'Headline')).toHaveText('Ferry fares rise');
+  await expect(field(ana, 'Body')).toHaveText('Tickets cost more from May.');
+});
+
+type FieldName = 'Headline' | 'Standfirst' | 'Byline' | 'Body';
+
+/**
+ * Presses `key` until the field reads `expected` (typing may have landed as several undo steps),
+ * checking after every press that the other fields are untouched and the text is acceptable.
+ */
+async function pressUntil(
+  page: Page,
+  key: string,
+  name: FieldName,
+  expected: string,
+  unchanged: Partial<Record<FieldName, string>>,
+  acceptable: (text: string) => void = () => {},
+): Promise<void> {
+  for (let presses = 0; presses < 40 && (await field(page, name).textContent()) !== expected; presses++) {
+    await page.keyboard.press(key);
+    for (const [other, text] of Object.entries(unchanged)) await expect(field(page, other as FieldName)).toHaveText(text, { timeout: 1_000 });
+    acceptable((await field(page, name).textContent()) ?? '');
+  }
+  await expect(field(page, name)).toHaveText(expected);
+}
