@@ -77,5 +77,14 @@ export type GalleyAwarenessState = {
   user?: AwarenessUser;
   /** The field the user is in, one of STORY_FIELDS, or null. */
   field?: string | null;
+  /** The field the user has typed in within the last few seconds (a soft claim), or null. */
+  typing?: string | null;
+  /** No input for a few minutes. */
+  away?: boolean;
   cursor?: unknown;
 };
+
+/** How long after the last keystroke a field still shows someone as rewriting it. */
+export const TYPING_CLAIM_MS = 4_000;
+/** How long without any input before someone shows as away. */
+export const AWAY_AFTER_MS = 3 * 60_000;

@@ -65,6 +65,8 @@ function withAuthenticatedUser(state: GalleyAwarenessState, { user }: Connection
     ...state,
     user: { id: user.id, name: user.name, color: user.color },
     field: isStoryField(state.field) ? state.field : null,
+    typing: isStoryField(state.typing) ? state.typing : null,
+    away: state.away === true,
   };
 }
 

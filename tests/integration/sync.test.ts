@@ -171,6 +171,17 @@ describe('co-editing over Socket.IO', () => {
     await eventually(() => expect(a.provider.awareness.getStates().get(b.doc.clientID)?.user?.name).toBe('Real Name'));
   });
 
+  it('passes on presence fields only in the shapes Galley knows (field, typing claim, away)', async () => {
+    const storyId = await createStory(server, writer);
+    const a = await join(writer, storyId);
+    const b = await join(await createUser(server, 'editor'), storyId);
+    const seen = () => a.provider.awareness.getStates().get(b.doc.clientID) as Record<string, unknown> | undefined;
+    b.provider.awareness.setLocalState({ field: 'body', typing: 'headline', away: true });
+    await eventually(() => expect(seen()).toMatchObject({ field: 'body', typing: 'headline', away: true }));
+    b.provider.awareness.setLocalState({ field: '<img src=x>', typing: 'comments', away: 'yes' });
+    await eventually(() => expect(seen()).toMatchObject({ field: null, typing: null, away: false }));
+  });
+
   it('refuses a viewer’s edit and changes nothing', async () => {
     const storyId = await createStory(server, writer);
     const a = await join(writer, storyId);

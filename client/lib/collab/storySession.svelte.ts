@@ -31,6 +31,10 @@ export type Person = {
   color: string;
   initials: string;
   field: StoryField | null;
+  /** The field they have typed in over the last few seconds. */
+  typing: StoryField | null;
+  /** Every tab of theirs has been without input for a few minutes. */
+  away: boolean;
   isYou: boolean;
 };
 
@@ -172,11 +176,15 @@ export class StorySession {
       const user = state.user;
       if (!user || typeof user.id !== 'string' || typeof user.name !== 'string') continue;
       const field = isStoryField(state.field) ? state.field : null;
+      const typing = isStoryField(state.typing) ? state.typing : null;
+      const away = state.away === true;
       const isThisTab = clientId === doc.clientID;
       const existing = byId.get(user.id);
       if (existing) {
-        // This tab knows best where you are; otherwise any field beats none.
+        // This tab knows best where you are; otherwise any field beats none. Away only if every tab is.
         if (isThisTab || (!existing.field && field)) existing.field = field ?? existing.field;
+        existing.typing ??= typing;
+        existing.away &&= away;
         continue;
       }
       byId.set(user.id, {
@@ -185,6 +193,8 @@ export class StorySession {
         color: safeColor(user.color),
         initials: initials(user.name),
         field,
+        typing,
+        away,
         isYou: user.id === this.me.id,
       });
     }

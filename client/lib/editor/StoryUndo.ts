@@ -8,7 +8,8 @@
  */
 import { defaultDeleteFilter, defaultProtectedNodes, ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
-import { isStoryField, STORY_FIELDS, type StoryField } from '../../../shared/story';
+import { STORY_FIELDS, type StoryField } from '../../../shared/story';
+import { changedField } from '../collab/changedField';
 
 export class StoryUndo {
   readonly manager: Y.UndoManager;
@@ -25,7 +26,7 @@ export class StoryUndo {
       },
     );
     this.manager.on('stack-item-popped', ({ changedParentTypes }) => {
-      const field = changedField(changedParentTypes);
+      const field = changedField(changedParentTypes.keys());
       // After the transaction: the field's editor has rendered the change (and restored its selection) by then.
       if (field) queueMicrotask(() => reveal(field));
     });
@@ -36,15 +37,4 @@ export class StoryUndo {
     if (this.#field !== field) this.manager.stopCapturing();
     this.#field = field;
   }
-}
-
-/** The story field whose fragment contains the first changed type. */
-function changedField(changed: Map<Y.AbstractType<Y.YEvent<any>>, unknown>): StoryField | null {
-  for (const type of changed.keys()) {
-    let root: Y.AbstractType<Y.YEvent<any>> = type;
-    while (root._item?.parent instanceof Y.AbstractType) root = root._item.parent;
-    const name = root.doc ? [...root.doc.share].find(([, shared]) => shared === root)?.[0] : undefined;
-    if (name && isStoryField(name)) return name;
-  }
-  return null;
 }

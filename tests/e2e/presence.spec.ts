@@ -1,0 +1,60 @@
+import type { Page } from '@playwright/test';
+import { createUser, expect, signedInPage, test } from './fixtures';
+
+test.describe.configure({ timeout: 120_000 });
+
+const field = (page: Page, name: 'Headline' | 'Standfirst' | 'Byline' | 'Body') => page.getByRole('textbox', { name, exact: true });
+const people = (page: Page) => page.getByRole('list', { name: 'People in this story' });
+const announcements = (page: Page) => page.getByRole('log', { name: 'Presence announcements' });
+
+test('presence: one entry per person across tabs, announced arrivals, fields and departures, a soft claim while typing, and a keyboard-navigable list', async ({ browser, server }) => {
+  const ana = await signedInPage(browser, server, await createUser(server, 'writer', 'Ana Writer'));
+  const ben = await signedInPage(browser, server, await createUser(server, 'editor', 'Ben Editor'));
+  await ben.getByRole('button', { name: 'New story' }).click();
+  await expect(ben).toHaveURL(/\/story\/[0-9a-f-]{36}$/);
+  const url = ben.url();
+  await expect(field(ben, 'Headline')).toBeEditable({ timeout: 20_000 });
+
+  // Ana arrives, in two tabs: Ben hears of her once and lists her once.
+  await ana.goto(url);
+  const anaAgain = await ana.context().newPage();
+  await anaAgain.goto(url);
+  await expect(field(anaAgain, 'Headline')).toBeEditable({ timeout: 20_000 });
+  await expect(announcements(ben)).toContainText('Ana Writer joined');
+  await expect(people(ben).getByRole('button', { name: /^Ana Writer/ })).toHaveCount(1);
+
+  // Moving into a field is announced; typing there shows a soft claim to the others, gone a few seconds after.
+  await field(ana, 'Headline').click();
+  await expect(announcements(ben)).toContainText('Ana Writer is editing the Headline');
+  await ana.keyboard.type('Library opens on Sundays');
+  const claim = ben.getByText('Ana Writer is rewriting the headline');
+  await expect(claim).toBeVisible();
+  await expect(ana.getByText(/is rewriting the headline/)).toHaveCount(0); // not shown about yourself
+  // It blocks nothing: Ben can still type in the same field.
+  await field(ben, 'Headline').click();
+  await ben.keyboard.press('End');
+  await ben.keyboard.type(' from May');
+  await expect(field(ana, 'Headline')).toHaveText('Library opens on Sundays from May');
+  await expect(claim).toBeHidden({ timeout: 10_000 });
+
+  // The list is one tab stop; arrow keys, Home and End move along it; a person's button goes to their field.
+  await people(ben).getByRole('button').first().focus();
+  await expect(people(ben).getByRole('button', { name: /^Ben Editor/ })).toBeFocused(); // you first
+  await ben.keyboard.press('ArrowRight');
+  const anaButton = people(ben).getByRole('button', { name: /^Ana Writer, in Headline/ });
+  await expect(anaButton).toBeFocused();
+  await expect(anaButton).toHaveAttribute('tabindex', '0');
+  await expect(people(ben).getByRole('button', { name: /^Ben Editor/ })).toHaveAttribute('tabindex', '-1');
+  await ben.keyboard.press('Home');
+  await expect(people(ben).getByRole('button', { name: /^Ben Editor/ })).toBeFocused();
+  await ben.keyboard.press('End');
+  await expect(anaButton).toBeFocused();
+  await ben.keyboard.press('Enter');
+  await expect(field(ben, 'Headline')).toBeFocused();
+
+  // Ana leaves (both tabs): announced, and gone from the list.
+  await anaAgain.close();
+  await ana.close();
+  await expect(announcements(ben)).toContainText('Ana Writer left', { timeout: 5_000 });
+  await expect(people(ben).getByRole('button', { name: /^Ana Writer/ })).toHaveCount(0);
+});
