@@ -30,8 +30,24 @@ test('presence: one entry per person across tabs, announced arrivals, fields and
   const claim = ben.getByText('Ana Writer is rewriting the headline');
   await expect(claim).toBeVisible();
   await expect(ana.getByText(/is rewriting the headline/)).toHaveCount(0); // not shown about yourself
+  // Ben's caret and name label arrive in Ana's headline without moving her text or her view.
+  const layout = () =>
+    ana.evaluate(() => {
+      const text = document.querySelector('.field-editor--headline p')!;
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      const { x, y, width, height } = range.getBoundingClientRect();
+      return { x, y, width, height, scrollY: window.scrollY, text: text.textContent };
+    });
+  const before = await layout();
   // It blocks nothing: Ben can still type in the same field.
   await field(ben, 'Headline').click();
+  await ben.keyboard.press('Home');
+  await expect(ana.locator('.collaboration-carets__label', { hasText: 'Ben Editor' })).toBeVisible();
+  const after = await layout();
+  expect({ text: after.text, scrollY: after.scrollY }).toEqual({ text: before.text, scrollY: before.scrollY });
+  // Sub-pixel text layout may differ around a zero-width caret; a shift a reader could see may not.
+  for (const key of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(after[key] - before[key])).toBeLessThan(0.5);
   await ben.keyboard.press('End');
   await ben.keyboard.type(' from May');
   await expect(field(ana, 'Headline')).toHaveText('Library opens on Sundays from May');
