@@ -86,6 +86,10 @@ export type WorkflowResult = { workflow: StoryWorkflow };
 /** Answer of GET /api/stories/:id/checks: what stops publication now (empty when ready). */
 export type ChecksResult = { problems: PublicationProblems; slug: string };
 
+/** Who wrote with each Yjs client id in a story: what the attribution view colours text by. */
+export type StoryAuthor = { clientId: number; userId: string; name: string; color: string };
+export type StoryAuthors = { authors: StoryAuthor[] };
+
 /** One publication of a story, newest first in the history. */
 export type RevisionSummary = {
   number: number;

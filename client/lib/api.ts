@@ -14,6 +14,7 @@ import type {
   ReturnStoryBody,
   RevisionDetail,
   RevisionDiff,
+  StoryAuthors,
   RevisionSummary,
   ScheduleStoryBody,
   SetSlugBody,
@@ -117,6 +118,8 @@ export const api = {
   listRevisions: (id: string) => request<{ revisions: RevisionSummary[] }>('GET', storyPath(id, 'revisions')),
   getRevision: (id: string, n: number) => request<{ revision: RevisionDetail }>('GET', storyPath(id, `revisions/${n}`)),
   revisionDiff: (id: string, n: number) => request<RevisionDiff>('GET', storyPath(id, `revisions/${n}/diff`)),
+  /** Who wrote with each Yjs client id in the story ("Who wrote this?"). */
+  storyAuthors: (id: string) => request<StoryAuthors>('GET', storyPath(id, 'authors')),
 };
 
 function storyPath(id: string, rest?: string): string {

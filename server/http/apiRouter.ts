@@ -10,6 +10,7 @@ import type { PublishDeps } from '../workflow/publishStory';
 import { accountRoutes } from './routes/accountRoutes';
 import { sessionRoutes } from './routes/sessionRoutes';
 import { revisionRoutes } from './routes/revisionRoutes';
+import { attributionRoutes } from './routes/attributionRoutes';
 import { storyRoutes } from './routes/storyRoutes';
 import { tokenRoutes } from './routes/tokenRoutes';
 import { workflowRoutes } from './routes/workflowRoutes';
@@ -38,6 +39,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
   router.use(storyRoutes(deps));
   router.use(workflowRoutes(deps));
   router.use(revisionRoutes(deps));
+  router.use(attributionRoutes(deps));
   router.all('/{*rest}', () => {
     throw new GalleyError('not_found', 'No such API route');
   });

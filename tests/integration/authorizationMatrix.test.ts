@@ -416,6 +416,16 @@ const HTTP_ROWS: HttpRow[] = [
     },
   },
   {
+    route: 'GET /api/stories/:id/authors',
+    access: 'story:read',
+    ok: 200,
+    call: async (p) => {
+      await ensureLive();
+      return api('GET', `${story()}/authors`, p.headers());
+    },
+    after: async (_p, answer, allowed) => expect(answer.body.authors?.length > 0).toBe(allowed),
+  },
+  {
     route: 'GET /api/stories/:id/revisions',
     access: 'story:read',
     ok: 200,

@@ -18,12 +18,16 @@ import type { StorySession } from '../collab/storySession.svelte';
 import { caretLabels, renderCaret, renderSelection } from './carets';
 import { fieldExtensions, FIELD_SPECS } from './fields';
 import { StoryUndo } from './StoryUndo';
+import { Attribution, attributionKey } from './attribution';
+import type { StoryAuthors } from '../collab/storyAuthors.svelte';
 
 export type LiveEditorOptions = {
   session: StorySession;
   field: StoryField;
   /** The story's undo history, shared by every field (see StoryUndo). */
   undo: StoryUndo;
+  /** "Who wrote this?": the attribution view's state, shared by every field. */
+  authors: StoryAuthors;
   /** Enter in a one-paragraph field. */
   onEnter: () => void;
   /** Any change to the field's content, local or remote. */
@@ -55,7 +59,7 @@ export class LiveEditor {
   attach = (element: HTMLElement): (() => void) => untrack(() => this.#mount(element));
 
   #mount(element: HTMLElement): () => void {
-    const { session, field, undo, onEnter, onChange } = this.#options;
+    const { session, field, undo, authors, onEnter, onChange } = this.#options;
     this.#editable = session.canEdit;
     const editor = new Editor({
       element,
@@ -66,6 +70,7 @@ export class LiveEditor {
         ...fieldExtensions(field, { onEnter }),
         Collaboration.configure({ document: session.provider.doc, field, yUndoOptions: { undoManager: undo.manager } }),
         CollaborationCaret.configure({ provider: session.provider, user: session.me, render: renderCaret, selectionRender: renderSelection }),
+        Attribution.configure({ authors, fragment: session.provider.doc.getXmlFragment(field), field }),
       ],
       editorProps: {
         attributes: {
@@ -102,8 +107,10 @@ export class LiveEditor {
       if (this.#editor === editor) this.#setEditable(session.canEdit);
     });
     const offAccess = session.provider.on('change', followAccess);
+    const offAuthors = authors.onChange(() => editor.view.dispatch(editor.state.tr.setMeta(attributionKey, true)));
     return () => {
       offAccess();
+      offAuthors();
       editor.off('transaction', changed);
       labels.destroy();
       overlay.remove();
@@ -195,7 +202,11 @@ export class LiveEditor {
 }
 
 /** One editor per field, with one undo history across them; Enter in a one-line field moves on to the next. */
-export function createStoryEditors(session: StorySession, onChange: (field: StoryField) => void): Record<StoryField, LiveEditor> {
+export function createStoryEditors(
+  session: StorySession,
+  authors: StoryAuthors,
+  onChange: (field: StoryField) => void,
+): Record<StoryField, LiveEditor> {
   const order: StoryField[] = ['headline', 'standfirst', 'byline', 'body'];
   const editors = {} as Record<StoryField, LiveEditor>;
   const undo = new StoryUndo(session.provider.doc, (field) => editors[field].reveal());
@@ -204,6 +215,7 @@ export function createStoryEditors(session: StorySession, onChange: (field: Stor
       session,
       field,
       undo,
+      authors,
       // Long-form body: start at the top; one-line fields: carry on where the text ends.
       onEnter: () => {
         const next = order[index + 1] ?? field;

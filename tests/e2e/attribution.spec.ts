@@ -1,0 +1,54 @@
+import type { Page } from '@playwright/test';
+import { createUser, expect, signedInPage, test } from './fixtures';
+
+test.describe.configure({ timeout: 120_000 });
+
+const field = (page: Page, name: 'Headline' | 'Standfirst' | 'Byline' | 'Body') => page.getByRole('textbox', { name, exact: true });
+
+test('“Who wrote this?” colours each person’s text with a legend, for anyone who may read the story', async ({ browser, server }) => {
+  const ana = await signedInPage(browser, server, await createUser(server, 'writer', 'Ana Writer'));
+  const ben = await signedInPage(browser, server, await createUser(server, 'editor', 'Ben Editor'));
+  const vic = await signedInPage(browser, server, await createUser(server, 'viewer', 'Vic Viewer'));
+  await ana.getByRole('button', { name: 'New story' }).click();
+  await expect(ana).toHaveURL(/\/story\/[0-9a-f-]{36}$/);
+  await ben.goto(ana.url());
+  await expect(field(ben, 'Headline')).toBeEditable({ timeout: 20_000 });
+
+  await field(ana, 'Headline').click();
+  await ana.keyboard.type('Harbour ferry');
+  await expect(field(ben, 'Headline')).toHaveText('Harbour ferry');
+  await field(ben, 'Headline').click();
+  await ben.keyboard.press('End');
+  await ben.keyboard.type(' strike ends');
+  await field(ben, 'Body').click();
+  await ben.keyboard.type('Crews return on Monday.');
+  await expect(field(ana, 'Body')).toHaveText('Crews return on Monday.');
+  await expect(ana.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible();
+  await expect(ben.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible();
+
+  // A viewer turns the view on: each run of text says who wrote it, and the legend lists both.
+  await vic.goto(ana.url());
+  await expect(field(vic, 'Body')).toHaveText('Crews return on Monday.', { timeout: 20_000 });
+  const toggle = vic.getByRole('button', { name: 'Who wrote this?' });
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await expect(vic.locator('.attribution')).toHaveCount(0);
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  const byAuthor = (name: string) => vic.locator(`.attribution[data-author="${name}"]`);
+  await expect(field(vic, 'Headline').locator('.attribution[data-author="Ana Writer"]')).toHaveText('Harbour ferry');
+  await expect(field(vic, 'Headline').locator('.attribution[data-author="Ben Editor"]')).toHaveText(' strike ends');
+  await expect(field(vic, 'Body').locator('.attribution[data-author="Ben Editor"]')).toHaveText('Crews return on Monday.');
+  const legend = vic.getByRole('region', { name: 'Who wrote this story' });
+  await expect(legend.getByRole('listitem')).toHaveText(['Ana Writer', 'Ben Editor']);
+
+  // Live: new text is coloured as it arrives.
+  await field(ana, 'Body').click();
+  await ana.keyboard.press('End');
+  await ana.keyboard.type(' Fares stay the same.');
+  await expect(field(vic, 'Body').locator('.attribution[data-author="Ana Writer"]')).toHaveText(' Fares stay the same.');
+
+  // Off again: the text is plain.
+  await toggle.click();
+  await expect(byAuthor('Ana Writer')).toHaveCount(0);
+  await expect(legend).toHaveCount(0);
+});
