@@ -94,11 +94,12 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
       // Made as the ack goes out: updates forwarded to the room before it (which the client ignores) are in it.
       const dataAtAck = () => (clientState ? { ...data, update: encodeMissing(document.doc, clientState) } : data);
       // After the ack, so the client knows it has joined when these arrive:
-      // ask for what the client has that we lack (offline edits), then show who is here.
+      // ask for what the client has that we lack (offline edits), then say who is here.
       const afterAck = () => {
         if (canEdit) socket.emit('story:sync', storyId, encodeStep1(document.doc));
         const states = [...document.awareness.getStates().keys()];
-        if (states.length > 0) socket.emit('story:awareness', storyId, encodeAwarenessUpdate(document.awareness, states));
+        // Always, even with nobody here: it tells the client it now knows who is in the story.
+        socket.emit('story:awareness', storyId, encodeAwarenessUpdate(document.awareness, states));
       };
       return { data, dataAtAck, afterAck };
     }),

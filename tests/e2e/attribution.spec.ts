@@ -1,18 +1,11 @@
-import type { Page } from '@playwright/test';
-import { createUser, expect, signedInPage, test } from './fixtures';
+import { createUser, expect, field, signedInPage, test, twoEditorsOnANewStory } from './fixtures';
 
 test.describe.configure({ timeout: 120_000 });
 
-const field = (page: Page, name: 'Headline' | 'Standfirst' | 'Byline' | 'Body') => page.getByRole('textbox', { name, exact: true });
 
 test('“Who wrote this?” colours each person’s text with a legend, for anyone who may read the story', async ({ browser, server }) => {
-  const ana = await signedInPage(browser, server, await createUser(server, 'writer', 'Ana Writer'));
-  const ben = await signedInPage(browser, server, await createUser(server, 'editor', 'Ben Editor'));
+  const { ana, ben } = await twoEditorsOnANewStory(browser, server);
   const vic = await signedInPage(browser, server, await createUser(server, 'viewer', 'Vic Viewer'));
-  await ana.getByRole('button', { name: 'New story' }).click();
-  await expect(ana).toHaveURL(/\/story\/[0-9a-f-]{36}$/);
-  await ben.goto(ana.url());
-  await expect(field(ben, 'Headline')).toBeEditable({ timeout: 20_000 });
 
   await field(ana, 'Headline').click();
   await ana.keyboard.type('Harbour ferry');

@@ -23,3 +23,22 @@ export async function signedInPage(browser: Browser, server: TestServer, user: T
   await expect(page.getByRole('heading', { name: 'Newsroom' })).toBeVisible();
   return page;
 }
+
+export type FieldName = 'Headline' | 'Standfirst' | 'Byline' | 'Body';
+
+/** A story field's textbox, found by its label as a person (or a screen reader) would. */
+export const field = (page: Page, name: FieldName) => page.getByRole('textbox', { name, exact: true });
+
+/**
+ * Signs in a writer ("Ana Writer") and an editor ("Ben Editor") in two browsers; Ana creates a story
+ * and Ben opens it. Resolves once both can edit it.
+ */
+export async function twoEditorsOnANewStory(browser: Browser, server: TestServer): Promise<{ ana: Page; ben: Page; url: string }> {
+  const ana = await signedInPage(browser, server, await createUser(server, 'writer', 'Ana Writer'));
+  const ben = await signedInPage(browser, server, await createUser(server, 'editor', 'Ben Editor'));
+  await ana.getByRole('button', { name: 'New story' }).click();
+  await expect(ana).toHaveURL(/\/story\/[0-9a-f-]{36}$/);
+  await ben.goto(ana.url());
+  await expect(field(ben, 'Headline')).toBeEditable({ timeout: 20_000 });
+  return { ana, ben, url: ana.url() };
+}

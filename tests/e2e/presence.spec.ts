@@ -1,27 +1,22 @@
 import type { Page } from '@playwright/test';
-import { createUser, expect, signedInPage, test } from './fixtures';
+import { expect, field, test, twoEditorsOnANewStory } from './fixtures';
 
 test.describe.configure({ timeout: 120_000 });
 
-const field = (page: Page, name: 'Headline' | 'Standfirst' | 'Byline' | 'Body') => page.getByRole('textbox', { name, exact: true });
 const people = (page: Page) => page.getByRole('list', { name: 'People in this story' });
 const announcements = (page: Page) => page.getByRole('log', { name: 'Presence announcements' });
 
 test('presence: one entry per person across tabs, announced arrivals, fields and departures, a soft claim while typing, and a keyboard-navigable list', async ({ browser, server }) => {
-  const ana = await signedInPage(browser, server, await createUser(server, 'writer', 'Ana Writer'));
-  const ben = await signedInPage(browser, server, await createUser(server, 'editor', 'Ben Editor'));
-  await ben.getByRole('button', { name: 'New story' }).click();
-  await expect(ben).toHaveURL(/\/story\/[0-9a-f-]{36}$/);
-  const url = ben.url();
-  await expect(field(ben, 'Headline')).toBeEditable({ timeout: 20_000 });
+  const { ana, ben, url } = await twoEditorsOnANewStory(browser, server);
 
-  // Ana arrives, in two tabs: Ben hears of her once and lists her once.
-  await ana.goto(url);
+  // Ana, already here, opens a second tab: Ben lists her once (and heard of her arrival once).
   const anaAgain = await ana.context().newPage();
   await anaAgain.goto(url);
   await expect(field(anaAgain, 'Headline')).toBeEditable({ timeout: 20_000 });
-  await expect(announcements(ben)).toContainText('Ana Writer joined');
+  await expect(announcements(ana)).toContainText('Ben Editor joined');
   await expect(people(ben).getByRole('button', { name: /^Ana Writer/ })).toHaveCount(1);
+  await expect(people(anaAgain).getByRole('button', { name: /^Ana Writer/ })).toHaveCount(1);
+  await expect(announcements(ben)).not.toContainText('Ana Writer joined'); // the same person, not an arrival
 
   // Moving into a field is announced; typing there shows a soft claim to the others, gone a few seconds after.
   await field(ana, 'Headline').click();

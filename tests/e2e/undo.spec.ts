@@ -1,20 +1,14 @@
 import type { Page } from '@playwright/test';
-import { createUser, expect, signedInPage, test } from './fixtures';
+import { expect, field, type FieldName, test, twoEditorsOnANewStory } from './fixtures';
 
 test.describe.configure({ timeout: 120_000 });
 
-const field = (page: Page, name: 'Headline' | 'Standfirst' | 'Byline' | 'Body') => page.getByRole('textbox', { name, exact: true });
 const saved = (page: Page) => expect(page.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible();
 const undoKey = 'ControlOrMeta+z';
 const redoKey = 'ControlOrMeta+Shift+z';
 
 test('Ctrl+Z undoes only your own changes, across fields, newest first, and puts the caret where the change was', async ({ browser, server }) => {
-  const ana = await signedInPage(browser, server, await createUser(server, 'writer', 'Ana Writer'));
-  const ben = await signedInPage(browser, server, await createUser(server, 'editor', 'Ben Editor'));
-  await ana.getByRole('button', { name: 'New story' }).click();
-  await expect(ana).toHaveURL(/\/story\/[0-9a-f-]{36}$/);
-  await ben.goto(ana.url());
-  await expect(field(ben, 'Headline')).toBeEditable({ timeout: 20_000 });
+  const { ana, ben } = await twoEditorsOnANewStory(browser, server);
 
   // Ana writes in the headline, then in the body.
   await field(ana, 'Headline').click();
@@ -57,8 +51,6 @@ test('Ctrl+Z undoes only your own changes, across fields, newest first, and puts
   await expect(field(ana, 'Headline')).toHaveText('Ferry fares rise');
   await expect(field(ana, 'Body')).toHaveText('Tickets cost more from May.');
 });
-
-type FieldName = 'Headline' | 'Standfirst' | 'Byline' | 'Body';
 
 /**
  * Presses `key` until the field reads `expected` (typing may have landed as several undo steps),

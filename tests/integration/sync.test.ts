@@ -171,6 +171,13 @@ describe('co-editing over Socket.IO', () => {
     await eventually(() => expect(a.provider.awareness.getStates().get(b.doc.clientID)?.user?.name).toBe('Real Name'));
   });
 
+  it('tells every joiner who is in the story, even when nobody else is (so the client knows its roster is complete)', async () => {
+    const storyId = await createStory(server, writer);
+    const alone = await join(writer, storyId);
+    await eventually(() => expect(alone.provider.rosterKnown).toBe(true));
+    expect([...alone.provider.awareness.getStates().keys()]).toEqual([alone.doc.clientID]);
+  });
+
   it('passes on presence fields only in the shapes Galley knows (field, typing claim, away)', async () => {
     const storyId = await createStory(server, writer);
     const a = await join(writer, storyId);

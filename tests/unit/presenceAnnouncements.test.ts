@@ -18,22 +18,33 @@ describe('PresenceAnnouncements', () => {
   it('announces arrivals, fields, away and back, and departures of others, not of you, and not who was there at the start', () => {
     const you = person('You', { isYou: true });
     const said = new PresenceAnnouncements();
-    said.update([you, person('Ana')]);
+    const update = (people: Person[]) => said.update(people, true);
+    // Not yet told who is here (joining): nothing is news. Then the server's roster is the room as it was.
+    said.update([you], false);
+    said.update([you, person('Ana')], true);
     expect(said.message).toBe('');
 
-    said.update([you, person('Ana'), person('Ben', { field: 'body' })]);
+    update([you, person('Ana'), person('Ben', { field: 'body' })]);
     expect(said.message).toBe('Ben joined. Ben is editing the Body');
-    said.update([{ ...you, field: 'headline' }, person('Ana', { field: 'headline' }), person('Ben', { field: 'body' })]);
+    update([{ ...you, field: 'headline' }, person('Ana', { field: 'headline' }), person('Ben', { field: 'body' })]);
     expect(said.message).toBe('Ana is editing the Headline');
-    said.update([you, person('Ana', { field: 'headline', away: true }), person('Ben', { field: 'body' })]);
+    update([you, person('Ana', { field: 'headline', away: true }), person('Ben', { field: 'body' })]);
     expect(said.message).toBe('Ana is away');
-    said.update([you, person('Ana', { field: 'headline' }), person('Ben', { field: 'body' })]);
+    update([you, person('Ana', { field: 'headline' }), person('Ben', { field: 'body' })]);
     expect(said.message).toBe('Ana is back');
 
     const before = said.count;
-    said.update([you, person('Ana', { field: 'headline' }), person('Ben', { field: 'body' })]);
+    update([you, person('Ana', { field: 'headline' }), person('Ben', { field: 'body' })]);
     expect(said.count).toBe(before); // nothing new, nothing said
-    said.update([you, person('Ana', { field: 'headline' })]);
+    update([you, person('Ana', { field: 'headline' })]);
     expect(said.message).toBe('Ben left');
+
+    // A dropped connection and a rejoin announce nothing: the room is re-learnt, not reported.
+    const count = said.count;
+    said.update([you], false);
+    said.update([you, person('Ana', { field: 'headline' })], true);
+    expect(said.count).toBe(count);
+    update([you]);
+    expect(said.message).toBe('Ana left');
   });
 });

@@ -10,11 +10,20 @@ export class PresenceAnnouncements {
   /** The latest announcement, and a counter so the same sentence twice is still a change. */
   message = $state('');
   count = $state(0);
+  /** Who was here at the last update; null until the server has said who is in the story. */
   #known: Map<string, Person> | null = null;
 
-  update(people: readonly Person[]): void {
+  /**
+   * `rosterKnown`: joined, and the server has said who is here. The first list after that is the
+   * room as it was, not news; while not (offline, reconnecting), nothing is announced, so a dropped
+   * connection does not announce everyone leaving and coming back.
+   */
+  update(people: readonly Person[], rosterKnown: boolean): void {
+    if (!rosterKnown) {
+      this.#known = null;
+      return;
+    }
     const others = new Map(people.filter((p) => !p.isYou).map((p) => [p.id, p]));
-    // Who was already here when the story opened is on screen, not news.
     const known = this.#known;
     this.#known = new Map([...others].map(([id, p]) => [id, { ...p }]));
     if (!known) return;

@@ -53,6 +53,8 @@ export class SocketIOProvider {
   status: ProviderStatus = 'connecting';
   /** True once the server's state has been received since the last (re)join. */
   synced = false;
+  /** True once the server has said who is in the story since the last (re)join (its first awareness message). */
+  rosterKnown = false;
   role: Role | null = null;
   canEdit = false;
   /** The story's status, address and publication times as the server last told us; null before the first join. */
@@ -163,6 +165,7 @@ export class SocketIOProvider {
   #onDisconnect = (): void => {
     this.#joined = false;
     this.synced = false;
+    this.rosterKnown = false;
     // Without a server we cannot know who is still here: drop everyone else's carets.
     const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
     removeAwarenessStates(this.awareness, others, this);
@@ -293,7 +296,10 @@ export class SocketIOProvider {
 
   #onAwareness = (storyId: string, payload: Binary): void => {
     if (storyId !== this.storyId || !this.#joined) return;
+    const first = !this.rosterKnown;
+    this.rosterKnown = true;
     applyAwarenessUpdate(this.awareness, toBytes(payload), this);
+    if (first) this.#emit('change');
   };
 
   #onWorkflow = (storyId: string, workflow: StoryWorkflow): void => {

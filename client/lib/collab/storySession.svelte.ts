@@ -153,6 +153,12 @@ export class StorySession {
     return this.error && this.provider.role === null ? this.error : null;
   }
 
+  /** Joined now, and the server has said who is in the story (so presence changes from here on are news). */
+  get rosterKnown(): boolean {
+    this.#subscribe();
+    return this.provider.status === 'connected' && this.provider.rosterKnown;
+  }
+
   get saveState(): SaveState {
     this.#subscribe();
     const { status, synced } = this.provider;
