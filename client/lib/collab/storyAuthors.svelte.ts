@@ -23,6 +23,7 @@ export class StoryAuthors {
   #listeners = new Set<() => void>();
   #lastFetch = 0;
   #fetching: Promise<void> | null = null;
+  #refetch: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly storyId: string) {}
 
@@ -36,8 +37,17 @@ export class StoryAuthors {
   authorOf(clientId: number): Author {
     const author = this.#byClient.get(clientId);
     if (author) return author;
-    if (!this.#fetching && Date.now() - this.#lastFetch > REFETCH_AFTER_MS) void this.#fetch().then(() => this.#changed());
+    this.#refetchSoon();
     return UNKNOWN;
+  }
+
+  #refetchSoon(): void {
+    if (this.#refetch || this.#fetching) return;
+    const wait = Math.max(0, this.#lastFetch + REFETCH_AFTER_MS - Date.now());
+    this.#refetch = setTimeout(() => {
+      this.#refetch = undefined;
+      if (this.on) void this.#fetch().then(() => this.#changed());
+    }, wait);
   }
 
   /** Called by the editors after colouring their text, with the authors they found. */
@@ -67,5 +77,10 @@ export class StoryAuthors {
       .catch(() => {})
       .finally(() => (this.#fetching = null));
     return this.#fetching;
+  }
+
+  destroy(): void {
+    clearTimeout(this.#refetch);
+    this.#listeners.clear();
   }
 }
