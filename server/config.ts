@@ -38,6 +38,7 @@ const EnvSchema = z.object({
     .refine((url) => /^rediss?:\/\//.test(url), 'must be a redis:// or rediss:// URL')
     .optional(),
   SCHEDULE_CHECK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  DEAD_CONNECTION_MS: z.coerce.number().int().min(1000).max(120_000).default(5000),
 }).superRefine((env, ctx) => {
   // Each process would otherwise generate its own key, and sessions made on one would fail on the others.
   if (env.DATABASE_URL && !env.SESSION_SECRET) {
@@ -67,6 +68,11 @@ export type Config = {
   messageRates: { syncPerSecond: number; awarenessPerSecond: number; badPerMinute: number };
   /** How often each process looks for scheduled publications that are due. */
   scheduleCheckMs: number;
+  /**
+   * How long a Socket.IO connection may go silent before it counts as gone (its person leaves the
+   * story for everyone): the heartbeat's interval plus its timeout.
+   */
+  deadConnectionMs: number;
   /** Postgres instead of SQLite: several processes can share it. */
   databaseUrl: string | undefined;
   /** Redis for messages between processes: Socket.IO rooms and the document relay. */
@@ -101,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       badPerMinute: e.BAD_MESSAGES_PER_MINUTE,
     },
     scheduleCheckMs: e.SCHEDULE_CHECK_MS,
+    deadConnectionMs: e.DEAD_CONNECTION_MS,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
   };

@@ -45,8 +45,15 @@ export type TransportDeps = {
   allowedOrigins: readonly string[];
 };
 
-export function createSocketServer(httpServer: HttpServer, deps: TransportDeps): GalleyServer {
+/**
+ * `deadConnectionMs`: a connection silent this long (a dropped network, a sleeping laptop) is closed,
+ * and its person leaves everyone's presence list and carets. Half of it between heartbeats, half
+ * waiting for the answer; clients learn both in the handshake and detect a dead server as fast.
+ */
+export function createSocketServer(httpServer: HttpServer, deps: TransportDeps, deadConnectionMs: number): GalleyServer {
   const io: GalleyServer = new Server(httpServer, {
+    pingInterval: Math.round(deadConnectionMs / 2),
+    pingTimeout: Math.round(deadConnectionMs / 2),
     // Frames past this close the connection; below it, oversize messages get a final `too_large` answer
     // (closing would make the client reconnect and resend the same message forever).
     maxHttpBufferSize: LIMITS.maxFrameBytes,

@@ -1,11 +1,13 @@
 /**
  * A TCP proxy on a random loopback port, for cutting a server off from a service
  * (Postgres) and back without touching the service itself: `pause` drops every
- * connection and refuses new ones, `resume` lets them through again.
+ * connection and refuses new ones, `resume` lets them through again. `freeze`
+ * stops forwarding on every open connection without closing it: a network that
+ * dies silently, which neither end is told about.
  */
 import net from 'node:net';
 
-export type TcpProxy = { port: number; pause(): void; resume(): void; close(): Promise<void> };
+export type TcpProxy = { port: number; pause(): void; resume(): void; freeze(): void; close(): Promise<void> };
 
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const pairs = new Set<[net.Socket, net.Socket]>();
@@ -39,6 +41,14 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     },
     resume() {
       paused = false;
+    },
+    freeze() {
+      for (const [a, b] of pairs) {
+        a.unpipe(b);
+        b.unpipe(a);
+        a.pause();
+        b.pause();
+      }
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@ import { STORY_FIELDS } from '../../shared/story';
 import { connectClient, createStory, eventually, setParagraphs, storedDoc, type TestClient } from '../helpers/clients';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
 import { mulberry32, randomEdit } from '../helpers/randomEdits';
+import { startTcpProxy } from '../helpers/tcpProxy';
 
 let server: TestServer;
 let writer: TestUser;
@@ -170,6 +171,26 @@ describe('co-editing over Socket.IO', () => {
     b.provider.awareness.setLocalStateField('user', { id: writer.id, name: 'Impostor', color: '#000000' });
     await eventually(() => expect(a.provider.awareness.getStates().get(b.doc.clientID)?.user?.name).toBe('Real Name'));
   });
+
+  it('notices a connection that dies silently within DEAD_CONNECTION_MS (5 s): its person leaves the others’ presence, and it knows itself offline', async () => {
+    const storyId = await createStory(server, writer);
+    const a = await join(writer, storyId);
+    const proxy = await startTcpProxy(server.port);
+    try {
+      const b = await connectClient({ url: `http://127.0.0.1:${proxy.port}` }, await createUser(server, 'editor'), storyId);
+      clients.push(b);
+      b.provider.awareness.setLocalStateField('field', 'body');
+      await eventually(() => expect(a.provider.awareness.getStates().get(b.doc.clientID)).toMatchObject({ field: 'body' }));
+      const cut = Date.now();
+      proxy.freeze(); // no FIN, no RST: neither end is told
+      await eventually(() => expect(a.provider.awareness.getStates().has(b.doc.clientID)).toBe(false), 8_000, 50);
+      const noticed = Date.now() - cut;
+      await eventually(() => expect(b.provider.status).toBe('disconnected'), 8_000, 50);
+      expect(noticed).toBeLessThan(6_500);
+    } finally {
+      await proxy.close();
+    }
+  }, 20_000);
 
   it('tells every joiner who is in the story, even when nobody else is (so the client knows its roster is complete)', async () => {
     const storyId = await createStory(server, writer);
