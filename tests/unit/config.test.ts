@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../../server/config';
 describe('loadConfig', () => {
   it('works out of the box with documented defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', logLevel: 'info', idleUnloadMs: 30_000, publicUrl: undefined });
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', logLevel: 'info', idleUnloadMs: 30_000, publicUrl: undefined, deadConnectionMs: 5_000 });
     expect(config.dataDir).toBe(path.resolve('./data'));
     expect(config.sessionTtlMs).toBe(720 * 3_600_000);
   });
@@ -31,6 +31,12 @@ describe('loadConfig', () => {
 
   it('refuses out-of-range ports', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+  });
+
+  it('refuses a dead-connection time too short to survive a slow network, or too long to be presence', () => {
+    expect(() => loadConfig({ DEAD_CONNECTION_MS: '500' })).toThrow(/DEAD_CONNECTION_MS/);
+    expect(() => loadConfig({ DEAD_CONNECTION_MS: '600000' })).toThrow(/DEAD_CONNECTION_MS/);
+    expect(loadConfig({ DEAD_CONNECTION_MS: '10000' }).deadConnectionMs).toBe(10_000);
   });
 
   it('selects Postgres and Redis only when asked, and needs a shared secret for several processes', () => {
