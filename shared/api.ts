@@ -118,4 +118,5 @@ export type RevisionDetail = RevisionSummary & {
 
 /** A readable diff of one field: sanitized HTML with <ins> and <del>. */
 export type FieldDiff = { field: StoryField; label: string; changed: boolean; html: string };
-export type RevisionDiff = { from: number; fields: FieldDiff[] };
+/** How the text changed from revision `from` to revision `to`, or to the current draft when `to` is null. */
+export type RevisionDiff = { from: number; to: number | null; fields: FieldDiff[] };

@@ -117,7 +117,9 @@ export const api = {
   setSlug: (id: string, body: z.infer<typeof SetSlugBody>) => request<WorkflowResult>('PUT', storyPath(id, 'slug'), body),
   listRevisions: (id: string) => request<{ revisions: RevisionSummary[] }>('GET', storyPath(id, 'revisions')),
   getRevision: (id: string, n: number) => request<{ revision: RevisionDetail }>('GET', storyPath(id, `revisions/${n}`)),
-  revisionDiff: (id: string, n: number) => request<RevisionDiff>('GET', storyPath(id, `revisions/${n}/diff`)),
+  /** Revision `n` against the draft, or against revision `to`. */
+  revisionDiff: (id: string, n: number, to?: number) =>
+    request<RevisionDiff>('GET', storyPath(id, to === undefined ? `revisions/${n}/diff` : `revisions/${n}/diff/${to}`)),
   /** Who wrote with each Yjs client id in the story ("Who wrote this?"). */
   storyAuthors: (id: string) => request<StoryAuthors>('GET', storyPath(id, 'authors')),
 };

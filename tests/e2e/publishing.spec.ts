@@ -176,4 +176,12 @@ test('history compares a revision with the draft, restores it for everyone, and 
   }
   // Nothing was published by restoring: the public page still has revision 1.
   await expect(workflowStatus(editorPage, 'Published')).toBeVisible();
+
+  // A second publication: the two revisions compare with each other.
+  await editorPage.getByRole('button', { name: 'Publish update' }).click();
+  await expect(history.getByRole('heading', { name: /Revision 2/ })).toBeVisible();
+  await history.getByRole('button', { name: 'Compare with revision 1' }).click();
+  const between = writerPage.getByRole('region', { name: 'Revision 1 compared with revision 2' });
+  await expect(between.locator('ins', { hasText: 'Quay' })).toHaveCount(1);
+  await expect(between.locator('del', { hasText: 'May' })).toHaveCount(1);
 });

@@ -455,6 +455,16 @@ const HTTP_ROWS: HttpRow[] = [
     },
     after: async (_p, answer, allowed) => expect(Array.isArray(answer.body.fields)).toBe(allowed),
   },
+  {
+    route: 'GET /api/stories/:id/revisions/:number/diff/:to',
+    access: 'story:read',
+    ok: 200,
+    call: async (p) => {
+      await ensureLive();
+      return api('GET', `${story()}/revisions/1/diff/1`, p.headers());
+    },
+    after: async (_p, answer, allowed) => expect(Array.isArray(answer.body.fields)).toBe(allowed),
+  },
   // The API's catch-all: an unknown route is 404 whoever asks (it reveals nothing and does nothing).
   { route: 'ALL /api/{*rest}', access: 'public', ok: 404, call: (p) => api('GET', '/api/no-such-route', p.headers()) },
 ];

@@ -660,6 +660,17 @@ describe('revisions', () => {
     const body2 = (diff2.body.fields as Array<{ field: string; html: string }>).find((f) => f.field === 'body')!;
     expect(htmlText(body2.html, (n) => n === 'del')).toEqual([]);
     expect(htmlText(body2.html, (n) => n === 'ins').join(' ')).toBe('A wholly new closing paragraph.');
+    expect([diff.body.to, diff2.body.to]).toEqual([null, null]);
+    // Two revisions against each other: what changed from the first publication to the second, not the draft since.
+    const between = await api('GET', storyPath(storyId, '/revisions/1/diff/2'), viewer);
+    expect(between.status).toBe(200);
+    expect(between.body).toMatchObject({ from: 1, to: 2 });
+    const betweenBody = (between.body.fields as Array<{ field: string; html: string }>).find((f) => f.field === 'body')!;
+    expect(htmlText(betweenBody.html, (n) => n === 'del').join(' ')).toMatch(/brown.*jumps|jumps.*brown/);
+    expect(htmlText(betweenBody.html, (n) => n === 'ins').join(' ')).toMatch(/red.*leaps|leaps.*red/);
+    expect(htmlText(betweenBody.html, (n) => n === 'ins').join(' ')).not.toMatch(/closing paragraph/);
+    expectError(await api('GET', storyPath(storyId, '/revisions/1/diff/99'), viewer), 404, 'not_found');
+    expectError(await api('GET', storyPath(storyId, '/revisions/1/diff/two'), viewer), 400, 'bad_request');
 
     // Unknown and malformed revision numbers.
     expectError(await api('GET', storyPath(storyId, '/revisions/3'), viewer), 404, 'not_found');

@@ -54,11 +54,12 @@ export class RevisionHistory {
     }
   }
 
-  async compare(number: number): Promise<void> {
-    this.comparing = number;
+  /** Compares revision `number` with the draft, or with revision `to`. */
+  async compare(number: number, to?: number): Promise<void> {
+    this.comparing = to ?? number;
     this.actionError = null;
     try {
-      this.diff = await api.revisionDiff(this.#session.storyId, number);
+      this.diff = await api.revisionDiff(this.#session.storyId, number, to);
     } catch (error) {
       this.actionError = errorMessage(error);
     } finally {

@@ -18,14 +18,14 @@ const summary = (r: RevisionRecord): RevisionSummary => ({
   publishedBy: r.publishedBy,
 });
 
-/** A story's publication history: every revision as it went out, and how the draft differs from it. */
+/** A story's publication history: every revision as it went out, and how the draft (or another revision) differs from it. */
 export function revisionRoutes(deps: ApiDeps): express.Router {
   const { store, registry } = deps;
   const router = express.Router();
 
-  const findRevision = async (req: Request) => {
+  const findRevision = async (req: Request, param: 'number' | 'to' = 'number') => {
     const story = await findStory(store, validate(StoryIdParam, req.params.id));
-    const revision = await store.getRevision(story.id, validate(RevisionNumberParam, req.params.number));
+    const revision = await store.getRevision(story.id, validate(RevisionNumberParam, req.params[param]));
     if (!revision) throw new GalleyError('not_found', 'No such revision');
     return revision;
   };
@@ -54,7 +54,15 @@ export function revisionRoutes(deps: ApiDeps): express.Router {
     authorize(res, 'story:read');
     const revision = await findRevision(req);
     const fields = await registry.withDocument(revision.storyId, ({ doc }) => revisionDiff(revisionContent(revision), storyContent(doc)));
-    res.json({ from: revision.number, fields } satisfies RevisionDiff);
+    res.json({ from: revision.number, to: null, fields } satisfies RevisionDiff);
+  });
+
+  // Two revisions: how the story changed from one publication to another.
+  router.get('/stories/:id/revisions/:number/diff/:to', noBody, async (req, res) => {
+    authorize(res, 'story:read');
+    const [from, to] = await Promise.all([findRevision(req), findRevision(req, 'to')]);
+    const fields = revisionDiff(revisionContent(from), revisionContent(to));
+    res.json({ from: from.number, to: to.number, fields } satisfies RevisionDiff);
   });
 
   return router;
