@@ -116,7 +116,7 @@ export class UpdateAppender {
 
   /** Stops the thread once every append sent to it has settled. */
   async close(): Promise<void> {
-    while (this.#waiting.size > 0 && !this.#failure) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (this.#waiting.size > 0 && !this.#failure) await this.exclusive(() => undefined);
     this.#failure ??= new Error('update appender closed');
     await this.#worker.terminate();
   }

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { createUser, expect, field, type FieldName, signedInPage, test, twoEditorsOnANewStory } from './fixtures';
+import { createUser, expect, expectSaved, field, type FieldName, signedInPage, test, twoEditorsOnANewStory } from './fixtures';
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -21,8 +21,8 @@ test('“Who wrote this?” colours each person’s text with a legend, for anyo
   await field(ben, 'Body').click();
   await ben.keyboard.type('Crews return on Monday.');
   await expect(field(ana, 'Body')).toHaveText('Crews return on Monday.');
-  await expect(ana.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible();
-  await expect(ben.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible();
+  await expectSaved(ana);
+  await expectSaved(ben);
 
   // A viewer turns the view on: each run of text says who wrote it, and the legend lists both.
   await vic.goto(ana.url());

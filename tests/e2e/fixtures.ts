@@ -29,6 +29,9 @@ export type FieldName = 'Headline' | 'Standfirst' | 'Byline' | 'Body';
 /** A story field's textbox, found by its label as a person (or a screen reader) would. */
 export const field = (page: Page, name: FieldName) => page.getByRole('textbox', { name, exact: true });
 
+/** Waits until the page says every change of its own is saved. */
+export const expectSaved = (page: Page) => expect(page.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible();
+
 /**
  * Signs in a writer ("Ana Writer") and an editor ("Ben Editor") in two browsers; Ana creates a story
  * and Ben opens it. Resolves once both can edit it.

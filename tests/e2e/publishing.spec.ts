@@ -1,12 +1,11 @@
 import type { Page } from '@playwright/test';
-import { createUser, expect, signedInPage, test } from './fixtures';
+import { createUser, expect, expectSaved, field, signedInPage, test } from './fixtures';
 
 // Two or three signed-in browsers each: give them room on a busy two-core machine.
 test.describe.configure({ timeout: 120_000 });
 
 type StoryText = { headline: string; standfirst?: string; byline: string; body: string };
 
-const field = (page: Page, name: 'Headline' | 'Standfirst' | 'Byline' | 'Body') => page.getByRole('textbox', { name, exact: true });
 
 async function newStory(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'New story' }).click();
@@ -20,7 +19,7 @@ async function fillStory(page: Page, story: StoryText): Promise<void> {
   if (story.standfirst !== undefined) await field(page, 'Standfirst').fill(story.standfirst);
   await field(page, 'Byline').fill(story.byline);
   await field(page, 'Body').fill(story.body);
-  await expect(page.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible();
+  await expectSaved(page);
 }
 
 /** The story's status, as the workflow bar shows (and announces) it. */
@@ -147,7 +146,7 @@ test('history compares a revision with the draft, restores it for everyone, and 
 
   await field(writerPage, 'Body').fill('The first trams will stop at Mill Road and at Quay Street in June.');
   await expect(field(editorPage, 'Body')).toHaveText('The first trams will stop at Mill Road and at Quay Street in June.');
-  await expect(writerPage.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible();
+  await expectSaved(writerPage);
 
   await writerPage.getByRole('button', { name: 'History' }).click();
   const history = writerPage.getByRole('region', { name: 'History' });

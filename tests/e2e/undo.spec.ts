@@ -1,9 +1,8 @@
 import type { Page } from '@playwright/test';
-import { expect, field, type FieldName, test, twoEditorsOnANewStory } from './fixtures';
+import { expect, expectSaved, field, type FieldName, test, twoEditorsOnANewStory } from './fixtures';
 
 test.describe.configure({ timeout: 120_000 });
 
-const saved = (page: Page) => expect(page.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible();
 const undoKey = 'ControlOrMeta+z';
 const redoKey = 'ControlOrMeta+Shift+z';
 
@@ -15,7 +14,7 @@ test('Ctrl+Z undoes only your own changes, across fields, newest first, and puts
   await ana.keyboard.type('Ferry fares rise');
   await field(ana, 'Body').click();
   await ana.keyboard.type('Tickets cost more from May.');
-  await saved(ana);
+  await expectSaved(ana);
   // Ben adds to the same headline paragraph, after Ana's words.
   await expect(field(ben, 'Headline')).toHaveText('Ferry fares rise');
   await field(ben, 'Headline').click();
@@ -41,7 +40,7 @@ test('Ctrl+Z undoes only your own changes, across fields, newest first, and puts
   await pressUntil(ana, redoKey, 'Headline', 'Ferry fares rise again', { Body: '' });
   await pressUntil(ana, redoKey, 'Body', 'Tickets cost more from May.', { Headline: 'Ferry fares rise again' });
   await expect(field(ana, 'Body')).toBeFocused();
-  await saved(ana);
+  await expectSaved(ana);
   await expect(field(ben, 'Headline')).toHaveText('Ferry fares rise again');
   await expect(field(ben, 'Body')).toHaveText('Tickets cost more from May.');
 
