@@ -28,11 +28,13 @@ test('presence: one entry per person across tabs, announced arrivals, fields and
   // Ben's caret and name label arrive in Ana's headline without moving her text or her view.
   const layout = () =>
     ana.evaluate(() => {
+      // Relative to the textbox: what else on the page moves (a banner, a claim) is not the caret's doing.
+      const box = document.querySelector('.field-editor--headline')!.getBoundingClientRect();
       const text = document.querySelector('.field-editor--headline p')!;
       const range = document.createRange();
       range.selectNodeContents(text);
       const { x, y, width, height } = range.getBoundingClientRect();
-      return { x, y, width, height, scrollY: window.scrollY, text: text.textContent };
+      return { x: x - box.x, y: y - box.y, width, height, scrollY: window.scrollY, text: text.textContent };
     });
   const before = await layout();
   // It blocks nothing: Ben can still type in the same field.
