@@ -34,7 +34,7 @@ test('presence: one entry per person across tabs, announced arrivals, fields and
       const range = document.createRange();
       range.selectNodeContents(text);
       const { x, y, width, height } = range.getBoundingClientRect();
-      return { x: x - box.x, y: y - box.y, width, height, scrollY: window.scrollY, text: text.textContent };
+      return { x: x - box.x, y: y - box.y, width, height, scrollY: window.scrollY, text: text.textContent, pageY: box.y + window.scrollY, bar: document.querySelector('.presence')!.getBoundingClientRect().width };
     });
   const before = await layout();
   // It blocks nothing: Ben can still type in the same field.
@@ -45,6 +45,9 @@ test('presence: one entry per person across tabs, announced arrivals, fields and
   expect({ text: after.text, scrollY: after.scrollY }).toEqual({ text: before.text, scrollY: before.scrollY });
   // Sub-pixel text layout may differ around a zero-width caret; a shift a reader could see may not.
   for (const key of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(after[key] - before[key])).toBeLessThan(0.5);
+  // Ben's field now shows in the presence list: it keeps its size, so the bar cannot wrap and push the page down.
+  expect(Math.abs(after.bar - before.bar)).toBeLessThan(0.5);
+  expect(Math.abs(after.pageY - before.pageY)).toBeLessThan(0.5);
   await ben.keyboard.press('End');
   await ben.keyboard.type(' from May');
   await expect(field(ana, 'Headline')).toHaveText('Library opens on Sundays from May');
