@@ -22,6 +22,7 @@ import type { Store } from './persistence/Store';
 import { MessageLimits } from './transport/MessageGate';
 import { createSocketServer, type GalleyServer } from './transport/socketServer';
 import { attachYWebsocket, refuseUpgrade, yWebsocketStoryId } from './transport/yWebsocketServer';
+import { AutoVersions } from './workflow/AutoVersions';
 import { PublicationScheduler } from './workflow/PublicationScheduler';
 import { workflowOf } from './workflow/workflowState';
 
@@ -75,6 +76,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   };
   const scheduler = new PublicationScheduler({ store, registry, announce, log }, { checkEveryMs: config.scheduleCheckMs });
   scheduler.start();
+  const autoVersions = new AutoVersions({ store, registry, log }, config.autoVersionIdleMs);
 
   app.disable('x-powered-by');
   app.use(appSecurityHeaders());
@@ -106,6 +108,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     async close() {
       access.close();
       await scheduler.stop();
+      await autoVersions.stop();
       // First: open WebSockets would keep the HTTP server (closed by io.close) from closing.
       await yWebsocket.close();
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));

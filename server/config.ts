@@ -39,6 +39,7 @@ const EnvSchema = z.object({
     .optional(),
   SCHEDULE_CHECK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   DEAD_CONNECTION_MS: z.coerce.number().int().min(1000).max(120_000).default(5000),
+  AUTO_VERSION_IDLE_MS: z.coerce.number().int().min(50).default(600_000),
 }).superRefine((env, ctx) => {
   // Each process would otherwise generate its own key, and sessions made on one would fail on the others.
   if (env.DATABASE_URL && !env.SESSION_SECRET) {
@@ -73,6 +74,8 @@ export type Config = {
    * story for everyone): the heartbeat's interval plus its timeout.
    */
   deadConnectionMs: number;
+  /** A story edited and then left alone this long gets an automatic version. */
+  autoVersionIdleMs: number;
   /** Postgres instead of SQLite: several processes can share it. */
   databaseUrl: string | undefined;
   /** Redis for messages between processes: Socket.IO rooms and the document relay. */
@@ -108,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     scheduleCheckMs: e.SCHEDULE_CHECK_MS,
     deadConnectionMs: e.DEAD_CONNECTION_MS,
+    autoVersionIdleMs: e.AUTO_VERSION_IDLE_MS,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
   };

@@ -4,7 +4,7 @@ import type { PresenceUser } from '../../shared/api';
 import { GalleyError } from '../../shared/errors';
 import type { Logger } from '../logger';
 import type { GroupCommit } from '../persistence/GroupCommit';
-import { logUpdates, type Store, type StoredLog, type UserRecord } from '../persistence/Store';
+import { type LogEntry, logUpdates, type Store, type StoredLog, type UserRecord } from '../persistence/Store';
 import { ClientClaims } from './ClientClaims';
 import { checkClientUpdate, type ClientOwners, SERVER_OWNER, type UpdateCheck, unownedClients, withoutClients } from './updateGuard';
 
@@ -38,6 +38,8 @@ const RETRY_WRITE_MS = 1_000;
 const STORAGE = Symbol('storage');
 /** Origin of updates committed by another process: applied and forwarded, never written back. */
 const REMOTE = Symbol('remote');
+/** Origin of the server's own changes (comment operations): forwarded and committed like a client's. */
+const SERVER = Symbol('server');
 
 /**
  * The authoritative in-memory copy of one story. Every update is forwarded to
@@ -65,6 +67,10 @@ export class StoryDocument {
   #applied: Promise<void> | undefined;
   /** Updates whose write failed, in order: retried until they land. */
   #unsaved: Uint8Array[] = [];
+  /** Who deleted what in an update a connection sent, stored with it (selective revert); kept here for its retries. */
+  #deletions = new WeakMap<Uint8Array, LogEntry['deletion']>();
+  /** The server's own changes, forwarded once committed (see applyServerChange). */
+  #forwardOnCommit = new WeakSet<Uint8Array>();
   #retryTimer: NodeJS.Timeout | undefined;
   #tail = { count: 0, bytes: 0 };
   #compaction: Promise<void> = Promise.resolve();
@@ -152,6 +158,30 @@ export class StoryDocument {
     return applied ?? this.flushed();
   }
 
+  /**
+   * Makes the server's own change (a comment operation) as one transaction under the server's
+   * client id: committed, then forwarded to every client and relayed. Unlike a client's update,
+   * no author holds it to resend after a crash, so no client may see it before it is stored. Resolves
+   * once committed, so an ack after it means durable. `change` must not throw: a transaction
+   * that throws halfway still keeps (and sends) what it did before, so validate first.
+   */
+  applyServerChange(change: (doc: Y.Doc) => void): Promise<void> {
+    this.#applied = undefined;
+    this.doc.transact(() => change(this.doc), SERVER);
+    const applied = this.#applied as Promise<void> | undefined;
+    this.#applied = undefined;
+    // Nothing changed (a resent operation): what it refers to may still be on its way to storage.
+    return applied ?? this.flushed();
+  }
+
+  /**
+   * Resolves once every client update received so far has been applied (some wait for their
+   * client ids to be claimed): a comment anchored in text just typed finds that text.
+   */
+  async applied(): Promise<void> {
+    await this.#turns;
+  }
+
   /** An update another process committed (relayed): applied and forwarded here, never written again. */
   applyRemoteUpdate(update: Uint8Array): void {
     Y.applyUpdate(this.doc, update, REMOTE);
@@ -179,7 +209,7 @@ export class StoryDocument {
     if (this.#unsaved.length > 0) throw new GalleyError('storage_failed', 'Saving failed; the change is kept and will be retried');
   }
 
-  #onUpdate = (update: Uint8Array, origin: unknown): void => {
+  #onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
     if (origin === STORAGE) return;
     if (origin === REMOTE) {
       this.#emit('update', update, null);
@@ -187,7 +217,10 @@ export class StoryDocument {
       return;
     }
     const sender = isConnection(origin) ? origin : null;
-    this.#emit('update', update, sender);
+    // Only updates that delete something: typing alone costs nothing more.
+    if (sender && transaction.deleteSet.clients.size > 0) this.#deletions.set(update, deletionRecord(sender, transaction));
+    if (origin === SERVER) this.#forwardOnCommit.add(update);
+    else this.#emit('update', update, sender);
     if (!sender && !this.#serverClaimed) {
       this.#serverClaimed = true;
       this.#claims.claim([this.doc.clientID], SERVER_OWNER).catch(() => (this.#serverClaimed = false));
@@ -204,7 +237,7 @@ export class StoryDocument {
       throw new GalleyError('storage_failed', 'Saving failed; the change is kept and will be retried');
     }
     try {
-      await this.deps.commits.write(this.storyId, update);
+      await this.deps.commits.write(this.storyId, update, this.#deletions.get(update));
     } catch (error) {
       this.#unsaved.push(update);
       this.deps.log.error({ err: error, storyId: this.storyId }, 'update write failed; keeping it in memory');
@@ -215,6 +248,7 @@ export class StoryDocument {
   }
 
   #committed(update: Uint8Array): void {
+    if (this.#forwardOnCommit.delete(update)) this.#emit('update', update, null);
     this.#emit('committed', update);
     this.#tail.count++;
     this.#tail.bytes += update.byteLength;
@@ -235,7 +269,7 @@ export class StoryDocument {
     while (this.#unsaved.length > 0) {
       const update = this.#unsaved[0];
       try {
-        await this.deps.commits.write(this.storyId, update);
+        await this.deps.commits.write(this.storyId, update, this.#deletions.get(update));
         this.#unsaved.shift();
         this.#committed(update);
       } catch {
@@ -309,6 +343,11 @@ type AwarenessChange = { added: number[]; updated: number[]; removed: number[] }
 
 function isConnection(origin: unknown): origin is Connection {
   return typeof origin === 'object' && origin !== null && 'awarenessClients' in origin && 'user' in origin;
+}
+
+/** The delete set of a connection's update (only what it newly deleted), as a snapshot with no state vector. */
+function deletionRecord(sender: Connection, transaction: Y.Transaction): LogEntry['deletion'] {
+  return { userId: sender.user.id, at: new Date().toISOString(), ds: Y.encodeSnapshot(Y.createSnapshot(transaction.deleteSet, new Map())) };
 }
 
 /** A snapshot of stored updates: applied to a fresh document and re-encoded, so deleted content is garbage-collected. */

@@ -52,8 +52,13 @@ export function previewRouter(deps: PublishDeps & { auth: Authenticator; publicO
     const story = await findStory(store, validate(StoryIdParam, req.params.id));
     const revision = await store.getRevision(story.id, validate(RevisionNumberParam, req.params.number));
     if (!revision) throw new GalleyError('not_found', 'No such revision');
-    const view = { ...revision, publishedAt: story.publishedAt ?? revision.publishedAt, updatedAt: revision.publishedAt };
-    const detail = `Revision ${revision.number}, as published by ${revision.publishedBy} on ${dateTime.format(new Date(revision.publishedAt))} UTC.`;
+    const view = { ...revision, slug: revision.slug || 'untitled', publishedAt: story.publishedAt ?? revision.publishedAt, updatedAt: revision.publishedAt };
+    const how = {
+      publication: `as published by ${revision.publishedBy}`,
+      named: `“${revision.name}”, as saved by ${revision.publishedBy}`,
+      auto: 'as saved automatically',
+    }[revision.kind];
+    const detail = `Revision ${revision.number}, ${how} on ${dateTime.format(new Date(revision.publishedAt))} UTC.`;
     await send(req, res, view, { label: 'Past version', detail }, story.id);
   }));
 

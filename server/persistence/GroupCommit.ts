@@ -1,6 +1,6 @@
-import type { Store } from './Store';
+import type { LogEntry, Store } from './Store';
 
-type Pending = { storyId: string; update: Uint8Array; resolve: (seq: number) => void; reject: (error: unknown) => void };
+type Pending = LogEntry & { resolve: (seq: number) => void; reject: (error: unknown) => void };
 
 /** Upper bound per transaction, so one huge burst cannot hold the write lock for long. */
 const MAX_BATCH = 1_000;
@@ -18,10 +18,10 @@ export class GroupCommit {
 
   constructor(private readonly store: Store) {}
 
-  /** Resolves with the update's log sequence number once it is committed. */
-  write(storyId: string, update: Uint8Array): Promise<number> {
+  /** Resolves with the update's log sequence number once it is committed (with its deletion record, if any). */
+  write(storyId: string, update: Uint8Array, deletion?: LogEntry['deletion']): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ storyId, update, resolve, reject });
+      this.#queue.push({ storyId, update, deletion, resolve, reject });
       if (!this.#draining) {
         this.#draining = true;
         setImmediate(() => void this.#drain());

@@ -1,9 +1,11 @@
 import { Pool, type PoolClient } from 'pg';
 import type { StoryStatus } from '../../shared/workflow';
 import type {
+  DeletionRecord,
   DueSchedule,
   LogEntry,
   PublicationRecord,
+  PublicationRevision,
   RevisionRecord,
   SessionRecord,
   StatusChange,
@@ -14,7 +16,7 @@ import type {
   UserPatch,
   UserRecord,
 } from './Store';
-import { bytes, orNull, type Row, toPublication, toRevision, toSession, toStory, toToken, toUser } from './storeRows';
+import { bytes, orNull, type Row, toDeletion, toPublication, toRevision, toSession, toStory, toStoryListing, toToken, toUser } from './storeRows';
 import { migrate, quoteIdentifier, withClient } from './pgSchema';
 
 type Querier = Pick<PoolClient, 'query'>;
@@ -217,19 +219,27 @@ export class PgStore implements Store {
   }
 
   async listStories() {
-    return (await this.#rows('SELECT * FROM stories ORDER BY updated_at DESC')).map(toStory);
+    return (await this.#rows('SELECT * FROM stories ORDER BY updated_at DESC')).map(toStoryListing);
   }
 
-  async touchStory(id: string, headline: string, updatedAt: string) {
-    await this.#pool.query('UPDATE stories SET headline = $1, updated_at = $2 WHERE id = $3', [headline, updatedAt, id]);
+  async touchStory(id: string, headline: string, updatedAt: string, openComments?: number) {
+    await this.#pool.query('UPDATE stories SET headline = $1, updated_at = $2, open_comments = COALESCE($3, open_comments) WHERE id = $4', [
+      headline,
+      updatedAt,
+      openComments ?? null,
+      id,
+    ]);
   }
 
   async appendUpdates(entries: readonly LogEntry[]) {
     if (entries.length === 0) return [];
-    // One statement is one transaction. Sequence numbers are drawn for the batch first and
-    // paired with entries by position, so ascending seqs follow the entries' order by construction.
+    // One statement is one transaction (the deletions recorded with their updates included). Sequence numbers are
+    // drawn for the batch first and paired with entries by position, so ascending seqs follow the entries' order by construction.
+    const deleting = entries.filter((e) => e.deletion);
     const { rows } = await this.#pool.query<{ seq: string }>(
-      `WITH drawn AS (
+      `WITH deleted AS (
+         INSERT INTO story_deletions (story_id, user_id, at, ds) SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::bytea[])
+       ), drawn AS (
          SELECT row_number() OVER (ORDER BY seq) AS i, seq
          FROM (SELECT nextval('story_updates_seq') AS seq FROM generate_series(1, cardinality($1::text[]))) numbers
        )
@@ -237,7 +247,14 @@ export class PgStore implements Store {
        SELECT drawn.seq, e.story_id, e.data
        FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS e(story_id, data, i) JOIN drawn USING (i)
        RETURNING seq`,
-      [entries.map((e) => e.storyId), entries.map((e) => Buffer.from(e.update))],
+      [
+        entries.map((e) => e.storyId),
+        entries.map((e) => Buffer.from(e.update)),
+        deleting.map((e) => e.storyId),
+        deleting.map((e) => e.deletion!.userId),
+        deleting.map((e) => e.deletion!.at),
+        deleting.map((e) => Buffer.from(e.deletion!.ds)),
+      ],
     );
     return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
   }
@@ -340,7 +357,7 @@ export class PgStore implements Store {
     return orNull(row?.slug) ?? undefined;
   }
 
-  async savePublication(p: Omit<PublicationRecord, 'unpublishedAt'>, r: Omit<RevisionRecord, 'number'>, scheduledFor?: string) {
+  async savePublication(p: Omit<PublicationRecord, 'unpublishedAt'>, r: PublicationRevision, scheduledFor?: string) {
     return this.#tx(async (c) => {
       // The slug lock before the row lock, in the same order as setSlug, so the two cannot deadlock.
       await lock(c, SLUG_LOCK);
@@ -348,7 +365,7 @@ export class PgStore implements Store {
       // update below, as SQLite's write lock does; the slug lock already serialises publications themselves.
       const story = (await c.query('SELECT status, scheduled_for FROM stories WHERE id = $1 FOR UPDATE', [p.storyId])).rows[0];
       if (scheduledFor !== undefined && !(story?.status === 'scheduled' && story.scheduled_for === scheduledFor)) return null;
-      const number = await this.#insertRevision(c, r);
+      const number = await this.#insertRevision(c, { ...r, kind: 'publication', name: null, authorIds: r.authorIds ?? [] });
       await this.#upsertPublication(c, p);
       await c.query(
         `UPDATE stories SET status = 'published', status_changed_at = $2, status_changed_by = $3,
@@ -362,14 +379,44 @@ export class PgStore implements Store {
     });
   }
 
+  /** Numbers are drawn under a per-story lock: a publication and a version saved at once get different ones. */
   async #insertRevision(c: Querier, r: Omit<RevisionRecord, 'number'>): Promise<number> {
+    await lock(c, `revisions:${r.storyId}`);
     const { rows } = await c.query<{ number: number }>(
-      `INSERT INTO revisions (story_id, number, slug, headline, standfirst, byline, body_html, content, doc_state, published_at, published_by, published_by_id)
-       SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, $5, $6, $7, $8::bytea, $9, $10, $11 FROM revisions WHERE story_id = $1
+      `INSERT INTO revisions (story_id, number, kind, name, author_ids, slug, headline, standfirst, byline, body_html, content, doc_state,
+         published_at, published_by, published_by_id)
+       SELECT $1, COALESCE(MAX(number), 0) + 1, $12, $13, $14, $2, $3, $4, $5, $6, $7, $8::bytea, $9, $10, $11 FROM revisions WHERE story_id = $1
        RETURNING number`,
-      [r.storyId, r.slug, r.headline, r.standfirst, r.byline, r.bodyHtml, r.content, Buffer.from(r.docState), r.publishedAt, r.publishedBy, r.publishedById],
+      [
+        r.storyId, r.slug, r.headline, r.standfirst, r.byline, r.bodyHtml, r.content, Buffer.from(r.docState), r.publishedAt, r.publishedBy,
+        r.publishedById, r.kind, r.name, JSON.stringify(r.authorIds),
+      ],
     );
     return rows[0].number;
+  }
+
+  async saveVersion(r: Omit<RevisionRecord, 'number'>, after?: number) {
+    return this.#tx(async (c) => {
+      await lock(c, `revisions:${r.storyId}`);
+      if (after !== undefined) {
+        const { rows } = await c.query<{ latest: number }>('SELECT COALESCE(MAX(number), 0) AS latest FROM revisions WHERE story_id = $1', [r.storyId]);
+        if (rows[0].latest !== after) return null;
+      }
+      return this.#insertRevision(c, r);
+    });
+  }
+
+  async listDeletions(storyId: string, since: string) {
+    return (await this.#rows('SELECT * FROM story_deletions WHERE story_id = $1 AND at >= $2 ORDER BY id', [storyId, since])).map(toDeletion);
+  }
+
+  async recordRestored(r: Omit<DeletionRecord, 'restored'>) {
+    await this.#pool.query('INSERT INTO story_deletions (story_id, user_id, at, ds, restored) VALUES ($1, $2, $3, $4, TRUE)', [
+      r.storyId,
+      r.userId,
+      r.at,
+      Buffer.from(r.ds),
+    ]);
   }
 
   async #upsertPublication(c: Querier, p: Omit<PublicationRecord, 'unpublishedAt'>): Promise<void> {

@@ -3,9 +3,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoryStatus } from '../../shared/workflow';
 import type {
+  DeletionRecord,
   DueSchedule,
   LogEntry,
   PublicationRecord,
+  PublicationRevision,
   RevisionRecord,
   SessionRecord,
   StatusChange,
@@ -16,8 +18,8 @@ import type {
   UserPatch,
   UserRecord,
 } from './Store';
-import { type Row, toPublication, toRevision, toSession, toStory, toToken, toUser } from './storeRows';
-import { SQLITE_MIGRATIONS } from './sqliteSchema';
+import { type Row, toDeletion, toPublication, toRevision, toSession, toStory, toStoryListing, toToken, toUser } from './storeRows';
+import { INSERT_DELETION, SQLITE_MIGRATIONS } from './sqliteSchema';
 import { UpdateAppender } from './UpdateAppender';
 
 /**
@@ -47,6 +49,8 @@ const WRITES = [
   'changeStatus',
   'setSlug',
   'savePublication',
+  'saveVersion',
+  'recordRestored',
   'unpublish',
   'claimDueSchedules',
 ] as const satisfies readonly (keyof Store)[];
@@ -211,18 +215,24 @@ export class SqliteStore implements Store {
   }
 
   async listStories() {
-    return (this.#db.prepare('SELECT * FROM stories ORDER BY updated_at DESC').all() as Row[]).map(toStory);
+    return (this.#db.prepare('SELECT * FROM stories ORDER BY updated_at DESC').all() as Row[]).map(toStoryListing);
   }
 
-  async touchStory(id: string, headline: string, updatedAt: string) {
-    this.#db.prepare('UPDATE stories SET headline = ?, updated_at = ? WHERE id = ?').run(headline, updatedAt, id);
+  async touchStory(id: string, headline: string, updatedAt: string, openComments?: number) {
+    this.#db
+      .prepare('UPDATE stories SET headline = ?, updated_at = ?, open_comments = COALESCE(?, open_comments) WHERE id = ?')
+      .run(headline, updatedAt, openComments ?? null, id);
   }
 
   async appendUpdates(entries: readonly LogEntry[]) {
     if (this.#appender) return this.#appender.append(entries);
     const insert = this.#db.prepare('INSERT INTO story_updates (story_id, data) VALUES (?, ?)');
+    const deleted = this.#db.prepare(INSERT_DELETION);
     return this.#db.transaction(() =>
-      entries.map(({ storyId, update }) => Number(insert.run(storyId, Buffer.from(update)).lastInsertRowid)),
+      entries.map(({ storyId, update, deletion }) => {
+        if (deletion) deleted.run(storyId, deletion.userId, deletion.at, Buffer.from(deletion.ds));
+        return Number(insert.run(storyId, Buffer.from(update)).lastInsertRowid);
+      }),
     ).immediate();
   }
 
@@ -321,10 +331,10 @@ export class SqliteStore implements Store {
     return row?.slug ?? undefined;
   }
 
-  async savePublication(p: Omit<PublicationRecord, 'unpublishedAt'>, r: Omit<RevisionRecord, 'number'>, scheduledFor?: string) {
+  async savePublication(p: Omit<PublicationRecord, 'unpublishedAt'>, r: PublicationRevision, scheduledFor?: string) {
     return this.#db.transaction(() => {
       if (scheduledFor !== undefined && !this.#stillScheduled(p.storyId, scheduledFor)) return null;
-      const number = this.#insertRevision(r);
+      const number = this.#insertRevision({ ...r, kind: 'publication', name: null, authorIds: r.authorIds ?? [] });
       this.#upsertPublication(p);
       this.#db
         .prepare(
@@ -344,14 +354,38 @@ export class SqliteStore implements Store {
   }
 
   #insertRevision(r: Omit<RevisionRecord, 'number'>): number {
-    const { next } = this.#db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS next FROM revisions WHERE story_id = ?').get(r.storyId) as { next: number };
+    const next = this.#latestRevision(r.storyId) + 1;
     this.#db
       .prepare(
-        `INSERT INTO revisions (story_id, number, slug, headline, standfirst, byline, body_html, content, doc_state, published_at, published_by, published_by_id)
-         VALUES (@storyId, @number, @slug, @headline, @standfirst, @byline, @bodyHtml, @content, @docState, @publishedAt, @publishedBy, @publishedById)`,
+        `INSERT INTO revisions (story_id, number, kind, name, author_ids, slug, headline, standfirst, byline, body_html, content, doc_state,
+           published_at, published_by, published_by_id)
+         VALUES (@storyId, @number, @kind, @name, @authorIds, @slug, @headline, @standfirst, @byline, @bodyHtml, @content, @docState,
+           @publishedAt, @publishedBy, @publishedById)`,
       )
-      .run({ ...r, number: next, docState: Buffer.from(r.docState) });
+      .run({ ...r, number: next, authorIds: JSON.stringify(r.authorIds), docState: Buffer.from(r.docState) });
     return next;
+  }
+
+  #latestRevision(storyId: string): number {
+    return (this.#db.prepare('SELECT COALESCE(MAX(number), 0) AS latest FROM revisions WHERE story_id = ?').get(storyId) as { latest: number }).latest;
+  }
+
+  async saveVersion(r: Omit<RevisionRecord, 'number'>, after?: number) {
+    return this.#db.transaction(() => {
+      if (after !== undefined && this.#latestRevision(r.storyId) !== after) return null;
+      return this.#insertRevision(r);
+    }).immediate();
+  }
+
+  async listDeletions(storyId: string, since: string) {
+    const rows = this.#db.prepare('SELECT * FROM story_deletions WHERE story_id = ? AND at >= ? ORDER BY id').all(storyId, since) as Row[];
+    return rows.map(toDeletion);
+  }
+
+  async recordRestored(r: Omit<DeletionRecord, 'restored'>) {
+    this.#db
+      .prepare('INSERT INTO story_deletions (story_id, user_id, at, ds, restored) VALUES (?, ?, ?, ?, 1)')
+      .run(r.storyId, r.userId, r.at, Buffer.from(r.ds));
   }
 
   #upsertPublication(p: Omit<PublicationRecord, 'unpublishedAt'>): void {

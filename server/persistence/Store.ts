@@ -4,6 +4,7 @@
  * Methods are async so network-backed stores fit the same shape.
  */
 import type { Role } from '../../shared/roles';
+import type { VersionKind } from '../../shared/versions';
 import type { StoryStatus } from '../../shared/workflow';
 
 export type UserRecord = {
@@ -65,6 +66,12 @@ export type StoryRecord = {
   publishedBy: string | null;
 };
 
+/** A story as the newsroom list shows it: with what its open document last reported. */
+export type StoryListing = StoryRecord & {
+  /** Unresolved comment threads (kept by StorySummaries from the document). */
+  openComments: number;
+};
+
 /** A status change; fields left out are cleared. */
 export type StatusChange = {
   status: StoryStatus;
@@ -97,11 +104,16 @@ export type PublicationRecord = {
 
 export type PublicationStats = { count: number; lastUpdatedAt: string | null };
 
-/** An immutable record of one act of publishing. */
+/** An immutable version of a story: one act of publishing, a named version or an automatic one. */
 export type RevisionRecord = {
   storyId: string;
-  /** 1, 2, 3… per story, assigned by the store. */
+  /** 1, 2, 3… per story across every kind, assigned by the store. */
   number: number;
+  kind: VersionKind;
+  /** A named version's name; null for the other kinds. */
+  name: string | null;
+  /** Who changed the story since the version before (ids; their insertions and deletions). */
+  authorIds: string[];
   slug: string;
   headline: string;
   standfirst: string;
@@ -111,12 +123,25 @@ export type RevisionRecord = {
   content: string;
   /** Y.encodeStateAsUpdate of the story at publication. */
   docState: Uint8Array;
+  /** When the version was taken and who took it (an automatic one: the server, with an empty name). */
   publishedAt: string;
   publishedBy: string;
   publishedById: string;
 };
 
-export type LogEntry = { storyId: string; update: Uint8Array };
+/** A publication's revision, as savePublication takes it: the store fills in the kind. */
+export type PublicationRevision = Omit<RevisionRecord, 'number' | 'kind' | 'name' | 'authorIds'> & { authorIds?: string[] };
+
+/**
+ * Who deleted what: the delete set of one committed client update that deleted something,
+ * encoded as a Yjs snapshot with an empty state vector (Y.encodeSnapshot). Yjs delete sets
+ * carry no author; this record is what makes a person's deletions revertible. `restored`:
+ * instead, the part of the user's deletions a selective revert brought back.
+ */
+export type DeletionRecord = { storyId: string; userId: string; at: string; ds: Uint8Array; restored: boolean };
+
+/** `deletion`: the update deleted something, recorded in the same transaction. */
+export type LogEntry = { storyId: string; update: Uint8Array; deletion?: Omit<DeletionRecord, 'storyId' | 'restored'> };
 
 export type StoredLog = {
   snapshot: Uint8Array | null;
@@ -153,9 +178,9 @@ export interface Store {
 
   createStory(story: StoryRecord): Promise<void>;
   getStory(id: string): Promise<StoryRecord | undefined>;
-  listStories(): Promise<StoryRecord[]>;
-  /** Refreshes the list's view of a story after edits. */
-  touchStory(id: string, headline: string, updatedAt: string): Promise<void>;
+  listStories(): Promise<StoryListing[]>;
+  /** Refreshes the list's view of a story after edits; `openComments` is left as it is when omitted. */
+  touchStory(id: string, headline: string, updatedAt: string, openComments?: number): Promise<void>;
 
   /**
    * Appends Yjs updates (possibly for several stories) in ONE transaction:
@@ -205,7 +230,17 @@ export interface Store {
    * publication happens once however many processes try. Resolves to the
    * revision number, or null when that condition failed.
    */
-  savePublication(publication: Omit<PublicationRecord, 'unpublishedAt'>, revision: Omit<RevisionRecord, 'number'>, scheduledFor?: string): Promise<number | null>;
+  savePublication(publication: Omit<PublicationRecord, 'unpublishedAt'>, revision: PublicationRevision, scheduledFor?: string): Promise<number | null>;
+  /**
+   * Stores a named or automatic version, numbered after the story's latest revision. With
+   * `after`, only if the latest is still number `after` (0: none), so processes taking the
+   * same automatic version at once store it once; null when it was not.
+   */
+  saveVersion(revision: Omit<RevisionRecord, 'number'>, after?: number): Promise<number | null>;
+  /** The story's deletion records (restorations included) at or after `since`, oldest first. */
+  listDeletions(storyId: string, since: string): Promise<DeletionRecord[]>;
+  /** Records what a selective revert restored of a user's deletions. */
+  recordRestored(record: Omit<DeletionRecord, 'restored'>): Promise<void>;
   /** Takes the public page down (410 Gone); false if the story was not live. */
   unpublish(storyId: string, at: string, by: string): Promise<boolean>;
   /** The page at `slug`, unpublished ones included (they answer 410). */

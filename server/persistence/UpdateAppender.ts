@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LogEntry } from './Store';
 
-export type AppendRequest = { id: number; storyIds: string[]; updates: Uint8Array[] };
+export type AppendRequest = { id: number; storyIds: string[]; updates: Uint8Array[]; deletions: (LogEntry['deletion'] | null)[] };
 export type AppendResponse = { id: number; seqs: number[] } | { id: number; error: string };
 
 type Waiting = { resolve: (seqs: number[]) => void; reject: (error: Error) => void };
@@ -73,7 +73,12 @@ export class UpdateAppender {
   append(entries: readonly LogEntry[]): Promise<number[]> {
     if (this.#failure) return Promise.reject(this.#failure);
     const id = this.#nextId++;
-    const request: AppendRequest = { id, storyIds: entries.map((e) => e.storyId), updates: entries.map((e) => e.update) };
+    const request: AppendRequest = {
+      id,
+      storyIds: entries.map((e) => e.storyId),
+      updates: entries.map((e) => e.update),
+      deletions: entries.map((e) => e.deletion ?? null),
+    };
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
       if (this.#exclusive.length > 0) this.#held.push(request);

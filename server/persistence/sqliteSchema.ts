@@ -119,4 +119,28 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE
   );
   `,
+  `
+  -- Versions: a revision is a publication, a named version or an automatic one, with the authors since the one before.
+  ALTER TABLE revisions ADD COLUMN kind TEXT NOT NULL DEFAULT 'publication' CHECK (kind IN ('publication', 'named', 'auto'));
+  ALTER TABLE revisions ADD COLUMN name TEXT;
+  ALTER TABLE revisions ADD COLUMN author_ids TEXT NOT NULL DEFAULT '[]';
+  -- Who deleted what: the delete set of each committed client update that deleted something (selective revert);
+  -- and, marked restored, what a selective revert brought back of someone's deletions (never restored twice).
+  CREATE TABLE story_deletions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    ds BLOB NOT NULL,
+    restored INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX story_deletions_story ON story_deletions(story_id, at);
+  `,
+  `
+  -- Comment threads still open (unresolved) in the story's document: the newsroom list shows the count.
+  ALTER TABLE stories ADD COLUMN open_comments INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
+
+/** Used by the appender thread and the inline path alike: a deletion is recorded in the same transaction as its update. */
+export const INSERT_DELETION = 'INSERT INTO story_deletions (story_id, user_id, at, ds) VALUES (?, ?, ?, ?)';

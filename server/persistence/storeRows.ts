@@ -3,7 +3,8 @@
  * same in SQLite and Postgres (see sqliteSchema.ts, pgSchema.ts).
  */
 import type { StoryStatus } from '../../shared/workflow';
-import type { PublicationRecord, RevisionRecord, SessionRecord, StoryRecord, TokenRecord, UserRecord } from './Store';
+import type { VersionKind } from '../../shared/versions';
+import type { DeletionRecord, PublicationRecord, RevisionRecord, SessionRecord, StoryListing, StoryRecord, TokenRecord, UserRecord } from './Store';
 
 export type Row = Record<string, unknown>;
 
@@ -59,6 +60,8 @@ export const toStory = (r: Row): StoryRecord => ({
   publishedBy: orNull(r.published_by),
 });
 
+export const toStoryListing = (r: Row): StoryListing => ({ ...toStory(r), openComments: Number(r.open_comments ?? 0) });
+
 export const toPublication = (r: Row): PublicationRecord => ({
   storyId: r.story_id as string,
   slug: r.slug as string,
@@ -75,6 +78,9 @@ export const toPublication = (r: Row): PublicationRecord => ({
 export const toRevision = (r: Row): RevisionRecord => ({
   storyId: r.story_id as string,
   number: r.number as number,
+  kind: r.kind as VersionKind,
+  name: orNull(r.name),
+  authorIds: JSON.parse(r.author_ids as string) as string[],
   slug: r.slug as string,
   headline: r.headline as string,
   standfirst: r.standfirst as string,
@@ -85,4 +91,12 @@ export const toRevision = (r: Row): RevisionRecord => ({
   publishedAt: r.published_at as string,
   publishedBy: r.published_by as string,
   publishedById: r.published_by_id as string,
+});
+
+export const toDeletion = (r: Row): DeletionRecord => ({
+  storyId: r.story_id as string,
+  userId: r.user_id as string,
+  at: r.at as string,
+  ds: bytes(r.ds),
+  restored: r.restored === true || r.restored === 1,
 });

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { INSERT_DELETION } from './sqliteSchema';
 import type { AppendRequest, AppendResponse } from './UpdateAppender';
 
 const { file, busyTimeoutMs } = workerData as { file: string; busyTimeoutMs: number };
@@ -13,14 +14,21 @@ db.pragma(`busy_timeout = ${busyTimeoutMs}`);
 db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
 const insert = db.prepare('INSERT INTO story_updates (story_id, data) VALUES (?, ?)');
-const appendAll = db.transaction((storyIds: string[], updates: Uint8Array[]) =>
-  storyIds.map((storyId, i) => Number(insert.run(storyId, Buffer.from(updates[i].buffer, updates[i].byteOffset, updates[i].byteLength)).lastInsertRowid)),
+const deleted = db.prepare(INSERT_DELETION);
+const buffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const appendAll = db.transaction(({ storyIds, updates, deletions }: AppendRequest) =>
+  storyIds.map((storyId, i) => {
+    const deletion = deletions[i];
+    if (deletion) deleted.run(storyId, deletion.userId, deletion.at, buffer(deletion.ds));
+    return Number(insert.run(storyId, buffer(updates[i])).lastInsertRowid);
+  }),
 );
 
-parentPort!.on('message', ({ id, storyIds, updates }: AppendRequest) => {
+parentPort!.on('message', (request: AppendRequest) => {
+  const { id } = request;
   let response: AppendResponse;
   try {
-    response = { id, seqs: appendAll.immediate(storyIds, updates) };
+    response = { id, seqs: appendAll.immediate(request) };
   } catch (error) {
     response = { id, error: error instanceof Error ? error.message : String(error) };
   }

@@ -7,6 +7,7 @@ import type { DocumentRegistry } from '../documents/DocumentRegistry';
 import type { Store, StoryRecord, UserRecord } from '../persistence/Store';
 import { renderStory, type RenderedStory } from '../publishing/renderStory';
 import { storyContent } from '../publishing/storyContent';
+import { authorsBetween } from './versionAuthors';
 
 export type PublishDeps = {
   store: Store;
@@ -80,12 +81,13 @@ async function publishNow(deps: PublishDeps, storyId: string, user: UserRecord, 
     const docState = Y.encodeStateAsUpdate(document.doc);
     const { slug, problems } = await checkRendered(deps.store, story, rendered);
     refuseIfNotReady(problems);
+    const authorIds = await authorsBetween(deps.store, storyId, docState, (await deps.store.listRevisions(storyId)).at(-1));
     const now = new Date().toISOString();
     const { headline, standfirst, byline, bodyHtml } = rendered;
     const page = { storyId, slug, headline, standfirst, byline, bodyHtml };
     const revision = await deps.store.savePublication(
       { ...page, publishedAt: story.publishedAt ?? now, updatedAt: now, publishedBy: user.name },
-      { ...page, content, docState, publishedAt: now, publishedBy: user.name, publishedById: user.id },
+      { ...page, content, docState, authorIds, publishedAt: now, publishedBy: user.name, publishedById: user.id },
       scheduledFor,
     );
     if (revision === null) return null;

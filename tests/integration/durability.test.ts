@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import type { Store } from '../../server/persistence/Store';
 import { SqliteStore } from '../../server/persistence/SqliteStore';
 import { fragmentText } from '../../server/publishing/renderStory';
+import { readThreads } from '../../shared/comments';
 import { LIMITS } from '../../shared/limits';
 import { STORY_FIELDS } from '../../shared/story';
 import { connectClient, createStory, eventually, setParagraphs, storedDoc, type TestClient } from '../helpers/clients';
@@ -91,6 +92,30 @@ describe('acknowledged means committed', () => {
     release();
     await a.provider.whenSaved();
     expect(text(await storedDoc(server.store, storyId), 'headline')).toBe('Not yet durable');
+  });
+
+  it('forwards the server’s own change (a comment) only once it is committed: no author could resend it after a crash', async () => {
+    const { control, wrap } = controllableStore();
+    server = await startTestServer({ wrapStore: wrap });
+    const { storyId, a, b } = await twoClients();
+    setParagraphs(a.doc, 'body', ['Council votes today.']);
+    await a.provider.whenSaved();
+    await eventually(() => expect(text(b.doc, 'body')).toBe('Council votes today.'));
+    const words = (b.doc.getXmlFragment('body').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    const at = (index: number, assoc: number) => Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(words, index, assoc));
+    let release!: () => void;
+    control.hold = new Promise((r) => (release = r));
+    const ack = b.provider.socket.emitWithAck('story:comment', storyId, {
+      type: 'start', threadId: crypto.randomUUID(), messageId: crypto.randomUUID(), field: 'body',
+      start: at(0, 0), end: at(7, -1), quote: 'Council', body: 'Which council?', mentions: [],
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(readThreads(a.doc)).toEqual([]);
+    expect(readThreads(b.doc)).toEqual([]);
+    control.hold = null;
+    release();
+    expect((await ack).ok).toBe(true);
+    await eventually(() => expect(readThreads(a.doc).map((t) => t.quote)).toEqual(['Council']));
   });
 
   it('after a crash between forward and commit, takes a resync’s own part, drops the author’s lost part, and converges once the author resends it', async () => {

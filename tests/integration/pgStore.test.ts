@@ -99,7 +99,7 @@ describe.skipIf(!available)('PgStore', () => {
     );
     expect(tables.map((t) => t.name)).toEqual([
       'api_tokens', 'publications', 'revisions', 'schema_migrations', 'sessions',
-      'slug_redirects', 'stories', 'story_clients', 'story_snapshots', 'story_updates', 'users',
+      'slug_redirects', 'stories', 'story_clients', 'story_deletions', 'story_snapshots', 'story_updates', 'users',
     ]);
     const versions = await queryPostgres<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
     expect(versions.map((v) => v.version)).toEqual(PG_MIGRATIONS.map((_, i) => i + 1));

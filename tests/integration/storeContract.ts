@@ -84,9 +84,13 @@ export function storeContract(name: string, factory: Factory): void {
     it('lists stories most recently edited first and refreshes their summary', async () => {
       const { store, u, stories: [older, newer] } = await withStories(2);
       expect((await store.listStories()).map((s) => s.id)).toEqual([newer.id, older.id]);
-      await store.touchStory(older.id, 'Now on top', '2027-01-01T00:00:00.000Z');
+      expect((await store.listStories()).map((s) => s.openComments)).toEqual([0, 0]);
+      await store.touchStory(older.id, 'Now on top', '2027-01-01T00:00:00.000Z', 3);
       const [top] = await store.listStories();
-      expect(top).toMatchObject({ id: older.id, headline: 'Now on top', updatedAt: '2027-01-01T00:00:00.000Z' });
+      expect(top).toMatchObject({ id: older.id, headline: 'Now on top', updatedAt: '2027-01-01T00:00:00.000Z', openComments: 3 });
+      // Without a count, the last one stays.
+      await store.touchStory(older.id, 'Retitled', '2027-01-02T00:00:00.000Z');
+      expect((await store.listStories())[0]).toMatchObject({ headline: 'Retitled', openComments: 3 });
       expect(await store.getStory(newer.id)).toEqual(newer);
       await store.close();
     });
@@ -185,6 +189,44 @@ export function storeContract(name: string, factory: Factory): void {
       expect(revisions[0].content).toBe('{"body":1}');
       expect(await store.getRevision(s.id, 2)).toMatchObject({ number: 2, publishedAt: again.updatedAt });
       expect(await store.getRevision(s.id, 3)).toBeUndefined();
+      await store.close();
+    });
+
+    it('numbers versions and publications together, storing an automatic one only if none came meanwhile', async () => {
+      const { store, u, stories: [s] } = await withStories(1);
+      const [, rev] = publication(s.id, 'versions', '2026-03-01T10:00:00.000Z');
+      const named = { ...rev, kind: 'named' as const, name: 'Before legal', authorIds: [u.id], publishedById: u.id };
+      expect(await store.saveVersion(named)).toBe(1);
+      expect(await store.savePublication(...publication(s.id, 'versions', '2026-03-01T11:00:00.000Z'))).toBe(2);
+      const auto = { ...rev, kind: 'auto' as const, name: null, authorIds: [], publishedBy: '' };
+      expect(await store.saveVersion(auto, 1)).toBeNull();
+      expect(await store.saveVersion(auto, 2)).toBe(3);
+      const listed = await store.listRevisions(s.id);
+      expect(listed.map((r) => [r.number, r.kind, r.name, r.authorIds])).toEqual([
+        [1, 'named', 'Before legal', [u.id]],
+        [2, 'publication', null, []],
+        [3, 'auto', null, []],
+      ]);
+      await store.close();
+    });
+
+    it("records an update's deletions with it, and what a revert restored", async () => {
+      const { store, u, stories: [s, other] } = await withStories(2);
+      const deletion = { userId: u.id, at: '2026-03-01T10:00:00.000Z', ds: Uint8Array.of(0, 1, 2) };
+      await store.appendUpdates([
+        { storyId: s.id, update: Uint8Array.of(1) },
+        { storyId: s.id, update: Uint8Array.of(2), deletion },
+        { storyId: other.id, update: Uint8Array.of(3), deletion: { ...deletion, at: '2026-03-01T09:00:00.000Z' } },
+      ]);
+      await store.recordRestored({ storyId: s.id, userId: u.id, at: '2026-03-01T11:00:00.000Z', ds: Uint8Array.of(9) });
+      expect((await store.loadLog(s.id)).updates.map((x) => [...x])).toEqual([[1], [2]]);
+      const listed = await store.listDeletions(s.id, '2026-03-01T10:00:00.000Z');
+      expect(listed.map((d) => ({ ...d, ds: [...d.ds] }))).toEqual([
+        { storyId: s.id, ...deletion, ds: [0, 1, 2], restored: false },
+        { storyId: s.id, userId: u.id, at: '2026-03-01T11:00:00.000Z', ds: [9], restored: true },
+      ]);
+      expect(await store.listDeletions(s.id, '2026-03-01T10:30:00.000Z')).toHaveLength(1);
+      expect(await store.listDeletions(other.id, '2026-03-01T09:30:00.000Z')).toEqual([]);
       await store.close();
     });
 

@@ -1,6 +1,8 @@
 /**
- * The History panel's work: the story's publications (newest first), a
- * readable comparison of one with the draft, and "Restore this version".
+ * The History panel's work: the story's versions (publications, named and
+ * automatic ones, newest first), saving a named version, a readable comparison
+ * of any two (or of one with the draft), "Restore this version", and
+ * reverting one person's changes since a version.
  *
  * Restoring is an ordinary collaborative edit: the revision's document is
  * rebuilt from its saved state and copied over the live one's four fields in
@@ -11,7 +13,7 @@
  */
 import { fromBase64 } from 'lib0/buffer';
 import * as Y from 'yjs';
-import type { RevisionDiff, RevisionSummary } from '../../../shared/api';
+import type { RevisionDiff, RevisionSummary, VersionAuthor } from '../../../shared/api';
 import { restoreRevision } from '../../../shared/restoreRevision';
 import { STORY_FIELDS } from '../../../shared/story';
 import { api, errorMessage } from '../api';
@@ -28,8 +30,16 @@ export class RevisionHistory {
   restoring = $state<number | null>(null);
   /** The last restore, for the status message; `undone` once "Undo restore" took it back. */
   restored = $state<{ number: number; undone: boolean } | null>(null);
-  /** Why the last comparison or restore failed. */
+  /** Why the last comparison, restore or revert failed. */
   actionError = $state<string | null>(null);
+  /** Saving a named version: under way, and why it failed. */
+  saving = $state(false);
+  saveError = $state<string | null>(null);
+  /** Who changed the story since each version whose revert form is open (null while loading). */
+  changedSince = $state.raw<Record<number, VersionAuthor[] | null>>({});
+  /** The revert under way, and the last one done (for the status message). */
+  reverting = $state<number | null>(null);
+  reverted = $state<{ number: number; name: string; changed: boolean } | null>(null);
   /** Marks restore transactions, and only them, for the UndoManager. */
   readonly #origin = { restore: true };
   #session: StorySession;
@@ -52,6 +62,60 @@ export class RevisionHistory {
     } finally {
       if (generation === this.#generation) this.loaded = true;
     }
+  }
+
+  /** Saves the story as it is now as a named version; true once saved (the list then shows it). */
+  async saveVersion(name: string): Promise<boolean> {
+    if (this.saving) return false;
+    this.saving = true;
+    this.saveError = null;
+    try {
+      await api.saveVersion(this.#session.storyId, name);
+      await this.load();
+      return true;
+    } catch (error) {
+      this.saveError = errorMessage(error);
+      return false;
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  /** Finds out who changed the story since version `number`: the people whose changes could be reverted. */
+  async loadChangedSince(number: number): Promise<void> {
+    this.changedSince = { ...this.changedSince, [number]: null };
+    try {
+      const { authors } = await api.changedSince(this.#session.storyId, number);
+      this.changedSince = { ...this.changedSince, [number]: authors };
+    } catch (error) {
+      this.actionError = errorMessage(error);
+      const { [number]: _, ...rest } = this.changedSince;
+      this.changedSince = rest;
+    }
+  }
+
+  /**
+   * Takes back one person's insertions and deletions since version `number`, leaving everyone
+   * else's edits. The server does it as an ordinary edit, so it arrives here like anyone's typing.
+   */
+  async revert(number: number, author: VersionAuthor): Promise<boolean> {
+    if (this.reverting !== null) return false;
+    this.reverting = number;
+    this.actionError = null;
+    try {
+      const { reverted } = await api.revertAuthor(this.#session.storyId, number, author.userId);
+      this.reverted = { number, name: author.name, changed: reverted };
+      return true;
+    } catch (error) {
+      this.actionError = errorMessage(error);
+      return false;
+    } finally {
+      this.reverting = null;
+    }
+  }
+
+  dismissReverted(): void {
+    this.reverted = null;
   }
 
   /** Compares revision `number` with the draft, or with revision `to`. */

@@ -1,24 +1,20 @@
 import express, { type Request } from 'express';
-import { RevisionNumberParam, StoryIdParam, type RevisionDetail, type RevisionDiff, type RevisionSummary } from '../../../shared/api';
+import { RevisionNumberParam, StoryIdParam, type RevisionDetail, type RevisionDiff } from '../../../shared/api';
 import { GalleyError } from '../../../shared/errors';
-import type { RevisionRecord } from '../../persistence/Store';
 import { revisionDiff } from '../../publishing/revisionDiff';
 import { storyContent } from '../../publishing/storyContent';
 import { findStory } from '../../workflow/publishStory';
 import { revisionContent } from '../../workflow/revisionContent';
+import { versionSummaries } from '../../workflow/versionSummaries';
 import type { ApiDeps } from '../apiRouter';
 import { authorize, noBody } from '../sessionMiddleware';
 import { validate } from '../validate';
+import { versionRoutes } from './versionRoutes';
 
-const summary = (r: RevisionRecord): RevisionSummary => ({
-  number: r.number,
-  slug: r.slug,
-  headline: r.headline,
-  publishedAt: r.publishedAt,
-  publishedBy: r.publishedBy,
-});
-
-/** A story's publication history: every revision as it went out, and how the draft (or another revision) differs from it. */
+/**
+ * A story's history: every version (publications, named and automatic versions) as it was,
+ * and how the draft (or another version) differs from it.
+ */
 export function revisionRoutes(deps: ApiDeps): express.Router {
   const { store, registry } = deps;
   const router = express.Router();
@@ -33,14 +29,15 @@ export function revisionRoutes(deps: ApiDeps): express.Router {
   router.get('/stories/:id/revisions', noBody, async (req, res) => {
     authorize(res, 'story:read');
     const story = await findStory(store, validate(StoryIdParam, req.params.id));
-    res.json({ revisions: (await store.listRevisions(story.id)).map(summary).reverse() });
+    res.json({ revisions: (await versionSummaries(store, await store.listRevisions(story.id))).reverse() });
   });
 
   router.get('/stories/:id/revisions/:number', noBody, async (req, res) => {
     authorize(res, 'story:read');
     const r = await findRevision(req);
+    const [summary] = await versionSummaries(store, [r]);
     const revision: RevisionDetail = {
-      ...summary(r),
+      ...summary,
       standfirst: r.standfirst,
       byline: r.byline,
       bodyHtml: r.bodyHtml,
@@ -65,5 +62,6 @@ export function revisionRoutes(deps: ApiDeps): express.Router {
     res.json({ from: from.number, to: to.number, fields } satisfies RevisionDiff);
   });
 
+  router.use(versionRoutes(deps));
   return router;
 }

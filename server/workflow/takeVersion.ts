@@ -1,0 +1,62 @@
+import * as Y from 'yjs';
+import type { DocumentRegistry } from '../documents/DocumentRegistry';
+import { SERVER_OWNER } from '../documents/updateGuard';
+import type { RevisionRecord, Store, UserRecord } from '../persistence/Store';
+import { renderStory } from '../publishing/renderStory';
+import { storyContent } from '../publishing/storyContent';
+import { findStory } from './publishStory';
+import { authorsBetween } from './versionAuthors';
+
+export type VersionDeps = { store: Store; registry: DocumentRegistry };
+
+/** A named version (someone asked, with a name) or an automatic one (the server, after a pause). */
+export type VersionRequest = { kind: 'named'; name: string; by: UserRecord } | { kind: 'auto' };
+
+/**
+ * Stores the story as it is now as a version, with the authors of what changed since the
+ * version before. An automatic version is skipped when nothing changed since the latest one,
+ * and stored only if no other version arrived meanwhile (another process taking the same one).
+ * Resolves to the stored version, or null when skipped.
+ */
+export async function takeVersion(deps: VersionDeps, storyId: string, request: VersionRequest): Promise<RevisionRecord | null> {
+  const story = await findStory(deps.store, storyId);
+  return deps.registry.withDocument(storyId, async (document) => {
+    await document.flushed();
+    const previous = (await deps.store.listRevisions(storyId)).at(-1);
+    // Everything from the same state of the document, before anything else is awaited.
+    const { doc } = document;
+    if (request.kind === 'auto' && previous && sameState(previous.docState, doc)) return null;
+    const { headline, standfirst, byline, bodyHtml } = renderStory(doc);
+    const content = JSON.stringify(storyContent(doc));
+    const docState = Y.encodeStateAsUpdate(doc);
+    const version: Omit<RevisionRecord, 'number'> = {
+      storyId,
+      kind: request.kind,
+      name: request.kind === 'named' ? request.name : null,
+      authorIds: await authorsBetween(deps.store, storyId, docState, previous),
+      slug: story.slug ?? '',
+      headline,
+      standfirst,
+      byline,
+      bodyHtml,
+      content,
+      docState,
+      publishedAt: new Date().toISOString(),
+      publishedBy: request.kind === 'named' ? request.by.name : '',
+      publishedById: request.kind === 'named' ? request.by.id : SERVER_OWNER,
+    };
+    const number = await deps.store.saveVersion(version, request.kind === 'auto' ? (previous?.number ?? 0) : undefined);
+    return number === null ? null : { ...version, number };
+  });
+}
+
+/** Same insertions (state vector) and same deletions (delete set) as a stored state. */
+function sameState(stored: Uint8Array, doc: Y.Doc): boolean {
+  const then = new Y.Doc();
+  try {
+    Y.applyUpdate(then, stored);
+    return Y.equalSnapshots(Y.snapshot(then), Y.snapshot(doc));
+  } finally {
+    then.destroy();
+  }
+}
