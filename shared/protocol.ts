@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { PresenceUser } from './api';
+import type { CommentOpInput } from './comments';
 import type { Ack, ErrorBody } from './errors';
 import type { Role } from './roles';
 import type { StoryWorkflow } from './workflow';
@@ -36,6 +37,8 @@ export interface ClientToServerEvents {
   'story:sync': (storyId: string, message: Binary, ack: (answer: Ack) => void) => void;
   /** A y-protocols awareness update. */
   'story:awareness': (storyId: string, update: Binary) => void;
+  /** A comment operation (shared/comments.ts), applied by the server; acknowledged once durable. */
+  'story:comment': (storyId: string, op: CommentOpInput, ack: (answer: Ack) => void) => void;
   /** Subscribe to newsroom list changes (presence, headlines, publications). */
   'newsroom:watch': (ack: (answer: Ack) => void) => void;
 }
@@ -46,6 +49,7 @@ export const CLIENT_EVENTS: ReadonlySet<string> = new Set<keyof ClientToServerEv
   'story:leave',
   'story:sync',
   'story:awareness',
+  'story:comment',
   'newsroom:watch',
 ]);
 

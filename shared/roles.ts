@@ -5,14 +5,15 @@
 export const ROLES = ['admin', 'editor', 'writer', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const ACTIONS = ['story:read', 'story:edit', 'story:create', 'story:publish', 'users:manage'] as const;
+/** `story:comment`: start, reply to, edit and delete one's own comments (viewers too); resolving needs `story:edit`. */
+export const ACTIONS = ['story:read', 'story:comment', 'story:edit', 'story:create', 'story:publish', 'users:manage'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const GRANTS: Record<Role, readonly Action[]> = {
-  viewer: ['story:read'],
-  writer: ['story:read', 'story:edit', 'story:create'],
-  editor: ['story:read', 'story:edit', 'story:create', 'story:publish'],
-  admin: ['story:read', 'story:edit', 'story:create', 'story:publish', 'users:manage'],
+  viewer: ['story:read', 'story:comment'],
+  writer: ['story:read', 'story:comment', 'story:edit', 'story:create'],
+  editor: ['story:read', 'story:comment', 'story:edit', 'story:create', 'story:publish'],
+  admin: ['story:read', 'story:comment', 'story:edit', 'story:create', 'story:publish', 'users:manage'],
 };
 
 export function can(role: Role, action: Action): boolean {

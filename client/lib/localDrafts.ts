@@ -1,11 +1,13 @@
 /**
  * The copies of stories kept in this browser's IndexedDB (one database per
  * story, written by y-indexeddb) so that edits survive a reload or a closed
- * tab while offline. They are one person's drafts: removed on sign-out, and
+ * tab while offline, and the comments written offline and not sent yet. They are one person's drafts: removed on sign-out, and
  * when someone else signs in on the same device.
  */
 const PREFIX = 'galley-story-';
 const OWNER_KEY = 'galley:drafts-owner';
+/** Comments written offline and not sent yet (CommentOutbox), one localStorage key per user and story. */
+export const COMMENT_OUTBOX_PREFIX = 'galley:comment-outbox:';
 
 export function draftDatabaseName(storyId: string): string {
   return `${PREFIX}${storyId}`;
@@ -19,6 +21,8 @@ export function draftDatabaseName(storyId: string): string {
 export async function clearLocalDrafts(): Promise<void> {
   try {
     localStorage.removeItem(OWNER_KEY);
+    const outboxes = Object.keys(localStorage).filter((key) => key.startsWith(COMMENT_OUTBOX_PREFIX));
+    for (const key of outboxes) localStorage.removeItem(key);
   } catch {
     // Nothing was stored.
   }

@@ -1,14 +1,16 @@
+import { openThreadCount } from '../../shared/comments';
 import type { Logger } from '../logger';
 import type { Store } from '../persistence/Store';
 import { fragmentText } from '../publishing/renderStory';
 import type { StoryDocument } from './StoryDocument';
 
-/** How long edits settle before the list's headline and "last edited" are refreshed. */
+/** How long edits settle before the list's headline, "last edited" and open comments are refreshed. */
 const DEBOUNCE_MS = 1_000;
 
 /**
- * Keeps the stories table's headline and "last edited" in step with each open
- * document, debounced so typing does not write a summary per keystroke.
+ * Keeps the stories table's headline, "last edited" and count of open comment
+ * threads in step with each open document (comment operations are edits too),
+ * debounced so typing does not write a summary per keystroke.
  */
 export class StorySummaries {
   #pending = new Map<string, { timer: NodeJS.Timeout; document: StoryDocument }>();
@@ -33,7 +35,7 @@ export class StorySummaries {
     this.#pending.delete(document.storyId);
     const headline = fragmentText(document.doc.getXmlFragment('headline')).replace(/\s+/g, ' ').trim();
     try {
-      await this.store.touchStory(document.storyId, headline, new Date().toISOString());
+      await this.store.touchStory(document.storyId, headline, new Date().toISOString(), openThreadCount(document.doc));
       this.onWritten(document.storyId);
     } catch (err) {
       this.log.warn({ err, storyId: document.storyId }, 'story summary not updated');

@@ -1,5 +1,6 @@
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { COMMENTS_ROOT } from '../../shared/comments';
 import { GalleyError } from '../../shared/errors';
 
 /** Which user first wrote with each Yjs client id in a story. */
@@ -31,7 +32,9 @@ type Decoded = ReturnType<typeof Y.decodeUpdate>;
  *   would let one user silently swallow another's later edits. Ids it claims
  *   for the first time are returned; new content under others' ids is
  *   reported as `foreign`, and the dependency check treats it as absent
- *   (the caller refuses it, or strips it from a resync: see `withoutClients`).
+ *   (the caller refuses it, or strips it from a resync: see `withoutClients`);
+ * - it must not insert or delete anything under the `comments` root: only the
+ *   server writes there, after checking each `story:comment` operation.
  */
 export function checkClientUpdate(doc: Y.Doc, update: Uint8Array, owners: ClientOwners, userId: string): UpdateCheck {
   const decoded = decode(update);
@@ -46,6 +49,7 @@ export function checkClientUpdate(doc: Y.Doc, update: Uint8Array, owners: Client
   }
   for (const client of check.foreign) spans.delete(client);
   verifyDependencies(decoded, spans, known);
+  refuseCommentWrites(doc, decoded, spans, known);
   return check;
 }
 
@@ -82,6 +86,126 @@ function verifyDependencies({ structs, ds }: Decoded, spans: Map<number, Span>, 
       missing('Update deletes content the server does not have; resync and resend');
     }
   }
+}
+
+/**
+ * Refuses an update whose new items go under `comments`, or that deletes live items there.
+ * A new item's root is named by its parent (a root name, or the ID of the item holding its
+ * parent type) or, when the encoding left the parent out, shared with its origin or right
+ * origin; those may be items of the same update, so chains are followed through the update to
+ * the document. Deletions count only for items still live here: a client's full delete set
+ * also lists what the server itself deleted under `comments`.
+ */
+function refuseCommentWrites(doc: Y.Doc, { structs, ds }: Decoded, spans: Map<number, Span>, known: (client: number) => number): void {
+  const comments = doc.share.get(COMMENTS_ROOT);
+  const roots = new NewItemRoots(doc, structs, known, comments);
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item) || !spans.has(struct.id.client)) continue;
+    if (struct.id.clock + struct.length <= known(struct.id.client)) continue; // already here: ignored when applied
+    if (roots.underComments(struct)) commentWrite();
+  }
+  if (!comments) return;
+  for (const [client, deletions] of ds.clients) {
+    const stored = doc.store.clients.get(client);
+    if (!stored) continue;
+    for (const { clock, len } of deletions) {
+      if (clock >= known(client)) continue; // new items of this update, checked above
+      for (let i = Y.findIndexSS(stored, clock); i < stored.length && stored[i].id.clock < clock + len; i++) {
+        const struct = stored[i];
+        if (struct instanceof Y.Item && !struct.deleted && rootOf(struct) === comments) commentWrite();
+      }
+    }
+  }
+}
+
+function commentWrite(): never {
+  throw new GalleyError('forbidden', 'Comments change only through story:comment operations, not Yjs updates');
+}
+
+/** The root type of an item of the document. */
+export function rootOf(item: Y.Item): Y.AbstractType<any> {
+  let type = item.parent as Y.AbstractType<any>;
+  while (type._item) type = type._item.parent as Y.AbstractType<any>;
+  return type;
+}
+
+/** Whether an update's new items go under `comments`, remembered along each chain of references. */
+class NewItemRoots {
+  #memo = new Map<Y.Item, boolean>();
+  #byClient: Map<number, Y.Item[]> | undefined;
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly structs: Decoded['structs'],
+    private readonly known: (client: number) => number,
+    private readonly comments: Y.AbstractType<any> | undefined,
+  ) {}
+
+  underComments(item: Y.Item): boolean {
+    const chain = new Set<Y.Item>();
+    let current = item;
+    let answer: boolean;
+    for (;;) {
+      const memo = this.#memo.get(current);
+      if (memo !== undefined) {
+        answer = memo;
+        break;
+      }
+      if (chain.has(current)) missing('Update items refer to each other in a cycle');
+      chain.add(current);
+      const parent = current.parent as unknown;
+      if (typeof parent === 'string') {
+        answer = parent === COMMENTS_ROOT;
+        break;
+      }
+      const ref = parent instanceof Y.ID ? parent : (current.origin ?? current.rightOrigin);
+      const next = ref && ref.clock >= this.known(ref.client) ? this.#inUpdate(ref) : undefined;
+      if (next) {
+        current = next;
+        continue;
+      }
+      answer = ref !== null && ref.clock < this.known(ref.client) && this.#inDocumentUnderComments(ref);
+      break;
+    }
+    chain.forEach((i) => this.#memo.set(i, answer));
+    return answer;
+  }
+
+  #inDocumentUnderComments(id: Y.ID): boolean {
+    if (!this.comments) return false;
+    // Garbage-collected structs are what is left of deleted types, and no type under `comments` is ever deleted.
+    const struct = Y.getItem(this.doc.store, id) as Y.Item | Y.GC;
+    return struct instanceof Y.Item && rootOf(struct) === this.comments;
+  }
+
+  /** The update's item that holds the given ID (its clock may fall inside a run of characters). */
+  #inUpdate(id: Y.ID): Y.Item | undefined {
+    this.#byClient ??= groupItems(this.structs);
+    const items = this.#byClient.get(id.client) ?? [];
+    let low = 0;
+    let high = items.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const { clock } = items[mid].id;
+      if (id.clock < clock) high = mid - 1;
+      else if (id.clock >= clock + items[mid].length) low = mid + 1;
+      else return items[mid];
+    }
+    return undefined;
+  }
+}
+
+/** An update's items per client id, in clock order. */
+function groupItems(structs: Decoded['structs']): Map<number, Y.Item[]> {
+  const groups = new Map<number, Y.Item[]>();
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    const group = groups.get(struct.id.client);
+    if (group) group.push(struct);
+    else groups.set(struct.id.client, [struct]);
+  }
+  groups.forEach((group) => group.sort((a, b) => a.id.clock - b.id.clock));
+  return groups;
 }
 
 function missing(message: string): never {

@@ -1,8 +1,9 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode, GalleyError } from '../../shared/errors';
+import { COMMENT_LIMITS } from '../../shared/comments';
 import { LIMITS } from '../../shared/limits';
 
-export type MessageKind = 'sync' | 'awareness';
+export type MessageKind = 'sync' | 'awareness' | 'comment';
 
 /** Error codes that mean the client sent something it should not have. */
 const BAD_INPUT: ReadonlySet<string> = new Set<ErrorCode>(['bad_request', 'invalid', 'forbidden', 'too_large', 'not_joined']);
@@ -13,6 +14,8 @@ export type MessageRates = { syncPerSecond: number; awarenessPerSecond: number; 
 export class MessageLimits {
   readonly sync: RateLimiterMemory;
   readonly awareness: RateLimiterMemory;
+  /** People type comments: a fixed rate, far above any person's, that still bounds a script. */
+  readonly comment = new RateLimiterMemory({ points: COMMENT_LIMITS.opsPerSecond, duration: 1 });
   readonly bad: RateLimiterMemory;
 
   constructor(rates: MessageRates) {
@@ -27,7 +30,7 @@ export class MessageLimits {
 
   /** Forgets a closed connection's counters. */
   async forget(connectionId: string): Promise<void> {
-    await Promise.all([this.sync.delete(connectionId), this.awareness.delete(connectionId), this.bad.delete(connectionId)]);
+    await Promise.all([this.sync.delete(connectionId), this.awareness.delete(connectionId), this.comment.delete(connectionId), this.bad.delete(connectionId)]);
   }
 }
 

@@ -5,6 +5,7 @@ import { LIMITS } from '../../shared/limits';
 import { CLIENT_EVENTS, JoinRequest, PROTOCOL_VERSION, storyRoom } from '../../shared/protocol';
 import { can } from '../../shared/roles';
 import { guardAwarenessUpdate } from './awarenessGuard';
+import { CommentOps } from './commentOps';
 import { toBytes } from './binary';
 import type { MessageKind } from './MessageGate';
 import { errorAnswer, type GalleySocket, reply, type TransportDeps } from './socketServer';
@@ -35,7 +36,7 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
 
   /**
    * Socket.IO does not catch rejected handlers: every handler answers through
-   * here. Sync and awareness messages first pass the connection's rate gate.
+   * here. Sync, awareness and comment messages first pass the connection's rate gate.
    */
   const guarded =
     <A extends unknown[]>(kind: MessageKind | null, handler: (...args: A) => Promise<Outcome | void>) =>
@@ -111,6 +112,15 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
       const { document, connection, canEdit } = joined(storyId);
       const reply = await handleSyncMessage(document, connection, toBytes(payload, LIMITS.maxMessageBytes), canEdit);
       if (reply) socket.emit('story:sync', document.storyId, reply);
+    }),
+  );
+
+  const comments = new CommentOps(store);
+  socket.on(
+    'story:comment',
+    guarded('comment', async (storyId: unknown, op: unknown) => {
+      const { document } = joined(storyId);
+      await comments.apply(document, socket.data.user, op);
     }),
   );
 

@@ -125,6 +125,21 @@ describe('authorisation', () => {
   });
 });
 
+describe('newsroom members', () => {
+  it('lists active members with names and colours only, for anyone who may read stories', async () => {
+    const viewer = await createUser(server, 'viewer', 'Vera Viewer');
+    const writer = await createUser(server, 'writer', 'Ana Writer');
+    const gone = await createUser(server, 'editor', 'Gus Gone');
+    await server.store.updateUser(gone.id, { deactivatedAt: new Date().toISOString() });
+    const answer = await call('GET', '/api/members', { user: viewer });
+    expect(answer.status).toBe(200);
+    expect(answer.body.members).toEqual([
+      { id: writer.id, name: 'Ana Writer', color: expect.stringMatching(/^#[0-9a-f]{6}$/i) },
+      { id: viewer.id, name: 'Vera Viewer', color: expect.stringMatching(/^#[0-9a-f]{6}$/i) },
+    ]);
+  });
+});
+
 describe('stories and publishing', () => {
   it('creates a story, lists it with its headline and who is in it, and returns its text', async () => {
     const writer = await createUser(server, 'writer');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
@@ -205,6 +206,15 @@ const cases: Case[] = [
   ['a join with a state vector that is not binary', 'bad_request', (s, ack) => s.emit('story:join', { storyId, protocolVersion: PROTOCOL_VERSION, stateVector: 'abc' as any }, ack as any)],
   ['a join with a state vector over the size limit', 'too_large', (s, ack) => s.emit('story:join', { storyId, protocolVersion: PROTOCOL_VERSION, stateVector: new Uint8Array(LIMITS.maxMessageBytes + 1) }, ack as any)],
   ['a join speaking another protocol version', 'protocol_mismatch', (s, ack) => s.emit('story:join', { storyId, protocolVersion: 999 }, ack as any)],
+  ['a comment operation that is not one', 'bad_request', (s, ack) => s.emit('story:comment', storyId, { type: 'erase' } as any, ack)],
+  ['a comment carrying its own author', 'bad_request', (s, ack) => s.emit('story:comment', storyId, { type: 'reply', threadId: randomUUID(), messageId: randomUUID(), body: 'hi', authorId: randomUUID() } as any, ack)],
+  ['a comment anchored in garbage', 'invalid', (s, ack) => s.emit('story:comment', storyId, { type: 'start', threadId: randomUUID(), messageId: randomUUID(), field: 'body', start: Uint8Array.of(0, 250, 250), end: Uint8Array.of(0, 250, 250), quote: '', body: 'EVIL' }, ack)],
+  ['a comment for a story not joined', 'not_joined', (s, ack) => s.emit('story:comment', otherStoryId, { type: 'resolve', threadId: randomUUID() }, ack)],
+  ['a Yjs update writing into comments', 'forbidden', (s, ack) => {
+      const doc = new Y.Doc();
+      doc.getMap('comments').set(randomUUID(), 'EVIL');
+      s.emit('story:sync', storyId, updateMessage(Y.encodeStateAsUpdate(doc)), ack);
+    }],
   ['a join for a story that does not exist', 'not_found', (s, ack) => s.emit('story:join', { storyId: '00000000-0000-4000-8000-000000000001', protocolVersion: PROTOCOL_VERSION }, ack as any)],
 ];
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { CreateStoryBody, StoryIdParam, type StoryDetail, type StorySummary } from '../../../shared/api';
+import { openThreadCount } from '../../../shared/comments';
 import { STORY_FIELDS } from '../../../shared/story';
 import type { StoryRecord } from '../../persistence/Store';
 import { fragmentText } from '../../publishing/renderStory';
@@ -15,13 +16,14 @@ export function storyRoutes(deps: ApiDeps): express.Router {
   const { store, registry } = deps;
   const router = express.Router();
 
-  const summarize = (story: StoryRecord): StorySummary => ({
+  const summarize = (story: StoryRecord & { openComments?: number }): StorySummary => ({
     id: story.id,
     headline: story.headline,
     createdAt: story.createdAt,
     updatedAt: story.updatedAt,
     workflow: workflowOf(story),
     present: registry.get(story.id)?.presence() ?? [],
+    openComments: story.openComments ?? 0,
   });
 
   router.get('/stories', noBody, async (_req, res) => {
@@ -40,10 +42,11 @@ export function storyRoutes(deps: ApiDeps): express.Router {
   router.get('/stories/:id', noBody, async (req, res) => {
     authorize(res, 'story:read');
     const story = await findStory(store, validate(StoryIdParam, req.params.id));
-    const text = await registry.withDocument(story.id, ({ doc }) =>
-      Object.fromEntries(STORY_FIELDS.map((f) => [f, fragmentText(doc.getXmlFragment(f))])) as StoryDetail['text'],
-    );
-    res.json({ story: { ...summarize(story), text } satisfies StoryDetail });
+    const { text, openComments } = await registry.withDocument(story.id, ({ doc }) => ({
+      text: Object.fromEntries(STORY_FIELDS.map((f) => [f, fragmentText(doc.getXmlFragment(f))])) as StoryDetail['text'],
+      openComments: openThreadCount(doc),
+    }));
+    res.json({ story: { ...summarize({ ...story, openComments }), text } satisfies StoryDetail });
   });
 
   return router;
