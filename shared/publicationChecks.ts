@@ -39,3 +39,16 @@ export function slugProblemOf(slug: string): string | null {
 function generatedSlugProblem(headline: string): string | null {
   return headline && !slugify(headline) ? 'The headline has no letters or digits to make a web address from: choose one' : null;
 }
+
+/** Work still open in a story: publishing goes ahead, but says so first. */
+export type OpenWork = { suggestions: number; unresolvedThreads: number };
+
+/** What to say before publishing over open work ("2 suggestions are still open"); empty when there is none. */
+export function publicationWarnings({ suggestions, unresolvedThreads }: OpenWork): string[] {
+  const warnings: string[] = [];
+  if (suggestions > 0) warnings.push(suggestions === 1 ? '1 suggestion is still open' : `${suggestions} suggestions are still open`);
+  if (unresolvedThreads > 0) {
+    warnings.push(unresolvedThreads === 1 ? '1 comment thread is unresolved' : `${unresolvedThreads} comment threads are unresolved`);
+  }
+  return warnings;
+}

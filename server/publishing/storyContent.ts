@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import type { ContentMark, ContentNode, StoryContent } from '../../shared/api';
 import { STORY_FIELDS } from '../../shared/story';
+import { SUGGESTION_ANCHOR, SUGGESTION_MARKS } from '../../shared/suggestions';
 
 /**
  * The structured content of a story: each field's Y.XmlFragment walked against
@@ -12,6 +13,10 @@ import { STORY_FIELDS } from '../../shared/story';
  * schema, so nothing here trusts a nodeName, attribute or mark: unknown elements
  * are unwrapped (their children kept, the element never), attributes are
  * normalised, links keep only absolute http/https/mailto URLs.
+ *
+ * Pending suggestions (shared/suggestions.ts) are read as if rejected: text
+ * suggested for adding is left out, text suggested for removing stays as
+ * ordinary text, and neither mark is ever published.
  */
 
 /** The editor never nests this deep; a hostile doc could, to blow the stack. */
@@ -212,11 +217,19 @@ function children(parent: Y.XmlFragment): Child[] {
 
 type TextOp = { insert: string; attributes?: unknown };
 
-/** Embeds (non-string inserts) carry nothing publishable. */
+/** Embeds (non-string inserts) carry nothing publishable; nor do pending suggestions. */
 function deltaOf(text: Y.XmlText): TextOp[] {
   const delta: unknown = text.toDelta();
   if (!Array.isArray(delta)) return [];
-  return delta.filter((op): op is TextOp => isRecord(op) && typeof op.insert === 'string');
+  return delta.filter((op): op is TextOp => isRecord(op) && typeof op.insert === 'string').flatMap(withoutSuggestions);
+}
+
+/** The text as it stands before anyone accepts the suggestions in it. */
+function withoutSuggestions(op: TextOp): TextOp[] {
+  const marks = marksOf(op.attributes);
+  if (marks.has(SUGGESTION_MARKS.insertion)) return [];
+  if (marks.has(SUGGESTION_MARKS.deletion)) return [{ ...op, insert: op.insert.replaceAll(SUGGESTION_ANCHOR, '') }];
+  return [op];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

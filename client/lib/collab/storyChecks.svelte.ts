@@ -3,10 +3,19 @@
  * run live on the editors' text (nothing to wait for); the server's answers
  * come on top: its own checks (whether the address is free, and the address
  * it would really use) and, when it refused a publication, its per-field
- * reasons, which win until someone edits that field.
+ * reasons, which win until someone edits that field. Open work (suggestions,
+ * unresolved comment threads) does not stop publication: it is a warning.
  */
+import { createSubscriber } from 'svelte/reactivity';
 import type { ChecksResult } from '../../../shared/api';
-import { publicationProblems, type CheckedField, type PublicationProblems } from '../../../shared/publicationChecks';
+import { openThreadCount } from '../../../shared/comments';
+import {
+  publicationProblems,
+  publicationWarnings,
+  type CheckedField,
+  type PublicationProblems,
+} from '../../../shared/publicationChecks';
+import { readSuggestions } from '../../../shared/suggestions';
 import { slugify } from '../../../shared/slug';
 import type { StoryField } from '../../../shared/story';
 import { api } from '../api';
@@ -32,10 +41,24 @@ export class StoryChecks {
   #editors: Record<StoryField, LiveEditor>;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #generation = 0;
+  /** Re-reads open work whenever the Y.Doc changes, while something shows it. */
+  #docChanges: () => void;
 
   constructor(session: StorySession, editors: Record<StoryField, LiveEditor>) {
     this.#session = session;
     this.#editors = editors;
+    const { doc } = session.provider;
+    this.#docChanges = createSubscriber((update) => {
+      doc.on('update', update);
+      return () => doc.off('update', update);
+    });
+  }
+
+  /** Open suggestions and unresolved comment threads, said before publishing ("2 suggestions are still open"). */
+  get warnings(): string[] {
+    this.#docChanges();
+    const { doc } = this.#session.provider;
+    return publicationWarnings({ suggestions: readSuggestions(doc).length, unresolvedThreads: openThreadCount(doc) });
   }
 
   /** The shared checks on what is in the editors now. */

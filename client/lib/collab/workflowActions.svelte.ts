@@ -40,6 +40,11 @@ export class WorkflowActions {
     return this.#simple('submit', () => api.submitStory(this.#session.storyId), true);
   }
 
+  /** Open work that publishing would go ahead over (open suggestions, unresolved threads): Publish asks first while there is some. */
+  get warnings(): string[] {
+    return this.#checks.warnings;
+  }
+
   /** Publishes, or publishes an update of a live story. */
   publish(): Promise<boolean> {
     this.#checks.attempted = true;

@@ -4,11 +4,14 @@
  * field allows only what the public page renders for it.
  */
 import { Extension, type AnyExtension } from '@tiptap/core';
+import Blockquote from '@tiptap/extension-blockquote';
 import Document from '@tiptap/extension-document';
+import { BulletList, ListItem, OrderedList } from '@tiptap/extension-list';
 import { Placeholder } from '@tiptap/extensions';
 import StarterKit, { type StarterKitOptions } from '@tiptap/starter-kit';
 import type { StoryField } from '../../../shared/story';
 import { isAllowedLink } from './links';
+import { BLOCK_SUGGESTIONS, SuggestionMarks } from './suggestionMarks';
 
 export type FieldSpec = {
   /** aria-multiline: only Standfirst and Body wrap into several lines of prose. */
@@ -51,7 +54,14 @@ const NOTHING: Partial<StarterKitOptions> = {
 };
 
 /** A document of exactly one paragraph: headline, standfirst, byline. */
-const OneParagraph = Document.extend({ content: 'paragraph' });
+const OneParagraph = Document.extend({ content: 'paragraph', marks: BLOCK_SUGGESTIONS });
+
+/** The body's containers of blocks, which may hold whole suggested blocks (see BLOCK_SUGGESTIONS). */
+const BodyDocument = Document.extend({ marks: BLOCK_SUGGESTIONS });
+const BodyBlockquote = Blockquote.extend({ marks: BLOCK_SUGGESTIONS });
+const BodyBulletList = BulletList.extend({ marks: BLOCK_SUGGESTIONS });
+const BodyOrderedList = OrderedList.extend({ marks: BLOCK_SUGGESTIONS });
+const BodyListItem = ListItem.extend({ marks: BLOCK_SUGGESTIONS });
 
 /** Enter leaves a one-paragraph field for the next one instead of splitting it. */
 const EnterMovesOn = Extension.create<{ onEnter: () => void }>({
@@ -73,7 +83,12 @@ export type FieldExtensionOptions = {
   onEnter: () => void;
 };
 
-export function fieldExtensions(field: StoryField, { onEnter }: FieldExtensionOptions): AnyExtension[] {
+/** Every field can carry suggestions (track changes). */
+export function fieldExtensions(field: StoryField, options: FieldExtensionOptions): AnyExtension[] {
+  return [...fieldSchema(field, options), ...SuggestionMarks];
+}
+
+function fieldSchema(field: StoryField, { onEnter }: FieldExtensionOptions): AnyExtension[] {
   const placeholder = Placeholder.configure({ placeholder: FIELD_SPECS[field].placeholder });
   switch (field) {
     case 'headline':
@@ -83,12 +98,14 @@ export function fieldExtensions(field: StoryField, { onEnter }: FieldExtensionOp
       return [OneParagraph, StarterKit.configure({ ...NOTHING, bold: {}, italic: {} }), EnterMovesOn.configure({ onEnter }), placeholder];
     case 'body':
       return [
-        Document,
+        BodyDocument,
+        BodyBlockquote,
+        BodyBulletList,
+        BodyOrderedList,
+        BodyListItem,
         StarterKit.configure({
           ...NOTHING,
-          blockquote: {},
           bold: {},
-          bulletList: {},
           dropcursor: {},
           hardBreak: {},
           heading: { levels: [2, 3] },
@@ -102,9 +119,7 @@ export function fieldExtensions(field: StoryField, { onEnter }: FieldExtensionOp
             isAllowedUri: (url) => isAllowedLink(url),
             HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: null },
           },
-          listItem: {},
           listKeymap: {},
-          orderedList: {},
         }),
         placeholder,
       ];

@@ -1,0 +1,113 @@
+import type { Locator, Page } from '@playwright/test';
+import { expect, expectSaved, field, test, twoEditorsOnANewStory } from './fixtures';
+
+test.describe.configure({ timeout: 120_000 });
+
+/** The account's colour as the server hands it out (#rrggbb), as the browser computes it (rgb(…)). */
+async function colourOf(page: Page): Promise<string> {
+  const { user } = (await (await page.request.get('/api/session')).json()) as { user: { color: string } };
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(user.color.slice(i, i + 2), 16));
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+const insertions = (page: Page, name: 'Body' | 'Standfirst' | 'Headline') => field(page, name).locator('ins .suggestion--insertion');
+const deletions = (page: Page, name: 'Body' | 'Standfirst' | 'Headline') => field(page, name).locator('del .suggestion--deletion');
+const textDecoration = (locator: Locator) => locator.first().evaluate((el) => getComputedStyle(el).textDecorationLine);
+const decorationColour = (locator: Locator) => locator.first().evaluate((el) => getComputedStyle(el).textDecorationColor);
+
+test('a writer suggests, an editor sees it live in her colour, accepts and rejects, and publishing leaves open suggestions out', async ({
+  browser,
+  server,
+}) => {
+  const { ana, ben } = await twoEditorsOnANewStory(browser, server);
+  const anaColour = await colourOf(ana);
+
+  // Ben writes the story normally.
+  await field(ben, 'Headline').click();
+  await ben.keyboard.type('Ferry fares rise');
+  await field(ben, 'Standfirst').click();
+  await ben.keyboard.type('Tickets cost more.');
+  await field(ben, 'Byline').click();
+  await ben.keyboard.type('Ben Editor');
+  await field(ben, 'Body').click();
+  await ben.keyboard.type('The ferry leaves at noon.');
+  await expect(field(ana, 'Body')).toHaveText('The ferry leaves at noon.');
+
+  // Ana turns on Suggesting (hers alone) and edits the body: an insertion and a deletion.
+  const suggesting = ana.getByRole('button', { name: 'Suggesting' });
+  await expect(suggesting).toHaveAttribute('aria-pressed', 'false');
+  await suggesting.click();
+  await expect(suggesting).toHaveAttribute('aria-pressed', 'true');
+  await expect(ben.getByRole('button', { name: 'Suggesting' })).toHaveAttribute('aria-pressed', 'false');
+  await field(ana, 'Body').click();
+  await ana.keyboard.press('End');
+  await ana.keyboard.type(' Fares rise.');
+  await ana.keyboard.press('Home');
+  for (let i = 0; i < 'The '.length; i++) await ana.keyboard.press('Shift+ArrowRight');
+  await ana.keyboard.press('Backspace');
+
+  // Ben sees both live: underlined and struck through, in Ana's colour; nothing was removed yet.
+  await expect(insertions(ben, 'Body')).toHaveText(' Fares rise.');
+  await expect(deletions(ben, 'Body')).toHaveText('The ');
+  await expect(field(ben, 'Body')).toHaveText('The ferry leaves at noon. Fares rise.');
+  expect(await textDecoration(insertions(ben, 'Body'))).toBe('underline');
+  expect(await textDecoration(deletions(ben, 'Body'))).toBe('line-through');
+  expect(await decorationColour(insertions(ben, 'Body'))).toBe(anaColour);
+  expect(await decorationColour(deletions(ben, 'Body'))).toBe(anaColour);
+
+  // Ben keeps editing normally elsewhere: his words are plain text for Ana too.
+  await field(ben, 'Headline').click();
+  await ben.keyboard.press('End');
+  await ben.keyboard.type(' again');
+  await expect(field(ana, 'Headline')).toHaveText('Ferry fares rise again');
+  await expect(insertions(ana, 'Headline')).toHaveCount(0);
+
+  // The list says who suggested what; Ben rejects the deletion and accepts the insertion.
+  const list = ben.getByRole('region', { name: /Suggestions/ });
+  await expect(list.getByRole('listitem')).toHaveCount(2);
+  const removal = list.getByRole('listitem').filter({ hasText: 'removing “The ”' });
+  const reject = removal.getByRole('button', { name: 'Reject suggestion' });
+  await expect(reject).toHaveAccessibleDescription('Ana Writer suggests removing “The ” in the Body');
+  await reject.click();
+  const addition = list.getByRole('listitem').filter({ hasText: 'adding “ Fares rise.”' });
+  await addition.getByRole('button', { name: 'Accept suggestion' }).click();
+  await expect(field(ana, 'Body')).toHaveText('The ferry leaves at noon. Fares rise.');
+  await expect(field(ana, 'Body').locator('ins, del')).toHaveCount(0);
+  await expect(list).toHaveCount(0);
+
+  // Ana suggests two more; the editor's checklist warns while they are open.
+  await field(ana, 'Body').click();
+  await ana.keyboard.press('End');
+  await ana.keyboard.type(' Maybe later.');
+  await field(ana, 'Standfirst').click();
+  await ana.keyboard.press('End');
+  await ana.keyboard.type(' Perhaps');
+  await expect(insertions(ben, 'Standfirst')).toHaveText(' Perhaps');
+  await expectSaved(ana);
+  const checklist = ben.getByRole('region', { name: 'Pre-publish checks' });
+  await expect(checklist).toContainText('2 suggestions are still open');
+
+  // Publishing asks first, then publishes without the open suggestions.
+  await ben.getByRole('button', { name: 'Publish', exact: true }).click();
+  const confirm = ben.getByRole('dialog', { name: 'Publish with open work?' });
+  await expect(confirm).toContainText('2 suggestions are still open');
+  await confirm.getByRole('button', { name: 'Publish anyway' }).click();
+  await expect(ben.getByText(/Published by Ben Editor/)).toBeVisible();
+  const reader = await browser.newContext({ baseURL: server.url });
+  const publicPage = await reader.newPage();
+  await publicPage.goto('/stories/ferry-fares-rise-again');
+  await expect(publicPage.getByText('The ferry leaves at noon. Fares rise.')).toBeVisible();
+  await expect(publicPage.getByText('Tickets cost more.')).toBeVisible();
+  const html = await publicPage.content();
+  expect(html).not.toContain('Maybe later');
+  expect(html).not.toContain('Perhaps');
+  expect(html).not.toMatch(/<ins|<del/);
+  await reader.close();
+
+  // "Accept all" makes them ordinary text for everyone, and the warning goes.
+  await ben.getByRole('button', { name: 'Accept all' }).click();
+  await expect(field(ana, 'Body')).toHaveText('The ferry leaves at noon. Fares rise. Maybe later.');
+  await expect(field(ana, 'Standfirst')).toHaveText('Tickets cost more. Perhaps');
+  await expect(field(ana, 'Body').locator('ins, del')).toHaveCount(0);
+  await expect(checklist).not.toContainText('still open');
+});
