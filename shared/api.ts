@@ -7,6 +7,7 @@ import { LIMITS } from './limits';
 import { ROLES, type Role } from './roles';
 import type { PublicationProblems } from './publicationChecks';
 import type { StoryField } from './story';
+import type { VersionKind } from './versions';
 import type { StoryWorkflow } from './workflow';
 
 const email = z.string().trim().toLowerCase().max(LIMITS.emailMaxChars).email('Enter a valid email address');
@@ -29,6 +30,11 @@ export const UpdateUserBody = z
 export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(LIMITS.passwordMaxChars), newPassword: password });
 export const CreateTokenBody = z.strictObject({ name: z.string().trim().min(1, 'Name the token').max(LIMITS.nameMaxChars) });
 export const RevisionNumberParam = z.coerce.number().int().positive().max(1_000_000);
+export const SaveVersionBody = z.strictObject({
+  name: z.string().trim().min(1, 'Name the version').max(LIMITS.noteMaxChars),
+});
+/** "Revert changes by <author> since <version>": the author, by user id. */
+export const RevertAuthorBody = z.strictObject({ userId: z.uuid('Choose whose changes to revert') });
 export const ReturnStoryBody = z.strictObject({
   note: z.string().trim().min(1, 'Say what needs changing').max(LIMITS.noteMaxChars),
 });
@@ -66,6 +72,8 @@ export type StorySummary = {
   updatedAt: string;
   workflow: StoryWorkflow;
   present: PresenceUser[];
+  /** Unresolved comment threads. */
+  openComments: number;
 };
 
 export type StoryDetail = StorySummary & {
@@ -90,14 +98,32 @@ export type ChecksResult = { problems: PublicationProblems; slug: string };
 export type StoryAuthor = { clientId: number; userId: string; name: string; color: string };
 export type StoryAuthors = { authors: StoryAuthor[] };
 
-/** One publication of a story, newest first in the history. */
+/** Active newsroom members, whom comments may @mention. */
+export type NewsroomMember = { id: string; name: string; color: string };
+export type NewsroomMembers = { members: NewsroomMember[] };
+
+/** Someone who changed the story (inserted or deleted) between two versions. */
+export type VersionAuthor = { userId: string; name: string; color: string };
+
+/** One version of a story (a publication, a named or an automatic one), newest first in the history. */
 export type RevisionSummary = {
   number: number;
+  kind: VersionKind;
+  /** A named version's name. */
+  name: string | null;
   slug: string;
   headline: string;
+  /** When it was taken and who took it ('' for an automatic version). */
   publishedAt: string;
   publishedBy: string;
+  /** Who changed the story since the version before. */
+  authors: VersionAuthor[];
 };
+
+/** Answer of GET /api/stories/:id/revisions/:n/changed-by: who changed the story since version n, and may be reverted. */
+export type ChangedSince = { authors: VersionAuthor[] };
+/** Answer of the selective revert: false when that person had changed nothing since. */
+export type RevertResult = { reverted: boolean };
 
 /**
  * The structured content of a story (allow-listed, as published): each field a

@@ -12,9 +12,12 @@ import type {
   PublicUser,
   Publication,
   ReturnStoryBody,
+  RevertResult,
   RevisionDetail,
   RevisionDiff,
+  ChangedSince,
   StoryAuthors,
+  NewsroomMembers,
   RevisionSummary,
   ScheduleStoryBody,
   SetSlugBody,
@@ -120,8 +123,16 @@ export const api = {
   /** Revision `n` against the draft, or against revision `to`. */
   revisionDiff: (id: string, n: number, to?: number) =>
     request<RevisionDiff>('GET', storyPath(id, to === undefined ? `revisions/${n}/diff` : `revisions/${n}/diff/${to}`)),
+  /** A named version of the story as it is now. */
+  saveVersion: (id: string, name: string) => request<{ revision: RevisionSummary }>('POST', storyPath(id, 'versions'), { name }),
+  /** Who changed the story since version `n`. */
+  changedSince: (id: string, n: number) => request<ChangedSince>('GET', storyPath(id, `revisions/${n}/changed-by`)),
+  /** Takes back one person's changes since version `n`, for everyone. */
+  revertAuthor: (id: string, n: number, userId: string) => request<RevertResult>('POST', storyPath(id, `revisions/${n}/revert`), { userId }),
   /** Who wrote with each Yjs client id in the story ("Who wrote this?"). */
   storyAuthors: (id: string) => request<StoryAuthors>('GET', storyPath(id, 'authors')),
+  /** Everyone who may be @mentioned in a comment. */
+  listMembers: () => request<NewsroomMembers>('GET', '/api/members'),
 };
 
 function storyPath(id: string, rest?: string): string {

@@ -6,12 +6,14 @@
  *
  * A route or event without a row fails the suite, and so does a row for one that no longer exists.
  */
+import { randomUUID } from 'node:crypto';
 import * as encoding from 'lib0/encoding';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { readThreads } from '../../shared/comments';
 import { CLIENT_EVENTS, type ClientToServerEvents, PROTOCOL_VERSION, type ServerToClientEvents } from '../../shared/protocol';
 import { type Action, can, type Role } from '../../shared/roles';
 import { STORY_STATUSES, type StoryStatus } from '../../shared/workflow';
@@ -416,6 +418,13 @@ const HTTP_ROWS: HttpRow[] = [
     },
   },
   {
+    route: 'GET /api/members',
+    access: 'story:read',
+    ok: 200,
+    call: (p) => api('GET', '/api/members', p.headers()),
+    after: async (_p, answer, allowed) => expect(answer.body.members?.length > 0).toBe(allowed),
+  },
+  {
     route: 'GET /api/stories/:id/authors',
     access: 'story:read',
     ok: 200,
@@ -464,6 +473,36 @@ const HTTP_ROWS: HttpRow[] = [
       return api('GET', `${story()}/revisions/1/diff/1`, p.headers());
     },
     after: async (_p, answer, allowed) => expect(Array.isArray(answer.body.fields)).toBe(allowed),
+  },
+  {
+    route: 'POST /api/stories/:id/versions',
+    access: 'story:edit',
+    ok: 201,
+    call: async (p) => {
+      revisionsBefore = (await server.store.listRevisions(storyId)).length;
+      return api('POST', `${story()}/versions`, p.headers(), { name: `Matrix ${p.name}` });
+    },
+    after: async (_p, _answer, allowed) => expect((await server.store.listRevisions(storyId)).length).toBe(revisionsBefore + (allowed ? 1 : 0)),
+  },
+  {
+    route: 'GET /api/stories/:id/revisions/:number/changed-by',
+    access: 'story:read',
+    ok: 200,
+    call: async (p) => {
+      await ensureLive();
+      return api('GET', `${story()}/revisions/1/changed-by`, p.headers());
+    },
+    after: async (_p, answer, allowed) => expect(Array.isArray(answer.body.authors)).toBe(allowed),
+  },
+  {
+    route: 'POST /api/stories/:id/revisions/:number/revert',
+    access: 'story:edit',
+    ok: 200,
+    call: async (p) => {
+      await ensureLive();
+      return api('POST', `${story()}/revisions/1/revert`, p.headers(), { userId: target.id });
+    },
+    after: async (_p, answer, allowed) => expect(typeof answer.body.reverted === 'boolean').toBe(allowed),
   },
   // The API's catch-all: an unknown route is 404 whoever asks (it reveals nothing and does nothing).
   { route: 'ALL /api/{*rest}', access: 'public', ok: 404, call: (p) => api('GET', '/api/no-such-route', p.headers()) },
@@ -620,6 +659,20 @@ const SOCKET_ROWS: SocketRow[] = [
         expect(state!.user.id).toBe(p.account!.id);
         return 'ok';
       });
+    },
+  },
+  {
+    event: 'story:comment',
+    access: 'story:comment',
+    run: async (socket, p) => {
+      await joinOrThrow(socket);
+      const anchor = Y.encodeRelativePosition(Y.createRelativePositionFromJSON({ tname: 'body', assoc: 0 }));
+      const op = { type: 'start', threadId: randomUUID(), messageId: randomUUID(), field: 'body', start: anchor, end: anchor, quote: '', body: `by ${p.name}` } as const;
+      const answer = await socket.timeout(5_000).emitWithAck('story:comment', storyId, op);
+      // Written, in storage, exactly when accepted, in the account's name.
+      const thread = readThreads(await storedDoc(server.store, storyId)).find((t) => t.id === op.threadId);
+      expect(thread?.messages[0].authorId).toBe(answer.ok ? p.account!.id : undefined);
+      return answer.ok ? 'ok' : answer.error.code;
     },
   },
   {

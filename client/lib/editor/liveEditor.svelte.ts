@@ -20,6 +20,9 @@ import { fieldExtensions, FIELD_SPECS } from './fields';
 import { StoryUndo } from './StoryUndo';
 import { Attribution, attributionKey } from './attribution';
 import type { StoryAuthors } from '../collab/storyAuthors.svelte';
+import { Suggesting, type SuggestingState } from './suggestions';
+import { CommentHighlights } from './commentHighlights';
+import type { StoryComments } from '../collab/storyComments.svelte';
 
 export type LiveEditorOptions = {
   session: StorySession;
@@ -28,6 +31,10 @@ export type LiveEditorOptions = {
   undo: StoryUndo;
   /** "Who wrote this?": the attribution view's state, shared by every field. */
   authors: StoryAuthors;
+  /** Suggesting mode and the suggesters' colours, shared by every field. */
+  suggestions: SuggestingState;
+  /** The story's comment threads: highlighted in the field, started from its selection. */
+  comments: StoryComments;
   /** Enter in a one-paragraph field. */
   onEnter: () => void;
   /** Any change to the field's content, local or remote. */
@@ -59,7 +66,7 @@ export class LiveEditor {
   attach = (element: HTMLElement): (() => void) => untrack(() => this.#mount(element));
 
   #mount(element: HTMLElement): () => void {
-    const { session, field, undo, authors, onEnter, onChange } = this.#options;
+    const { session, field, undo, authors, suggestions, comments, onEnter, onChange } = this.#options;
     this.#editable = session.canEdit;
     const editor = new Editor({
       element,
@@ -71,6 +78,8 @@ export class LiveEditor {
         Collaboration.configure({ document: session.provider.doc, field, yUndoOptions: { undoManager: undo.manager } }),
         CollaborationCaret.configure({ provider: session.provider, user: session.me, render: renderCaret, selectionRender: renderSelection }),
         Attribution.configure({ authors, fragment: session.provider.doc.getXmlFragment(field), field }),
+        Suggesting.configure({ state: suggestions }),
+        CommentHighlights.configure({ comments, field }),
       ],
       editorProps: {
         attributes: {
@@ -206,6 +215,8 @@ export function createStoryEditors(
   session: StorySession,
   authors: StoryAuthors,
   onChange: (field: StoryField) => void,
+  suggestions: SuggestingState,
+  comments: StoryComments,
 ): Record<StoryField, LiveEditor> {
   const order: StoryField[] = ['headline', 'standfirst', 'byline', 'body'];
   const editors = {} as Record<StoryField, LiveEditor>;
@@ -216,6 +227,8 @@ export function createStoryEditors(
       field,
       undo,
       authors,
+      suggestions,
+      comments,
       // Long-form body: start at the top; one-line fields: carry on where the text ends.
       onEnter: () => {
         const next = order[index + 1] ?? field;
