@@ -76,7 +76,9 @@ export function createApp(config: Config, deps: AppDeps): App {
   };
   const scheduler = new PublicationScheduler({ store, registry, announce, log }, { checkEveryMs: config.scheduleCheckMs });
   scheduler.start();
-  const autoVersions = new AutoVersions({ store, registry, log }, config.autoVersionIdleMs);
+  /** A version was saved: an open History panel in the story refreshes (through the Redis adapter, on every node). */
+  const announceVersion = (storyId: string) => io.to(storyRoom(storyId)).emit('story:versions', storyId);
+  const autoVersions = new AutoVersions({ store, registry, log, announceVersion }, config.autoVersionIdleMs);
 
   app.disable('x-powered-by');
   app.use(appSecurityHeaders());
@@ -91,6 +93,7 @@ export function createApp(config: Config, deps: AppDeps): App {
       allowedOrigins,
       publicOrigin,
       announce,
+      announceVersion,
     }),
   );
   app.use(previewRouter({ store, registry, announce, auth, publicOrigin }));

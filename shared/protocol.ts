@@ -58,6 +58,8 @@ export interface ServerToClientEvents {
   'story:awareness': (storyId: string, update: Binary) => void;
   /** The story's status changed (submitted, sent back, scheduled, published, unpublished, slug changed). */
   'story:workflow': (storyId: string, workflow: StoryWorkflow) => void;
+  /** A version of the story was saved (named or automatic): an open History panel shows it. */
+  'story:versions': (storyId: string) => void;
   /** Your role changed while you were in the story (e.g. downgraded to read-only). */
   'story:access': (storyId: string, access: JoinResult) => void;
   'newsroom:presence': (storyId: string, present: PresenceUser[]) => void;

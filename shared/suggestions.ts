@@ -8,8 +8,10 @@
  * Layout (docs/document-layout.md): `{ insertion: { id, by } }` on text someone
  * suggested adding, `{ deletion: { id, by } }` on text someone suggested
  * removing; `id` groups the parts of one suggestion within a field, `by` is the
- * suggester's user id. The marks also carry zero-width spaces (U+200B) that
- * anchor a suggested paragraph break; they are never content.
+ * suggester's user id as their editor claims it. Who really made a suggestion
+ * is the Yjs client id that wrote its mark (`client`), which the server bound
+ * to its user: that cannot be forged. The marks also carry zero-width spaces
+ * (U+200B) that anchor a suggested paragraph break; they are never content.
  */
 import * as Y from 'yjs';
 import { STORY_FIELDS, type StoryField } from './story';
@@ -25,8 +27,10 @@ export type Suggestion = {
   /** The mark id: applying or rejecting it in the field's editor uses exactly this value. */
   id: string | number;
   field: StoryField;
-  /** Who suggested it (a user id); null when a client wrote the mark without saying. */
+  /** Who suggested it (a user id) by the mark's own claim; null when a client wrote the mark without saying. */
   by: string | null;
+  /** The Yjs client id that wrote the mark: its owner is who really suggested it. */
+  client: number;
   /** The text suggested for adding, and for removing (anchors left out). */
   inserted: string;
   deleted: string;
@@ -39,14 +43,15 @@ export function readSuggestions(doc: Y.Doc): Suggestion[] {
 
 function fieldSuggestions(field: StoryField, fragment: Y.XmlFragment): Suggestion[] {
   const byId = new Map<string, Suggestion>();
-  for (const { insert, attributes } of textRuns(fragment)) {
+  for (const { insert, formats } of textRuns(fragment)) {
     for (const kind of ['insertion', 'deletion'] as const) {
-      const attrs = suggestionAttrs(attributes?.[kind]);
-      if (!attrs) continue;
-      const key = `${typeof attrs.id}:${attrs.id}`;
+      const format = formats.get(kind);
+      const attrs = suggestionAttrs(format?.content.value);
+      if (!format || !attrs) continue;
+      const key = suggestionKey(field, attrs.id);
       let suggestion = byId.get(key);
       if (!suggestion) {
-        suggestion = { id: attrs.id, field, by: attrs.by, inserted: '', deleted: '' };
+        suggestion = { id: attrs.id, field, by: attrs.by, client: format.item.id.client, inserted: '', deleted: '' };
         byId.set(key, suggestion);
       }
       const text = insert.replaceAll(SUGGESTION_ANCHOR, '');
@@ -57,6 +62,11 @@ function fieldSuggestions(field: StoryField, fragment: Y.XmlFragment): Suggestio
   return [...byId.values()];
 }
 
+/** One suggestion's identity: its field and its mark id (ids are unique within a field). */
+export function suggestionKey(field: StoryField, id: string | number): string {
+  return `${field}:${typeof id}:${id}`;
+}
+
 /** A suggestion mark's attributes as stored, or null when they are not one (any Yjs client may write anything). */
 export function suggestionAttrs(value: unknown): SuggestionMarkAttrs | null {
   if (typeof value !== 'object' || value === null) return null;
@@ -65,16 +75,33 @@ export function suggestionAttrs(value: unknown): SuggestionMarkAttrs | null {
   return { id, by: typeof by === 'string' ? by : null };
 }
 
-type TextRun = { insert: string; attributes?: Record<string, unknown> };
+type Format = { item: Y.Item; content: Y.ContentFormat };
+type TextRun = { insert: string; formats: ReadonlyMap<string, Format> };
 
-/** Every text run of a fragment with its formatting, depth first (the order a reader meets them). */
+/** Every text run of a fragment with the format items in force over it, depth first (the order a reader meets them). */
 function textRuns(parent: Y.XmlFragment | Y.XmlElement, depth = 0): TextRun[] {
   // The editor never nests this deep; a hostile doc could, to blow the stack.
   if (depth > 32) return [];
   return parent.toArray().flatMap((child): TextRun[] => {
     if (child instanceof Y.XmlElement) return textRuns(child, depth + 1);
-    if (!(child instanceof Y.XmlText)) return [];
-    const delta: unknown = child.toDelta();
-    return Array.isArray(delta) ? delta.filter((op): op is TextRun => typeof op?.insert === 'string') : [];
+    return child instanceof Y.XmlText ? formattedRuns(child) : [];
   });
+}
+
+/** As Y.Text's toDelta reads formatting (a format item sets its key, a null value ends it), keeping each format's item. */
+function formattedRuns(text: Y.XmlText): TextRun[] {
+  const runs: TextRun[] = [];
+  let formats = new Map<string, Format>();
+  for (let item = text._start; item; item = item.right) {
+    if (item.deleted) continue;
+    const { content } = item;
+    if (content instanceof Y.ContentFormat) {
+      formats = new Map(formats);
+      if (content.value === null) formats.delete(content.key);
+      else formats.set(content.key, { item, content });
+    } else if (content instanceof Y.ContentString) {
+      runs.push({ insert: content.str, formats });
+    }
+  }
+  return runs;
 }

@@ -25,6 +25,7 @@ export type ApiDeps = PublishDeps & {
   throttle: SignInThrottle;
   allowedOrigins: readonly string[];
   publicOrigin: (req: Request) => string;
+  announceVersion: (storyId: string) => void;
 };
 
 /** The JSON API (docs/api.md): every route validates its input and checks who may call it. */

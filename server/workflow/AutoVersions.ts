@@ -1,8 +1,6 @@
-import type { DocumentRegistry } from '../documents/DocumentRegistry';
 import type { StoryDocument } from '../documents/StoryDocument';
 import type { Logger } from '../logger';
-import type { Store } from '../persistence/Store';
-import { takeVersion } from './takeVersion';
+import { takeVersion, type VersionDeps } from './takeVersion';
 
 /**
  * Automatic versions: once a story has had edits and then none for `idleMs`, the server takes
@@ -17,7 +15,7 @@ export class AutoVersions {
   #stopped = false;
 
   constructor(
-    private readonly deps: { store: Store; registry: DocumentRegistry; log: Logger },
+    private readonly deps: VersionDeps & { log: Logger },
     private readonly idleMs: number,
   ) {
     deps.registry.onCreate((document) => this.#track(document));

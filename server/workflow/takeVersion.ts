@@ -4,17 +4,24 @@ import { SERVER_OWNER } from '../documents/updateGuard';
 import type { RevisionRecord, Store, UserRecord } from '../persistence/Store';
 import { renderStory } from '../publishing/renderStory';
 import { storyContent } from '../publishing/storyContent';
+import { STORY_FIELDS } from '../../shared/story';
 import { findStory } from './publishStory';
 import { authorsBetween } from './versionAuthors';
 
-export type VersionDeps = { store: Store; registry: DocumentRegistry };
+export type VersionDeps = {
+  store: Store;
+  registry: DocumentRegistry;
+  /** Tells everyone in the story that a version was saved. */
+  announceVersion: (storyId: string) => void;
+};
 
 /** A named version (someone asked, with a name) or an automatic one (the server, after a pause). */
 export type VersionRequest = { kind: 'named'; name: string; by: UserRecord } | { kind: 'auto' };
 
 /**
  * Stores the story as it is now as a version, with the authors of what changed since the
- * version before. An automatic version is skipped when nothing changed since the latest one,
+ * version before. An automatic version is skipped when the text (fields, marks and suggestions
+ * included; comments are not the story) is the same as the latest version's,
  * and stored only if no other version arrived meanwhile (another process taking the same one).
  * Resolves to the stored version, or null when skipped.
  */
@@ -25,7 +32,7 @@ export async function takeVersion(deps: VersionDeps, storyId: string, request: V
     const previous = (await deps.store.listRevisions(storyId)).at(-1);
     // Everything from the same state of the document, before anything else is awaited.
     const { doc } = document;
-    if (request.kind === 'auto' && previous && sameState(previous.docState, doc)) return null;
+    if (request.kind === 'auto' && previous && sameText(previous.docState, doc)) return null;
     const { headline, standfirst, byline, bodyHtml } = renderStory(doc);
     const content = JSON.stringify(storyContent(doc));
     const docState = Y.encodeStateAsUpdate(doc);
@@ -46,16 +53,18 @@ export async function takeVersion(deps: VersionDeps, storyId: string, request: V
       publishedById: request.kind === 'named' ? request.by.id : SERVER_OWNER,
     };
     const number = await deps.store.saveVersion(version, request.kind === 'auto' ? (previous?.number ?? 0) : undefined);
-    return number === null ? null : { ...version, number };
+    if (number === null) return null;
+    deps.announceVersion(storyId);
+    return { ...version, number };
   });
 }
 
-/** Same insertions (state vector) and same deletions (delete set) as a stored state. */
-function sameState(stored: Uint8Array, doc: Y.Doc): boolean {
+/** The same four fields, with their marks (suggestions included), as a stored state: comment activity alone is not a new version. */
+function sameText(stored: Uint8Array, doc: Y.Doc): boolean {
   const then = new Y.Doc();
   try {
     Y.applyUpdate(then, stored);
-    return Y.equalSnapshots(Y.snapshot(then), Y.snapshot(doc));
+    return STORY_FIELDS.every((field) => then.getXmlFragment(field).toString() === doc.getXmlFragment(field).toString());
   } finally {
     then.destroy();
   }

@@ -14,6 +14,10 @@ test('saves named versions, compares two, and reverts one person’s changes for
   await expect(history.getByRole('heading', { name: /Revision 1/ })).toContainText('First draft');
   await expect(history).toContainText('Saved by Ana Writer');
   await expect(history.getByLabel('Version name')).toHaveValue('');
+  // Ben, with History open, sees versions others save without reopening it.
+  await ben.getByRole('button', { name: 'History' }).click();
+  const benHistory = ben.getByRole('region', { name: 'History' });
+  await expect(benHistory.getByRole('heading', { name: /Revision 1/ })).toContainText('First draft');
 
   // Since the version: Ana writes a headline, Ben adds a sentence to the body.
   await field(ana, 'Headline').fill('Council meets');
@@ -28,6 +32,7 @@ test('saves named versions, compares two, and reverts one person’s changes for
   const version = (number: number) => history.getByRole('listitem').filter({ has: ana.getByRole('heading', { name: `Revision ${number}` }) });
   await expect(version(2).getByRole('heading')).toContainText('Second');
   await expect(version(2)).toContainText('Changes by Ana Writer, Ben Editor');
+  await expect(benHistory.getByRole('heading', { name: /Revision 2/ })).toContainText('Second');
 
   // Any two versions compare.
   await history.getByLabel('Compare', { exact: true }).selectOption({ label: 'Revision 1 · First draft' });

@@ -27,6 +27,9 @@ describe('versions', () => {
     const anaClient = await connectClient(server, ana, storyId);
     const benClient = await connectClient(server, ben, storyId);
     clients.push(anaClient, benClient);
+    // Everyone in the story hears of each version saved (an open History panel refreshes).
+    const announced: string[] = [];
+    benClient.provider.socket.on('story:versions', (id) => announced.push(id));
     setParagraphs(anaClient.doc, 'body', ['Ana wrote this.']);
     await anaClient.provider.whenSaved();
     await eventually(() => expect(benClient.doc.getXmlFragment('body').length).toBe(1));
@@ -40,11 +43,21 @@ describe('versions', () => {
     });
     expect(listed[0]).toMatchObject({ number: 1, kind: 'auto', name: null, publishedBy: '' });
     expect(listed[0].authors.map((a) => a.name).sort()).toEqual(['Ana Writer', 'Ben Editor']);
+    await eventually(() => expect(announced).toEqual([storyId]));
 
-    // A named version of exactly this state, then a pause: the automatic one is skipped as unchanged.
+    // A named version of exactly this state, then a pause: the automatic one is skipped as unchanged,
+    // comments made meanwhile included (they are not the story's text).
     setParagraphs(anaClient.doc, 'headline', ['A headline']);
     await anaClient.provider.whenSaved();
     expect((await call(server, 'POST', `/api/stories/${storyId}/versions`, { user: ana, body: { name: 'Before legal' } })).status).toBe(201);
+    await eventually(() => expect(benClient.doc.getXmlFragment('headline').toString()).toContain('A headline'));
+    const words = firstText(benClient.doc, 'headline');
+    const at = (index: number, assoc: number) => Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(words, index, assoc));
+    const commented = await benClient.provider.socket.emitWithAck('story:comment', storyId, {
+      type: 'start', threadId: crypto.randomUUID(), messageId: crypto.randomUUID(), field: 'headline',
+      start: at(0, 0), end: at(1, -1), quote: 'A', body: 'Sharper?', mentions: [],
+    });
+    expect(commented.ok).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, IDLE_MS * 4));
     const after = (await call(server, 'GET', `/api/stories/${storyId}/revisions`, { user: ana })).body.revisions as Listed[];
     expect(after.map((r) => [r.number, r.kind])).toEqual([
@@ -52,6 +65,7 @@ describe('versions', () => {
       [1, 'auto'],
     ]);
     expect(after[0].authors.map((a) => a.name)).toEqual(['Ana Writer']);
+    expect(announced).toEqual([storyId, storyId]); // the named one; the skipped one is not news
   });
 
   it('saves a named version on request, lists, shows and compares it with another version', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { renderStory } from '../../server/publishing/renderStory';
 import { storyContent } from '../../server/publishing/storyContent';
 import { publicationWarnings } from '../../shared/publicationChecks';
@@ -44,14 +45,30 @@ describe('publishing with suggestions open', () => {
   });
 
   it('reads the open suggestions of every field, grouped by id, in reading order', () => {
-    expect(readSuggestions(storyWithSuggestions())).toEqual([
-      { id: 'h1', field: 'headline', by: ANA, inserted: 'sharply ', deleted: '' },
-      { id: 's1', field: 'standfirst', by: ANA, inserted: '', deleted: 'from Monday' },
-      { id: 'b1', field: 'body', by: ANA, inserted: '', deleted: 'late ' },
-      { id: 'b2', field: 'body', by: ANA, inserted: 'on Tuesday', deleted: '' },
-      { id: 'b3', field: 'body', by: ANA, inserted: '', deleted: '' },
-      { id: 'b4', field: 'body', by: ANA, inserted: 'A whole new paragraph.', deleted: '' },
+    const doc = storyWithSuggestions();
+    const client = doc.clientID;
+    expect(readSuggestions(doc)).toEqual([
+      { id: 'h1', field: 'headline', by: ANA, client, inserted: 'sharply ', deleted: '' },
+      { id: 's1', field: 'standfirst', by: ANA, client, inserted: '', deleted: 'from Monday' },
+      { id: 'b1', field: 'body', by: ANA, client, inserted: '', deleted: 'late ' },
+      { id: 'b2', field: 'body', by: ANA, client, inserted: 'on Tuesday', deleted: '' },
+      { id: 'b3', field: 'body', by: ANA, client, inserted: '', deleted: '' },
+      { id: 'b4', field: 'body', by: ANA, client, inserted: 'A whole new paragraph.', deleted: '' },
     ]);
+  });
+
+  it('says which Yjs client wrote each suggestion’s mark, whoever its `by` claims', () => {
+    const writer = docWith({ body: [p(['Fares rise on Monday.'])] });
+    const forger = new Y.Doc();
+    Y.applyUpdate(forger, Y.encodeStateAsUpdate(writer));
+    const text = (forger.getXmlFragment('body').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    text.format(0, 'Fares '.length, deleted('f1', ANA)); // claims to be Ana's
+    text.insert(text.length, ' Or not.', inserted('f2', ANA));
+    expect(readSuggestions(forger).map(({ id, by, client }) => ({ id, by, client }))).toEqual([
+      { id: 'f1', by: ANA, client: forger.clientID },
+      { id: 'f2', by: ANA, client: forger.clientID },
+    ]);
+    expect(forger.clientID).not.toBe(writer.clientID);
   });
 
   it('ignores marks that are not suggestions, whatever a client wrote', () => {

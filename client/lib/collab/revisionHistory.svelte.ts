@@ -50,6 +50,16 @@ export class RevisionHistory {
     this.#session = session;
   }
 
+  /** While the panel is open: versions others save, or the server takes, appear without reopening it. */
+  follow(): () => void {
+    const { socket } = this.#session.provider;
+    const onVersions = (storyId: string) => {
+      if (storyId === this.#session.storyId) void this.load();
+    };
+    socket.on('story:versions', onVersions);
+    return () => socket.off('story:versions', onVersions);
+  }
+
   async load(): Promise<void> {
     const generation = ++this.#generation;
     try {

@@ -1,7 +1,9 @@
 /**
  * Suggestions (track changes) in one story, for this tab: whether this person
  * is suggesting (their own mode: nobody else's editor changes), the open
- * suggestions read live from the Y.Doc, who made each (name and colour from
+ * suggestions read live from the Y.Doc, who made each (the owner of the Yjs
+ * client id that wrote its mark, as the server bound it, so it cannot be
+ * forged; the mark's own `by` only until that is known; names and colours from
  * presence, else from the story's authors), and accepting or rejecting them
  * through the field's editor, as ordinary undoable edits that reach everyone
  * through Yjs.
@@ -9,7 +11,7 @@
 import type { Command } from '@tiptap/pm/state';
 import { applySuggestion, applySuggestions, revertSuggestion, revertSuggestions } from '@handlewithcare/prosemirror-suggest-changes';
 import { createSubscriber } from 'svelte/reactivity';
-import { readSuggestions, type Suggestion } from '../../../shared/suggestions';
+import { readSuggestions, type Suggestion, suggestionKey } from '../../../shared/suggestions';
 import { STORY_FIELDS, type StoryField } from '../../../shared/story';
 import { api } from '../api';
 import type { LiveEditor } from '../editor/liveEditor.svelte';
@@ -31,6 +33,8 @@ export class StorySuggestions implements SuggestingState {
   #editorOf: (field: StoryField) => LiveEditor;
   /** People who are not here now, from the story's authors. */
   #known = new Map<string, SuggestionAuthor>();
+  /** Who wrote with each Yjs client id of the story, from the same list. */
+  #owners = new Map<number, string>();
   #lastFetch = 0;
   /** Bumped when authors arrive, so names on screen follow. */
   #authorsVersion = $state(0);
@@ -72,6 +76,26 @@ export class StorySuggestions implements SuggestingState {
     return UNKNOWN;
   }
 
+  /** Who made a suggestion: the owner of the client id that wrote it; its own claim until the owner is known. */
+  suggesterOf(suggestion: Suggestion): string | null {
+    void this.#authorsVersion;
+    if (suggestion.client === this.#session.provider.doc.clientID) return this.userId;
+    const owner = this.#owners.get(suggestion.client);
+    if (owner) return owner;
+    void this.#fetchAuthors();
+    return suggestion.by;
+  }
+
+  authorOfSuggestion(suggestion: Suggestion): SuggestionAuthor {
+    return this.authorOf(this.suggesterOf(suggestion));
+  }
+
+  /** The author of each open suggestion, by `suggestionKey`: what the editors colour marks by. */
+  markAuthors(): Map<string, SuggestionAuthor> {
+    const suggestions = readSuggestions(this.#session.provider.doc);
+    return new Map(suggestions.map((s) => [suggestionKey(s.field, s.id), this.authorOfSuggestion(s)]));
+  }
+
   accept(suggestion: Suggestion): void {
     this.#run(suggestion.field, applySuggestion(suggestion.id));
   }
@@ -107,7 +131,10 @@ export class StorySuggestions implements SuggestingState {
     this.#lastFetch = Date.now();
     try {
       const { authors } = await api.storyAuthors(this.#session.storyId);
-      for (const a of authors) this.#known.set(a.userId, { name: a.name, color: safeColor(a.color) });
+      for (const a of authors) {
+        this.#known.set(a.userId, { name: a.name, color: safeColor(a.color) });
+        this.#owners.set(a.clientId, a.userId);
+      }
       this.#authorsVersion++;
       this.#changed();
     } catch {

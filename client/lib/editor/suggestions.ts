@@ -27,7 +27,8 @@ import {
   suggestChanges,
   withSuggestChanges,
 } from '@handlewithcare/prosemirror-suggest-changes';
-import { SUGGESTION_MARKS } from '../../../shared/suggestions';
+import { SUGGESTION_MARKS, suggestionKey } from '../../../shared/suggestions';
+import type { StoryField } from '../../../shared/story';
 
 /** What the extension needs from the story's suggestion state (StorySuggestions). */
 export type SuggestingState = {
@@ -36,6 +37,8 @@ export type SuggestingState = {
   /** Whose suggestions new ones are. */
   readonly userId: string;
   authorOf(userId: string | null): { name: string; color: string };
+  /** Who made each open suggestion, by `suggestionKey` (the mark's writer, not its claim). */
+  markAuthors(): Map<string, { name: string; color: string }>;
   /** The mode changed, or more authors became known. */
   onChange(listener: () => void): () => void;
 };
@@ -50,11 +53,11 @@ export function newSuggestionId(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
-export const Suggesting = Extension.create<{ state: SuggestingState | null }, { off: (() => void) | null }>({
+export const Suggesting = Extension.create<{ state: SuggestingState | null; field: StoryField }, { off: (() => void) | null }>({
   name: 'suggesting',
 
   addOptions() {
-    return { state: null };
+    return { state: null, field: 'body' };
   },
 
   addStorage() {
@@ -62,8 +65,8 @@ export const Suggesting = Extension.create<{ state: SuggestingState | null }, { 
   },
 
   addProseMirrorPlugins() {
-    const { state } = this.options;
-    return state ? [suggestChanges(), authorColours(state)] : [];
+    const { state, field } = this.options;
+    return state ? [suggestChanges(), authorColours(state, field)] : [];
   },
 
   onCreate() {
@@ -161,15 +164,17 @@ function suggestionAuthors(doc: PMNode): Map<string, string | null> {
 }
 
 /** Each run of suggested text in its author's colour, titled with what it is and whose. */
-function authorColours(state: SuggestingState): Plugin<DecorationSet> {
+function authorColours(state: SuggestingState, field: StoryField): Plugin<DecorationSet> {
   const decorate = (doc: PMNode): DecorationSet => {
     const decorations: Decoration[] = [];
+    const authors = state.markAuthors();
     doc.descendants((node, pos) => {
       if (!node.isText) return true;
       for (const mark of node.marks) {
         const verb = SUGGESTION_VERBS[mark.type.name];
         if (!verb) continue;
-        const author = state.authorOf(typeof mark.attrs.by === 'string' ? mark.attrs.by : null);
+        const id = mark.attrs.id as string | number;
+        const author = authors.get(suggestionKey(field, id)) ?? state.authorOf(typeof mark.attrs.by === 'string' ? mark.attrs.by : null);
         decorations.push(
           Decoration.inline(pos, pos + node.nodeSize, {
             class: `suggestion suggestion--${mark.type.name}`,

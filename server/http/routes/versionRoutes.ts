@@ -25,8 +25,8 @@ export function versionRoutes(deps: ApiDeps): express.Router {
 
   router.post('/stories/:id/versions', async (req, res) => {
     const user = authorize(res, 'story:edit');
-    const story = await findStory(store, validate(StoryIdParam, req.params.id));
     const { name } = validate(SaveVersionBody, req.body);
+    const story = await findStory(store, validate(StoryIdParam, req.params.id));
     const version = await takeVersion(deps, story.id, { kind: 'named', name, by: user });
     if (!version) throw new GalleyError('conflict', 'The version could not be saved; try again');
     const [revision] = await versionSummaries(store, [version]);
@@ -45,8 +45,8 @@ export function versionRoutes(deps: ApiDeps): express.Router {
 
   router.post('/stories/:id/revisions/:number/revert', async (req, res) => {
     const user = authorize(res, 'story:edit');
-    const version = await findVersion(req.params.id, req.params.number);
     const { userId } = validate(RevertAuthorBody, req.body);
+    const version = await findVersion(req.params.id, req.params.number);
     const reverted = await revertAuthorSince(deps, version, userId, user);
     res.json({ reverted } satisfies RevertResult);
   });
