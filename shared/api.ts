@@ -74,6 +74,8 @@ export type StorySummary = {
   present: PresenceUser[];
   /** Unresolved comment threads. */
   openComments: number;
+  /** The caller is @mentioned in one of them. */
+  mentionsYou: boolean;
 };
 
 export type StoryDetail = StorySummary & {

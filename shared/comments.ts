@@ -129,6 +129,12 @@ function readThread(id: string, thread: unknown): CommentThread | null {
   };
 }
 
+/** Everyone @mentioned in a live message of an open thread: the newsroom list tells them. */
+export function openMentions(doc: Y.Doc): string[] {
+  const open = readThreads(doc).filter((t) => t.resolved === null);
+  return [...new Set(open.flatMap((t) => t.messages.filter((m) => !m.deleted).flatMap((m) => m.mentions)))].sort();
+}
+
 /** Open (unresolved) threads: the newsroom list's count and the publish warning. */
 export function openThreadCount(doc: Y.Doc): number {
   return readThreads(doc).filter((t) => t.resolved === null).length;

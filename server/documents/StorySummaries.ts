@@ -1,4 +1,4 @@
-import { openThreadCount } from '../../shared/comments';
+import { openMentions, openThreadCount } from '../../shared/comments';
 import type { Logger } from '../logger';
 import type { Store } from '../persistence/Store';
 import { fragmentText } from '../publishing/renderStory';
@@ -35,7 +35,8 @@ export class StorySummaries {
     this.#pending.delete(document.storyId);
     const headline = fragmentText(document.doc.getXmlFragment('headline')).replace(/\s+/g, ' ').trim();
     try {
-      await this.store.touchStory(document.storyId, headline, new Date().toISOString(), openThreadCount(document.doc));
+      const comments = { openComments: openThreadCount(document.doc), mentionedIds: openMentions(document.doc) };
+      await this.store.touchStory(document.storyId, headline, new Date().toISOString(), comments);
       this.onWritten(document.storyId);
     } catch (err) {
       this.log.warn({ err, storyId: document.storyId }, 'story summary not updated');

@@ -15,6 +15,7 @@ import type {
   TokenRecord,
   UserPatch,
   UserRecord,
+  CommentSummary,
 } from './Store';
 import { bytes, orNull, type Row, toDeletion, toPublication, toRevision, toSession, toStory, toStoryListing, toToken, toUser } from './storeRows';
 import { migrate, quoteIdentifier, withClient } from './pgSchema';
@@ -222,13 +223,11 @@ export class PgStore implements Store {
     return (await this.#rows('SELECT * FROM stories ORDER BY updated_at DESC')).map(toStoryListing);
   }
 
-  async touchStory(id: string, headline: string, updatedAt: string, openComments?: number) {
-    await this.#pool.query('UPDATE stories SET headline = $1, updated_at = $2, open_comments = COALESCE($3, open_comments) WHERE id = $4', [
-      headline,
-      updatedAt,
-      openComments ?? null,
-      id,
-    ]);
+  async touchStory(id: string, headline: string, updatedAt: string, comments?: CommentSummary) {
+    await this.#pool.query(
+      'UPDATE stories SET headline = $1, updated_at = $2, open_comments = COALESCE($3, open_comments), mentioned_ids = COALESCE($4, mentioned_ids) WHERE id = $5',
+      [headline, updatedAt, comments?.openComments ?? null, comments ? JSON.stringify(comments.mentionedIds) : null, id],
+    );
   }
 
   async appendUpdates(entries: readonly LogEntry[]) {

@@ -17,6 +17,7 @@ import type {
   TokenRecord,
   UserPatch,
   UserRecord,
+  CommentSummary,
 } from './Store';
 import { type Row, toDeletion, toPublication, toRevision, toSession, toStory, toStoryListing, toToken, toUser } from './storeRows';
 import { INSERT_DELETION, SQLITE_MIGRATIONS } from './sqliteSchema';
@@ -218,10 +219,12 @@ export class SqliteStore implements Store {
     return (this.#db.prepare('SELECT * FROM stories ORDER BY updated_at DESC').all() as Row[]).map(toStoryListing);
   }
 
-  async touchStory(id: string, headline: string, updatedAt: string, openComments?: number) {
+  async touchStory(id: string, headline: string, updatedAt: string, comments?: CommentSummary) {
     this.#db
-      .prepare('UPDATE stories SET headline = ?, updated_at = ?, open_comments = COALESCE(?, open_comments) WHERE id = ?')
-      .run(headline, updatedAt, openComments ?? null, id);
+      .prepare(
+        'UPDATE stories SET headline = ?, updated_at = ?, open_comments = COALESCE(?, open_comments), mentioned_ids = COALESCE(?, mentioned_ids) WHERE id = ?',
+      )
+      .run(headline, updatedAt, comments?.openComments ?? null, comments ? JSON.stringify(comments.mentionedIds) : null, id);
   }
 
   async appendUpdates(entries: readonly LogEntry[]) {

@@ -67,9 +67,14 @@ export type StoryRecord = {
 };
 
 /** A story as the newsroom list shows it: with what its open document last reported. */
-export type StoryListing = StoryRecord & {
-  /** Unresolved comment threads (kept by StorySummaries from the document). */
+export type StoryListing = StoryRecord & CommentSummary;
+
+/** What the newsroom list shows of a story's comments (kept by StorySummaries from the document). */
+export type CommentSummary = {
+  /** Unresolved comment threads. */
   openComments: number;
+  /** Users @mentioned in those threads' messages: the list tells them. */
+  mentionedIds: string[];
 };
 
 /** A status change; fields left out are cleared. */
@@ -179,8 +184,8 @@ export interface Store {
   createStory(story: StoryRecord): Promise<void>;
   getStory(id: string): Promise<StoryRecord | undefined>;
   listStories(): Promise<StoryListing[]>;
-  /** Refreshes the list's view of a story after edits; `openComments` is left as it is when omitted. */
-  touchStory(id: string, headline: string, updatedAt: string, openComments?: number): Promise<void>;
+  /** Refreshes the list's view of a story after edits; its comment summary is left as it is when omitted. */
+  touchStory(id: string, headline: string, updatedAt: string, comments?: CommentSummary): Promise<void>;
 
   /**
    * Appends Yjs updates (possibly for several stories) in ONE transaction:

@@ -137,6 +137,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   -- Comment threads still open (unresolved) in the story's document: the newsroom list shows the count.
   ALTER TABLE stories ADD COLUMN open_comments INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- People @mentioned in those threads (a JSON array of user ids): the list tells them.
+  ALTER TABLE stories ADD COLUMN mentioned_ids TEXT NOT NULL DEFAULT '[]';
+  `,
 ];
 
 /** One fixed key for every migrating process: they take turns, so each migration runs once. */

@@ -60,7 +60,11 @@ export const toStory = (r: Row): StoryRecord => ({
   publishedBy: orNull(r.published_by),
 });
 
-export const toStoryListing = (r: Row): StoryListing => ({ ...toStory(r), openComments: Number(r.open_comments ?? 0) });
+export const toStoryListing = (r: Row): StoryListing => ({
+  ...toStory(r),
+  openComments: Number(r.open_comments ?? 0),
+  mentionedIds: JSON.parse(String(r.mentioned_ids ?? '[]')) as string[],
+});
 
 export const toPublication = (r: Row): PublicationRecord => ({
   storyId: r.story_id as string,

@@ -168,6 +168,21 @@ test('threads are started on selected text, followed live by everyone, replied t
     await expect.poll(() => highlighted(page, 'Body')).toBe('harbour');
   }
   await expect(thread(ana, 'harbour')).not.toContainText('Detached');
+
+  // Ana's mention of Ben went with her message. Vic mentions Ana in a reply: the newsroom list counts the
+  // open threads for everyone, and tells Ana, and only her, that one mentions her.
+  await thread(vic, 'Monday').getByRole('button', { name: 'Reply' }).click();
+  const reply = thread(vic, 'Monday').getByRole('textbox', { name: 'Reply' });
+  await reply.pressSequentially('@An');
+  await expect(thread(vic, 'Monday').getByRole('listbox', { name: 'People to mention' }).getByRole('option')).toHaveText(['Ana Writer']);
+  await vic.keyboard.press('Enter');
+  await reply.pressSequentially('can you check the date?');
+  await thread(vic, 'Monday').getByRole('button', { name: 'Post reply' }).click();
+  await expect(thread(ana, 'Monday')).toContainText('can you check the date?');
+  for (const page of [ana, ben, vic]) await page.getByRole('link', { name: /Newsroom/ }).click();
+  await expect(ana.getByText('Mentions you')).toBeVisible();
+  for (const page of [ana, ben, vic]) await expect(page.getByText('2 open comments')).toBeVisible();
+  for (const page of [ben, vic]) await expect(page.getByText('Mentions you')).toHaveCount(0);
 });
 
 test('comments and suggestions made offline show as not sent and reach the others when the connection is back', async ({ browser, server }) => {

@@ -374,24 +374,29 @@ describe('anchoring', () => {
 });
 
 describe('the newsroom list', () => {
-  it('shows how many threads are open in each story, live', async () => {
+  it('shows how many threads are open in each story, live, and whom they mention', async () => {
     const ana = clients[0];
     const watcher = clients[0].provider.socket;
     await watcher.emitWithAck('newsroom:watch');
     let changed = 0;
     watcher.on('newsroom:changed', (id) => id === storyId && changed++);
-    const openCount = async () => {
-      const answer = await call(server, 'GET', '/api/stories', { user: viewer });
-      return answer.body.stories.find((s: { id: string }) => s.id === storyId).openComments;
+    const listed = async (user: TestUser) => {
+      const answer = await call(server, 'GET', '/api/stories', { user });
+      return answer.body.stories.find((s: { id: string }) => s.id === storyId);
     };
+    const openCount = async () => (await listed(viewer)).openComments;
+    const mentioned = async () => [(await listed(viewer)).mentionsYou, (await listed(editor)).mentionsYou, (await listed(writer)).mentionsYou];
     expect(await openCount()).toBe(0);
-    const threads = [startOn(ana.doc, 'quick'), startOn(ana.doc, 'fox'), startOn(ana.doc, 'dog')];
+    const threads = [{ ...startOn(ana.doc, 'quick'), mentions: [viewer.id] }, { ...startOn(ana.doc, 'fox'), mentions: [editor.id] }, startOn(ana.doc, 'dog')];
     for (const op of threads) expect((await send(ana, op)).ok).toBe(true);
     await eventually(() => expect(openCount()).resolves.toBe(3));
     expect(changed).toBeGreaterThan(0);
+    expect(await mentioned()).toEqual([true, true, false]);
+    // A resolved thread mentions nobody any more.
     expect((await send(ana, { type: 'resolve', threadId: threads[0].threadId })).ok).toBe(true);
     await eventually(() => expect(openCount()).resolves.toBe(2));
-    const detail = await call(server, 'GET', `/api/stories/${storyId}`, { user: viewer });
-    expect(detail.body.story.openComments).toBe(2);
+    expect(await mentioned()).toEqual([false, true, false]);
+    const detail = await call(server, 'GET', `/api/stories/${storyId}`, { user: editor });
+    expect(detail.body.story).toMatchObject({ openComments: 2, mentionsYou: true });
   });
 });

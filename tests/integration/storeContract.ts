@@ -84,13 +84,16 @@ export function storeContract(name: string, factory: Factory): void {
     it('lists stories most recently edited first and refreshes their summary', async () => {
       const { store, u, stories: [older, newer] } = await withStories(2);
       expect((await store.listStories()).map((s) => s.id)).toEqual([newer.id, older.id]);
-      expect((await store.listStories()).map((s) => s.openComments)).toEqual([0, 0]);
-      await store.touchStory(older.id, 'Now on top', '2027-01-01T00:00:00.000Z', 3);
+      expect((await store.listStories()).map((s) => [s.openComments, s.mentionedIds])).toEqual([
+        [0, []],
+        [0, []],
+      ]);
+      await store.touchStory(older.id, 'Now on top', '2027-01-01T00:00:00.000Z', { openComments: 3, mentionedIds: [u.id] });
       const [top] = await store.listStories();
-      expect(top).toMatchObject({ id: older.id, headline: 'Now on top', updatedAt: '2027-01-01T00:00:00.000Z', openComments: 3 });
-      // Without a count, the last one stays.
+      expect(top).toMatchObject({ id: older.id, headline: 'Now on top', updatedAt: '2027-01-01T00:00:00.000Z', openComments: 3, mentionedIds: [u.id] });
+      // Without a comment summary, the last one stays.
       await store.touchStory(older.id, 'Retitled', '2027-01-02T00:00:00.000Z');
-      expect((await store.listStories())[0]).toMatchObject({ headline: 'Retitled', openComments: 3 });
+      expect((await store.listStories())[0]).toMatchObject({ headline: 'Retitled', openComments: 3, mentionedIds: [u.id] });
       expect(await store.getStory(newer.id)).toEqual(newer);
       await store.close();
     });

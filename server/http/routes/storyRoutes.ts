@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { CreateStoryBody, StoryIdParam, type StoryDetail, type StorySummary } from '../../../shared/api';
-import { openThreadCount } from '../../../shared/comments';
+import { openMentions, openThreadCount } from '../../../shared/comments';
 import { STORY_FIELDS } from '../../../shared/story';
-import type { StoryRecord } from '../../persistence/Store';
+import type { CommentSummary, StoryRecord, UserRecord } from '../../persistence/Store';
 import { fragmentText } from '../../publishing/renderStory';
 import { findStory } from '../../workflow/publishStory';
 import { newDraft, workflowOf } from '../../workflow/workflowState';
@@ -16,7 +16,8 @@ export function storyRoutes(deps: ApiDeps): express.Router {
   const { store, registry } = deps;
   const router = express.Router();
 
-  const summarize = (story: StoryRecord & { openComments?: number }): StorySummary => ({
+  /** A story as `reader` sees it in the list: whether they are @mentioned in its open threads is theirs alone. */
+  const summarize = (story: StoryRecord & Partial<CommentSummary>, reader: UserRecord): StorySummary => ({
     id: story.id,
     headline: story.headline,
     createdAt: story.createdAt,
@@ -24,11 +25,12 @@ export function storyRoutes(deps: ApiDeps): express.Router {
     workflow: workflowOf(story),
     present: registry.get(story.id)?.presence() ?? [],
     openComments: story.openComments ?? 0,
+    mentionsYou: story.mentionedIds?.includes(reader.id) ?? false,
   });
 
   router.get('/stories', noBody, async (_req, res) => {
-    authorize(res, 'story:read');
-    res.json({ stories: (await store.listStories()).map(summarize) });
+    const user = authorize(res, 'story:read');
+    res.json({ stories: (await store.listStories()).map((story) => summarize(story, user)) });
   });
 
   router.post('/stories', async (req, res) => {
@@ -36,17 +38,17 @@ export function storyRoutes(deps: ApiDeps): express.Router {
     validate(CreateStoryBody, req.body);
     const story = newDraft(randomUUID(), user, new Date().toISOString());
     await store.createStory(story);
-    res.status(201).json({ id: story.id, story: summarize(story) });
+    res.status(201).json({ id: story.id, story: summarize(story, user) });
   });
 
   router.get('/stories/:id', noBody, async (req, res) => {
-    authorize(res, 'story:read');
+    const user = authorize(res, 'story:read');
     const story = await findStory(store, validate(StoryIdParam, req.params.id));
-    const { text, openComments } = await registry.withDocument(story.id, ({ doc }) => ({
+    const { text, comments } = await registry.withDocument(story.id, ({ doc }) => ({
       text: Object.fromEntries(STORY_FIELDS.map((f) => [f, fragmentText(doc.getXmlFragment(f))])) as StoryDetail['text'],
-      openComments: openThreadCount(doc),
+      comments: { openComments: openThreadCount(doc), mentionedIds: openMentions(doc) },
     }));
-    res.json({ story: { ...summarize({ ...story, openComments }), text } satisfies StoryDetail });
+    res.json({ story: { ...summarize({ ...story, ...comments }, user), text } satisfies StoryDetail });
   });
 
   return router;
