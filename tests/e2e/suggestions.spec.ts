@@ -36,8 +36,12 @@ test('a writer suggests, an editor sees it live in her colour, accepts and rejec
   // Ana turns on Suggesting (hers alone) and edits the body: an insertion and a deletion.
   const suggesting = ana.getByRole('button', { name: 'Suggesting' });
   await expect(suggesting).toHaveAttribute('aria-pressed', 'false');
+  const looks = () => suggesting.evaluate((el) => getComputedStyle(el).backgroundColor);
+  const off = await looks();
   await suggesting.click();
   await expect(suggesting).toHaveAttribute('aria-pressed', 'true');
+  await ana.mouse.move(0, 0); // not the hover colour
+  expect(await looks()).not.toBe(off); // the mode shows at a glance, not only to screen readers
   await expect(ben.getByRole('button', { name: 'Suggesting' })).toHaveAttribute('aria-pressed', 'false');
   await field(ana, 'Body').click();
   await ana.keyboard.press('End');
