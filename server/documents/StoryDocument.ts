@@ -24,8 +24,11 @@ export type DocumentEvents = {
   /** Awareness changes to fan out, for the given client ids. */
   awareness: (clients: number[], origin: Connection | null) => void;
   presence: (present: PresenceUser[]) => void;
-  /** Content changed; the list's summary (headline, last edited) may be stale. */
-  edited: () => void;
+  /**
+   * Content changed; the list's summary (headline, last edited, comments) may be stale. `text` is
+   * false for the server's own changes (comments), which are not edits to the story.
+   */
+  edited: (text: boolean) => void;
 };
 
 /** When the update log is folded into a snapshot. */
@@ -213,7 +216,8 @@ export class StoryDocument {
     if (origin === STORAGE) return;
     if (origin === REMOTE) {
       this.#emit('update', update, null);
-      this.#emit('edited');
+      // Relayed from another process: text or comments, this one cannot tell cheaply; counted as text.
+      this.#emit('edited', true);
       return;
     }
     const sender = isConnection(origin) ? origin : null;
@@ -248,11 +252,12 @@ export class StoryDocument {
   }
 
   #committed(update: Uint8Array): void {
-    if (this.#forwardOnCommit.delete(update)) this.#emit('update', update, null);
+    const own = this.#forwardOnCommit.delete(update);
+    if (own) this.#emit('update', update, null);
     this.#emit('committed', update);
     this.#tail.count++;
     this.#tail.bytes += update.byteLength;
-    this.#emit('edited');
+    this.#emit('edited', !own);
     this.#maybeCompact();
   }
 

@@ -8,12 +8,13 @@ import type { StoryDocument } from './StoryDocument';
 const DEBOUNCE_MS = 1_000;
 
 /**
- * Keeps the stories table's headline, "last edited" and count of open comment
- * threads in step with each open document (comment operations are edits too),
- * debounced so typing does not write a summary per keystroke.
+ * Keeps the stories table's headline, "last edited" and comment summary in
+ * step with each open document, debounced so typing does not write a summary
+ * per keystroke. Comment activity alone refreshes the comments, not "last
+ * edited": it is not an edit to the story.
  */
 export class StorySummaries {
-  #pending = new Map<string, { timer: NodeJS.Timeout; document: StoryDocument }>();
+  #pending = new Map<string, { timer: NodeJS.Timeout; document: StoryDocument; text: boolean }>();
 
   constructor(
     private readonly store: Store,
@@ -22,10 +23,14 @@ export class StorySummaries {
   ) {}
 
   track(document: StoryDocument): void {
-    document.on('edited', () => {
-      if (this.#pending.has(document.storyId)) return;
+    document.on('edited', (text) => {
+      const pending = this.#pending.get(document.storyId);
+      if (pending) {
+        pending.text ||= text;
+        return;
+      }
       const timer = setTimeout(() => void this.#write(document), DEBOUNCE_MS);
-      this.#pending.set(document.storyId, { timer, document });
+      this.#pending.set(document.storyId, { timer, document, text });
     });
   }
 
@@ -36,7 +41,8 @@ export class StorySummaries {
     const headline = fragmentText(document.doc.getXmlFragment('headline')).replace(/\s+/g, ' ').trim();
     try {
       const comments = { openComments: openThreadCount(document.doc), mentionedIds: openMentions(document.doc) };
-      await this.store.touchStory(document.storyId, headline, new Date().toISOString(), comments);
+      const editedAt = pending?.text === false ? null : new Date().toISOString();
+      await this.store.touchStory(document.storyId, headline, editedAt, comments);
       this.onWritten(document.storyId);
     } catch (err) {
       this.log.warn({ err, storyId: document.storyId }, 'story summary not updated');

@@ -223,9 +223,9 @@ export class PgStore implements Store {
     return (await this.#rows('SELECT * FROM stories ORDER BY updated_at DESC')).map(toStoryListing);
   }
 
-  async touchStory(id: string, headline: string, updatedAt: string, comments?: CommentSummary) {
+  async touchStory(id: string, headline: string, updatedAt: string | null, comments?: CommentSummary) {
     await this.#pool.query(
-      'UPDATE stories SET headline = $1, updated_at = $2, open_comments = COALESCE($3, open_comments), mentioned_ids = COALESCE($4, mentioned_ids) WHERE id = $5',
+      'UPDATE stories SET headline = $1, updated_at = COALESCE($2, updated_at), open_comments = COALESCE($3, open_comments), mentioned_ids = COALESCE($4, mentioned_ids) WHERE id = $5',
       [headline, updatedAt, comments?.openComments ?? null, comments ? JSON.stringify(comments.mentionedIds) : null, id],
     );
   }

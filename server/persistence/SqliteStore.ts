@@ -219,10 +219,10 @@ export class SqliteStore implements Store {
     return (this.#db.prepare('SELECT * FROM stories ORDER BY updated_at DESC').all() as Row[]).map(toStoryListing);
   }
 
-  async touchStory(id: string, headline: string, updatedAt: string, comments?: CommentSummary) {
+  async touchStory(id: string, headline: string, updatedAt: string | null, comments?: CommentSummary) {
     this.#db
       .prepare(
-        'UPDATE stories SET headline = ?, updated_at = ?, open_comments = COALESCE(?, open_comments), mentioned_ids = COALESCE(?, mentioned_ids) WHERE id = ?',
+        'UPDATE stories SET headline = ?, updated_at = COALESCE(?, updated_at), open_comments = COALESCE(?, open_comments), mentioned_ids = COALESCE(?, mentioned_ids) WHERE id = ?',
       )
       .run(headline, updatedAt, comments?.openComments ?? null, comments ? JSON.stringify(comments.mentionedIds) : null, id);
   }

@@ -184,8 +184,11 @@ export interface Store {
   createStory(story: StoryRecord): Promise<void>;
   getStory(id: string): Promise<StoryRecord | undefined>;
   listStories(): Promise<StoryListing[]>;
-  /** Refreshes the list's view of a story after edits; its comment summary is left as it is when omitted. */
-  touchStory(id: string, headline: string, updatedAt: string, comments?: CommentSummary): Promise<void>;
+  /**
+   * Refreshes the list's view of a story after edits. `updatedAt` null keeps "last edited" (only
+   * comments changed); the comment summary is left as it is when omitted.
+   */
+  touchStory(id: string, headline: string, updatedAt: string | null, comments?: CommentSummary): Promise<void>;
 
   /**
    * Appends Yjs updates (possibly for several stories) in ONE transaction:

@@ -22,7 +22,10 @@ export class AutoVersions {
   }
 
   #track(document: StoryDocument): void {
-    document.on('edited', () => this.#restart(document.storyId));
+    // Comment activity is not an edit to the story: it neither makes nor postpones a version.
+    document.on('edited', (text) => {
+      if (text) this.#restart(document.storyId);
+    });
   }
 
   #restart(storyId: string): void {

@@ -387,6 +387,9 @@ describe('the newsroom list', () => {
     const openCount = async () => (await listed(viewer)).openComments;
     const mentioned = async () => [(await listed(viewer)).mentionsYou, (await listed(editor)).mentionsYou, (await listed(writer)).mentionsYou];
     expect(await openCount()).toBe(0);
+    // The text written before has reached the list: its "last edited" is the one comments must leave alone.
+    await eventually(async () => expect((await listed(viewer)).headline).toBe('A headline'));
+    const lastEdited = (await listed(viewer)).updatedAt;
     const threads = [{ ...startOn(ana.doc, 'quick'), mentions: [viewer.id] }, { ...startOn(ana.doc, 'fox'), mentions: [editor.id] }, startOn(ana.doc, 'dog')];
     for (const op of threads) expect((await send(ana, op)).ok).toBe(true);
     await eventually(() => expect(openCount()).resolves.toBe(3));
@@ -398,5 +401,9 @@ describe('the newsroom list', () => {
     expect(await mentioned()).toEqual([false, true, false]);
     const detail = await call(server, 'GET', `/api/stories/${storyId}`, { user: editor });
     expect(detail.body.story).toMatchObject({ openComments: 2, mentionsYou: true });
+    // Comment activity is not an edit to the story; typing is.
+    expect((await listed(viewer)).updatedAt).toBe(lastEdited);
+    setParagraphs(ana.doc, 'headline', ['A sharper headline']);
+    await eventually(async () => expect((await listed(viewer)).updatedAt).not.toBe(lastEdited));
   });
 });

@@ -94,6 +94,9 @@ export function storeContract(name: string, factory: Factory): void {
       // Without a comment summary, the last one stays.
       await store.touchStory(older.id, 'Retitled', '2027-01-02T00:00:00.000Z');
       expect((await store.listStories())[0]).toMatchObject({ headline: 'Retitled', openComments: 3, mentionedIds: [u.id] });
+      // Comments alone changed: "last edited" stays.
+      await store.touchStory(older.id, 'Retitled', null, { openComments: 0, mentionedIds: [] });
+      expect((await store.listStories())[0]).toMatchObject({ updatedAt: '2027-01-02T00:00:00.000Z', openComments: 0, mentionedIds: [] });
       expect(await store.getStory(newer.id)).toEqual(newer);
       await store.close();
     });
