@@ -462,6 +462,11 @@ export class PgStore implements Store {
     return (await this.#rows('SELECT * FROM revisions WHERE story_id = $1 ORDER BY number', [storyId])).map(toRevision);
   }
 
+  async latestRevision(storyId: string) {
+    const row = await this.#row('SELECT * FROM revisions WHERE story_id = $1 ORDER BY number DESC LIMIT 1', [storyId]);
+    return row && toRevision(row);
+  }
+
   async getRevision(storyId: string, number: number) {
     const row = await this.#row('SELECT * FROM revisions WHERE story_id = $1 AND number = $2', [storyId, number]);
     return row && toRevision(row);

@@ -441,6 +441,11 @@ export class SqliteStore implements Store {
     return (this.#db.prepare('SELECT * FROM revisions WHERE story_id = ? ORDER BY number').all(storyId) as Row[]).map(toRevision);
   }
 
+  async latestRevision(storyId: string) {
+    const row = this.#db.prepare('SELECT * FROM revisions WHERE story_id = ? ORDER BY number DESC LIMIT 1').get(storyId) as Row | undefined;
+    return row && toRevision(row);
+  }
+
   async getRevision(storyId: string, number: number) {
     const row = this.#db.prepare('SELECT * FROM revisions WHERE story_id = ? AND number = ?').get(storyId, number) as Row | undefined;
     return row && toRevision(row);

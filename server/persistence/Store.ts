@@ -259,6 +259,8 @@ export interface Store {
   publicationStats(): Promise<PublicationStats>;
   /** Oldest first. */
   listRevisions(storyId: string): Promise<RevisionRecord[]>;
+  /** The highest-numbered revision: what a new version or publication is compared with. */
+  latestRevision(storyId: string): Promise<RevisionRecord | undefined>;
   getRevision(storyId: string, number: number): Promise<RevisionRecord | undefined>;
 
   /**

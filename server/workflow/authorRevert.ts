@@ -23,6 +23,12 @@ export type RevertInput = {
   clientId: number;
 };
 
+export type Revert = {
+  update: Uint8Array;
+  /** The author's deletions this revert restores (Y.encodeSnapshot): to record, so no later revert restores them again. */
+  restored: Uint8Array;
+};
+
 /**
  * Computes "revert one author's changes since a version" as one Yjs update against the
  * current state: the author's insertions since the version are deleted, and what they deleted
@@ -36,12 +42,6 @@ export type RevertInput = {
  * stays deleted. Deleted text no stored state holds any more (inserted and deleted between two
  * compactions since the version) cannot come back. Null when there is nothing to revert.
  */
-export type Revert = {
-  update: Uint8Array;
-  /** The author's deletions this revert restores (Y.encodeSnapshot): to record, so no later revert restores them again. */
-  restored: Uint8Array;
-};
-
 export function authorRevert(input: RevertInput): Revert | null {
   const doc = new Y.Doc({ gc: false });
   doc.clientID = input.clientId;

@@ -81,7 +81,7 @@ async function publishNow(deps: PublishDeps, storyId: string, user: UserRecord, 
     const docState = Y.encodeStateAsUpdate(document.doc);
     const { slug, problems } = await checkRendered(deps.store, story, rendered);
     refuseIfNotReady(problems);
-    const authorIds = await authorsBetween(deps.store, storyId, docState, (await deps.store.listRevisions(storyId)).at(-1));
+    const authorIds = await authorsBetween(deps.store, storyId, docState, await deps.store.latestRevision(storyId));
     const now = new Date().toISOString();
     const { headline, standfirst, byline, bodyHtml } = rendered;
     const page = { storyId, slug, headline, standfirst, byline, bodyHtml };

@@ -29,7 +29,7 @@ export async function takeVersion(deps: VersionDeps, storyId: string, request: V
   const story = await findStory(deps.store, storyId);
   return deps.registry.withDocument(storyId, async (document) => {
     await document.flushed();
-    const previous = (await deps.store.listRevisions(storyId)).at(-1);
+    const previous = await deps.store.latestRevision(storyId);
     // Everything from the same state of the document, before anything else is awaited.
     const { doc } = document;
     if (request.kind === 'auto' && previous && sameText(previous.docState, doc)) return null;

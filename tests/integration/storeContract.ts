@@ -195,6 +195,7 @@ export function storeContract(name: string, factory: Factory): void {
       expect(revisions[0].content).toBe('{"body":1}');
       expect(await store.getRevision(s.id, 2)).toMatchObject({ number: 2, publishedAt: again.updatedAt });
       expect(await store.getRevision(s.id, 3)).toBeUndefined();
+      expect(await store.latestRevision(s.id)).toMatchObject({ number: 2, headline: revisions[1].headline });
       await store.close();
     });
 
@@ -242,6 +243,7 @@ export function storeContract(name: string, factory: Factory): void {
       await expect(store.savePublication(...publication(b.id, 'same', '2026-03-01T11:00:00.000Z'))).rejects.toThrow();
       expect(await store.getStory(b.id)).toMatchObject({ status: 'draft', slug: null });
       expect(await store.listRevisions(b.id)).toEqual([]);
+      expect(await store.latestRevision(b.id)).toBeUndefined();
       await store.close();
     });
 

@@ -1,8 +1,9 @@
 /**
  * "Who wrote this?": whether the attribution view is on, and who wrote with
  * each Yjs client id of the story, as the server bound them (GET
- * /api/stories/:id/authors). Text from a client id not yet known (someone
- * who joined after the list was fetched) asks for the list again.
+ * /api/stories/:id/authors); suggestions are attributed the same way. A
+ * client id not yet known (someone who joined after the list was fetched)
+ * asks for the list again.
  */
 import type { StoryAuthor } from '../../../shared/api';
 import { api } from '../api';
@@ -46,7 +47,7 @@ export class StoryAuthors {
     const wait = Math.max(0, this.#lastFetch + REFETCH_AFTER_MS - Date.now());
     this.#refetch = setTimeout(() => {
       this.#refetch = undefined;
-      if (this.on) void this.#fetch().then(() => this.#changed());
+      void this.#fetch().then(() => this.#changed());
     }, wait);
   }
 

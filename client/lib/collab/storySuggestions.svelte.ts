@@ -2,9 +2,9 @@
  * Suggestions (track changes) in one story, for this tab: whether this person
  * is suggesting (their own mode: nobody else's editor changes), the open
  * suggestions read live from the Y.Doc, who made each (the owner of the Yjs
- * client id that wrote its mark, as the server bound it, so it cannot be
- * forged; the mark's own `by` only until that is known; names and colours from
- * presence, else from the story's authors), and accepting or rejecting them
+ * client id that wrote its mark, from the story's authors as the server bound
+ * them, so it cannot be forged; the mark's own `by`, looked up in presence,
+ * only until that binding is known), and accepting or rejecting them
  * through the field's editor, as ordinary undoable edits that reach everyone
  * through Yjs.
  */
@@ -13,17 +13,15 @@ import { applySuggestion, applySuggestions, revertSuggestion, revertSuggestions 
 import { createSubscriber } from 'svelte/reactivity';
 import { readSuggestions, type Suggestion, suggestionKey } from '../../../shared/suggestions';
 import { STORY_FIELDS, type StoryField } from '../../../shared/story';
-import { api } from '../api';
 import type { LiveEditor } from '../editor/liveEditor.svelte';
 import type { SuggestingState } from '../editor/suggestions';
 import { safeColor } from '../people';
+import type { StoryAuthors } from './storyAuthors.svelte';
 import type { StorySession } from './storySession.svelte';
 
 export type SuggestionAuthor = { name: string; color: string };
 
 const UNKNOWN: SuggestionAuthor = { name: 'Someone', color: '#667085' };
-/** At most one look-up of the story's authors in this long. */
-const REFETCH_AFTER_MS = 5_000;
 
 export class StorySuggestions implements SuggestingState {
   /** This person is suggesting, in this tab. */
@@ -31,15 +29,12 @@ export class StorySuggestions implements SuggestingState {
   readonly userId: string;
   #session: StorySession;
   #editorOf: (field: StoryField) => LiveEditor;
-  /** People who are not here now, from the story's authors. */
-  #known = new Map<string, SuggestionAuthor>();
-  /** Who wrote with each Yjs client id of the story, from the same list. */
-  #owners = new Map<number, string>();
-  #lastFetch = 0;
+  #authors: StoryAuthors;
   /** Bumped when authors arrive, so names on screen follow. */
   #authorsVersion = $state(0);
   #listeners = new Set<() => void>();
   #subscribe: () => void;
+  #offAuthors: () => void;
 
   /** The open suggestions, in reading order, live. */
   readonly open: Suggestion[] = $derived.by(() => {
@@ -47,10 +42,15 @@ export class StorySuggestions implements SuggestingState {
     return readSuggestions(this.#session.provider.doc);
   });
 
-  constructor(session: StorySession, editorOf: (field: StoryField) => LiveEditor) {
+  constructor(session: StorySession, editorOf: (field: StoryField) => LiveEditor, authors: StoryAuthors) {
     this.#session = session;
     this.#editorOf = editorOf;
+    this.#authors = authors;
     this.userId = session.me.id;
+    this.#offAuthors = authors.onChange(() => {
+      this.#authorsVersion++;
+      this.#changed();
+    });
     const { doc } = session.provider;
     this.#subscribe = createSubscriber((update) => {
       doc.on('update', update);
@@ -63,31 +63,21 @@ export class StorySuggestions implements SuggestingState {
     this.#changed();
   }
 
+  /** A user's name and colour as presence knows them (for a mark's own claim). */
   authorOf(userId: string | null): SuggestionAuthor {
-    void this.#authorsVersion;
     if (!userId) return UNKNOWN;
     const { me } = this.#session;
     if (userId === me.id) return { name: me.name, color: safeColor(me.color) };
-    const here = this.#session.people.find((person) => person.id === userId);
-    if (here) return here;
-    const known = this.#known.get(userId);
-    if (known) return known;
-    void this.#fetchAuthors();
-    return UNKNOWN;
+    return this.#session.people.find((person) => person.id === userId) ?? UNKNOWN;
   }
 
   /** Who made a suggestion: the owner of the client id that wrote it; its own claim until the owner is known. */
-  suggesterOf(suggestion: Suggestion): string | null {
-    void this.#authorsVersion;
-    if (suggestion.client === this.#session.provider.doc.clientID) return this.userId;
-    const owner = this.#owners.get(suggestion.client);
-    if (owner) return owner;
-    void this.#fetchAuthors();
-    return suggestion.by;
-  }
-
   authorOfSuggestion(suggestion: Suggestion): SuggestionAuthor {
-    return this.authorOf(this.suggesterOf(suggestion));
+    void this.#authorsVersion;
+    if (suggestion.client === this.#session.provider.doc.clientID) return this.authorOf(this.userId);
+    // Asks the server again for client ids it does not know yet.
+    const bound = this.#authors.authorOf(suggestion.client);
+    return bound.userId ? bound : this.authorOf(suggestion.by);
   }
 
   /** The author of each open suggestion, by `suggestionKey`: what the editors colour marks by. */
@@ -126,23 +116,8 @@ export class StorySuggestions implements SuggestingState {
     for (const listener of this.#listeners) listener();
   }
 
-  async #fetchAuthors(): Promise<void> {
-    if (Date.now() - this.#lastFetch < REFETCH_AFTER_MS) return;
-    this.#lastFetch = Date.now();
-    try {
-      const { authors } = await api.storyAuthors(this.#session.storyId);
-      for (const a of authors) {
-        this.#known.set(a.userId, { name: a.name, color: safeColor(a.color) });
-        this.#owners.set(a.clientId, a.userId);
-      }
-      this.#authorsVersion++;
-      this.#changed();
-    } catch {
-      // Colours are a courtesy: the suggestion still shows, as "Someone".
-    }
-  }
-
   destroy(): void {
+    this.#offAuthors();
     this.#listeners.clear();
   }
 }
