@@ -50,7 +50,8 @@ export function createApp(config: Config, deps: AppDeps): App {
   const auth = new Authenticator(store, deps.secret, config.sessionTtlMs);
   const access = new LiveAccess();
   const { allowedOrigins } = config;
-  const io = createSocketServer(httpServer, { store, registry, log, limits, auth, access, allowedOrigins }, config.deadConnectionMs);
+  const { deadConnectionMs, reconnectPeriodMs } = config;
+  const io = createSocketServer(httpServer, { store, registry, log, limits, auth, access, allowedOrigins }, { deadConnectionMs, reconnectPeriodMs });
   if (deps.cluster) {
     io.adapter(deps.cluster.adapter);
     access.tellOthers((userId) => io.serverSideEmit('access:changed', userId));

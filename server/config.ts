@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   SCHEDULE_CHECK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   DEAD_CONNECTION_MS: z.coerce.number().int().min(1000).max(120_000).default(5000),
   AUTO_VERSION_IDLE_MS: z.coerce.number().int().min(50).default(600_000),
+  RECONNECT_SPREAD_MS: z.coerce.number().int().min(500).max(120_000).default(5_500),
 }).superRefine((env, ctx) => {
   // Each process would otherwise generate its own key, and sessions made on one would fail on the others.
   if (env.DATABASE_URL && !env.SESSION_SECRET) {
@@ -76,6 +77,8 @@ export type Config = {
   deadConnectionMs: number;
   /** A story edited and then left alone this long gets an automatic version. */
   autoVersionIdleMs: number;
+  /** After a restart, this server's clients come back spread evenly over this long (see ReconnectSpread). */
+  reconnectPeriodMs: number;
   /** Postgres instead of SQLite: several processes can share it. */
   databaseUrl: string | undefined;
   /** Redis for messages between processes: Socket.IO rooms and the document relay. */
@@ -112,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     scheduleCheckMs: e.SCHEDULE_CHECK_MS,
     deadConnectionMs: e.DEAD_CONNECTION_MS,
     autoVersionIdleMs: e.AUTO_VERSION_IDLE_MS,
+    reconnectPeriodMs: e.RECONNECT_SPREAD_MS,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
   };

@@ -3,8 +3,7 @@ import { loadServerSecret } from './auth/serverSecret';
 import { connectCluster } from './cluster/redisCluster';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
-import { PgStore } from './persistence/PgStore';
-import { SqliteStore } from './persistence/SqliteStore';
+import { openStore } from './persistence/openStore';
 
 /** The only place that reads the environment, listens and handles signals. */
 async function main(): Promise<void> {
@@ -19,7 +18,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
-  const store = config.databaseUrl ? await PgStore.open(config.databaseUrl) : await SqliteStore.openForServer(config.dataDir);
+  const store = await openStore(config, { forServer: true });
   const cluster = config.redisUrl ? await connectCluster(config.redisUrl, log) : undefined;
   const app = createApp(config, { store, log, cluster, secret: loadServerSecret(config.dataDir, config.sessionSecret) });
 

@@ -10,6 +10,8 @@ export const ErrorCode = {
   ProtocolMismatch: 'protocol_mismatch',
   NotJoined: 'not_joined',
   StorageFailed: 'storage_failed',
+  /** Part of a resync was saved; the rest builds on changes the server does not have yet (kept by the client, retried). */
+  Incomplete: 'incomplete',
   RateLimited: 'rate_limited',
   Internal: 'internal',
 } as const;
@@ -26,6 +28,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   protocol_mismatch: 400,
   not_joined: 400,
   storage_failed: 503,
+  incomplete: 409,
   rate_limited: 429,
   internal: 500,
 };

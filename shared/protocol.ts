@@ -28,7 +28,20 @@ export type JoinResult = { role: Role; canEdit: boolean };
  * The join answer also carries the story's workflow state (later changes arrive as
  * `story:workflow`) and, if the request had a state vector, the Yjs update the client lacks.
  */
-export type JoinAnswer = JoinResult & { workflow: StoryWorkflow; update?: Binary };
+export type JoinAnswer = JoinResult & { workflow: StoryWorkflow; update?: Binary; damage?: StoryDamageNotice };
+
+/**
+ * Part of the story's stored history could not be read when it was loaded (a damaged row, quarantined
+ * for the operator): the story opened from everything else, and the editors are told.
+ */
+export type StoryDamageNotice = { entries: number; foundAt: string };
+
+/**
+ * Sent once when a connection is admitted: when it is lost, come back at `phase` (0–1) of every
+ * `periodMs`, counted from the moment it was lost. The server spreads the phases of its connections
+ * evenly, so after a restart they return at an even rate instead of all at once.
+ */
+export type ReconnectHint = { phase: number; periodMs: number };
 
 export interface ClientToServerEvents {
   'story:join': (request: JoinRequest, ack: (answer: Ack<JoinAnswer>) => void) => void;
@@ -65,6 +78,8 @@ export interface ServerToClientEvents {
   'newsroom:presence': (storyId: string, present: PresenceUser[]) => void;
   'newsroom:changed': (storyId: string) => void;
   'protocol:error': (error: ErrorBody & { storyId?: string }) => void;
+  /** When to reconnect should this connection be lost (see ReconnectHint). */
+  'connection:hint': (hint: ReconnectHint) => void;
 }
 
 /** Between server processes (through the Redis adapter). */

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { applyAwarenessUpdate, Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import type { PresenceUser } from '../../shared/api';
+import type { StoryDamageNotice } from '../../shared/protocol';
 import { GalleyError } from '../../shared/errors';
 import type { Logger } from '../logger';
 import type { GroupCommit } from '../persistence/GroupCommit';
@@ -57,6 +58,8 @@ export class StoryDocument {
   readonly doc = new Y.Doc();
   readonly awareness = new Awareness(this.doc);
   readonly connections = new Map<string, Connection>();
+  /** Set at load when stored rows could not be read and were quarantined: the editors are told at join. */
+  damage: StoryDamageNotice | null = null;
   #listeners: { [K in keyof DocumentEvents]: Set<DocumentEvents[K]> } = {
     update: new Set(),
     committed: new Set(),

@@ -144,6 +144,30 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- People @mentioned in those threads (a JSON array of user ids): the list tells them.
   ALTER TABLE stories ADD COLUMN mentioned_ids TEXT NOT NULL DEFAULT '[]';
   `,
+  `
+  -- Stored rows of a story's log (or its snapshot) that could not be read or placed when the story was loaded:
+  -- moved here, never deleted, so the story opens from everything else and an operator can look at them.
+  CREATE TABLE story_quarantine (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('update', 'snapshot')),
+    -- The row's sequence number in story_updates (null for a snapshot).
+    seq INTEGER,
+    data BLOB NOT NULL,
+    reason TEXT NOT NULL,
+    found_at TEXT NOT NULL,
+    resolved_at TEXT,
+    resolved_by TEXT
+  );
+  CREATE INDEX story_quarantine_story ON story_quarantine(story_id);
+  -- Changes of someone's access (role, deactivation, sessions, tokens), from any process: every server
+  -- re-checks that person's open connections when a new row appears.
+  CREATE TABLE access_changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  `,
 ];
 
 /** Used by the appender thread and the inline path alike: a deletion is recorded in the same transaction as its update. */

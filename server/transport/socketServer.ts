@@ -20,6 +20,7 @@ import type { Connection, StoryDocument } from '../documents/StoryDocument';
 import type { Logger } from '../logger';
 import type { Store, UserRecord } from '../persistence/Store';
 import type { MessageGate, MessageLimits } from './MessageGate';
+import { ReconnectSpread } from './ReconnectSpread';
 import { registerStoryHandlers } from './storyHandlers';
 import { encodeUpdateMessage } from './syncMessage';
 
@@ -45,12 +46,19 @@ export type TransportDeps = {
   allowedOrigins: readonly string[];
 };
 
+export type SocketServerOptions = {
+  /** How long a silent connection lasts (see createSocketServer). */
+  deadConnectionMs: number;
+  /** How far apart a restart spreads its clients' returns (see ReconnectSpread). */
+  reconnectPeriodMs: number;
+};
+
 /**
  * `deadConnectionMs`: a connection silent this long (a dropped network, a sleeping laptop) is closed,
  * and its person leaves everyone's presence list and carets. Half of it between heartbeats, half
  * waiting for the answer; clients learn both in the handshake and detect a dead server as fast.
  */
-export function createSocketServer(httpServer: HttpServer, deps: TransportDeps, deadConnectionMs: number): GalleyServer {
+export function createSocketServer(httpServer: HttpServer, deps: TransportDeps, { deadConnectionMs, reconnectPeriodMs }: SocketServerOptions): GalleyServer {
   const io: GalleyServer = new Server(httpServer, {
     pingInterval: Math.round(deadConnectionMs / 2),
     pingTimeout: Math.round(deadConnectionMs / 2),
@@ -90,7 +98,9 @@ export function createSocketServer(httpServer: HttpServer, deps: TransportDeps, 
     }
   });
 
+  const spread = new ReconnectSpread(reconnectPeriodMs);
   io.on('connection', (socket) => {
+    socket.emit('connection:hint', spread.hint());
     registerStoryHandlers(socket, deps);
     socket.on('disconnect', () => void deps.limits.forget(socket.id));
     socket.on('newsroom:watch', (ack) => {

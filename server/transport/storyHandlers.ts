@@ -2,7 +2,7 @@ import { encodeAwarenessUpdate, applyAwarenessUpdate } from 'y-protocols/awarene
 import * as Y from 'yjs';
 import { GalleyError } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
-import { CLIENT_EVENTS, JoinRequest, PROTOCOL_VERSION, storyRoom } from '../../shared/protocol';
+import { CLIENT_EVENTS, type JoinAnswer, JoinRequest, PROTOCOL_VERSION, storyRoom } from '../../shared/protocol';
 import { can } from '../../shared/roles';
 import { guardAwarenessUpdate } from './awarenessGuard';
 import { CommentOps } from './commentOps';
@@ -77,7 +77,7 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
       const story = await store.getStory(storyId);
       if (!story) throw new GalleyError('not_found', 'No such story');
       const canEdit = can(user.role, 'story:edit');
-      const data = { role: user.role, canEdit, workflow: workflowOf(story) };
+      const data: JoinAnswer = { role: user.role, canEdit, workflow: workflowOf(story) };
       if (socket.data.joined.has(storyId)) return { data };
       const document = await registry.open(storyId);
       // Re-check after the await: the socket may have gone, or joined twice concurrently.
@@ -86,6 +86,7 @@ export function registerStoryHandlers(socket: GalleySocket, deps: Deps): void {
         return { data };
       }
       const connection = { id: socket.id, user, awarenessClients: new Set<number>() };
+      if (document.damage) data.damage = document.damage;
       socket.data.joined.set(storyId, { document, connection, canEdit });
       document.addConnection(connection);
       await socket.join(storyRoom(storyId));
