@@ -49,14 +49,12 @@ export function createApp(config: Config, deps: AppDeps): App {
   const limits = new MessageLimits(config.messageRates);
   const auth = new Authenticator(store, deps.secret, config.sessionTtlMs);
   const access = new LiveAccess();
+  // Every node hears every access change through the store, whichever process made it.
+  access.watch(store, log);
   const { allowedOrigins } = config;
   const { deadConnectionMs, reconnectPeriodMs } = config;
   const io = createSocketServer(httpServer, { store, registry, log, limits, auth, access, allowedOrigins }, { deadConnectionMs, reconnectPeriodMs });
-  if (deps.cluster) {
-    io.adapter(deps.cluster.adapter);
-    access.tellOthers((userId) => io.serverSideEmit('access:changed', userId));
-    io.on('access:changed', (userId: unknown) => typeof userId === 'string' && access.changedElsewhere(userId));
-  }
+  if (deps.cluster) io.adapter(deps.cluster.adapter);
   // The standard y-websocket protocol at /yjs/<storyId>, for stock Yjs clients.
   const yWebsocket = attachYWebsocket(httpServer, { store, registry, log, limits, auth, access, allowedOrigins });
   // Socket.IO leaves upgrades it does not own alone (destroyUpgrade: false): refuse those nobody takes.
@@ -110,7 +108,7 @@ export function createApp(config: Config, deps: AppDeps): App {
     io,
     registry,
     async close() {
-      access.close();
+      await access.close();
       await scheduler.stop();
       await autoVersions.stop();
       // First: open WebSockets would keep the HTTP server (closed by io.close) from closing.

@@ -148,3 +148,20 @@ export type RevisionDetail = RevisionSummary & {
 export type FieldDiff = { field: StoryField; label: string; changed: boolean; html: string };
 /** How the text changed from revision `from` to revision `to`, or to the current draft when `to` is null. */
 export type RevisionDiff = { from: number; to: number | null; fields: FieldDiff[] };
+
+// --- Damaged stories (admins): stored rows that could not be read were quarantined ---
+
+/** A story with quarantined rows not yet reviewed (GET /api/damaged-stories). */
+export type DamagedStorySummary = {
+  storyId: string;
+  headline: string;
+  /** Rows quarantined and not yet reviewed. */
+  entries: number;
+  /** Why they were, each once. */
+  reasons: string[];
+  firstFoundAt: string;
+  lastFoundAt: string;
+};
+export type DamagedStories = { stories: DamagedStorySummary[] };
+/** Answer of POST /api/damaged-stories/:id/review: how many rows were marked reviewed (they stay in quarantine). */
+export type DamageReviewed = { reviewed: number };

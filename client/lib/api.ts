@@ -16,6 +16,8 @@ import type {
   RevisionDetail,
   RevisionDiff,
   ChangedSince,
+  DamagedStories,
+  DamageReviewed,
   StoryAuthors,
   NewsroomMembers,
   RevisionSummary,
@@ -133,6 +135,10 @@ export const api = {
   storyAuthors: (id: string) => request<StoryAuthors>('GET', storyPath(id, 'authors')),
   /** Everyone who may be @mentioned in a comment. */
   listMembers: () => request<NewsroomMembers>('GET', '/api/members'),
+  /** Stories with stored rows that could not be read, quarantined and not yet reviewed (admins). */
+  listDamagedStories: () => request<DamagedStories>('GET', '/api/damaged-stories'),
+  /** Marks a damaged story's quarantined rows reviewed; they are kept. */
+  reviewDamage: (storyId: string) => request<DamageReviewed>('POST', `/api/damaged-stories/${encodeURIComponent(storyId)}/review`),
 };
 
 function storyPath(id: string, rest?: string): string {

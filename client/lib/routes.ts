@@ -4,6 +4,7 @@ export type Route =
   | { name: 'signin' }
   | { name: 'newsroom' }
   | { name: 'users' }
+  | { name: 'damagedStories' }
   | { name: 'settings' }
   | { name: 'story'; id: string }
   | { name: 'notFound' };
@@ -16,6 +17,7 @@ export function matchRoute(pathname: string): Route {
   if (path === '/setup') return { name: 'setup' };
   if (path === '/signin') return { name: 'signin' };
   if (path === '/admin/users') return { name: 'users' };
+  if (path === '/admin/damaged-stories') return { name: 'damagedStories' };
   if (path === '/settings') return { name: 'settings' };
   const story = STORY_PATH.exec(path);
   if (story) return { name: 'story', id: story[1].toLowerCase() };

@@ -1,4 +1,10 @@
-/** How often every live connection is re-checked anyway (catches changes made by the CLI). */
+import type { Logger } from '../logger';
+import type { StopWatching, Store } from '../persistence/Store';
+
+/**
+ * How often every live connection is re-checked anyway. Only a backstop: changes from any process
+ * arrive through the store within a second (Store.watchAccessChanges).
+ */
 const SWEEP_MS = 30_000;
 
 type Recheck = (userId: string | null) => void;
@@ -11,7 +17,7 @@ type Recheck = (userId: string | null) => void;
 export class LiveAccess {
   #listeners = new Set<Recheck>();
   #sweep: NodeJS.Timeout;
-  #others: ((userId: string) => void) | undefined;
+  #unwatch: StopWatching | undefined;
 
   constructor() {
     this.#sweep = setInterval(() => this.#recheck(null), SWEEP_MS);
@@ -22,19 +28,19 @@ export class LiveAccess {
     this.#listeners.add(listener);
   }
 
-  /** With several processes: how to tell the others (they call `changedElsewhere`). */
-  tellOthers(send: (userId: string) => void): void {
-    this.#others = send;
+  /**
+   * Follows the changes committed on `store` by any process — this one, another node, `npm run user` —
+   * and re-checks the connections of whoever they concern.
+   */
+  watch(store: Store, log: Logger): void {
+    this.#unwatch = store.watchAccessChanges(
+      (changed) => (changed === 'everyone' ? this.#recheck(null) : changed.forEach((userId) => this.#recheck(userId))),
+      (error) => log.warn({ err: error }, 'the feed of access changes was interrupted; everyone is re-checked once it is back'),
+    );
   }
 
-  /** Someone's access changed here: re-check their connections, in every process. */
+  /** Someone's access changed in this process: re-check their connections here now, before the store's feed says so. */
   changed(userId: string): void {
-    this.#recheck(userId);
-    this.#others?.(userId);
-  }
-
-  /** Another process reported a change. */
-  changedElsewhere(userId: string): void {
     this.#recheck(userId);
   }
 
@@ -42,7 +48,8 @@ export class LiveAccess {
     for (const listener of this.#listeners) listener(userId);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     clearInterval(this.#sweep);
+    await this.#unwatch?.();
   }
 }

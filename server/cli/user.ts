@@ -5,8 +5,9 @@
  *   npm run user -- deactivate --email E        (and: activate)
  *   npm run user -- token --email E [--name N]  (prints a new API token once)
  *   npm run user -- list
- * A running server notices role changes and deactivations on its open
- * connections within 30 seconds (at once when made from the app).
+ * It works on the store the server's configuration names (DATABASE_URL, else DATA_DIR), says which on
+ * stderr, and refuses one that does not exist yet unless given --init. Running servers apply its role
+ * changes and deactivations to open connections within 2 seconds (the store tells them).
  */
 import { parseArgs } from 'node:util';
 import { CreateUserBody, CreateTokenBody } from '../../shared/api';
@@ -17,7 +18,8 @@ import { Authenticator } from '../auth/Authenticator';
 import { loadServerSecret } from '../auth/serverSecret';
 import { type Config, loadConfig } from '../config';
 import { validate } from '../http/validate';
-import { SqliteStore } from '../persistence/SqliteStore';
+import { describeStore, openStore, StoreNotFoundError } from '../persistence/openStore';
+import type { Store } from '../persistence/Store';
 import { z } from 'zod';
 
 const USAGE = `Usage:
@@ -26,7 +28,11 @@ const USAGE = `Usage:
   npm run user -- deactivate --email E
   npm run user -- activate --email E
   npm run user -- token --email E [--name "what it is for"]
-  npm run user -- list`;
+  npm run user -- list
+Uses the server's store: DATABASE_URL (Postgres) if set, else DATA_DIR (SQLite).
+--init: create that store if it does not exist yet (before the server's first start).`;
+
+const COMMANDS = ['add', 'role', 'deactivate', 'activate', 'token', 'list'];
 
 type Values = { email?: string; name?: string; role?: string; password?: string };
 
@@ -34,18 +40,32 @@ async function run(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } },
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      password: { type: 'string' },
+      init: { type: 'boolean', default: false },
+    },
   });
+  const { init, ...fields } = values;
+  // Before touching any store: a typo is answered with the usage, not with a store's state.
+  if (!COMMANDS.includes(positionals[0])) throw new GalleyError('bad_request', USAGE);
   const config = loadConfig(process.env);
-  const store = SqliteStore.open(config.dataDir);
+  const store = await openStore(config, { create: init }).catch((error: unknown) => {
+    if (error instanceof StoreNotFoundError) throw new Error(`${error.message}\nOr, to create a new, empty store there, run the command again with --init.`);
+    throw new Error(`Could not open ${describeStore(config)}: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  // On stderr: stdout stays the command's answer alone (a token, for scripts).
+  console.error(`Using ${describeStore(config)}`);
   try {
-    await command(positionals[0], values, store, config);
+    await command(positionals[0], fields, store, config);
   } finally {
     await store.close();
   }
 }
 
-async function command(name: string | undefined, values: Values, store: SqliteStore, config: Config): Promise<void> {
+async function command(name: string | undefined, values: Values, store: Store, config: Config): Promise<void> {
   const account = async () => {
     const email = validate(z.strictObject({ email: z.string().trim().toLowerCase() }), { email: values.email ?? '' }).email;
     const user = await store.getUserByEmail(email);

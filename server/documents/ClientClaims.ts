@@ -1,3 +1,4 @@
+import { GalleyError } from '../../shared/errors';
 import type { Store } from '../persistence/Store';
 import type { ClientOwners } from './updateGuard';
 
@@ -33,7 +34,10 @@ export class ClientClaims {
       .then(() => new Promise((resolve) => setImmediate(resolve)))
       .then(async () => {
         if (this.#next?.claims === claims) this.#next = null;
-        const owners = await this.store.claimClients(this.storyId, claims);
+        const owners = await this.store.claimClients(this.storyId, claims).catch((error: unknown) => {
+          // A write that failed (a full disk): the sender keeps its update and sends it again, as for any failed write.
+          throw Object.assign(new GalleyError('storage_failed', 'Saving failed; the change is kept and will be retried'), { cause: error });
+        });
         for (const [client, owner] of owners) this.owners.set(client, owner);
       });
     this.#running = done.catch(() => undefined);

@@ -2,7 +2,9 @@ import { relayDocument } from '../cluster/relayDocument';
 import type { DocumentRelay } from '../cluster/DocumentRelay';
 import type { Logger } from '../logger';
 import { GroupCommit } from '../persistence/GroupCommit';
-import type { Store } from '../persistence/Store';
+import type { StoryDamageNotice } from '../../shared/protocol';
+import type { DamagedRow, Store } from '../persistence/Store';
+import { StoredLogDamaged, triageLog } from './logTriage';
 import { type CompactionPolicy, StoryDocument } from './StoryDocument';
 
 export type RegistryOptions = {
@@ -17,6 +19,8 @@ export type RegistryOptions = {
 /**
  * Holds one StoryDocument per open story. Concurrent opens share one load;
  * a story with no connections is flushed and unloaded after `idleUnloadMs`.
+ * A stored row the story cannot be loaded from is quarantined, and the story
+ * opens from the rest (see logTriage).
  */
 export class DocumentRegistry {
   #documents = new Map<string, StoryDocument>();
@@ -72,15 +76,33 @@ export class DocumentRegistry {
     return loading;
   }
 
+  /** Loads the log as stored (the fast way); only when a row of it does not load, row by row. */
   async #load(storyId: string): Promise<StoryDocument> {
+    try {
+      return await this.#loadAs(storyId, 'whole');
+    } catch (error) {
+      if (!(error instanceof StoredLogDamaged)) throw error;
+      this.options.log.warn({ storyId, reason: error.message }, 'story does not load as stored; checking its rows one by one');
+    }
+    return this.#loadAs(storyId, 'by row');
+  }
+
+  async #loadAs(storyId: string, how: 'whole' | 'by row'): Promise<StoryDocument> {
     const { store, log, compaction } = this.options;
     const document = new StoryDocument(storyId, { store, log, compaction, commits: this.commits });
     try {
       // Subscribed before reading storage: nothing committed elsewhere falls between the two.
       const { relay } = this.options;
       if (relay) this.#unsubscribes.set(document, await relayDocument(document, relay, log, () => this.#catchUp(document)));
-      const [stored, owners] = await Promise.all([store.loadLog(storyId), store.loadClientOwners(storyId)]);
-      document.loadFrom(stored, owners);
+      const [stored, owners, damage] = await Promise.all([store.loadLog(storyId), store.loadClientOwners(storyId), this.#damageOf(storyId)]);
+      if (how === 'whole') {
+        document.loadFrom(stored, owners);
+        document.damage = damage;
+      } else {
+        const { loadable, damaged } = triageLog(stored);
+        document.loadFrom(loadable, owners);
+        document.damage = (await this.#quarantine(storyId, damaged)) ?? damage;
+      }
       relay?.publish(storyId, 'catch-up', new Uint8Array(0));
     } catch (error) {
       await this.#destroy(document);
@@ -89,6 +111,39 @@ export class DocumentRegistry {
     this.#createHooks.forEach((hook) => hook(document));
     this.#documents.set(storyId, document);
     return document;
+  }
+
+  /**
+   * Moves damaged rows out of the story's log (kept in story_quarantine), with a log line for each;
+   * resolves to the story's damage notice afterwards (undefined when there was nothing to move). Should
+   * the move fail, the rows stay in the log (still left out of the story) and the notice counts them.
+   */
+  async #quarantine(storyId: string, damaged: DamagedRow[]): Promise<StoryDamageNotice | null | undefined> {
+    if (damaged.length === 0) return undefined;
+    const { store, log } = this.options;
+    const foundAt = new Date().toISOString();
+    try {
+      await store.quarantine(storyId, damaged, foundAt);
+    } catch (error) {
+      log.error({ err: error, storyId, rows: damaged.length }, 'could not quarantine damaged stored rows; they stay in the log, left out of the story');
+      return { entries: damaged.length, foundAt };
+    }
+    for (const row of damaged) {
+      log.error({ storyId, kind: row.kind, seq: row.kind === 'update' ? row.seq : null, reason: row.reason }, 'quarantined a damaged stored row');
+    }
+    return this.#damageOf(storyId);
+  }
+
+  /** What the story's editors are told of rows quarantined so far and not yet reviewed by an admin. */
+  async #damageOf(storyId: string): Promise<StoryDamageNotice | null> {
+    const damage = await this.options.store.storyDamage(storyId);
+    return damage && { entries: damage.entries, foundAt: damage.lastFoundAt };
+  }
+
+  /** An admin reviewed the story's quarantined rows: editors who join from now on are no longer told. */
+  damageReviewed(storyId: string): void {
+    const document = this.#documents.get(storyId);
+    if (document) document.damage = null;
   }
 
   /** Opens the story for the length of `use` (a request that reads or publishes it), then releases it. */
@@ -167,9 +222,12 @@ export class DocumentRegistry {
   }
 
   async #readBack(document: StoryDocument): Promise<void> {
+    const { storyId } = document;
     try {
-      const stored = await this.options.store.loadLog(document.storyId);
-      if (this.#documents.get(document.storyId) === document) document.catchUp(stored);
+      const stored = await this.options.store.loadLog(storyId);
+      if (this.#documents.get(storyId) !== document) return;
+      const notice = await this.#quarantine(storyId, document.catchUp(stored));
+      if (notice !== undefined) document.damage = notice;
     } catch (error) {
       this.options.log.error({ err: error, storyId: document.storyId }, 'catch-up from storage failed');
     }

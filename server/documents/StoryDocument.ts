@@ -5,8 +5,9 @@ import type { StoryDamageNotice } from '../../shared/protocol';
 import { GalleyError } from '../../shared/errors';
 import type { Logger } from '../logger';
 import type { GroupCommit } from '../persistence/GroupCommit';
-import { type LogEntry, logUpdates, type Store, type StoredLog, type UserRecord } from '../persistence/Store';
+import type { DamagedRow, LogEntry, Store, StoredLog, UserRecord } from '../persistence/Store';
 import { ClientClaims } from './ClientClaims';
+import { catchUpWith, loadWhole } from './logTriage';
 import { checkClientUpdate, type ClientOwners, SERVER_OWNER, type UpdateCheck, unownedClients, withoutClients } from './updateGuard';
 
 /** One client's session inside one story (a Socket.IO or y-websocket connection). */
@@ -97,11 +98,15 @@ export class StoryDocument {
     this.awareness.on('update', this.#onAwareness);
   }
 
-  /** Rebuilds the document from storage (snapshot + log) without writing anything back. */
+  /**
+   * Rebuilds the document from storage (snapshot + log) without writing anything back. Throws
+   * StoredLogDamaged when a row does not load whole: the document is then unusable, and the registry
+   * loads a new one from what of the log can be loaded (logTriage).
+   */
   loadFrom(stored: StoredLog, owners: ClientOwners): void {
     this.#claims = new ClientClaims(this.deps.store, this.storyId, owners);
     owners.set(this.doc.clientID, SERVER_OWNER);
-    this.doc.transact(() => logUpdates(stored).forEach((u) => Y.applyUpdate(this.doc, u)), STORAGE);
+    loadWhole(this.doc, stored, STORAGE);
     this.#tail = { count: stored.updates.length, bytes: stored.updateBytes };
   }
 
@@ -204,8 +209,9 @@ export class StoryDocument {
   }
 
   /** Applies what storage holds that this copy lacks (after missing relayed updates), forwarding it. */
-  catchUp(stored: StoredLog): void {
-    this.doc.transact(() => logUpdates(stored).forEach((u) => Y.applyUpdate(this.doc, u)), REMOTE);
+  catchUp(stored: StoredLog): DamagedRow[] {
+    // Rows that do not decode or cannot be placed are left out (returned, for the registry to quarantine).
+    return catchUpWith(this.doc, stored, REMOTE);
   }
 
   /** Resolves when every update applied so far is committed; rejects while some are unsaved. */
@@ -358,13 +364,21 @@ function deletionRecord(sender: Connection, transaction: Y.Transaction): LogEntr
   return { userId: sender.user.id, at: new Date().toISOString(), ds: Y.encodeSnapshot(Y.createSnapshot(transaction.deleteSet, new Map())) };
 }
 
-/** A snapshot of stored updates: applied to a fresh document and re-encoded, so deleted content is garbage-collected. */
+/**
+ * A snapshot of stored updates: applied to a fresh document and re-encoded, so deleted content is
+ * garbage-collected. Stored rows that cannot all be placed (damaged since the story was loaded) make it
+ * throw: the compaction then changes nothing, and the next load quarantines them (logTriage) instead of
+ * a snapshot swallowing them.
+ */
 function foldUpdates(updates: Uint8Array[]): Uint8Array {
   const doc = new Y.Doc();
-  doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)));
-  const folded = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  return folded;
+  try {
+    doc.transact(() => updates.forEach((u) => Y.applyUpdate(doc, u)));
+    if (doc.store.pendingStructs || doc.store.pendingDs) throw new Error('Stored updates that cannot be placed; not folding them');
+    return Y.encodeStateAsUpdate(doc);
+  } finally {
+    doc.destroy();
+  }
 }
 
 function stampedUser(state: Record<string, unknown>): { id: string; name: string; color: string } | undefined {

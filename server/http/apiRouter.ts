@@ -11,6 +11,7 @@ import { accountRoutes } from './routes/accountRoutes';
 import { sessionRoutes } from './routes/sessionRoutes';
 import { revisionRoutes } from './routes/revisionRoutes';
 import { attributionRoutes } from './routes/attributionRoutes';
+import { damagedStoryRoutes } from './routes/damagedStoryRoutes';
 import { memberRoutes } from './routes/memberRoutes';
 import { storyRoutes } from './routes/storyRoutes';
 import { tokenRoutes } from './routes/tokenRoutes';
@@ -43,6 +44,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
   router.use(revisionRoutes(deps));
   router.use(attributionRoutes(deps));
   router.use(memberRoutes(deps));
+  router.use(damagedStoryRoutes(deps));
   router.all('/{*rest}', () => {
     throw new GalleyError('not_found', 'No such API route');
   });

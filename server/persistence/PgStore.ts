@@ -1,4 +1,4 @@
-import { Pool, type PoolClient } from 'pg';
+import { Client, type ClientConfig, Pool, type PoolClient } from 'pg';
 import type { StoryStatus } from '../../shared/workflow';
 import type {
   DeletionRecord,
@@ -19,6 +19,10 @@ import type {
 } from './Store';
 import { bytes, orNull, type Row, toDeletion, toPublication, toRevision, toSession, toStory, toStoryListing, toToken, toUser } from './storeRows';
 import { migrate, quoteIdentifier, withClient } from './pgSchema';
+import type { DamagedRow } from './Store';
+import { toDamagedStories, toQuarantineEntry, toStoryDamage } from './storeRows';
+import { type AccessChanged, changesAccess, type StopWatching } from './Store';
+import { PgAccessWatch } from './PgAccessWatch';
 
 type Querier = Pick<PoolClient, 'query'>;
 
@@ -36,6 +40,9 @@ const LOG_SQL = `SELECT 0 AS part, NULL::bigint AS seq, data FROM story_snapshot
 
 type LogRow = { part: number; seq: string | null; data: Buffer };
 
+/** access_changes keeps the newest this many rows: a record for the operator; delivery is by NOTIFY. */
+const ACCESS_CHANGES_KEPT = 1_000;
+
 /**
  * The store for several server processes sharing one Postgres database.
  * Semantics mirror SqliteStore; where SQLite relies on its single writer,
@@ -43,22 +50,25 @@ type LogRow = { part: number; seq: string | null; data: Buffer };
  */
 export class PgStore implements Store {
   readonly #pool: Pool;
+  /** How to open a connection of its own (the LISTEN one), as the pool's are opened. */
+  readonly #connection: ClientConfig;
+  /** NOTIFY channel of this store's access changes: per schema, since channels are per database. */
+  readonly #accessChannel: string;
+  #watches = new Set<PgAccessWatch>();
   #closed = false;
 
-  private constructor(pool: Pool) {
+  private constructor(pool: Pool, connection: ClientConfig, schema: string | undefined) {
     this.#pool = pool;
+    this.#connection = connection;
+    // Cut to Postgres' 63-byte limit on names; schemas sharing so long a prefix would only hear each other's changes.
+    this.#accessChannel = (schema ? `galley_access_${schema}` : 'galley_access').slice(0, 63);
   }
 
   /** Connects and migrates. `schema` (created if missing) isolates one store's tables, e.g. per test. */
   static async open(url: string, options: { schema?: string; max?: number } = {}): Promise<PgStore> {
     const { schema, max = 10 } = options;
-    const pool = new Pool({
-      connectionString: url,
-      max,
-      application_name: schema ? `galley:${schema}` : 'galley',
-      // The search_path is a connection parameter, so every pooled connection gets it before its first query.
-      ...(schema !== undefined && { options: `-c search_path=${quoteIdentifier(schema)}` }),
-    });
+    const connection = connectionConfig(url, schema);
+    const pool = new Pool({ ...connection, max });
     // An idle connection lost (server restart, network) is dropped by the pool and replaced on demand;
     // without a listener the 'error' event would crash Node. Queries in flight reject on their own.
     pool.on('error', () => {});
@@ -68,7 +78,21 @@ export class PgStore implements Store {
       await pool.end();
       throw error;
     }
-    return new PgStore(pool);
+    return new PgStore(pool, connection, schema);
+  }
+
+  /** Whether the database (or `schema`) at `url` holds a Galley store already: checked without creating anything. */
+  static async exists(url: string, schema?: string): Promise<boolean> {
+    const client = new Client(connectionConfig(url, schema));
+    // A refused or dropped connection rejects connect/query; the 'error' event must not crash the process.
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ found: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS found");
+      return rows[0].found;
+    } finally {
+      await client.end().catch(() => {});
+    }
   }
 
   async #rows(sql: string, params: unknown[] = []): Promise<Row[]> {
@@ -153,7 +177,38 @@ export class PgStore implements Store {
     const keys = (Object.keys(patch) as (keyof UserPatch)[]).filter((k) => patch[k] !== undefined);
     if (keys.length === 0) return;
     const sets = keys.map((k, i) => `${columns[k]} = $${i + 2}`).join(', ');
-    await this.#pool.query(`UPDATE users SET ${sets} WHERE id = $1`, [id, ...keys.map((k) => patch[k])]);
+    const update = `UPDATE users SET ${sets} WHERE id = $1`;
+    const params = [id, ...keys.map((k) => patch[k])];
+    if (changesAccess(patch)) await this.#changingAccess(`${update} RETURNING id AS user_id`, params);
+    else await this.#pool.query(update, params);
+  }
+
+  /**
+   * Runs `write`, a statement RETURNING user_id (whose access it changes), and in the same statement —
+   * so the same transaction — records each person in access_changes and notifies every listening node,
+   * which Postgres does only once it commits. Resolves to how many people it changed.
+   */
+  async #changingAccess(write: string, params: unknown[]): Promise<number> {
+    const at = params.length + 1;
+    const channel = params.length + 2;
+    const { rowCount } = await this.#pool.query(
+      `WITH changed AS (${write}),
+       recorded AS (INSERT INTO access_changes (user_id, at) SELECT DISTINCT user_id, $${at}::text FROM changed RETURNING id),
+       pruned AS (DELETE FROM access_changes WHERE id <= (SELECT MAX(id) FROM recorded) - ${ACCESS_CHANGES_KEPT})
+       SELECT pg_notify($${channel}::text, user_id) FROM (SELECT DISTINCT user_id FROM changed) people`,
+      [...params, new Date().toISOString(), this.#accessChannel],
+    );
+    return rowCount ?? 0;
+  }
+
+  /** One LISTEN connection per watch (a server has one: its LiveAccess). */
+  watchAccessChanges(listener: (changed: AccessChanged) => void, onError: (error: unknown) => void): StopWatching {
+    const watch = new PgAccessWatch(this.#connection, this.#accessChannel, listener, onError);
+    this.#watches.add(watch);
+    return async () => {
+      this.#watches.delete(watch);
+      await watch.stop();
+    };
   }
 
   async createSession(s: SessionRecord) {
@@ -171,11 +226,11 @@ export class PgStore implements Store {
   }
 
   async deleteSession(idHash: string) {
-    await this.#pool.query('DELETE FROM sessions WHERE id_hash = $1', [idHash]);
+    await this.#changingAccess('DELETE FROM sessions WHERE id_hash = $1 RETURNING user_id', [idHash]);
   }
 
   async deleteUserSessions(userId: string, keepIdHash = '') {
-    await this.#pool.query('DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2', [userId, keepIdHash]);
+    await this.#changingAccess('DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2 RETURNING user_id', [userId, keepIdHash]);
   }
 
   async createToken(t: TokenRecord) {
@@ -196,8 +251,8 @@ export class PgStore implements Store {
   }
 
   async revokeToken(id: string, userId: string, at: string) {
-    const sql = 'UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL';
-    return (await this.#changes(sql, [at, id, userId])) > 0;
+    const sql = 'UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL RETURNING user_id';
+    return (await this.#changingAccess(sql, [at, id, userId])) > 0;
   }
 
   async touchToken(id: string, at: string) {
@@ -264,6 +319,7 @@ export class PgStore implements Store {
     return {
       snapshot: rows[0]?.part === 0 ? bytes(rows[0].data) : null,
       updates: updates.map((r) => bytes(r.data)),
+      seqs: updates.map((r) => Number(r.seq)),
       updateBytes: updates.reduce((sum, r) => sum + r.data.byteLength, 0),
     };
   }
@@ -283,6 +339,77 @@ export class PgStore implements Store {
       // can commit after our read with a lower seq than ones we saw, and it must stay.
       await c.query('DELETE FROM story_updates WHERE seq = ANY($1::bigint[])', [read]);
     });
+  }
+
+  // --- Damaged rows: quarantine ---
+
+  async quarantine(storyId: string, rows: readonly DamagedRow[], foundAt: string) {
+    const updates = rows.filter((r) => r.kind === 'update');
+    const snapshot = rows.find((r) => r.kind === 'snapshot');
+    return this.#tx(async (c) => {
+      // Takes turns with compactions of the story (the same lock), so neither deletes what the other moves.
+      await lock(c, compactLock(storyId));
+      let moved = 0;
+      if (updates.length > 0) {
+        // Each row is deleted and inserted by one statement: a row another process moved first is not there to take.
+        const { rowCount } = await c.query(
+          `WITH taken AS (DELETE FROM story_updates WHERE story_id = $1 AND seq = ANY($2::bigint[]) RETURNING seq, data)
+           INSERT INTO story_quarantine (story_id, kind, seq, data, reason, found_at)
+           SELECT $1, 'update', taken.seq, taken.data, r.reason, $4 FROM taken JOIN unnest($2::bigint[], $3::text[]) AS r(seq, reason) USING (seq)`,
+          [storyId, updates.map((r) => r.seq), updates.map((r) => r.reason), foundAt],
+        );
+        moved += rowCount ?? 0;
+      }
+      if (snapshot) moved += await this.#quarantineSnapshot(c, storyId, snapshot, foundAt);
+      return moved;
+    });
+  }
+
+  async #quarantineSnapshot(c: Querier, storyId: string, row: Extract<DamagedRow, { kind: 'snapshot' }>, foundAt: string): Promise<number> {
+    const current = (await c.query<{ data: Buffer }>('SELECT data FROM story_snapshots WHERE story_id = $1 FOR UPDATE', [storyId])).rows[0];
+    if (!current || !current.data.equals(row.data)) return 0;
+    if (row.replacement) await c.query('UPDATE story_snapshots SET data = $2 WHERE story_id = $1', [storyId, Buffer.from(row.replacement)]);
+    else await c.query('DELETE FROM story_snapshots WHERE story_id = $1', [storyId]);
+    await c.query(
+      "INSERT INTO story_quarantine (story_id, kind, seq, data, reason, found_at) VALUES ($1, 'snapshot', NULL, $2, $3, $4)",
+      [storyId, current.data, row.reason, foundAt],
+    );
+    return 1;
+  }
+
+  async storyDamage(storyId: string) {
+    return toStoryDamage(
+      await this.#row(
+        `SELECT COUNT(*) AS entries, MIN(found_at) AS first_found_at, MAX(found_at) AS last_found_at
+         FROM story_quarantine WHERE story_id = $1 AND resolved_at IS NULL`,
+        [storyId],
+      ),
+    );
+  }
+
+  async listDamagedStories() {
+    const rows = await this.#rows(
+      `SELECT q.story_id, s.headline, q.reason, q.found_at FROM story_quarantine q JOIN stories s ON s.id = q.story_id
+       WHERE q.resolved_at IS NULL ORDER BY q.found_at DESC, q.id DESC`,
+    );
+    return toDamagedStories(rows);
+  }
+
+  async markDamageReviewed(storyId: string, at: string, by: string) {
+    return this.#changes('UPDATE story_quarantine SET resolved_at = $1, resolved_by = $2 WHERE story_id = $3 AND resolved_at IS NULL', [at, by, storyId]);
+  }
+
+  async listQuarantine() {
+    const rows = await this.#rows(
+      `SELECT id, story_id, kind, seq, octet_length(data) AS bytes, reason, found_at, resolved_at, resolved_by
+       FROM story_quarantine ORDER BY story_id, id`,
+    );
+    return rows.map(toQuarantineEntry);
+  }
+
+  /** Postgres has no whole-database check like SQLite's (data checksums and amcheck are the operator's). */
+  async integrityCheck() {
+    return null;
   }
 
   async loadClientOwners(storyId: string) {
@@ -491,6 +618,17 @@ export class PgStore implements Store {
   async close() {
     if (this.#closed) return;
     this.#closed = true;
+    await Promise.all([...this.#watches].map((watch) => watch.stop()));
     await this.#pool.end();
   }
+}
+
+/** The connection settings of every connection a store opens (its pool's, its LISTEN one, `exists`'). */
+function connectionConfig(url: string, schema: string | undefined): ClientConfig {
+  return {
+    connectionString: url,
+    application_name: schema ? `galley:${schema}` : 'galley',
+    // The search_path is a connection parameter, so every connection gets it before its first query.
+    ...(schema !== undefined && { options: `-c search_path=${quoteIdentifier(schema)}` }),
+  };
 }

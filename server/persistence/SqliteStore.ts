@@ -19,7 +19,10 @@ import type {
   UserRecord,
   CommentSummary,
 } from './Store';
+import { type AccessChanged, changesAccess, type StopWatching } from './Store';
 import { type Row, toDeletion, toPublication, toRevision, toSession, toStory, toStoryListing, toToken, toUser } from './storeRows';
+import { toDamagedStories, toQuarantineEntry, toStoryDamage } from './storeRows';
+import type { DamagedRow } from './Store';
 import { INSERT_DELETION, SQLITE_MIGRATIONS } from './sqliteSchema';
 import { UpdateAppender } from './UpdateAppender';
 
@@ -31,6 +34,16 @@ import { UpdateAppender } from './UpdateAppender';
 const BUSY_TIMEOUT_MS = 5_000;
 
 export type SqliteOptions = { busyTimeoutMs?: number };
+
+/** How often a server looks for access changes committed by any process (see watchAccessChanges). */
+const ACCESS_POLL_MS = 250;
+/** Rows read per look: more wait for the next one. */
+const ACCESS_POLL_ROWS = 500;
+/**
+ * access_changes keeps the newest this many rows. A watcher looks 4 times a second; one that fell
+ * further behind (a process stopped for a while) sees a gap in the ids and re-checks everyone.
+ */
+const ACCESS_CHANGES_KEPT = 1_000;
 
 /** The methods that write (everything but `appendUpdates`, which the appender thread does). */
 const WRITES = [
@@ -46,6 +59,8 @@ const WRITES = [
   'createStory',
   'touchStory',
   'compact',
+  'quarantine',
+  'markDamageReviewed',
   'claimClients',
   'changeStatus',
   'setSlug',
@@ -60,6 +75,8 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   /** Appends updates from a worker thread, when the store serves a running server. */
   #appender: UpdateAppender | null = null;
+  /** Stops each running watchAccessChanges poll. */
+  #watches = new Set<() => void>();
 
   private constructor(db: Database.Database) {
     this.#db = db;
@@ -151,11 +168,56 @@ export class SqliteStore implements Store {
     const keys = (Object.keys(patch) as (keyof UserPatch)[]).filter((k) => patch[k] !== undefined);
     if (keys.length === 0) return;
     const sets = keys.map((k) => `${columns[k]} = @${k}`).join(', ');
-    this.#db.prepare(`UPDATE users SET ${sets} WHERE id = @id`).run({ ...patch, id });
+    this.#db.transaction(() => {
+      const { changes } = this.#db.prepare(`UPDATE users SET ${sets} WHERE id = @id`).run({ ...patch, id });
+      if (changes > 0 && changesAccess(patch)) this.#recordAccessChange(id);
+    }).immediate();
   }
 
   async deleteUserSessions(userId: string, keepIdHash = '') {
-    this.#db.prepare('DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?').run(userId, keepIdHash);
+    this.#db.transaction(() => {
+      const { changes } = this.#db.prepare('DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?').run(userId, keepIdHash);
+      if (changes > 0) this.#recordAccessChange(userId);
+    }).immediate();
+  }
+
+  /** In the transaction of the change itself: a watcher never hears of a change that was not committed, nor misses one that was. */
+  #recordAccessChange(userId: string): void {
+    const { lastInsertRowid } = this.#db.prepare('INSERT INTO access_changes (user_id, at) VALUES (?, ?)').run(userId, new Date().toISOString());
+    this.#db.prepare('DELETE FROM access_changes WHERE id <= ?').run(Number(lastInsertRowid) - ACCESS_CHANGES_KEPT);
+  }
+
+  /**
+   * Polls access_changes by id. SQLite commits one writer at a time and AUTOINCREMENT ids are never
+   * reused, so rows appear in id order without gaps: a gap means pruned rows this watcher never saw.
+   */
+  watchAccessChanges(listener: (changed: AccessChanged) => void, onError: (error: unknown) => void): StopWatching {
+    const newer = this.#db.prepare('SELECT id, user_id FROM access_changes WHERE id > ? ORDER BY id LIMIT ?');
+    const head = this.#db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'access_changes'").pluck();
+    let seen = (head.get() as number | undefined) ?? 0;
+    const poll = () => {
+      try {
+        const rows = newer.all(seen, ACCESS_POLL_ROWS) as { id: number; user_id: string }[];
+        if (rows.length === 0) return;
+        if (rows[0].id > seen + 1) {
+          // Everyone is re-checked now, against what is stored now: the rows up to here add nothing.
+          seen = head.get() as number;
+          return listener('everyone');
+        }
+        seen = rows[rows.length - 1].id;
+        listener([...new Set(rows.map((r) => r.user_id))]);
+      } catch (error) {
+        onError(error);
+      }
+    };
+    const timer = setInterval(poll, ACCESS_POLL_MS);
+    timer.unref();
+    const stop = () => {
+      clearInterval(timer);
+      this.#watches.delete(stop);
+    };
+    this.#watches.add(stop);
+    return async () => stop();
   }
 
   async createToken(t: TokenRecord) {
@@ -177,7 +239,12 @@ export class SqliteStore implements Store {
   }
 
   async revokeToken(id: string, userId: string, at: string) {
-    return this.#db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL').run(at, id, userId).changes > 0;
+    return this.#db.transaction(() => {
+      const revoke = this.#db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL');
+      const revoked = revoke.run(at, id, userId).changes > 0;
+      if (revoked) this.#recordAccessChange(userId);
+      return revoked;
+    }).immediate();
   }
 
   async touchToken(id: string, at: string) {
@@ -196,7 +263,10 @@ export class SqliteStore implements Store {
   }
 
   async deleteSession(idHash: string) {
-    this.#db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(idHash);
+    this.#db.transaction(() => {
+      const ended = this.#db.prepare('DELETE FROM sessions WHERE id_hash = ? RETURNING user_id').all(idHash) as { user_id: string }[];
+      for (const { user_id } of ended) this.#recordAccessChange(user_id);
+    }).immediate();
   }
 
   async createStory(s: StoryRecord) {
@@ -249,6 +319,7 @@ export class SqliteStore implements Store {
       return {
         snapshot: snapshot ? new Uint8Array(snapshot.data) : null,
         updates: rows.map((r) => new Uint8Array(r.data)),
+        seqs: rows.map((r) => r.seq),
         updateBytes: rows.reduce((sum, r) => sum + r.data.byteLength, 0),
       };
     }).deferred();
@@ -266,6 +337,78 @@ export class SqliteStore implements Store {
       // The write lock of this IMMEDIATE transaction keeps other writers out, so "up to the last read" is exactly what was read.
       this.#db.prepare('DELETE FROM story_updates WHERE story_id = ? AND seq <= ?').run(storyId, rows[rows.length - 1].seq);
     }).immediate();
+  }
+
+  // --- Damaged rows: quarantine ---
+
+  async quarantine(storyId: string, rows: readonly DamagedRow[], foundAt: string) {
+    const insert = this.#db.prepare('INSERT INTO story_quarantine (story_id, kind, seq, data, reason, found_at) VALUES (?, ?, ?, ?, ?, ?)');
+    const takeUpdate = this.#db.prepare('DELETE FROM story_updates WHERE story_id = ? AND seq = ? RETURNING data');
+    const snapshotIs = this.#db.prepare('SELECT 1 FROM story_snapshots WHERE story_id = ? AND data = ?');
+    // The write lock of this IMMEDIATE transaction keeps appends and compactions out until every row has moved.
+    return this.#db.transaction(() => {
+      let moved = 0;
+      for (const row of rows) {
+        if (row.kind === 'update') {
+          const taken = takeUpdate.get(storyId, row.seq) as { data: Buffer } | undefined;
+          if (!taken) continue;
+          insert.run(storyId, 'update', row.seq, taken.data, row.reason, foundAt);
+        } else {
+          const data = Buffer.from(row.data);
+          if (!snapshotIs.get(storyId, data)) continue;
+          if (row.replacement) this.#db.prepare('UPDATE story_snapshots SET data = ? WHERE story_id = ?').run(Buffer.from(row.replacement), storyId);
+          else this.#db.prepare('DELETE FROM story_snapshots WHERE story_id = ?').run(storyId);
+          insert.run(storyId, 'snapshot', null, data, row.reason, foundAt);
+        }
+        moved++;
+      }
+      return moved;
+    }).immediate();
+  }
+
+  async storyDamage(storyId: string) {
+    const row = this.#db
+      .prepare(
+        `SELECT COUNT(*) AS entries, MIN(found_at) AS first_found_at, MAX(found_at) AS last_found_at
+         FROM story_quarantine WHERE story_id = ? AND resolved_at IS NULL`,
+      )
+      .get(storyId) as Row | undefined;
+    return toStoryDamage(row);
+  }
+
+  async listDamagedStories() {
+    const rows = this.#db
+      .prepare(
+        `SELECT q.story_id, s.headline, q.reason, q.found_at FROM story_quarantine q JOIN stories s ON s.id = q.story_id
+         WHERE q.resolved_at IS NULL ORDER BY q.found_at DESC, q.id DESC`,
+      )
+      .all() as Row[];
+    return toDamagedStories(rows);
+  }
+
+  async markDamageReviewed(storyId: string, at: string, by: string) {
+    return this.#db.prepare('UPDATE story_quarantine SET resolved_at = ?, resolved_by = ? WHERE story_id = ? AND resolved_at IS NULL').run(at, by, storyId).changes;
+  }
+
+  async listQuarantine() {
+    const rows = this.#db
+      .prepare(
+        `SELECT id, story_id, kind, seq, length(data) AS bytes, reason, found_at, resolved_at, resolved_by
+         FROM story_quarantine ORDER BY story_id, id`,
+      )
+      .all() as Row[];
+    return rows.map(toQuarantineEntry);
+  }
+
+  async integrityCheck() {
+    try {
+      const rows = this.#db.pragma('integrity_check') as { integrity_check: string }[];
+      return rows.map((r) => r.integrity_check).filter((line) => line !== 'ok');
+    } catch (error) {
+      // Damage bad enough to stop the check is its answer too.
+      if (['SQLITE_CORRUPT', 'SQLITE_NOTADB'].includes((error as { code?: string }).code ?? '')) return [(error as Error).message];
+      throw error;
+    }
   }
 
   async loadClientOwners(storyId: string) {
@@ -463,6 +606,7 @@ export class SqliteStore implements Store {
   }
 
   async close() {
+    this.#watches.forEach((stop) => stop());
     await this.#appender?.close();
     if (this.#db.open) this.#db.close();
   }

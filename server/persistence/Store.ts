@@ -39,6 +39,16 @@ export type TokenRecord = {
 
 export type UserPatch = Partial<Pick<UserRecord, 'name' | 'role' | 'passwordHash' | 'deactivatedAt'>>;
 
+/** Whether a patch changes what the user may do, or with which credentials (a rename does not). */
+export const changesAccess = (patch: UserPatch): boolean =>
+  patch.role !== undefined || patch.deactivatedAt !== undefined || patch.passwordHash !== undefined;
+
+/** Whose access changed: these users, or — when some changes may have gone unseen — anyone's. */
+export type AccessChanged = readonly string[] | 'everyone';
+
+/** Stops a watch; resolves once it holds nothing open. */
+export type StopWatching = () => Promise<void>;
+
 export type StoryRecord = {
   id: string;
   headline: string;
@@ -151,12 +161,47 @@ export type LogEntry = { storyId: string; update: Uint8Array; deletion?: Omit<De
 export type StoredLog = {
   snapshot: Uint8Array | null;
   updates: Uint8Array[];
+  /** Each update's sequence number in the log (its row's identity: what a quarantine names). */
+  seqs: number[];
   /** Bytes in `updates`: with their count, decides when to compact. */
   updateBytes: number;
 };
 
 /** Every Yjs update of a stored log, snapshot first: apply them in order to rebuild the story. */
 export const logUpdates = (log: StoredLog): Uint8Array[] => (log.snapshot ? [log.snapshot, ...log.updates] : log.updates);
+
+// --- Damaged rows: quarantine (see loadLog and docs/security.md, "Storage faults") ---
+
+/**
+ * A stored row a story could not be loaded from, to move out of its log into story_quarantine (kept,
+ * never deleted). An update is named by its sequence number; the snapshot by the bytes that were read,
+ * since a compaction may have replaced it meanwhile (then it is left alone). `replacement`: the part of
+ * a snapshot that could be placed, which becomes the snapshot (null: nothing of it could be).
+ */
+export type DamagedRow =
+  | { kind: 'update'; seq: number; reason: string }
+  | { kind: 'snapshot'; data: Uint8Array; replacement: Uint8Array | null; reason: string };
+
+/** What a story's quarantined rows not yet reviewed add up to. */
+export type StoryDamage = { entries: number; firstFoundAt: string; lastFoundAt: string };
+
+/** A story with quarantined rows not yet reviewed (the admins' "Damaged stories" list). */
+export type DamagedStory = StoryDamage & { storyId: string; headline: string; reasons: string[] };
+
+/** One quarantined row, with its size instead of its data. */
+export type QuarantineEntry = {
+  id: number;
+  storyId: string;
+  kind: 'update' | 'snapshot';
+  /** Its sequence number in the log; null for a snapshot. */
+  seq: number | null;
+  bytes: number;
+  reason: string;
+  foundAt: string;
+  /** When an admin marked it reviewed, and who (a name); the row stays. */
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+};
 
 export interface Store {
   countUsers(): Promise<number>;
@@ -180,6 +225,15 @@ export interface Store {
   /** Marks the token revoked; false if it is not the user's or already revoked. */
   revokeToken(id: string, userId: string, at: string): Promise<boolean>;
   touchToken(id: string, at: string): Promise<void>;
+
+  /**
+   * Follows changes of anyone's access — updateUser's role, deactivation or password, deleteSession,
+   * deleteUserSessions, revokeToken — committed by any process on this store (this one, another server,
+   * `npm run user`): each of those writes records whose access it changed in the same transaction, and
+   * `listener` hears of it soon after the commit (within a second). `onError`: the feed was interrupted
+   * (it resumes by itself, and then says 'everyone'). Until the returned stop, or close().
+   */
+  watchAccessChanges(listener: (changed: AccessChanged) => void, onError: (error: unknown) => void): StopWatching;
 
   createStory(story: StoryRecord): Promise<void>;
   getStory(id: string): Promise<StoryRecord | undefined>;
@@ -205,6 +259,27 @@ export interface Store {
    * stored, not from one process's copy of the document, keeps it correct with several writers.
    */
   compact(storyId: string, fold: (updates: Uint8Array[]) => Uint8Array): Promise<void>;
+
+  /**
+   * Moves damaged rows of the story's log (or its snapshot) into story_quarantine, in one transaction:
+   * each row is inserted there and deleted from the log together, exactly once however many processes
+   * try at once, and never while a compaction of the story runs. Rows already gone (compacted, or
+   * moved by another process) are skipped. Resolves to how many rows were moved.
+   */
+  quarantine(storyId: string, rows: readonly DamagedRow[], foundAt: string): Promise<number>;
+  /** The story's quarantined rows not yet reviewed; null when there are none. */
+  storyDamage(storyId: string): Promise<StoryDamage | null>;
+  /** Every story with quarantined rows not yet reviewed, the most recently found first. */
+  listDamagedStories(): Promise<DamagedStory[]>;
+  /** Marks the story's quarantined rows reviewed (they stay in quarantine); resolves to how many were marked. */
+  markDamageReviewed(storyId: string, at: string, by: string): Promise<number>;
+  /** Every quarantined row, reviewed or not, by story and in the order found. */
+  listQuarantine(): Promise<QuarantineEntry[]>;
+  /**
+   * The database's own consistency check (SQLite: PRAGMA integrity_check): the problems it reports,
+   * none when healthy; null when the backend has no such check (Postgres).
+   */
+  integrityCheck(): Promise<string[] | null>;
 
   /** Which user first wrote with each Yjs client id in the story. */
   loadClientOwners(storyId: string): Promise<Map<number, string>>;

@@ -4,7 +4,19 @@
  */
 import type { StoryStatus } from '../../shared/workflow';
 import type { VersionKind } from '../../shared/versions';
-import type { DeletionRecord, PublicationRecord, RevisionRecord, SessionRecord, StoryListing, StoryRecord, TokenRecord, UserRecord } from './Store';
+import type {
+  DamagedStory,
+  DeletionRecord,
+  PublicationRecord,
+  QuarantineEntry,
+  RevisionRecord,
+  SessionRecord,
+  StoryDamage,
+  StoryListing,
+  StoryRecord,
+  TokenRecord,
+  UserRecord,
+} from './Store';
 
 export type Row = Record<string, unknown>;
 
@@ -104,3 +116,40 @@ export const toDeletion = (r: Row): DeletionRecord => ({
   ds: bytes(r.ds),
   restored: r.restored === true || r.restored === 1,
 });
+
+// --- Damaged rows: quarantine ---
+
+export const toQuarantineEntry = (r: Row): QuarantineEntry => ({
+  id: Number(r.id),
+  storyId: r.story_id as string,
+  kind: r.kind as QuarantineEntry['kind'],
+  seq: r.seq === null ? null : Number(r.seq),
+  bytes: Number(r.bytes),
+  reason: r.reason as string,
+  foundAt: r.found_at as string,
+  resolvedAt: orNull(r.resolved_at),
+  resolvedBy: orNull(r.resolved_by),
+});
+
+/** A story's damage from `COUNT(*) AS entries, MIN(found_at) AS first_found_at, MAX(found_at) AS last_found_at`. */
+export const toStoryDamage = (r: Row | undefined): StoryDamage | null =>
+  r && Number(r.entries) > 0 ? { entries: Number(r.entries), firstFoundAt: r.first_found_at as string, lastFoundAt: r.last_found_at as string } : null;
+
+/** Groups unreviewed quarantine rows (story_id, headline, reason, found_at; newest first) by story, in that order. */
+export function toDamagedStories(rows: Row[]): DamagedStory[] {
+  const stories = new Map<string, DamagedStory>();
+  for (const r of rows) {
+    const storyId = r.story_id as string;
+    const foundAt = r.found_at as string;
+    const reason = r.reason as string;
+    const story = stories.get(storyId);
+    if (!story) {
+      stories.set(storyId, { storyId, headline: r.headline as string, entries: 1, reasons: [reason], firstFoundAt: foundAt, lastFoundAt: foundAt });
+      continue;
+    }
+    story.entries++;
+    if (!story.reasons.includes(reason)) story.reasons.push(reason);
+    if (foundAt < story.firstFoundAt) story.firstFoundAt = foundAt;
+  }
+  return [...stories.values()];
+}

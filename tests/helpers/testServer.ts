@@ -7,7 +7,7 @@ import { createAccount } from '../../server/auth/accounts';
 import { loadServerSecret } from '../../server/auth/serverSecret';
 import { type App, createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
-import { createLogger } from '../../server/logger';
+import { createLogger, type Logger } from '../../server/logger';
 import { SqliteStore } from '../../server/persistence/SqliteStore';
 import type { Store } from '../../server/persistence/Store';
 
@@ -29,14 +29,14 @@ export function tempDataDir(): string {
 
 /** A real Galley server on a random loopback port, with its own SQLite data dir. */
 export async function startTestServer(
-  options: { dataDir?: string; env?: Record<string, string>; wrapStore?: (store: Store) => Store } = {},
+  options: { dataDir?: string; env?: Record<string, string>; wrapStore?: (store: Store) => Store; log?: Logger } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env });
   const store = await SqliteStore.openForServer(dataDir);
   const app = createApp(config, {
     store: options.wrapStore ? options.wrapStore(store) : store,
-    log: createLogger(config.logLevel),
+    log: options.log ?? createLogger(config.logLevel),
     secret: loadServerSecret(dataDir, config.sessionSecret),
   });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));

@@ -189,6 +189,14 @@ type HttpRow = {
 
 const story = () => `/api/stories/${storyId}`;
 
+/** A story with one quarantined row not yet reviewed (a damaged row, as a load would have moved it), for the damaged-stories rows. */
+let damagedStoryId = '';
+async function damageStory(): Promise<void> {
+  damagedStoryId ||= await createStory(server, editor);
+  const [seq] = await server.store.appendUpdates([{ storyId: damagedStoryId, update: Uint8Array.of(1, 2, 3) }]);
+  await server.store.quarantine(damagedStoryId, [{ kind: 'update', seq, reason: 'Does not decode (matrix)' }], new Date().toISOString());
+}
+
 /** Puts the matrix story in a workflow state straight in the store, so a row's call starts from a known one. */
 async function setStatus(status: StoryStatus, scheduledFor: string | null = null): Promise<void> {
   const change = { status, at: new Date().toISOString(), by: 'matrix', scheduledFor, scheduledById: scheduledFor ? editor.id : null };
@@ -503,6 +511,30 @@ const HTTP_ROWS: HttpRow[] = [
       return api('POST', `${story()}/revisions/1/revert`, p.headers(), { userId: target.id });
     },
     after: async (_p, answer, allowed) => expect(typeof answer.body.reverted === 'boolean').toBe(allowed),
+  },
+  {
+    route: 'GET /api/damaged-stories',
+    access: 'users:manage',
+    ok: 200,
+    call: async (p) => {
+      await damageStory();
+      return api('GET', '/api/damaged-stories', p.headers());
+    },
+    after: async (_p, answer, allowed) => expect(answer.body.stories?.some((d: { storyId: string }) => d.storyId === damagedStoryId) === true).toBe(allowed),
+  },
+  {
+    route: 'POST /api/damaged-stories/:id/review',
+    access: 'users:manage',
+    ok: 200,
+    call: async (p) => {
+      await damageStory();
+      return api('POST', `/api/damaged-stories/${damagedStoryId}/review`, p.headers());
+    },
+    // Reviewed (the rows stay in quarantine) exactly when allowed.
+    after: async (_p, _answer, allowed) => {
+      expect((await server.store.storyDamage(damagedStoryId)) === null).toBe(allowed);
+      expect((await server.store.listQuarantine()).some((q) => q.storyId === damagedStoryId)).toBe(true);
+    },
   },
   // The API's catch-all: an unknown route is 404 whoever asks (it reveals nothing and does nothing).
   { route: 'ALL /api/{*rest}', access: 'public', ok: 404, call: (p) => api('GET', '/api/no-such-route', p.headers()) },

@@ -98,8 +98,8 @@ describe.skipIf(!available)('PgStore', () => {
       [schema],
     );
     expect(tables.map((t) => t.name)).toEqual([
-      'api_tokens', 'publications', 'revisions', 'schema_migrations', 'sessions',
-      'slug_redirects', 'stories', 'story_clients', 'story_deletions', 'story_snapshots', 'story_updates', 'users',
+      'access_changes', 'api_tokens', 'publications', 'revisions', 'schema_migrations', 'sessions', 'slug_redirects',
+      'stories', 'story_clients', 'story_deletions', 'story_quarantine', 'story_snapshots', 'story_updates', 'users',
     ]);
     const versions = await queryPostgres<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
     expect(versions.map((v) => v.version)).toEqual(PG_MIGRATIONS.map((_, i) => i + 1));

@@ -3,6 +3,7 @@
  * `open` returns a fresh, empty store; `reopen` (optional) reopens the same data.
  */
 import { describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/clients';
 import type { Store, StoryRecord, UserRecord } from '../../server/persistence/Store';
 import { newDraft } from '../../server/workflow/workflowState';
 
@@ -81,6 +82,61 @@ export function storeContract(name: string, factory: Factory): void {
       await store.close();
     });
 
+    it('tells a watcher whose access changed, committed, and only for changes of access; not once stopped', async () => {
+      const store = await factory.open();
+      const people = Array.from({ length: 10 }, () => user());
+      for (const p of people) await store.createUser(p);
+      const [renamed, signedIn, roleChanged, deactivated, newPassword, signedOut, everywhere, revoked, sentinel, late] = people;
+      const session = (userId: string, idHash: string) =>
+        store.createSession({ idHash, userId, createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2099-01-01T00:00:00.000Z' });
+      const token = (userId: string, id: string) =>
+        store.createToken({ id, userId, name: 't', tokenHash: `hash-${id}`, createdAt: '2026-01-01T00:00:00.000Z', lastUsedAt: null, revokedAt: null });
+      const heard: string[] = [];
+      let everyone = 0;
+      const failures: unknown[] = [];
+      const stop = store.watchAccessChanges((changed) => (changed === 'everyone' ? everyone++ : heard.push(...changed)), (e) => failures.push(e));
+      // Live once it has heard a change, or said 'everyone' (which covers whatever it missed while starting).
+      await store.updateUser(sentinel.id, { role: 'viewer' });
+      await eventually(() => expect(heard.includes(sentinel.id) || everyone > 0).toBe(true), 10_000);
+      heard.length = 0;
+
+      // Not changes of access:
+      await store.updateUser(renamed.id, { name: 'Renamed' });
+      await session(signedIn.id, 'kept');
+      await store.deleteSession('no-such-session');
+      await token(revoked.id, 'tok-1');
+      await store.touchToken('tok-1', '2026-01-02T00:00:00.000Z');
+      expect(await store.revokeToken('tok-1', renamed.id, '2026-01-02T00:00:00.000Z')).toBe(false);
+      // Changes of access:
+      await store.updateUser(roleChanged.id, { role: 'editor' });
+      await store.updateUser(deactivated.id, { deactivatedAt: '2026-01-02T00:00:00.000Z' });
+      await store.updateUser(newPassword.id, { passwordHash: 'scrypt$y' });
+      await session(signedOut.id, 'ends');
+      await store.deleteSession('ends');
+      await session(everywhere.id, 'e1');
+      await session(everywhere.id, 'e2');
+      await store.deleteUserSessions(everywhere.id);
+      expect(await store.revokeToken('tok-1', revoked.id, '2026-01-02T00:00:00.000Z')).toBe(true);
+      // Heard in commit order: once the last one is heard, so is everything before it.
+      await store.updateUser(sentinel.id, { role: 'writer' });
+      await eventually(() => expect(heard).toContain(sentinel.id), 10_000);
+      expect(new Set(heard)).toEqual(new Set([roleChanged, deactivated, newPassword, signedOut, everywhere, revoked, sentinel].map((p) => p.id)));
+      expect(await store.getSession('kept')).toBeDefined();
+
+      await stop();
+      heard.length = 0;
+      const second: string[] = [];
+      const after = store.watchAccessChanges((changed) => second.push(...(changed === 'everyone' ? ['everyone'] : changed)), (e) => failures.push(e));
+      await store.updateUser(sentinel.id, { role: 'viewer' });
+      await eventually(() => expect(second.includes(sentinel.id) || second.includes('everyone')).toBe(true), 10_000);
+      await store.updateUser(late.id, { role: 'viewer' });
+      await eventually(() => expect(second).toContain(late.id), 10_000);
+      expect(heard).toEqual([]);
+      await after();
+      expect(failures).toEqual([]);
+      await store.close();
+    });
+
     it('lists stories most recently edited first and refreshes their summary', async () => {
       const { store, u, stories: [older, newer] } = await withStories(2);
       expect((await store.listStories()).map((s) => s.id)).toEqual([newer.id, older.id]);
@@ -114,8 +170,10 @@ export function storeContract(name: string, factory: Factory): void {
       expect(logA.snapshot).toBeNull();
       expect(logA.updates.map((x) => [...x])).toEqual([0, 1, 2, 3].map((i) => [i, i]));
       expect(logA.updateBytes).toBe(8);
+      expect(logA.seqs).toEqual([...seqs.slice(0, 3), expect.any(Number)]);
+      expect(logA.seqs[3]).toBeGreaterThan(seqs[3]);
       expect((await store.loadLog(b.id)).updates.map((x) => [...x])).toEqual([[9]]);
-      expect(await store.loadLog('10000000-0000-4000-8000-ffffffffffff')).toEqual({ snapshot: null, updates: [], updateBytes: 0 });
+      expect(await store.loadLog('10000000-0000-4000-8000-ffffffffffff')).toEqual({ snapshot: null, updates: [], seqs: [], updateBytes: 0 });
       await store.close();
     });
 
@@ -156,6 +214,99 @@ export function storeContract(name: string, factory: Factory): void {
       await store.compact(a.id, fold);
       expect(folded).toHaveLength(2);
       expect((await store.loadLog(b.id)).updates.map((x) => [...x])).toEqual([[9]]);
+      await store.close();
+    });
+
+    // --- Damaged rows: quarantine ---
+
+    it('quarantines damaged log rows: moved in one transaction, kept byte for byte, each once', async () => {
+      const { store, stories: [a, b] } = await withStories(2);
+      const seqs = await store.appendUpdates([1, 2, 3, 4].map((i) => ({ storyId: a.id, update: Uint8Array.of(i, i) })));
+      await store.appendUpdates([{ storyId: b.id, update: Uint8Array.of(9) }]);
+      expect(await store.storyDamage(a.id)).toBeNull();
+      const rows = [
+        { kind: 'update' as const, seq: seqs[1], reason: 'Does not decode (Unexpected end of array)' },
+        { kind: 'update' as const, seq: seqs[3], reason: 'Builds on changes the store does not have' },
+      ];
+      // A sequence number of another story's row, or of none, moves nothing.
+      expect(await store.quarantine(a.id, [...rows, { kind: 'update', seq: seqs[3] + 1000, reason: 'x' }], '2026-05-01T10:00:00.000Z')).toBe(2);
+      expect(await store.quarantine(b.id, [{ kind: 'update', seq: seqs[0], reason: 'x' }], '2026-05-01T10:00:00.000Z')).toBe(0);
+      const log = await store.loadLog(a.id);
+      expect(log.updates.map((x) => [...x])).toEqual([[1, 1], [3, 3]]);
+      expect(log.seqs).toEqual([seqs[0], seqs[2]]);
+      expect((await store.loadLog(b.id)).updates).toHaveLength(1);
+      // Again (another process found them too): nothing is moved twice.
+      expect(await store.quarantine(a.id, rows, '2026-05-01T10:05:00.000Z')).toBe(0);
+      expect(await store.listQuarantine()).toEqual([
+        { id: expect.any(Number), storyId: a.id, kind: 'update', seq: seqs[1], bytes: 2, reason: rows[0].reason, foundAt: '2026-05-01T10:00:00.000Z', resolvedAt: null, resolvedBy: null },
+        { id: expect.any(Number), storyId: a.id, kind: 'update', seq: seqs[3], bytes: 2, reason: rows[1].reason, foundAt: '2026-05-01T10:00:00.000Z', resolvedAt: null, resolvedBy: null },
+      ]);
+      expect(await store.storyDamage(a.id)).toEqual({ entries: 2, firstFoundAt: '2026-05-01T10:00:00.000Z', lastFoundAt: '2026-05-01T10:00:00.000Z' });
+      expect(await store.storyDamage(b.id)).toBeNull();
+      await store.close();
+    });
+
+    it('quarantines a snapshot only while it still holds what was read, putting back what of it could be placed', async () => {
+      const { store, stories: [a] } = await withStories(1);
+      await store.appendUpdates([{ storyId: a.id, update: Uint8Array.of(1) }]);
+      await store.compact(a.id, () => Uint8Array.of(7, 7, 7));
+      // Replaced meanwhile (a compaction): left alone.
+      expect(await store.quarantine(a.id, [{ kind: 'snapshot', data: Uint8Array.of(6), replacement: null, reason: 'x' }], '2026-05-01T10:00:00.000Z')).toBe(0);
+      expect([...(await store.loadLog(a.id)).snapshot!]).toEqual([7, 7, 7]);
+      const partly = { kind: 'snapshot' as const, data: Uint8Array.of(7, 7, 7), replacement: Uint8Array.of(7), reason: 'Part of it builds on changes the store does not have' };
+      expect(await store.quarantine(a.id, [partly], '2026-05-01T10:00:00.000Z')).toBe(1);
+      expect([...(await store.loadLog(a.id)).snapshot!]).toEqual([7]);
+      expect(await store.quarantine(a.id, [{ kind: 'snapshot', data: Uint8Array.of(7), replacement: null, reason: 'Does not decode (x)' }], '2026-05-01T10:01:00.000Z')).toBe(1);
+      expect((await store.loadLog(a.id)).snapshot).toBeNull();
+      expect((await store.listQuarantine()).map((q) => [q.kind, q.seq, q.bytes])).toEqual([
+        ['snapshot', null, 3],
+        ['snapshot', null, 1],
+      ]);
+      await store.close();
+    });
+
+    it('lists damaged stories with their headline, counts and reasons; reviewing keeps the rows and ends the listing', async () => {
+      const { store, u, stories: [a, b, c] } = await withStories(3);
+      await store.touchStory(a.id, 'Council <b>budget</b>', null);
+      const seqs = await store.appendUpdates([a, a, a, b, c].map((s, i) => ({ storyId: s.id, update: Uint8Array.of(i) })));
+      await store.quarantine(a.id, [{ kind: 'update', seq: seqs[0], reason: 'Does not decode (x)' }], '2026-05-01T10:00:00.000Z');
+      await store.quarantine(b.id, [{ kind: 'update', seq: seqs[3], reason: 'Does not decode (y)' }], '2026-05-01T11:00:00.000Z');
+      await store.quarantine(
+        a.id,
+        [
+          { kind: 'update', seq: seqs[1], reason: 'Builds on changes the store does not have' },
+          { kind: 'update', seq: seqs[2], reason: 'Builds on changes the store does not have' },
+        ],
+        '2026-05-01T12:00:00.000Z',
+      );
+      expect(await store.listDamagedStories()).toEqual([
+        {
+          storyId: a.id,
+          headline: 'Council <b>budget</b>',
+          entries: 3,
+          reasons: ['Builds on changes the store does not have', 'Does not decode (x)'],
+          firstFoundAt: '2026-05-01T10:00:00.000Z',
+          lastFoundAt: '2026-05-01T12:00:00.000Z',
+        },
+        { storyId: b.id, headline: '', entries: 1, reasons: ['Does not decode (y)'], firstFoundAt: '2026-05-01T11:00:00.000Z', lastFoundAt: '2026-05-01T11:00:00.000Z' },
+      ]);
+      expect(await store.markDamageReviewed(a.id, '2026-05-02T09:00:00.000Z', u.name)).toBe(3);
+      expect(await store.markDamageReviewed(a.id, '2026-05-02T09:01:00.000Z', u.name)).toBe(0);
+      expect(await store.markDamageReviewed(c.id, '2026-05-02T09:01:00.000Z', u.name)).toBe(0);
+      expect((await store.listDamagedStories()).map((d) => d.storyId)).toEqual([b.id]);
+      expect(await store.storyDamage(a.id)).toBeNull();
+      const reviewed = (await store.listQuarantine()).filter((q) => q.storyId === a.id);
+      expect(reviewed.map((q) => [q.resolvedAt, q.resolvedBy])).toEqual(Array(3).fill(['2026-05-02T09:00:00.000Z', u.name]));
+      // Found again later: listed again, counting only what is new.
+      await store.quarantine(a.id, [{ kind: 'update', seq: (await store.appendUpdates([{ storyId: a.id, update: Uint8Array.of(8) }]))[0], reason: 'Does not decode (z)' }], '2026-05-03T09:00:00.000Z');
+      expect(await store.storyDamage(a.id)).toEqual({ entries: 1, firstFoundAt: '2026-05-03T09:00:00.000Z', lastFoundAt: '2026-05-03T09:00:00.000Z' });
+      await store.close();
+    });
+
+    it('runs the database’s own integrity check, if it has one, and finds a fresh store healthy', async () => {
+      const store = await factory.open();
+      const problems = await store.integrityCheck();
+      if (problems !== null) expect(problems).toEqual([]);
       await store.close();
     });
 

@@ -16,7 +16,7 @@ import { DomUtils, parseDocument } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { XSS_PAYLOADS } from '../fixtures/xssPayloads';
-import { connectClient, createStory, type TestClient } from '../helpers/clients';
+import { connectClient, createStory, eventually, setParagraphs, type TestClient } from '../helpers/clients';
 import { call } from '../helpers/http';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
 
@@ -371,4 +371,37 @@ describe('raw structure in the headline, standfirst and byline', () => {
     expect(problemsOf(atom, (link) => (link.attribs.href ?? '').startsWith(server.url))).toEqual([]);
     expect(textOf(byName(atom, 'title'))).toContain('Headline <b>survives</b>');
   });
+});
+
+describe('the damaged-stories list (admins)', () => {
+  it('carries every payload headline as JSON text, unchanged, for the app to show as text', async () => {
+    const admin = await createUser(server, 'admin', 'Ada Admin');
+    const written = await Promise.all(
+      XSS_PAYLOADS.map(async ({ payload }) => {
+        const storyId = await createStory(server, editor);
+        const client = await connectClient(server, editor, storyId);
+        clients.push(client);
+        setParagraphs(client.doc, 'headline', [payload]);
+        await client.provider.whenSaved();
+        return { storyId, payload };
+      }),
+    );
+    // The list's headline is the one the newsroom shows (kept by the server from the document).
+    const headlines = await eventually(async () => {
+      const stored = await Promise.all(written.map(async ({ storyId }) => (await server.store.getStory(storyId))!.headline));
+      stored.forEach((headline, i) => expect(squash(headline)).toBe(squash(written[i].payload)));
+      return stored;
+    }, 15_000);
+    for (const { storyId } of written) {
+      const [seq] = await server.store.appendUpdates([{ storyId, update: Uint8Array.of(1, 2, 3) }]);
+      await server.store.quarantine(storyId, [{ kind: 'update', seq, reason: 'Does not decode (xss corpus)' }], new Date().toISOString());
+    }
+
+    const answer = await call(server, 'GET', '/api/damaged-stories', { user: admin });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    const listed = new Map((answer.body.stories as Array<{ storyId: string; headline: string }>).map((s) => [s.storyId, s.headline]));
+    written.forEach(({ storyId }, i) => expect(listed.get(storyId), written[i].payload).toBe(headlines[i]));
+  }, 60_000);
 });

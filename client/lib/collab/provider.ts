@@ -11,7 +11,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Ack, ErrorBody } from '../../../shared/errors';
 import { LIMITS } from '../../../shared/limits';
-import { type Binary, type JoinAnswer, type JoinResult, PROTOCOL_VERSION } from '../../../shared/protocol';
+import { type Binary, type JoinAnswer, type JoinResult, PROTOCOL_VERSION, type StoryDamageNotice } from '../../../shared/protocol';
 import type { Role } from '../../../shared/roles';
 import type { StoryWorkflow } from '../../../shared/workflow';
 import type { GalleyClientSocket } from './socket';
@@ -67,6 +67,8 @@ export class SocketIOProvider {
   failure: ErrorBody | null = null;
   /** Why the server refused the last join (no such story, no access…), until a join succeeds. */
   joinError: ErrorBody | null = null;
+  /** From the last join: part of the story's stored history could not be read (see StoryDamageNotice). */
+  damage: StoryDamageNotice | null = null;
   readonly #persistedOrigins: ReadonlySet<unknown>;
   #resyncTimer: ReturnType<typeof setTimeout> | undefined;
   /** Refusals for missing changes since the last accepted edit: each resync waits longer. */
@@ -153,6 +155,7 @@ export class SocketIOProvider {
       this.#joined = true;
       this.role = answer.data.role;
       this.canEdit = answer.data.canEdit;
+      this.damage = answer.data.damage ?? null;
       this.#setWorkflow(answer.data.workflow);
       // The answer carries what we lack (our state vector went with the join): synced in one round trip.
       if (answer.data.update) Y.applyUpdate(this.doc, toBytes(answer.data.update), this);

@@ -13,7 +13,7 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import type { PublicUser } from '../../../shared/api';
 import type { ErrorBody } from '../../../shared/errors';
-import type { AwarenessUser, GalleyAwarenessState } from '../../../shared/protocol';
+import type { AwarenessUser, GalleyAwarenessState, StoryDamageNotice } from '../../../shared/protocol';
 import { can, type Role } from '../../../shared/roles';
 import { isStoryField, type StoryField } from '../../../shared/story';
 import type { StoryWorkflow } from '../../../shared/workflow';
@@ -145,6 +145,12 @@ export class StorySession {
   get hasUnsavedChanges(): boolean {
     this.#subscribe();
     return this.provider.unacknowledged > 0 || (this.provider.pendingOffline && this.canEdit);
+  }
+
+  /** The server said at the last join that part of the story's stored history could not be read. */
+  get damage(): StoryDamageNotice | null {
+    this.#subscribe();
+    return this.provider.damage;
   }
 
   /** The server refused to let us in at all (no such story, no access): there is nothing to edit. */
