@@ -2,8 +2,12 @@ import { createApp } from './app';
 import { loadServerSecret } from './auth/serverSecret';
 import { connectCluster } from './cluster/redisCluster';
 import { ConfigError, loadConfig } from './config';
+import { installCrashPolicy } from './crashPolicy';
 import { createLogger } from './logger';
 import { openStore } from './persistence/openStore';
+
+/** After an uncaught error, how long the clean shutdown may take before the process exits anyway. */
+const CRASH_SHUTDOWN_DEADLINE_MS = 10_000;
 
 /** The only place that reads the environment, listens and handles signals. */
 async function main(): Promise<void> {
@@ -22,18 +26,27 @@ async function main(): Promise<void> {
   const cluster = config.redisUrl ? await connectCluster(config.redisUrl, log) : undefined;
   const app = createApp(config, { store, log, cluster, secret: loadServerSecret(config.dataDir, config.sessionSecret) });
 
-  let stopping = false;
+  let closing: Promise<void> | undefined;
+  /** Closes everything once, whoever asks first: a signal or the crash policy. */
+  const shutdown = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await cluster?.close();
+      await store.close();
+    })());
   const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
     log.info({ signal }, 'shutting down');
-    await app.close();
-    await cluster?.close();
-    await store.close();
+    await shutdown();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  installCrashPolicy(process, {
+    log,
+    shutdown,
+    context: () => ({ openStories: app.registry.size, connections: app.io.engine.clientsCount }),
+    deadlineMs: CRASH_SHUTDOWN_DEADLINE_MS,
+  });
 
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', reject);

@@ -8,6 +8,14 @@ export const LIMITS = {
   maxMessageBacklog: 500,
   /** Socket.IO's hard cap: bigger frames close the connection; up to it, oversize messages get a `too_large` error. */
   maxFrameBytes: 8_000_000,
+  /** Before a connection is signed in, its one CONNECT packet may be this large (it carries at most a token). */
+  maxHandshakeBytes: 2_048,
+  /** Inside a Socket.IO packet: the longest string (comment bodies are far shorter), … */
+  maxPacketStringBytes: 65_536,
+  /** … the most items in an array, … */
+  maxPacketArrayLength: 256,
+  /** … and the most keys in an object. */
+  maxPacketMapLength: 32,
   /** Largest JSON body accepted by the HTTP API, in bytes. */
   maxJsonBodyBytes: 64 * 1024,
   /** Story ids are UUIDs. */

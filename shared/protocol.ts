@@ -37,9 +37,10 @@ export type JoinAnswer = JoinResult & { workflow: StoryWorkflow; update?: Binary
 export type StoryDamageNotice = { entries: number; foundAt: string };
 
 /**
- * Sent once when a connection is admitted: when it is lost, come back at `phase` (0–1) of every
- * `periodMs`, counted from the moment it was lost. The server spreads the phases of its connections
- * evenly, so after a restart they return at an even rate instead of all at once.
+ * Sent when a connection is admitted, and again when the server moves it (the latest counts): when it
+ * is lost, come back at `phase` (0–1) of every `periodMs`, counted from the moment it was lost. The
+ * server spreads the phases of its connections evenly, so after a restart they return at an even rate
+ * instead of all at once.
  */
 export type ReconnectHint = { phase: number; periodMs: number };
 
@@ -82,11 +83,8 @@ export interface ServerToClientEvents {
   'connection:hint': (hint: ReconnectHint) => void;
 }
 
-/** Between server processes (through the Redis adapter). */
-export interface InterServerEvents {
-  /** Someone's role, sessions or tokens changed: re-check their connections here too. */
-  'access:changed': (userId: string) => void;
-}
+/** Between server processes (through the Redis adapter): none; access changes travel through the store. */
+export type InterServerEvents = Record<string, never>;
 
 /** Rooms: one per story, plus the newsroom list. */
 export const storyRoom = (storyId: string) => `story:${storyId}`;

@@ -8,7 +8,7 @@ import type { GroupCommit } from '../persistence/GroupCommit';
 import type { DamagedRow, LogEntry, Store, StoredLog, UserRecord } from '../persistence/Store';
 import { ClientClaims } from './ClientClaims';
 import { catchUpWith, loadWhole } from './logTriage';
-import { checkClientUpdate, type ClientOwners, SERVER_OWNER, type UpdateCheck, unownedClients, withoutClients } from './updateGuard';
+import { checkClientUpdate, type ClientOwners, newContentOnly, SERVER_OWNER, type UpdateCheck, unownedClients } from './updateGuard';
 
 /** One client's session inside one story (a Socket.IO or y-websocket connection). */
 export type Connection = {
@@ -23,6 +23,11 @@ export type DocumentEvents = {
   update: (update: Uint8Array, origin: Connection | null) => void;
   /** An update this process committed: what other processes must hear about. */
   committed: (update: Uint8Array) => void;
+  /**
+   * What `connection` was held back for is here now: ask it to resync (a sync step 1), so it sends
+   * what the server still lacks. See "held back" in applyClientUpdate.
+   */
+  resync: (connection: Connection) => void;
   /** Awareness changes to fan out, for the given client ids. */
   awareness: (clients: number[], origin: Connection | null) => void;
   presence: (present: PresenceUser[]) => void;
@@ -64,6 +69,7 @@ export class StoryDocument {
   #listeners: { [K in keyof DocumentEvents]: Set<DocumentEvents[K]> } = {
     update: new Set(),
     committed: new Set(),
+    resync: new Set(),
     awareness: new Set(),
     presence: new Set(),
     edited: new Set(),
@@ -87,6 +93,8 @@ export class StoryDocument {
   #turns: Promise<unknown> = Promise.resolve();
   #waiting = 0;
   #serverClaimed = false;
+  /** Connections whose last update was partly held back, and what each waits for (see HeldBack). */
+  #heldBack = new Map<Connection, HeldBack>();
 
   constructor(
     readonly storyId: string,
@@ -124,13 +132,20 @@ export class StoryDocument {
    * with several processes, another may have claimed them. A `resync` (the client's sync
    * step 2) may carry others' content this server lost in a crash after forwarding it: that
    * part is dropped, not refused, since its author still holds it unacknowledged and resends it.
+   *
+   * Held back: after such a crash, an author's own text may build on someone else's lost text,
+   * and theirs on it in turn. Whatever of an update can be placed is applied and committed; the
+   * rest is held back (the document never keeps Yjs's pending state) and the update is answered
+   * `incomplete`. The client keeps it; once what it waits for arrives, from its author's resync,
+   * the connection is asked to resync (`resync` event). Each round places at least the oldest
+   * missing piece, so every author's edits get saved once all of them are back.
    */
   async applyClientUpdate(update: Uint8Array, origin: Connection, resync = false): Promise<void> {
     const userId = origin.user.id;
     const { owners } = this.#claims;
     if (this.#waiting === 0) {
       const check = checkClientUpdate(this.doc, update, owners, userId);
-      if (check.claims.length === 0) return this.#applyNow(this.#ownPart(update, check, resync), origin);
+      if (check.claims.length === 0) return this.#settle(this.#applyNow(this.#ownPart(update, check, resync), origin), origin);
     }
     // Claimed at once, so claims arriving together share a transaction; applied in turn.
     const unowned = unownedClients(this.doc, update, owners);
@@ -144,29 +159,61 @@ export class StoryDocument {
         check = checkClientUpdate(this.doc, update, owners, userId);
       }
       // Wrapped: the next turn must not wait for the commit, only for the application.
-      return { committed: this.#applyNow(this.#ownPart(update, check, resync), origin) };
+      return { applied: this.#applyNow(this.#ownPart(update, check, resync), origin) };
     });
     this.#turns = turn.catch(() => undefined).finally(() => this.#waiting--);
-    await (await turn).committed;
+    await this.#settle((await turn).applied, origin);
   }
 
+  /** Resolves once what was applied is committed; then refuses the rest, if some was held back. */
+  async #settle({ committed, heldBack }: Applied, origin: Connection): Promise<void> {
+    await committed;
+    if (!heldBack) {
+      this.#heldBack.delete(origin);
+      return;
+    }
+    this.#heldBack.set(origin, heldBack);
+    throw new GalleyError('incomplete', 'Part of this change builds on changes the server does not have yet; it is kept and will be sent again');
+  }
+
+  /** What of the update is the sender's and new here: others' content dropped from a resync, known clocks cut off. */
   #ownPart(update: Uint8Array, check: UpdateCheck, resync: boolean): Uint8Array {
-    if (check.foreign.length === 0) return update;
-    if (!resync) throw new GalleyError('forbidden', `Yjs client id ${check.foreign[0]} belongs to another user`);
-    return withoutClients(update, check.foreign);
+    if (check.foreign.length > 0 && !resync) throw new GalleyError('forbidden', `Yjs client id ${check.foreign[0]} belongs to another user`);
+    if (check.foreign.length === 0 && check.repeated.length === 0) return update;
+    return newContentOnly(this.doc, update, check.repeated, check.foreign);
   }
 
-  #applyNow(update: Uint8Array, origin: Connection): Promise<void> {
+
+  #applyNow(update: Uint8Array, origin: Connection): Applied {
+    const { store } = this.doc;
+    // Relayed updates that wait for a catch-up from storage stay aside: only this update's rest is held back.
+    const relayed = { structs: store.pendingStructs, ds: store.pendingDs };
+    store.pendingStructs = null;
+    store.pendingDs = null;
     this.#applied = undefined;
+    let heldBack: HeldBack | null;
     try {
       Y.applyUpdate(this.doc, update, origin);
     } catch (error) {
       throw new GalleyError('invalid', `Update could not be applied: ${(error as Error).message}`);
+    } finally {
+      heldBack = pendingNeeds(store);
+      store.pendingStructs = relayed.structs;
+      store.pendingDs = relayed.ds;
     }
     const applied = this.#applied as Promise<void> | undefined;
     this.#applied = undefined;
     // Nothing new: the content it carries may still be on its way to storage.
-    return applied ?? this.flushed();
+    return { committed: applied ?? this.flushed(), heldBack };
+  }
+
+  /** Asks each held-back connection (other than the update's sender) to resync once what it waits for is here. */
+  #wakeHeldBack(sender: Connection | null): void {
+    for (const [connection, needs] of this.#heldBack) {
+      if (connection === sender || ![...needs].some(([client, clock]) => Y.getState(this.doc.store, client) > clock)) continue;
+      this.#heldBack.delete(connection);
+      this.#emit('resync', connection);
+    }
   }
 
   /**
@@ -223,13 +270,14 @@ export class StoryDocument {
 
   #onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
     if (origin === STORAGE) return;
+    const sender = isConnection(origin) ? origin : null;
+    if (this.#heldBack.size > 0) this.#wakeHeldBack(sender);
     if (origin === REMOTE) {
       this.#emit('update', update, null);
       // Relayed from another process: text or comments, this one cannot tell cheaply; counted as text.
       this.#emit('edited', true);
       return;
     }
-    const sender = isConnection(origin) ? origin : null;
     // Only updates that delete something: typing alone costs nothing more.
     if (sender && transaction.deleteSet.clients.size > 0) this.#deletions.set(update, deletionRecord(sender, transaction));
     if (origin === SERVER) this.#forwardOnCommit.add(update);
@@ -321,6 +369,7 @@ export class StoryDocument {
   }
 
   removeConnection(connection: Connection): void {
+    this.#heldBack.delete(connection);
     if (!this.connections.delete(connection.id)) return;
     // The connection as origin: its departure is this process's news, to relay like its updates.
     removeAwarenessStates(this.awareness, [...connection.awarenessClients], connection);
@@ -354,6 +403,30 @@ export class StoryDocument {
 }
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
+
+/**
+ * What a held-back update waits for: for each Yjs client id, the state the document must pass
+ * (Yjs's own `missing` clocks for structs; for deletions, the end of what they delete).
+ */
+type HeldBack = Map<number, number>;
+
+/** An applied update: its commit, and what of it was held back (null: all of it was placed). */
+type Applied = { committed: Promise<void>; heldBack: HeldBack | null };
+
+/** What the pending state Yjs left after an update waits for; null when there is none. */
+function pendingNeeds(store: Y.Doc['store']): HeldBack | null {
+  const { pendingStructs, pendingDs } = store;
+  if (!pendingStructs && !pendingDs) return null;
+  const needs: HeldBack = new Map(pendingStructs?.missing ?? []);
+  if (pendingDs) {
+    // Yjs keeps its pending state in update format v2.
+    for (const [client, ranges] of Y.decodeUpdateV2(pendingDs).ds.clients) {
+      const end = Math.max(...ranges.map((r) => r.clock + r.len)) - 1;
+      needs.set(client, Math.min(needs.get(client) ?? end, end));
+    }
+  }
+  return needs;
+}
 
 function isConnection(origin: unknown): origin is Connection {
   return typeof origin === 'object' && origin !== null && 'awarenessClients' in origin && 'user' in origin;

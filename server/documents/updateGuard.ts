@@ -15,6 +15,13 @@ export type UpdateCheck = {
   claims: number[];
   /** Client ids owned by other users that the update carries content for, new to this document. */
   foreign: number[];
+  /**
+   * Other client ids whose structs start at clocks the document already has. Yjs skips those structs
+   * but still resolves their origins first, splitting the items they point into: an origin between the
+   * two halves of an emoji breaks it into two replacement characters, in memory only, with no update to
+   * store or forward. Such clocks are cut off before the update is applied (see `newContentOnly`).
+   */
+  repeated: number[];
 };
 
 type Span = { from: number; to: number };
@@ -25,30 +32,28 @@ type Decoded = ReturnType<typeof Y.decodeUpdate>;
  * nothing that fails here can leave a trace:
  * - only Yjs update format v1 is decoded (v2 decoding of hostile bytes can
  *   spin or allocate without bound);
- * - it must not depend on structs the server lacks, by gap or by reference:
- *   they would pile up as pending state that never resolves, and an ack for
- *   them would promise what was never stored;
  * - new content must come from client ids owned by the sender: a forged id
  *   would let one user silently swallow another's later edits. Ids it claims
  *   for the first time are returned; new content under others' ids is
- *   reported as `foreign`, and the dependency check treats it as absent
- *   (the caller refuses it, or strips it from a resync: see `withoutClients`);
+ *   reported as `foreign` (the caller refuses it, or strips it from a resync:
+ *   see `newContentOnly`);
  * - it must not insert or delete anything under the `comments` root: only the
  *   server writes there, after checking each `story:comment` operation.
+ * What the update builds on is not checked here: the document applies what it
+ * can place and holds back the rest (StoryDocument, "held back").
  */
 export function checkClientUpdate(doc: Y.Doc, update: Uint8Array, owners: ClientOwners, userId: string): UpdateCheck {
   const decoded = decode(update);
   const known = (client: number) => Y.getState(doc.store, client);
   const spans = structSpans(decoded.structs);
-  const check: UpdateCheck = { claims: [], foreign: [] };
+  const check: UpdateCheck = { claims: [], foreign: [], repeated: [] };
   for (const [client, span] of spans) {
-    if (span.to <= known(client)) continue; // nothing new from this client id
     const owner = owners.get(client);
-    if (owner === undefined) check.claims.push(client);
-    else if (owner !== userId) check.foreign.push(client);
+    if (span.to > known(client) && owner === undefined) check.claims.push(client);
+    else if (span.to > known(client) && owner !== userId) check.foreign.push(client);
+    else if (span.from < known(client)) check.repeated.push(client);
   }
   for (const client of check.foreign) spans.delete(client);
-  verifyDependencies(decoded, spans, known);
   refuseCommentWrites(doc, decoded, spans, known);
   return check;
 }
@@ -59,33 +64,22 @@ export function unownedClients(doc: Y.Doc, update: Uint8Array, owners: ClientOwn
   return [...spans].filter(([client, span]) => span.to > Y.getState(doc.store, client) && !owners.has(client)).map(([client]) => client);
 }
 
-/** The update without any struct from the given client ids (its deletions are kept). */
-export function withoutClients(update: Uint8Array, clients: number[]): Uint8Array {
+/**
+ * The update without what the document already has of the `repeated` client ids and without any struct
+ * of the `dropped` ones (its deletions are kept): one diff against a made-up state vector.
+ */
+export function newContentOnly(doc: Y.Doc, update: Uint8Array, repeated: number[], dropped: number[]): Uint8Array {
   const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, clients.length);
-  for (const client of clients) {
+  encoding.writeVarUint(encoder, repeated.length + dropped.length);
+  for (const client of repeated) {
+    encoding.writeVarUint(encoder, client);
+    encoding.writeVarUint(encoder, Y.getState(doc.store, client));
+  }
+  for (const client of dropped) {
     encoding.writeVarUint(encoder, client);
     encoding.writeVarUint(encoder, Number.MAX_SAFE_INTEGER);
   }
   return Y.diffUpdate(update, encoding.toUint8Array(encoder));
-}
-
-function verifyDependencies({ structs, ds }: Decoded, spans: Map<number, Span>, known: (client: number) => number): void {
-  const available = (client: number) => Math.max(known(client), spans.get(client)?.to ?? 0);
-  for (const [client, span] of spans) {
-    if (span.from > known(client)) missing('Update depends on changes the server does not have; resync and resend');
-  }
-  for (const struct of structs) {
-    if (!(struct instanceof Y.Item) || !spans.has(struct.id.client)) continue;
-    for (const ref of [struct.origin, struct.rightOrigin, struct.parent instanceof Y.ID ? struct.parent : null]) {
-      if (ref && ref.clock >= available(ref.client)) missing('Update refers to changes the server does not have; resync and resend');
-    }
-  }
-  for (const [client, deletions] of ds.clients) {
-    if (deletions.some((d) => d.clock + d.len > available(client))) {
-      missing('Update deletes content the server does not have; resync and resend');
-    }
-  }
 }
 
 /**
@@ -151,7 +145,7 @@ class NewItemRoots {
         answer = memo;
         break;
       }
-      if (chain.has(current)) missing('Update items refer to each other in a cycle');
+      if (chain.has(current)) throw new GalleyError('invalid', 'Update items refer to each other in a cycle');
       chain.add(current);
       const parent = current.parent as unknown;
       if (typeof parent === 'string') {
@@ -206,10 +200,6 @@ function groupItems(structs: Decoded['structs']): Map<number, Y.Item[]> {
   }
   groups.forEach((group) => group.sort((a, b) => a.id.clock - b.id.clock));
   return groups;
-}
-
-function missing(message: string): never {
-  throw new GalleyError('invalid', message);
 }
 
 function decode(update: Uint8Array): Decoded {

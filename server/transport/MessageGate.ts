@@ -24,8 +24,13 @@ export class MessageLimits {
     this.bad = new RateLimiterMemory({ points: rates.badPerMinute, duration: 60 });
   }
 
-  gate(connectionId: string): MessageGate {
-    return new MessageGate(this, connectionId);
+  /**
+   * `maxBacklog`: messages that may wait for admission before new ones are refused. A transport that
+   * stops reading a connection once its backlog is long (TCP backpressure) passes Infinity: its
+   * messages are slowed, never dropped.
+   */
+  gate(connectionId: string, maxBacklog: number = LIMITS.maxMessageBacklog): MessageGate {
+    return new MessageGate(this, connectionId, maxBacklog);
   }
 
   /** Forgets a closed connection's counters. */
@@ -47,10 +52,16 @@ export class MessageGate {
   constructor(
     private readonly limits: MessageLimits,
     private readonly key: string,
+    private readonly maxBacklog: number,
   ) {}
 
+  /** Messages received and not yet admitted. */
+  get backlog(): number {
+    return this.#backlog;
+  }
+
   admit(kind: MessageKind): Promise<void> {
-    if (this.#backlog >= LIMITS.maxMessageBacklog) {
+    if (this.#backlog >= this.maxBacklog) {
       return Promise.reject(new GalleyError('rate_limited', 'Too many messages; slow down'));
     }
     this.#backlog++;

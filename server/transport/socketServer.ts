@@ -1,50 +1,18 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
-import { type Ack, GalleyError } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
-import {
-  type ClientToServerEvents,
-  type InterServerEvents,
-  NEWSROOM_ROOM,
-  type ServerToClientEvents,
-  storyRoom,
-} from '../../shared/protocol';
+import { NEWSROOM_ROOM, storyRoom } from '../../shared/protocol';
 import { can } from '../../shared/roles';
 import { SOCKET_PARSER } from '../../shared/socketParser';
-import type { Authenticator, Principal } from '../auth/Authenticator';
-import type { LiveAccess } from '../auth/LiveAccess';
 import { originAllowed } from '../http/originPolicy';
-import type { DocumentRegistry } from '../documents/DocumentRegistry';
 import type { Connection, StoryDocument } from '../documents/StoryDocument';
-import type { Logger } from '../logger';
-import type { Store, UserRecord } from '../persistence/Store';
-import type { MessageGate, MessageLimits } from './MessageGate';
+import { EventGuard } from './eventGuard';
+import { decoderOf, PacketDecoder } from './PacketDecoder';
 import { ReconnectSpread } from './ReconnectSpread';
 import { registerStoryHandlers } from './storyHandlers';
-import { encodeUpdateMessage } from './syncMessage';
-
-export type SocketData = {
-  principal: Principal;
-  user: UserRecord;
-  gate: MessageGate;
-  /** Stories this socket has joined, by id. */
-  joined: Map<string, { document: StoryDocument; connection: Connection; canEdit: boolean }>;
-};
-
-export type GalleyServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-export type GalleySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-
-/** What both transports (Socket.IO and y-websocket) are built from. */
-export type TransportDeps = {
-  store: Store;
-  registry: DocumentRegistry;
-  log: Logger;
-  limits: MessageLimits;
-  auth: Authenticator;
-  access: LiveAccess;
-  allowedOrigins: readonly string[];
-};
+import { encodeStep1, encodeUpdateMessage } from './syncMessage';
+import type { GalleyServer, GalleySocket, TransportDeps } from './transportTypes';
 
 export type SocketServerOptions = {
   /** How long a silent connection lasts (see createSocketServer). */
@@ -52,6 +20,9 @@ export type SocketServerOptions = {
   /** How far apart a restart spreads its clients' returns (see ReconnectSpread). */
   reconnectPeriodMs: number;
 };
+
+/** Our encoder (bytes as msgpack binary) with the bounded, sign-in-aware decoder (see PacketDecoder). */
+const SERVER_PARSER = { Encoder: SOCKET_PARSER.Encoder, Decoder: PacketDecoder };
 
 /**
  * `deadConnectionMs`: a connection silent this long (a dropped network, a sleeping laptop) is closed,
@@ -66,7 +37,7 @@ export function createSocketServer(httpServer: HttpServer, deps: TransportDeps, 
     // (closing would make the client reconnect and resend the same message forever).
     maxHttpBufferSize: LIMITS.maxFrameBytes,
     serveClient: false,
-    parser: SOCKET_PARSER,
+    parser: SERVER_PARSER,
     // Leave other upgrades (y-websocket's /yjs/) to their own handlers instead of destroying them.
     destroyUpgrade: false,
     cors: undefined,
@@ -79,11 +50,16 @@ export function createSocketServer(httpServer: HttpServer, deps: TransportDeps, 
       const { headers, auth } = socket.handshake;
       const token = typeof auth?.token === 'string' ? `Bearer ${auth.token}` : undefined;
       const principal = await deps.auth.authenticate({ cookie: headers.cookie, authorization: headers.authorization ?? token });
-      if (!principal) return next(new Error('unauthenticated'));
+      if (!principal) {
+        decoderOf(socket).refuse();
+        return next(new Error('unauthenticated'));
+      }
       socket.data.principal = principal;
       socket.data.user = principal.user;
       socket.data.joined = new Map();
       socket.data.gate = deps.limits.gate(socket.id);
+      socket.data.rechecked = Promise.resolve();
+      decoderOf(socket).admit();
       next();
     } catch (error) {
       deps.log.error({ err: error }, 'socket authentication failed');
@@ -94,18 +70,24 @@ export function createSocketServer(httpServer: HttpServer, deps: TransportDeps, 
   deps.registry.onCreate((document) => wireFanOut(io, document));
   deps.access.onChange((userId) => {
     for (const socket of io.of('/').sockets.values()) {
-      if (userId === null || socket.data.user.id === userId) void recheck(socket, deps);
+      if (userId !== null && socket.data.user.id !== userId) continue;
+      // One at a time per socket: two re-checks finishing out of order must not leave the older answer.
+      socket.data.rechecked = socket.data.rechecked.then(() => recheck(socket, deps)).catch((error: unknown) => {
+        deps.log.error({ err: error, userId: socket.data.user.id }, 'access re-check failed');
+      });
     }
   });
 
   const spread = new ReconnectSpread(reconnectPeriodMs);
   io.on('connection', (socket) => {
-    socket.emit('connection:hint', spread.hint());
-    registerStoryHandlers(socket, deps);
-    socket.on('disconnect', () => void deps.limits.forget(socket.id));
-    socket.on('newsroom:watch', (ack) => {
+    const guard = new EventGuard(socket, socket.data.gate, deps.log);
+    // Socket.IO reports a connection's errors as an 'error' event: without a listener, Node would throw it.
+    socket.on('error', (error) => deps.log.debug({ err: error, userId: socket.data.user.id }, 'socket error'));
+    socket.on('disconnect', () => void deps.limits.forget(socket.id).catch(() => undefined));
+    socket.on('disconnect', spread.admit((hint) => socket.emit('connection:hint', hint)));
+    registerStoryHandlers(socket, guard, deps);
+    guard.on('newsroom:watch', { kind: null, arity: 0 }, () => {
       void socket.join(NEWSROOM_ROOM);
-      if (typeof ack === 'function') ack({ ok: true, data: null });
     });
   });
   return io;
@@ -142,19 +124,11 @@ function wireFanOut(io: GalleyServer, document: StoryDocument): void {
   document.on('awareness', (clients, origin) => {
     toRoomExcept(origin).emit('story:awareness', document.storyId, encodeAwarenessUpdate(document.awareness, clients));
   });
+  // Every socket is in a room of its own id; a y-websocket connection's id is in none, and its transport answers it.
+  document.on('resync', (connection) => {
+    io.local.to(connection.id).emit('story:sync', document.storyId, encodeStep1(document.doc));
+  });
   document.on('presence', (present) => {
     io.to(NEWSROOM_ROOM).emit('newsroom:presence', document.storyId, present);
   });
-}
-
-/** Sends an error as the ack if there is one, else as a protocol:error event. */
-export function reply<T>(socket: GalleySocket, ack: unknown, answer: Ack<T>, storyId?: string): void {
-  if (typeof ack === 'function') (ack as (a: Ack<T>) => void)(answer);
-  else if (!answer.ok) socket.emit('protocol:error', { ...answer.error, storyId });
-}
-
-export function errorAnswer(error: unknown, log: Logger): Ack<never> {
-  if (error instanceof GalleyError) return { ok: false, error: error.toBody() };
-  log.error({ err: error }, 'socket handler failed');
-  return { ok: false, error: { code: 'internal', message: 'Something went wrong on the server' } };
 }

@@ -17,7 +17,7 @@ import { LIMITS } from '../../shared/limits';
 import { can } from '../../shared/roles';
 import type { Principal } from '../auth/Authenticator';
 import { originAllowed } from '../http/originPolicy';
-import type { TransportDeps } from './socketServer';
+import type { TransportDeps } from './transportTypes';
 import type { Connection, StoryDocument } from '../documents/StoryDocument';
 import type { MessageGate } from './MessageGate';
 import { guardAwarenessUpdate, withoutRelayedStates } from './awarenessGuard';
@@ -43,6 +43,13 @@ const CLOSE_POLICY_VIOLATION = 1008;
 const CLOSE_GOING_AWAY = 1001;
 /** In y-websocket's 4400–4499 range: the stock client does not reconnect. */
 const CLOSE_UNAUTHORIZED = 4401;
+/**
+ * y-websocket has no acks, so a message refused for coming too fast would be lost without its sender
+ * knowing. Instead, once this many of a connection's messages wait, the socket is no longer read (TCP
+ * backpressure slows the sender); reading resumes when the wait is down to the second number.
+ */
+const PAUSE_READING_AT = 64;
+const RESUME_READING_AT = 16;
 
 
 export type YWebsocketDeps = TransportDeps & { heartbeatMs?: number };
@@ -61,6 +68,10 @@ type Peer = {
   /** Answered the last ping. */
   alive: boolean;
   left: boolean;
+  /** Messages received and not yet handled (see PAUSE_READING_AT). */
+  waiting: number;
+  /** The latest access re-check: the next one runs after it. */
+  rechecked: Promise<void>;
 };
 
 
@@ -108,6 +119,9 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
       const frame = syncFrame(encodeUpdateMessage(update));
       for (const peer of peers) if (peer.connection !== origin) send(peer, frame);
     });
+    document.on('resync', (connection) => {
+      for (const peer of peers) if (peer.connection === connection) send(peer, syncFrame(encodeStep1(document.doc)));
+    });
     document.on('awareness', (clients) => {
       if (peers.size === 0) return;
       // To the sender too, as y-websocket's own server does: a stock client takes 30 s without any
@@ -131,15 +145,31 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
     }
   };
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  /**
+   * Every listener this endpoint registers runs through here: nothing a client sends may throw out of
+   * one (an exception in a socket listener would end the process) or leave a promise rejected unheard.
+   */
+  const guarded =
+    <A extends unknown[]>(what: string, listener: (...args: A) => unknown) =>
+    (...args: A): void => {
+      const failed = (error: unknown) => log.error({ err: error }, `y-websocket ${what} failed`);
+      try {
+        const result = listener(...args);
+        if (result instanceof Promise) result.catch(failed);
+      } catch (error) {
+        failed(error);
+      }
+    };
+
+  const onUpgrade = guarded('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const storyId = yWebsocketStoryId(req.url);
     if (storyId === undefined) return; // Socket.IO's, or nobody's: not ours to answer
     socket.on('error', (error) => log.debug({ err: error }, 'upgrade socket error'));
-    admit(req, socket, head, storyId).catch((error: unknown) => {
+    return admit(req, socket, head, storyId).catch((error: unknown) => {
       log.error({ err: error }, 'y-websocket upgrade failed');
       refuseUpgrade(socket, 500);
     });
-  };
+  });
   httpServer.on('upgrade', onUpgrade);
 
   /** Checks who is asking for which story, opens it, and only then completes the WebSocket handshake. */
@@ -171,7 +201,8 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
   const connect = (ws: WebSocket, principal: Principal, document: StoryDocument) => {
     const { user } = principal;
     const connection: Connection = { id: `yws:${randomUUID()}`, user, awarenessClients: new Set<number>() };
-    const peer: Peer = { ws, document, connection, canEdit: can(user.role, 'story:edit'), principal, gate: deps.limits.gate(connection.id), alive: true, left: false };
+    const gate = deps.limits.gate(connection.id, Infinity);
+    const peer: Peer = { ws, document, connection, canEdit: can(user.role, 'story:edit'), principal, gate, alive: true, left: false, waiting: 0, rechecked: Promise.resolve() };
     const heartbeat = setInterval(() => {
       if (!peer.alive) return ws.terminate();
       peer.alive = false;
@@ -183,15 +214,18 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
     }, heartbeatMs);
     heartbeat.unref();
 
-    ws.on('message', (data, isBinary) => void receive(peer, data, isBinary));
+    ws.on('message', guarded('message', (data: RawData, isBinary: boolean) => receive(peer, data, isBinary)));
     ws.on('pong', () => (peer.alive = true));
     // Protocol errors (oversize or malformed frames) close the socket; 'close' follows.
     ws.on('error', (error) => log.debug({ err: error, connectionId: connection.id }, 'websocket error'));
-    ws.on('close', () => {
-      clearInterval(heartbeat);
-      void deps.limits.forget(connection.id);
-      leave(peer);
-    });
+    ws.on(
+      'close',
+      guarded('close', () => {
+        clearInterval(heartbeat);
+        leave(peer);
+        return deps.limits.forget(connection.id);
+      }),
+    );
 
     (peersOf.get(document) ?? wireFanOut(document)).add(peer);
     peerOf.set(ws, peer);
@@ -223,6 +257,7 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
    */
   const receive = async (peer: Peer, data: RawData, isBinary: boolean): Promise<void> => {
     if (peer.left || peer.ws.readyState !== WebSocket.OPEN) return;
+    if (++peer.waiting >= PAUSE_READING_AT) peer.ws.pause();
     try {
       if (!isBinary) throw new GalleyError('bad_request', 'y-websocket messages are binary frames');
       const bytes = toBytes(rawBytes(data), MAX_FRAME_BYTES);
@@ -234,6 +269,8 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
       if (reply) send(peer, reply);
     } catch (error) {
       await refused(peer, error);
+    } finally {
+      if (--peer.waiting <= RESUME_READING_AT && peer.ws.isPaused) peer.ws.resume();
     }
   };
 
@@ -283,7 +320,9 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
   deps.access.onChange((userId) => {
     for (const ws of wss.clients) {
       const peer = peerOf.get(ws);
-      if (peer && (userId === null || peer.connection.user.id === userId)) void recheck(peer);
+      if (!peer || (userId !== null && peer.connection.user.id !== userId)) continue;
+      // One at a time per connection: two re-checks finishing out of order must not leave the older answer.
+      peer.rechecked = peer.rechecked.then(() => recheck(peer)).catch((error: unknown) => log.error({ err: error }, 'access re-check failed'));
     }
   });
   const recheck = async (peer: Peer) => {

@@ -23,23 +23,29 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
+/**
+ * Test servers spread their clients' returns over one second, not the default's few: tests that restart
+ * a server wait for reconnections, and the spread itself is tested on its own (reconnectStorm.test.ts).
+ */
+export const TEST_SERVER_ENV = { RECONNECT_SPREAD_MS: '1000' } as const;
+
 export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'galley-test-'));
 }
 
-/** A real Galley server on a random loopback port, with its own SQLite data dir. */
+/** A real Galley server on a random loopback port (or `port`, to come back where clients expect it), with its own SQLite data dir. */
 export async function startTestServer(
-  options: { dataDir?: string; env?: Record<string, string>; wrapStore?: (store: Store) => Store; log?: Logger } = {},
+  options: { dataDir?: string; env?: Record<string, string>; wrapStore?: (store: Store) => Store; log?: Logger; port?: number } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...TEST_SERVER_ENV, ...options.env });
   const store = await SqliteStore.openForServer(dataDir);
   const app = createApp(config, {
     store: options.wrapStore ? options.wrapStore(store) : store,
     log: options.log ?? createLogger(config.logLevel),
     secret: loadServerSecret(dataDir, config.sessionSecret),
   });
-  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => app.httpServer.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (app.httpServer.address() as AddressInfo).port;
   let stopped = false;
   const stop = async () => {

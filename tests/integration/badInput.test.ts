@@ -117,7 +117,7 @@ const cases: Case[] = [
   ['an update in Yjs v2 format', 'invalid', (s, ack) => s.emit('story:sync', storyId, updateMessage(evilUpdate(4242, true)), ack)],
   [
     'an update missing the updates it depends on',
-    'invalid',
+    'incomplete',
     (s, ack) => {
       const doc = new Y.Doc();
       doc.clientID = 5151;
@@ -129,7 +129,7 @@ const cases: Case[] = [
   ],
   [
     'an update inserting next to content the server never had',
-    'invalid',
+    'incomplete',
     (s, ack) => {
       // Its own clocks start at 0 (no gap), but the insert's origin is another doc's item the server lacks.
       const unseen = new Y.Doc();
@@ -145,7 +145,7 @@ const cases: Case[] = [
   ],
   [
     'an update deleting content the server never had',
-    'invalid',
+    'incomplete',
     (s, ack) => {
       const doc = new Y.Doc();
       doc.clientID = 6161;
@@ -237,6 +237,9 @@ describe('bad input', () => {
       expect(contents(live)).toBe(before);
       expect(contents(await storedDoc(server.store, storyId))).toBe(before);
       expect(JSON.stringify(live.toJSON())).not.toContain('EVIL');
+      // Nothing is left waiting in the server's copy either (held-back parts are never kept as Yjs pending state).
+      expect(live.store.pendingStructs).toBeNull();
+      expect(live.store.pendingDs).toBeNull();
       expect(editorB.provider.awareness.getStates().get(editorA.doc.clientID)?.user?.name).toBe('Honest Ana');
 
       // The other editors are unaffected: an honest edit still goes through to everyone.
@@ -245,6 +248,40 @@ describe('bad input', () => {
       await eventually(() => expect(editorB.doc.getText('check').toString()).toContain(marker));
       await editorA.provider.whenSaved();
       expect((await storedDoc(server.store, storyId)).getText('check').toString()).toContain(marker);
+    } finally {
+      socket.disconnect();
+    }
+  });
+
+  it('changes nothing for an update that repeats another’s known clocks with an origin inside an emoji', async () => {
+    setParagraphs(editorA.doc, 'standfirst', ['a😀zzzz']);
+    await editorA.provider.whenSaved();
+    await eventually(() => expect(editorB.doc.getXmlFragment('standfirst').toString()).toContain('😀'));
+    const live = server.app.registry.get(storyId)!.doc;
+    const before = contents(live);
+    const ana = editorA.doc.clientID;
+    // Where Ana's emoji sits in her clocks: Yjs counts it as two units, and a split between them breaks it.
+    const item = live.store.clients.get(ana)!.find((s) => s instanceof Y.Item && s.content instanceof Y.ContentString && s.content.str.includes('😀')) as Y.Item;
+    const emojiAt = item.id.clock + (item.content as Y.ContentString).str.indexOf('😀');
+    expect(emojiAt + 2).toBeLessThan(Y.getState(live.store, ana));
+    // Under Ana's id and within clocks she already has: characters, then one anchored between the emoji's halves.
+    const forged = new Y.Doc();
+    forged.clientID = ana;
+    forged.getText('forged').insert(0, 'x'.repeat(emojiAt + 2));
+    forged.getText('forged').insert(emojiAt + 1, 'X');
+    const socket = await attacker();
+    try {
+      const answer = await answerOf(socket, (ack) => socket.emit('story:sync', storyId, updateMessage(Y.encodeStateAsUpdate(forged)), ack));
+      expect(answer.ok).toBe(true);
+      // Nothing in it was new, so nothing changed: not in memory, not for someone joining, not in storage.
+      expect(contents(live)).toBe(before);
+      const joiner = await connectClient(server, viewerUser, storyId);
+      try {
+        expect(joiner.doc.getXmlFragment('standfirst').toString()).toContain('a😀zzzz');
+        expect(contents(joiner.doc)).toBe(contents(await storedDoc(server.store, storyId)));
+      } finally {
+        joiner.close();
+      }
     } finally {
       socket.disconnect();
     }

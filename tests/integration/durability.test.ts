@@ -26,6 +26,31 @@ const paragraph = (content: string) => {
 };
 const contents = (doc: Y.Doc) => Object.fromEntries(STORY_FIELDS.map((f) => [f, doc.getXmlFragment(f).toJSON()]));
 
+/** Both clients have written (so each owns its Yjs client id) and hold "Saved." in the body, stored. */
+async function bothSaved(a: TestClient, b: TestClient): Promise<void> {
+  setParagraphs(a.doc, 'body', ['Saved']);
+  await a.provider.whenSaved();
+  await eventually(() => expect(text(b.doc, 'body')).toBe('Saved'));
+  ((b.doc.getXmlFragment('body').get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(5, '.');
+  await b.provider.whenSaved();
+  await eventually(() => expect(text(a.doc, 'body')).toBe('Saved.'));
+}
+
+/**
+ * Offline, the documents take turns appending to the body's first paragraph, each turn forwarded to the
+ * others as the server would have: every author's text sits right after another author's.
+ */
+function chainEdits(docs: Y.Doc[], words: string[]): void {
+  words.forEach((word, i) => {
+    const doc = docs[i % docs.length];
+    const before = Y.encodeStateVector(doc);
+    const words = (doc.getXmlFragment('body').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    words.insert(words.length, word);
+    const update = Y.encodeStateAsUpdate(doc, before);
+    for (const other of docs) if (other !== doc) Y.applyUpdate(other, update);
+  });
+}
+
 /** A store whose update writes can be held back or made to fail, to watch what the server does meanwhile. */
 function controllableStore() {
   const control = { hold: null as Promise<void> | null, failing: false, loadDelayMs: 0, loads: 0 };
@@ -143,7 +168,7 @@ describe('acknowledged means committed', () => {
     const errors: string[] = [];
     rejoined.provider.on('error', (e) => errors.push(e.code));
     ((b.doc.getXmlFragment('body').get(1) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'Depends: ');
-    await eventually(() => expect(errors).toContain('invalid'));
+    await eventually(() => expect(errors).toContain('incomplete'));
     expect(rejoined.provider.pendingOffline).toBe(true);
     expect(text(live, 'body')).toBe('Saved first.');
 
@@ -156,6 +181,80 @@ describe('acknowledged means committed', () => {
     await eventually(() => expect(contents(author.doc)).toEqual(contents(live)));
     for (const doc of [stored, rejoined.doc]) expect(contents(doc)).toEqual(contents(live));
   }, 30_000);
+
+  it('after a crash that lost interleaved edits of two authors, saves each author’s edits once and locks nobody out', async () => {
+    server = await startTestServer();
+    const { writer, editor, storyId, a, b } = await twoClients();
+    await bothSaved(a, b);
+    a.close();
+    b.close();
+    // What the crash leaves: each typed next to the other's unsaved text, forwarded to the other, never stored.
+    chainEdits([a.doc, b.doc], ['A1', 'B1', 'A2', 'B2', 'A3']);
+    const expected = 'Saved.A1B1A2B2A3';
+    expect(text(a.doc, 'body')).toBe(expected);
+
+    const errors: string[] = [];
+    const editorBack = await connectClient(server, editor, storyId, b.doc);
+    const writerBack = await connectClient(server, writer, storyId, a.doc);
+    clients.push(editorBack, writerBack);
+    for (const client of [editorBack, writerBack]) client.provider.on('error', (e) => errors.push(e.code));
+    await Promise.all([editorBack.provider.whenSaved(), writerBack.provider.whenSaved()]);
+    const live = server.app.registry.get(storyId)!.doc;
+    expect(text(live, 'body')).toBe(expected);
+    expect(text(await storedDoc(server.store, storyId), 'body')).toBe(expected);
+    expect(errors.every((code) => code === 'incomplete')).toBe(true);
+    // Each author's text is still theirs: nobody took over the other's Yjs client id.
+    const owners = await server.store.loadClientOwners(storyId);
+    expect([owners.get(a.doc.clientID), owners.get(b.doc.clientID)]).toEqual([writer.id, editor.id]);
+    // Nothing is left waiting in the server's copy, and both editors carry on normally.
+    expect(server.app.registry.get(storyId)!.missingUpdates).toBe(false);
+    setParagraphs(writerBack.doc, 'headline', ['After the crash']);
+    await eventually(() => expect(text(editorBack.doc, 'headline')).toBe('After the crash'));
+  }, 30_000);
+
+  it('converges the same way with three authors whose lost edits build on each other in a chain', async () => {
+    server = await startTestServer();
+    const users = [await createUser(server, 'writer'), await createUser(server, 'editor'), await createUser(server, 'writer')];
+    const storyId = await createStory(server, users[0]);
+    const before = await Promise.all(users.map((user) => connectClient(server, user, storyId)));
+    setParagraphs(before[0].doc, 'body', ['Saved']);
+    await before[0].provider.whenSaved();
+    for (const [i, client] of before.entries()) {
+      await eventually(() => expect(text(client.doc, 'body')).toContain('Saved'));
+      ((client.doc.getXmlFragment('body').get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, `${i}`);
+      await client.provider.whenSaved();
+    }
+    await eventually(() => before.forEach((c) => expect(text(c.doc, 'body')).toBe(text(before[2].doc, 'body'))));
+    const saved = text(before[0].doc, 'body');
+    before.forEach((c) => c.close());
+    const docs = before.map((c) => c.doc);
+    chainEdits(docs, ['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    const back = await Promise.all(docs.map((doc, i) => connectClient(server, users[i], storyId, doc)));
+    clients.push(...back);
+    await Promise.all(back.map((c) => c.provider.whenSaved()));
+    expect(text(await storedDoc(server.store, storyId), 'body')).toBe(`${saved}123456789`);
+  }, 30_000);
+
+  it('tells the person when some of their changes keep being refused, instead of retrying in silence', async () => {
+    server = await startTestServer();
+    const { writer, editor, storyId, a, b } = await twoClients();
+    await bothSaved(a, b);
+    a.close();
+    b.close();
+    // The writer's lost text will never come back (that tab is gone); the editor built on it.
+    chainEdits([a.doc, b.doc], ['LOST', 'BUILT ON IT']);
+    const editorBack = await connectClient(server, editor, storyId, b.doc);
+    clients.push(editorBack);
+    await eventually(() => expect(editorBack.provider.held).toEqual({ since: expect.any(Number), code: 'incomplete' }), 20_000, 100);
+    expect(editorBack.provider.pendingOffline).toBe(true);
+    expect(text(server.app.registry.get(storyId)!.doc, 'body')).toBe('Saved.');
+    // The writer comes back after all: everything is saved and the editor is told so.
+    const writerBack = await connectClient(server, writer, storyId, a.doc);
+    clients.push(writerBack);
+    await editorBack.provider.whenSaved();
+    expect(editorBack.provider.held).toBeNull();
+    expect(text(await storedDoc(server.store, storyId), 'body')).toBe('Saved.LOSTBUILT ON IT');
+  }, 40_000);
 
   it('does not acknowledge a failed write, keeps it, and saves it once storage is back', async () => {
     const { control, wrap } = controllableStore();

@@ -692,6 +692,7 @@ describe.skipIf(!canMountDisks())('a full disk', () => {
       refused: false,
       failedAttempts: 0,
       unsaved: client.provider.unacknowledged > 0 || client.provider.pendingOffline,
+      held: client.provider.held !== null,
     }).label;
 
   it('refuses writes with storage_failed (kept, "Saving…"), loses nothing acknowledged, stays up, and saves once there is room', async () => {

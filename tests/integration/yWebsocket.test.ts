@@ -330,6 +330,25 @@ describe('the y-websocket endpoint', () => {
     await eventually(() => expect(text(io.doc, 'body')).toBe('Still working'));
   });
 
+  it('slows a fast stock client by backpressure: every edit of a burst arrives, none is dropped, and it is not taken for a bad sender', async () => {
+    // A faster rate than the default keeps this short; the burst is still ten times the server's backlog.
+    await server.close();
+    server = await startTestServer({ env: { SYNC_MESSAGES_PER_SECOND: '2000' } });
+    writer = await createUser(server, 'writer', 'Sam Socket');
+    const storyId = await createStory(server, writer);
+    const reader = await connectIo(writer, storyId);
+    const fast = await connectYws(writer, storyId);
+    const EDITS = 5_000;
+    const typed = fast.doc.getText('import');
+    // One transaction, so one message, per character: as a script importing copy sends them.
+    for (let i = 0; i < EDITS; i++) typed.insert(i, String.fromCharCode(97 + (i % 26)));
+    const expected = typed.toString();
+    await eventually(() => expect(reader.doc.getText('import').toString()).toBe(expected), 60_000, 100);
+    await eventually(async () => expect((await storedDoc(server.store, storyId)).getText('import').toString()).toBe(expected), 10_000);
+    expect(fast.closeCodes).toEqual([]);
+    expect(fast.provider.wsconnected).toBe(true);
+  }, 90_000);
+
   it('terminates a connection that stops answering pings', async () => {
     const storyId = await createStory(server, writer);
     // A second endpoint on the same store and registry, with a fast heartbeat.

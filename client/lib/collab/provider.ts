@@ -9,7 +9,7 @@ import * as encoding from 'lib0/encoding';
 import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import type { Ack, ErrorBody } from '../../../shared/errors';
+import type { Ack, ErrorBody, ErrorCode } from '../../../shared/errors';
 import { LIMITS } from '../../../shared/limits';
 import { type Binary, type JoinAnswer, type JoinResult, PROTOCOL_VERSION, type StoryDamageNotice } from '../../../shared/protocol';
 import type { Role } from '../../../shared/roles';
@@ -42,6 +42,8 @@ export type ProviderOptions = {
 const RESYNC_AFTER_MS = 2_000;
 /** Resyncs after refusals for missing changes back off to this (they wait for another client to resend). */
 const MAX_INVALID_RESYNC_MS = 8_000;
+/** After this many such refusals in a row, the person is told (see `held`). */
+const HELD_AFTER_REFUSALS = 3;
 
 const toBytes = (payload: Binary) => (payload instanceof Uint8Array ? payload : new Uint8Array(payload));
 
@@ -69,10 +71,16 @@ export class SocketIOProvider {
   joinError: ErrorBody | null = null;
   /** From the last join: part of the story's stored history could not be read (see StoryDamageNotice). */
   damage: StoryDamageNotice | null = null;
+  /**
+   * Set when the server has refused some of our changes several times in a row because they build on
+   * changes it does not have (after a server crash, a co-editor's text that only they can send again):
+   * the person is told rather than left with a silent "Saving…". Cleared once everything is saved.
+   */
+  held: { since: number; code: ErrorCode } | null = null;
   readonly #persistedOrigins: ReadonlySet<unknown>;
   #resyncTimer: ReturnType<typeof setTimeout> | undefined;
   /** Refusals for missing changes since the last accepted edit: each resync waits longer. */
-  #invalidStreak = 0;
+  #refusals = 0;
   #joined = false;
   #destroyed = false;
   #listeners: { [K in keyof ProviderEvents]: Set<ProviderEvents[K]> } = {
@@ -235,7 +243,7 @@ export class SocketIOProvider {
     this.socket.emit('story:sync', this.storyId, message, (answer: Ack) => {
       if (tracked && this.unacknowledged > 0) this.unacknowledged--;
       if (!answer.ok) this.#onRefused(answer.error, tracked);
-      else if (tracked) this.#invalidStreak = 0;
+      else if (tracked && this.unacknowledged === 0 && !this.pendingOffline) this.#allAccepted();
       this.#emit('change');
     });
   }
@@ -253,10 +261,13 @@ export class SocketIOProvider {
       case 'too_large':
         return this.#fail(error);
       case 'invalid':
+      case 'incomplete':
         // Usually a change we sent too early (first resync at once); after a server crash, another
-        // author's change it lost, which only that author can resend (later resyncs wait longer).
+        // author's change it lost, which only that author can resend (later resyncs wait longer; the
+        // server also asks us to resync as soon as what we wait for arrives).
         this.pendingOffline = true;
-        return this.#resync(Math.min(MAX_INVALID_RESYNC_MS, this.#invalidStreak++ === 0 ? 0 : 250 * 2 ** this.#invalidStreak));
+        if (++this.#refusals >= HELD_AFTER_REFUSALS) this.held ??= { since: Date.now(), code: error.code };
+        return this.#resync(Math.min(MAX_INVALID_RESYNC_MS, this.#refusals === 1 ? 0 : 250 * 2 ** this.#refusals));
       case 'forbidden':
         // Kept (and counted unsaved) until our access comes back; see #onAccess.
         this.pendingOffline = true;
@@ -266,6 +277,12 @@ export class SocketIOProvider {
         this.pendingOffline = true;
         return this.#resync(RESYNC_AFTER_MS);
     }
+  }
+
+  /** Everything we sent has been saved: any earlier refusals are behind us. */
+  #allAccepted(): void {
+    this.#refusals = 0;
+    this.held = null;
   }
 
   #resync(delayMs: number): void {

@@ -13,9 +13,13 @@
  * 4. An attempt failed, or the server would not let us back in:
  *    "Offline — changes kept on this device". It stays so between retries,
  *    rather than flickering with each attempt, until a connection succeeds.
+ *
+ * Joined, with changes the server keeps refusing because they build on a
+ * co-editor's text it lost (`held`, see SocketIOProvider): "Some changes
+ * waiting to be saved", rather than a "Saving…" that never ends.
  */
 export type SaveState = {
-  kind: 'connecting' | 'reconnecting' | 'saving' | 'saved' | 'offline';
+  kind: 'connecting' | 'reconnecting' | 'saving' | 'saved' | 'offline' | 'held';
   label: string;
 };
 
@@ -32,11 +36,14 @@ export type SaveFacts = {
   failedAttempts: number;
   /** Unacknowledged sends or edits not yet sent. */
   unsaved: boolean;
+  /** The server has refused some of them several times for want of a co-editor's lost text. */
+  held: boolean;
 };
 
 const OFFLINE: SaveState = { kind: 'offline', label: 'Offline — changes kept on this device' };
 
-export function describeSaveState({ online, live, wasLive, refused, failedAttempts, unsaved }: SaveFacts): SaveState {
+export function describeSaveState({ online, live, wasLive, refused, failedAttempts, unsaved, held }: SaveFacts): SaveState {
+  if (live && unsaved && held) return { kind: 'held', label: 'Some changes waiting to be saved' };
   if (live) return unsaved ? { kind: 'saving', label: 'Saving…' } : { kind: 'saved', label: 'All changes saved' };
   if (!online || refused || failedAttempts > 0) return OFFLINE;
   return wasLive ? { kind: 'reconnecting', label: 'Reconnecting…' } : { kind: 'connecting', label: 'Connecting…' };

@@ -44,6 +44,9 @@ export type StorySessionOptions = {
   user: PublicUser;
 };
 
+/** Refusals the provider retries by itself: their message no longer holds once everything is saved. */
+const RETRIED: ReadonlySet<string> = new Set(['storage_failed', 'rate_limited']);
+
 /** Lets a focus move between fields without a null flicker in everyone's presence bar. */
 const BLUR_GRACE_MS = 150;
 
@@ -89,12 +92,16 @@ export class StorySession {
       provider.on('change', () => {
         if (provider.synced) this.#wasLive = true;
         if (provider.role !== null && provider.canEdit) this.#couldEdit = true;
+        // "Saving failed… will be retried" is out of date once the retry has saved everything.
+        const saved = provider.synced && provider.unacknowledged === 0 && !provider.pendingOffline;
+        if (saved && this.error && RETRIED.has(this.error.code)) this.error = null;
       }),
       provider.on('workflow', (workflow) => {
         this.workflow = workflow;
       }),
       provider.on('error', (error) => {
-        this.error = error;
+        // Held-back changes are explained by `heldBack`, not as an error each time the server answers.
+        if (error.code !== 'incomplete') this.error = error;
       }),
     ];
 
@@ -118,6 +125,12 @@ export class StorySession {
   get role(): Role | null {
     this.#subscribe();
     return this.provider.role;
+  }
+
+  /** The server said at the last join that part of the story's stored history could not be read. */
+  get damage(): StoryDamageNotice | null {
+    this.#subscribe();
+    return this.provider.damage;
   }
 
   /**
@@ -147,10 +160,13 @@ export class StorySession {
     return this.provider.unacknowledged > 0 || (this.provider.pendingOffline && this.canEdit);
   }
 
-  /** The server said at the last join that part of the story's stored history could not be read. */
-  get damage(): StoryDamageNotice | null {
+  /**
+   * Some of our changes build on a co-editor's text that the server lost (a crash): they are kept here
+   * and saved as soon as that person is back online.
+   */
+  get heldBack(): boolean {
     this.#subscribe();
-    return this.provider.damage;
+    return this.provider.held !== null && this.hasUnsavedChanges;
   }
 
   /** The server refused to let us in at all (no such story, no access): there is nothing to edit. */
@@ -175,6 +191,7 @@ export class StorySession {
       refused: this.provider.joinError !== null,
       failedAttempts: this.#reconnection?.failures ?? 0,
       unsaved: this.hasUnsavedChanges,
+      held: this.provider.held !== null,
     });
   }
 
