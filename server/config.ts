@@ -40,7 +40,7 @@ const EnvSchema = z.object({
   SCHEDULE_CHECK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   DEAD_CONNECTION_MS: z.coerce.number().int().min(1000).max(120_000).default(5000),
   AUTO_VERSION_IDLE_MS: z.coerce.number().int().min(50).default(600_000),
-  RECONNECT_SPREAD_MS: z.coerce.number().int().min(500).max(120_000).default(5_500),
+  RECONNECT_SPREAD_MS: z.coerce.number().int().min(500).max(120_000).default(5_600),
 }).superRefine((env, ctx) => {
   // Each process would otherwise generate its own key, and sessions made on one would fail on the others.
   if (env.DATABASE_URL && !env.SESSION_SECRET) {

@@ -19,7 +19,8 @@ const policies = new WeakMap<GalleyClientSocket, ReconnectPolicy>();
  * Opens a Socket.IO connection to a Galley server. WebSocket only (no
  * long-polling upgrade dance). Socket.IO's own reconnection is off: it resets
  * its backoff on every successful handshake and gives up after a refused one,
- * so a ReconnectPolicy decides instead (see there). Works the same in Node.
+ * so a ReconnectPolicy decides instead, at the phase the server hints (see
+ * there). Works the same in Node.
  */
 export function connectSocket(url: string, options: SocketOptions = {}): GalleyClientSocket {
   const socket: GalleyClientSocket = io(url, {
@@ -32,6 +33,7 @@ export function connectSocket(url: string, options: SocketOptions = {}): GalleyC
   });
   const policy = new ReconnectPolicy({ connect: () => socket.connect() });
   socket.on('connect', () => policy.connected());
+  socket.on('connection:hint', (hint) => policy.hint(hint));
   socket.on('disconnect', (reason) => {
     if (reason !== 'io client disconnect') policy.lost();
   });
