@@ -98,6 +98,11 @@ export class RawSocketIO {
     this.#send(`4${text}`);
   }
 
+  /** Any text, as one WebSocket text frame, with no engine.io packet type in front (it may be one, or not). */
+  sendRawText(frame: string): void {
+    this.#send(frame);
+  }
+
   #send(frame: string): void {
     if (this.open) this.ws.send(frame);
   }
