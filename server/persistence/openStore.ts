@@ -7,11 +7,6 @@ import type { Store } from './Store';
 
 type StoreConfig = Pick<Config, 'dataDir' | 'databaseUrl'>;
 
-/** Which backend a process with this configuration uses: Postgres when DATABASE_URL is set, else SQLite under DATA_DIR. */
-export function storeKind(config: StoreConfig): 'sqlite' | 'postgres' {
-  return config.databaseUrl ? 'postgres' : 'sqlite';
-}
-
 /** Names the store for people (no credentials): "SQLite at /srv/galley/data/galley.db", "Postgres at db.internal:5432/galley". */
 export function describeStore(config: StoreConfig): string {
   if (!config.databaseUrl) return `SQLite at ${sqliteFile(config.dataDir)}`;
