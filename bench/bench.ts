@@ -48,17 +48,39 @@ const ALL_WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'] as const;
 type Workload = (typeof ALL_WORKLOADS)[number];
 
 const SIZES = {
-  full: { w1: { clients: [2, 10, 50], seconds: 8 }, w2: { clients: 50, seconds: 20 }, w3: { stories: 500 }, w4: { edits: 20_000, opens: 5 }, w5: { words: 5000, runs: 20 } },
-  quick: { w1: { clients: [2, 10], seconds: 2 }, w2: { clients: 20, seconds: 8 }, w3: { stories: 100 }, w4: { edits: 5000, opens: 5 }, w5: { words: 5000, runs: 5 } },
-  smoke: { w1: { clients: [2], seconds: 1 }, w2: { clients: 3, seconds: 1 }, w3: { stories: 0 }, w4: { edits: 200, opens: 2 }, w5: { words: 1000, runs: 1 } },
+  full: {
+    w1: { clients: [2, 10, 50], seconds: 8 },
+    w2: { clients: 50, seconds: 20 },
+    w3: { stories: 500 },
+    w4: { edits: 20_000, opens: 5 },
+    w5: { words: 5000, runs: 20 },
+  },
+  quick: {
+    w1: { clients: [2, 10], seconds: 2 },
+    w2: { clients: 20, seconds: 8 },
+    w3: { stories: 100 },
+    w4: { edits: 5000, opens: 5 },
+    w5: { words: 5000, runs: 5 },
+  },
+  smoke: {
+    w1: { clients: [2], seconds: 1 },
+    w2: { clients: 3, seconds: 1 },
+    w3: { stories: 0 },
+    w4: { edits: 200, opens: 2 },
+    w5: { words: 1000, runs: 1 },
+  },
 }[MODE];
 const W1_RATE = 20;
 const W2_RATE = 5;
 
 const onlyWorkloads = new Set<Workload>(
-  (option('only')?.split(',').map((w) => w.trim().toUpperCase()) as Workload[] | undefined) ?? (MODE === 'smoke' ? ['W1', 'W2', 'W4', 'W5'] : [...ALL_WORKLOADS]),
+  (option('only')
+    ?.split(',')
+    .map((w) => w.trim().toUpperCase()) as Workload[] | undefined) ?? (MODE === 'smoke' ? ['W1', 'W2', 'W4', 'W5'] : [...ALL_WORKLOADS]),
 );
-const servers = (option('servers')?.split(',').map((s) => s.trim()) as ServerKind[] | undefined) ?? [...SERVER_KINDS];
+const servers = (option('servers')
+  ?.split(',')
+  .map((s) => s.trim()) as ServerKind[] | undefined) ?? [...SERVER_KINDS];
 for (const s of servers) if (!SERVER_KINDS.includes(s)) throw new Error(`unknown server ${s}; one of ${SERVER_KINDS.join(', ')}`);
 for (const w of onlyWorkloads) if (!ALL_WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}`);
 const OUT = option('out') ?? (MODE === 'smoke' ? 'bench/results/bench-smoke.json' : 'bench/results/bench.json');
@@ -100,7 +122,14 @@ async function startServer(kind: ServerKind, env: Record<string, string> = {}): 
   const store = SqliteStore.open(dataDir);
   await createAccount(store, { ...EDITOR, role: 'editor' });
   await store.close();
-  const handle = await spawnServer(LAUNCHERS.galley, { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...GALLEY_RATES, ...env });
+  const handle = await spawnServer(LAUNCHERS.galley, {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    ...GALLEY_RATES,
+    ...env,
+  });
   const cookie = await signIn(handle.url, EDITOR.email, EDITOR.password);
   return {
     kind,
@@ -116,7 +145,18 @@ async function startServer(kind: ServerKind, env: Record<string, string> = {}): 
 
 // ---------------------------------------------------------------- results
 
-type W1Row = { server: ServerKind; clients: number; sent: number; p50: number; p99: number; max: number; missing: number; converged: boolean; loadgenCpu: number; serverCpu: number };
+type W1Row = {
+  server: ServerKind;
+  clients: number;
+  sent: number;
+  p50: number;
+  p99: number;
+  max: number;
+  missing: number;
+  converged: boolean;
+  loadgenCpu: number;
+  serverCpu: number;
+};
 type W2Row = {
   server: string;
   clients: number;
@@ -146,7 +186,17 @@ type W3Row = {
   afterCloseMiB: number;
   afterCloseDeltaMiB: number;
 };
-type W4Row = { server: ServerKind; edits: number; ingestPerSecond: number; ingestMeasuredBy: string; seenPerSecond: number; docBytes: number; firstOpenMs: number; p50OpenMs: number; opens: number[] };
+type W4Row = {
+  server: ServerKind;
+  edits: number;
+  ingestPerSecond: number;
+  ingestMeasuredBy: string;
+  seenPerSecond: number;
+  docBytes: number;
+  firstOpenMs: number;
+  p50OpenMs: number;
+  opens: number[];
+};
 type W5Row = { server: ServerKind; words: number; runs: number; p50: number; p99: number; max: number };
 
 const results = { W1: [] as W1Row[], W2: [] as W2Row[], W3: [] as W3Row[], W4: [] as W4Row[], W5: [] as W5Row[], W6: [] as W2Row[] };
@@ -167,7 +217,13 @@ async function attempt(workload: string, server: string, run: () => Promise<void
 }
 
 /** One load-generator command and what to make of its answer. */
-type Plan = { workload: Workload; label: string; command: LoadCommand; timeoutMs: number; take(result: LoadResult, marks: Record<string, Sample>): void };
+type Plan = {
+  workload: Workload;
+  label: string;
+  command: LoadCommand;
+  timeoutMs: number;
+  take(result: LoadResult, marks: Record<string, Sample>): void;
+};
 
 /** Each plan in a load generator of its own, or (smoke) all in one, to save start-up time. */
 async function execute(running: Running, plans: Plan[], batch: boolean): Promise<void> {
@@ -186,7 +242,17 @@ async function execute(running: Running, plans: Plan[], batch: boolean): Promise
 
 const average = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-function typePlan(workload: Workload, label: string, running: Running, room: string, clients: number, seconds: number, rate: number, writers: 'one' | 'all', take: (r: TypeResult, cpu: number, rss: number) => void): Plan {
+function typePlan(
+  workload: Workload,
+  label: string,
+  running: Running,
+  room: string,
+  clients: number,
+  seconds: number,
+  rate: number,
+  writers: 'one' | 'all',
+  take: (r: TypeResult, cpu: number, rss: number) => void,
+): Plan {
   return {
     workload,
     label,
@@ -201,7 +267,18 @@ async function w1Plans(running: Running): Promise<Plan[]> {
   for (const clients of SIZES.w1.clients) {
     plans.push(
       typePlan('W1', `${running.kind} ×${clients}`, running, await running.newRoom(), clients, SIZES.w1.seconds, W1_RATE, 'one', (r, cpu) =>
-        results.W1.push({ server: running.kind, clients, sent: r.sent, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, missing: r.missing, converged: r.converged, loadgenCpu: r.loadgenCpu, serverCpu: cpu }),
+        results.W1.push({
+          server: running.kind,
+          clients,
+          sent: r.sent,
+          p50: r.latency.p50,
+          p99: r.latency.p99,
+          max: r.latency.max,
+          missing: r.missing,
+          converged: r.converged,
+          loadgenCpu: r.loadgenCpu,
+          serverCpu: cpu,
+        }),
       ),
     );
   }
@@ -247,7 +324,11 @@ async function w3(kind: ServerKind): Promise<void> {
       await sleep(1000);
       const pid = running.handles[0].pid;
       const baseline = sample([pid]);
-      const { results: answers, marks: allMarks } = await runLoadgen([{ op: 'idle', target: running.target, rooms, perRoom: 2, idleMs: MODE === 'full' ? 2000 : 1000, afterCloseMs: 4000 }], [pid], 240_000);
+      const { results: answers, marks: allMarks } = await runLoadgen(
+        [{ op: 'idle', target: running.target, rooms, perRoom: 2, idleMs: MODE === 'full' ? 2000 : 1000, afterCloseMs: 4000 }],
+        [pid],
+        240_000,
+      );
       const result = answers[0] as IdleResult;
       const marks = allMarks[0];
       const delta = marks.connected.rss[0] - baseline.rss[0];
@@ -301,7 +382,14 @@ async function w5Plans(running: Running): Promise<Plan[]> {
     {
       workload: 'W5',
       label: running.kind,
-      command: { op: 'publish', url: running.handles[0].url, cookie: running.target.cookie!, storyId, words: SIZES.w5.words, runs: SIZES.w5.runs },
+      command: {
+        op: 'publish',
+        url: running.handles[0].url,
+        cookie: running.target.cookie!,
+        storyId,
+        words: SIZES.w5.words,
+        runs: SIZES.w5.runs,
+      },
       timeoutMs: 120_000,
       take(answer) {
         const result = answer as PublishResult;
@@ -318,7 +406,8 @@ function redisServerRuns(): boolean {
 }
 
 async function w6(): Promise<void> {
-  if (!(await postgresAvailable())) return void skipped.push({ workload: 'W6', reason: 'Postgres is not reachable (set TEST_DATABASE_URL)' });
+  if (!(await postgresAvailable()))
+    return void skipped.push({ workload: 'W6', reason: 'Postgres is not reachable (set TEST_DATABASE_URL)' });
   if (!redisServerRuns()) return void skipped.push({ workload: 'W6', reason: 'redis-server is not installed' });
   await attempt('W6', 'galley ×3', async () => {
     const database = await createTestDatabase();
@@ -326,7 +415,16 @@ async function w6(): Promise<void> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'galley-bench-'));
     const handles: ServerHandle[] = [];
     try {
-      const env = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: database.url, REDIS_URL: redis.url, SESSION_SECRET: 'benchmark-secret-0123456789abcdef0123', ...GALLEY_RATES };
+      const env = {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+        DATABASE_URL: database.url,
+        REDIS_URL: redis.url,
+        SESSION_SECRET: 'benchmark-secret-0123456789abcdef0123',
+        ...GALLEY_RATES,
+      };
       handles.push(await spawnServer(LAUNCHERS.galley, env)); // the first migrates the schema
       handles.push(...(await Promise.all([spawnServer(LAUNCHERS.galley, env), spawnServer(LAUNCHERS.galley, env)])));
       const store = await PgStore.open(database.url);
@@ -340,10 +438,22 @@ async function w6(): Promise<void> {
         newRoom: () => createStory(handles[0], { cookie } as TestUser),
         stop: async () => {},
       };
-      const plan = typePlan('W6', 'galley ×3', running, await running.newRoom(), SIZES.w2.clients, SIZES.w2.seconds, W2_RATE, 'all', (r, cpu, rss) =>
-        results.W6.push(w2Row('galley ×3 nodes (Postgres + Redis)', r, cpu, rss)),
+      const plan = typePlan(
+        'W6',
+        'galley ×3',
+        running,
+        await running.newRoom(),
+        SIZES.w2.clients,
+        SIZES.w2.seconds,
+        W2_RATE,
+        'all',
+        (r, cpu, rss) => results.W6.push(w2Row('galley ×3 nodes (Postgres + Redis)', r, cpu, rss)),
       );
-      const { results: answers, marks } = await runLoadgen([plan.command], handles.map((h) => h.pid), plan.timeoutMs);
+      const { results: answers, marks } = await runLoadgen(
+        [plan.command],
+        handles.map((h) => h.pid),
+        plan.timeoutMs,
+      );
       plan.take(answers[0], marks[0]);
     } finally {
       await Promise.all(handles.map((h) => h.stop()));
@@ -358,10 +468,16 @@ async function w6(): Promise<void> {
 
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const ratio = (value: number | undefined, ref: number | undefined) => (value === undefined || !ref ? '–' : `${(value / ref).toFixed(2)}×`);
-const refOf = <T extends { server: string }>(rows: T[], server: string, same: (r: T) => boolean = () => true) => rows.find((r) => r.server === server && same(r));
+const refOf = <T extends { server: string }>(rows: T[], server: string, same: (r: T) => boolean = () => true) =>
+  rows.find((r) => r.server === server && same(r));
 
 function table(title: string, header: string[], rows: string[][]): string {
-  return [`\n### ${title}\n`, `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `\n### ${title}\n`,
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 function render(): string {
@@ -370,11 +486,37 @@ function render(): string {
     out.push(
       table(
         `W1 latency: one story, one writer appending ${W1_RATE} keystrokes/s for ${SIZES.w1.seconds} s, the others reading (insert → arrival at each reader)`,
-        ['server', 'clients', 'sent', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'converged', 'p50 vs y-websocket', 'p50 vs ws floor', 'p99 vs y-websocket', 'p99 vs ws floor'],
+        [
+          'server',
+          'clients',
+          'sent',
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'missing',
+          'converged',
+          'p50 vs y-websocket',
+          'p50 vs ws floor',
+          'p99 vs y-websocket',
+          'p99 vs ws floor',
+        ],
         results.W1.map((r) => {
           const y = refOf(results.W1, 'y-websocket', (x) => x.clients === r.clients);
           const f = refOf(results.W1, 'ws-relay', (x) => x.clients === r.clients);
-          return [r.server, String(r.clients), String(r.sent), ms(r.p50), ms(r.p99), ms(r.max), String(r.missing), r.converged ? 'yes' : 'NO', ratio(r.p50, y?.p50), ratio(r.p50, f?.p50), ratio(r.p99, y?.p99), ratio(r.p99, f?.p99)];
+          return [
+            r.server,
+            String(r.clients),
+            String(r.sent),
+            ms(r.p50),
+            ms(r.p99),
+            ms(r.max),
+            String(r.missing),
+            r.converged ? 'yes' : 'NO',
+            ratio(r.p50, y?.p50),
+            ratio(r.p50, f?.p50),
+            ratio(r.p99, y?.p99),
+            ratio(r.p99, f?.p99),
+          ];
         }),
       ),
     );
@@ -382,7 +524,26 @@ function render(): string {
   const fanIn = (rows: W2Row[], title: string) =>
     table(
       title,
-      ['server', 'clients', 'sent', 'deliveries/s', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'converged', 'server CPU', 'server RSS', 'loadgen CPU', 'durable ack p50 / p99 ms', 'p50 vs y-websocket', 'p50 vs ws floor', 'p99 vs y-websocket', 'p99 vs ws floor', 'CPU vs y-websocket'],
+      [
+        'server',
+        'clients',
+        'sent',
+        'deliveries/s',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'missing',
+        'converged',
+        'server CPU',
+        'server RSS',
+        'loadgen CPU',
+        'durable ack p50 / p99 ms',
+        'p50 vs y-websocket',
+        'p50 vs ws floor',
+        'p99 vs y-websocket',
+        'p99 vs ws floor',
+        'CPU vs y-websocket',
+      ],
       rows.map((r) => {
         const y = refOf(results.W2, 'y-websocket');
         const f = refOf(results.W2, 'ws-relay');
@@ -408,14 +569,32 @@ function render(): string {
         ];
       }),
     );
-  if (results.W2.length) out.push(fanIn(results.W2, `W2 fan-in: one story, ${SIZES.w2.clients} clients each typing ${W2_RATE} keystrokes/s at random places for ${SIZES.w2.seconds} s`));
+  if (results.W2.length)
+    out.push(
+      fanIn(
+        results.W2,
+        `W2 fan-in: one story, ${SIZES.w2.clients} clients each typing ${W2_RATE} keystrokes/s at random places for ${SIZES.w2.seconds} s`,
+      ),
+    );
   if (results.W3.length) {
     const y = refOf(results.W3, 'y-websocket');
     const f = refOf(results.W3, 'ws-relay');
     out.push(
       table(
         `W3 many stories: ${SIZES.w3.stories} stories × 2 clients, idle after sync (server RSS over an idle baseline taken before any client connected)`,
-        ['server', 'stories', 'connections', 'connect s', 'baseline RSS', 'connected RSS', 'per story', 'per connection', 'RSS 4 s after closing (Δ baseline)', 'per story vs y-websocket', 'per story vs ws floor'],
+        [
+          'server',
+          'stories',
+          'connections',
+          'connect s',
+          'baseline RSS',
+          'connected RSS',
+          'per story',
+          'per connection',
+          'RSS 4 s after closing (Δ baseline)',
+          'per story vs y-websocket',
+          'per story vs ws floor',
+        ],
         results.W3.map((r) => [
           r.server,
           String(r.stories),
@@ -438,7 +617,20 @@ function render(): string {
     out.push(
       table(
         `W4 cold open: a story of ${SIZES.w4.edits.toLocaleString('en')} single-character edits; ingest, then a fresh client's sync (${SIZES.w4.opens} opens, writer still connected)`,
-        ['server', 'edits', 'ingest edits/s', 'ingest until', 'seen by 2nd client edits/s', 'doc bytes', 'first open ms', 'p50 open ms', 'ingest vs y-websocket', 'ingest vs ws floor', 'open p50 vs y-websocket', 'open p50 vs ws floor'],
+        [
+          'server',
+          'edits',
+          'ingest edits/s',
+          'ingest until',
+          'seen by 2nd client edits/s',
+          'doc bytes',
+          'first open ms',
+          'p50 open ms',
+          'ingest vs y-websocket',
+          'ingest vs ws floor',
+          'open p50 vs y-websocket',
+          'open p50 vs ws floor',
+        ],
         results.W4.map((r) => [
           r.server,
           r.edits.toLocaleString('en'),
@@ -466,7 +658,12 @@ function render(): string {
     );
   }
   if (results.W6.length) {
-    out.push(fanIn(results.W6, `W6 scale-out: W2 (${SIZES.w2.clients} clients) spread over 3 Galley nodes; CPU and RSS per node; ratios against W2's single-process rows`));
+    out.push(
+      fanIn(
+        results.W6,
+        `W6 scale-out: W2 (${SIZES.w2.clients} clients) spread over 3 Galley nodes; CPU and RSS per node; ratios against W2's single-process rows`,
+      ),
+    );
   }
   for (const s of skipped) out.push(`\n${s.workload} skipped: ${s.reason}`);
   for (const e of errors) out.push(`\n**${e.workload} ${e.server} failed:** ${e.error.split('\n')[0]}`);
@@ -482,14 +679,29 @@ function machine() {
       return null;
     }
   };
-  const packages = ['yjs', 'y-protocols', 'lib0', 'socket.io', 'socket.io-client', 'ws', '@y/websocket-server', 'y-websocket', '@hocuspocus/server', '@hocuspocus/provider', 'tsx'];
+  const packages = [
+    'yjs',
+    'y-protocols',
+    'lib0',
+    'socket.io',
+    'socket.io-client',
+    'ws',
+    '@y/websocket-server',
+    'y-websocket',
+    '@hocuspocus/server',
+    '@hocuspocus/provider',
+    'tsx',
+  ];
   return {
     cpuModel: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? null,
     cores: os.cpus().length,
     memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
     platform: `${os.type()} ${os.release()}`,
-    versions: { galley: (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string }).version, ...Object.fromEntries(packages.map((p) => [p, version(p)])) },
+    versions: {
+      galley: (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string }).version,
+      ...Object.fromEntries(packages.map((p) => [p, version(p)])),
+    },
   };
 }
 
@@ -530,8 +742,12 @@ async function main(): Promise<void> {
   const order = (server: string) => SERVER_KINDS.findIndex((k) => server.startsWith(k));
   for (const rows of Object.values(results) as { server: string }[][]) rows.sort((a, b) => order(a.server) - order(b.server));
   const tables = render();
-  console.log(`\nGalley vs the alternatives (${MODE} run, ${os.cpus().length} cores, Node ${process.version}; ${Math.round((Date.now() - started) / 1000)} s)`);
-  console.log('Galley runs with SYNC_MESSAGES_PER_SECOND=1000000 and AWARENESS_MESSAGES_PER_SECOND=100000 (its per-connection rate gate would otherwise throttle the load generator); durable acks on, SQLite.');
+  console.log(
+    `\nGalley vs the alternatives (${MODE} run, ${os.cpus().length} cores, Node ${process.version}; ${Math.round((Date.now() - started) / 1000)} s)`,
+  );
+  console.log(
+    'Galley runs with SYNC_MESSAGES_PER_SECOND=1000000 and AWARENESS_MESSAGES_PER_SECOND=100000 (its per-connection rate gate would otherwise throttle the load generator); durable acks on, SQLite.',
+  );
   console.log(tables);
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(

@@ -108,13 +108,19 @@ async function main() {
     const times: number[] = [];
     for (let run = 0; run < RUNS; run++) times.push(await coldOpen(dataDir, user, story.storyId, story.expected));
     const log = logs[i];
-    rows.push({ ...story, first: times[0], p50: median(times), stored: `${log.snapshot ? `snapshot ${log.snapshot.byteLength.toLocaleString()} B + ` : ''}${log.updates.length} updates` });
+    rows.push({
+      ...story,
+      first: times[0],
+      p50: median(times),
+      stored: `${log.snapshot ? `snapshot ${log.snapshot.byteLength.toLocaleString()} B + ` : ''}${log.updates.length} updates`,
+    });
   }
   const ratio = rows[1].p50 / rows[0].p50;
   console.log(`\nCold open (first sync on a fresh server, ${RUNS} runs each)\n`);
   console.log('| story | ingest (edits/s) | stored as | first open (ms) | p50 open (ms) |');
   console.log('|---|---:|---|---:|---:|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.ingestPerSecond.toLocaleString()} | ${r.stored} | ${r.first.toFixed(1)} | ${r.p50.toFixed(1)} |`);
+  for (const r of rows)
+    console.log(`| ${r.name} | ${r.ingestPerSecond.toLocaleString()} | ${r.stored} | ${r.first.toFixed(1)} | ${r.p50.toFixed(1)} |`);
   console.log(`\n20,000-edit / 200-edit p50 ratio: ${ratio.toFixed(2)}× (target ≤ 2×)\n`);
   if (!process.env.KEEP) fs.rmSync(dataDir, { recursive: true, force: true });
   process.exit(ratio <= 2 ? 0 : 1);

@@ -73,7 +73,12 @@ async function main() {
     'edits lost / duplicated',
   ];
   console.log(`| ${columns.join(' | ')} |`);
-  console.log(`|---|${columns.slice(1).map(() => '---:').join('|')}|`);
+  console.log(
+    `|---|${columns
+      .slice(1)
+      .map(() => '---:')
+      .join('|')}|`,
+  );
   rows.forEach((r, i) => {
     const cells = [
       i + 1,
@@ -87,8 +92,12 @@ async function main() {
     ];
     console.log(`| ${cells.join(' | ')} |`);
   });
-  const met = rows.every((r) => r.slidingPeak <= clients * MAX_SHARE_PER_SECOND && r.recoveryMs <= MAX_RECOVERY_MS && r.lost + r.duplicated === 0);
-  console.log(`\nTarget: ≤ ${MAX_SHARE_PER_SECOND * 100} % in any second, all back within ${MAX_RECOVERY_MS / 1000} s, nothing lost — ${met ? 'met' : 'NOT met'}\n`);
+  const met = rows.every(
+    (r) => r.slidingPeak <= clients * MAX_SHARE_PER_SECOND && r.recoveryMs <= MAX_RECOVERY_MS && r.lost + r.duplicated === 0,
+  );
+  console.log(
+    `\nTarget: ≤ ${MAX_SHARE_PER_SECOND * 100} % in any second, all back within ${MAX_RECOVERY_MS / 1000} s, nothing lost — ${met ? 'met' : 'NOT met'}\n`,
+  );
   process.exit(met ? 0 : 1);
 }
 

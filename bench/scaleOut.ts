@@ -24,14 +24,30 @@ const SECONDS = Number(args.get('seconds') ?? 10);
 const RATE = Number(args.get('rate') ?? 5);
 const SECRET = 'benchmark-secret-0123456789abcdef0123';
 
-type Result = { nodes: number; clients: number; sent: number; deliveries: number; perSecond: number; p50: number; p99: number; max: number; missing: number; converged: boolean; cpu: number; rssMiB: number };
+type Result = {
+  nodes: number;
+  clients: number;
+  sent: number;
+  deliveries: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  missing: number;
+  converged: boolean;
+  cpu: number;
+  rssMiB: number;
+};
 
 async function main(): Promise<void> {
   const results: Result[] = [];
   for (const nodeCount of [1, 3]) results.push(await run(nodeCount));
   printTable(results);
   fs.mkdirSync('bench/results', { recursive: true });
-  fs.writeFileSync('bench/results/scale-out.json', JSON.stringify({ date: new Date().toISOString(), clients: CLIENTS, seconds: SECONDS, rate: RATE, results }, null, 2));
+  fs.writeFileSync(
+    'bench/results/scale-out.json',
+    JSON.stringify({ date: new Date().toISOString(), clients: CLIENTS, seconds: SECONDS, rate: RATE, results }, null, 2),
+  );
 }
 
 async function run(nodeCount: number): Promise<Result> {
@@ -52,7 +68,9 @@ async function run(nodeCount: number): Promise<Result> {
     const latency = await typeFor(clients);
     const cpu = nodes.reduce((sum, node, i) => sum + cpuSeconds(node) - cpuBefore[i], 0) / SECONDS / nodeCount;
     await Promise.all(clients.map((c) => c.provider.whenSaved()));
-    const converged = await waitFor(() => clients.every((c) => c.doc.getXmlFragment('body').toJSON() === clients[0].doc.getXmlFragment('body').toJSON()));
+    const converged = await waitFor(() =>
+      clients.every((c) => c.doc.getXmlFragment('body').toJSON() === clients[0].doc.getXmlFragment('body').toJSON()),
+    );
     const sorted = [...latency.samples].sort((a, b) => a - b);
     return {
       nodes: nodeCount,
@@ -108,7 +126,10 @@ function cpuSeconds(node: ServerProcess): number {
 }
 
 function rss(node: ServerProcess): number {
-  const line = fs.readFileSync(`/proc/${node.child.pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = fs
+    .readFileSync(`/proc/${node.child.pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
 }
 
@@ -128,11 +149,15 @@ async function waitFor(check: () => boolean, timeoutMs = 15_000): Promise<boolea
 function printTable(results: Result[]): void {
   const ms = (n: number) => n.toFixed(1);
   console.log(`\n${CLIENTS} clients, each ${RATE} keystrokes/s at random places in one story, ${SECONDS} s\n`);
-  console.log('| nodes | sent | deliveries/s | p50 ms | p99 ms | max ms | missing | converged | CPU per node | RSS per node | p50 vs 1 node |');
+  console.log(
+    '| nodes | sent | deliveries/s | p50 ms | p99 ms | max ms | missing | converged | CPU per node | RSS per node | p50 vs 1 node |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const ratio = (r.p50 / results[0].p50).toFixed(2);
-    console.log(`| ${r.nodes} | ${r.sent} | ${r.perSecond} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.missing} | ${r.converged ? 'yes' : 'NO'} | ${r.cpu} % | ${r.rssMiB} MiB | ${ratio}× |`);
+    console.log(
+      `| ${r.nodes} | ${r.sent} | ${r.perSecond} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.missing} | ${r.converged ? 'yes' : 'NO'} | ${r.cpu} % | ${r.rssMiB} MiB | ${ratio}× |`,
+    );
   }
 }
 

@@ -52,7 +52,9 @@ process.once('SIGINT', () => {
   console.log('interrupted: stopping after this batch');
 });
 
-console.log(`fuzz: seeds ${baseSeed}, ${baseSeed + 1}, … until ${minutes === undefined ? `${maxBatches} batches` : `${minutes} minute(s)`}`);
+console.log(
+  `fuzz: seeds ${baseSeed}, ${baseSeed + 1}, … until ${minutes === undefined ? `${maxBatches} batches` : `${minutes} minute(s)`}`,
+);
 try {
   while (Date.now() < deadline && batch < (maxBatches ?? Infinity) && !interrupted) {
     const seed = baseSeed + batch;
@@ -66,7 +68,9 @@ try {
     batch++;
     console.log(
       `batch ${batch} seed ${seed}: ${failure ? 'FAILED' : 'ok'}, ${stats.frames - frames} frames, ${Date.now() - batchStarted} ms` +
-        (failure ? ` (replay it: npm run fuzz -- --seed ${seed} --batches 1; the run up to it: npm run fuzz -- --seed ${baseSeed} --batches ${batch})` : ''),
+        (failure
+          ? ` (replay it: npm run fuzz -- --seed ${seed} --batches 1; the run up to it: npm run fuzz -- --seed ${baseSeed} --batches ${batch})`
+          : ''),
     );
     if (failure) break;
   }

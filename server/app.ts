@@ -54,7 +54,11 @@ export function createApp(config: Config, deps: AppDeps): App {
   access.watch(store, log);
   const { allowedOrigins } = config;
   const { deadConnectionMs, reconnectPeriodMs } = config;
-  const io = createSocketServer(httpServer, { store, registry, log, limits, auth, access, allowedOrigins }, { deadConnectionMs, reconnectPeriodMs });
+  const io = createSocketServer(
+    httpServer,
+    { store, registry, log, limits, auth, access, allowedOrigins },
+    { deadConnectionMs, reconnectPeriodMs },
+  );
   if (deps.cluster) io.adapter(deps.cluster.adapter);
   // The standard y-websocket protocol at /yjs/<storyId>, for stock Yjs clients.
   const yWebsocket = attachYWebsocket(httpServer, { store, registry, log, limits, auth, access, allowedOrigins });

@@ -3,50 +3,59 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const EnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  PUBLIC_URL: z.url().optional(),
-  SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 30),
-  IDLE_UNLOAD_MS: z.coerce.number().int().min(0).default(30_000),
-  COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(500),
-  COMPACT_AFTER_BYTES: z.coerce.number().int().min(1).default(1_048_576),
-  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  ALLOWED_ORIGINS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const origins = (v ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-      for (const origin of origins) {
-        if (!URL.canParse(origin) || new URL(origin).origin !== origin) ctx.addIssue({ code: 'custom', message: `${origin} is not an origin like https://news.example.com` });
-      }
-      return origins;
-    }),
-  SIGN_IN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
-  SIGN_IN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
-  SYNC_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(200),
-  AWARENESS_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(30),
-  BAD_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(10),
-  DATABASE_URL: z
-    .url()
-    .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// URL')
-    .optional(),
-  REDIS_URL: z
-    .url()
-    .refine((url) => /^rediss?:\/\//.test(url), 'must be a redis:// or rediss:// URL')
-    .optional(),
-  SCHEDULE_CHECK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
-  DEAD_CONNECTION_MS: z.coerce.number().int().min(1000).max(120_000).default(5000),
-  AUTO_VERSION_IDLE_MS: z.coerce.number().int().min(50).default(600_000),
-  RECONNECT_SPREAD_MS: z.coerce.number().int().min(500).max(120_000).default(5_600),
-}).superRefine((env, ctx) => {
-  // Each process would otherwise generate its own key, and sessions made on one would fail on the others.
-  if (env.DATABASE_URL && !env.SESSION_SECRET) {
-    ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required with DATABASE_URL: every process must share it' });
-  }
-});
+const EnvSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    PUBLIC_URL: z.url().optional(),
+    SESSION_TTL_HOURS: z.coerce
+      .number()
+      .positive()
+      .default(24 * 30),
+    IDLE_UNLOAD_MS: z.coerce.number().int().min(0).default(30_000),
+    COMPACT_AFTER_UPDATES: z.coerce.number().int().min(1).default(500),
+    COMPACT_AFTER_BYTES: z.coerce.number().int().min(1).default(1_048_576),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    ALLOWED_ORIGINS: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const origins = (v ?? '')
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean);
+        for (const origin of origins) {
+          if (!URL.canParse(origin) || new URL(origin).origin !== origin)
+            ctx.addIssue({ code: 'custom', message: `${origin} is not an origin like https://news.example.com` });
+        }
+        return origins;
+      }),
+    SIGN_IN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+    SIGN_IN_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
+    SYNC_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(200),
+    AWARENESS_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(30),
+    BAD_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+    DATABASE_URL: z
+      .url()
+      .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// URL')
+      .optional(),
+    REDIS_URL: z
+      .url()
+      .refine((url) => /^rediss?:\/\//.test(url), 'must be a redis:// or rediss:// URL')
+      .optional(),
+    SCHEDULE_CHECK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    DEAD_CONNECTION_MS: z.coerce.number().int().min(1000).max(120_000).default(5000),
+    AUTO_VERSION_IDLE_MS: z.coerce.number().int().min(50).default(600_000),
+    RECONNECT_SPREAD_MS: z.coerce.number().int().min(500).max(120_000).default(5_600),
+  })
+  .superRefine((env, ctx) => {
+    // Each process would otherwise generate its own key, and sessions made on one would fail on the others.
+    if (env.DATABASE_URL && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required with DATABASE_URL: every process must share it' });
+    }
+  });
 
 export type Config = {
   port: number;

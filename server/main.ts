@@ -55,7 +55,10 @@ async function main(): Promise<void> {
   const address = app.httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const storage = config.databaseUrl ? 'postgres' : 'sqlite';
-  log.info({ port, host: config.host, storage, dataDir: config.dataDir, cluster: Boolean(cluster) }, `Galley is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`);
+  log.info(
+    { port, host: config.host, storage, dataDir: config.dataDir, cluster: Boolean(cluster) },
+    `Galley is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
+  );
 }
 
 await main();

@@ -27,7 +27,10 @@ export const TokenIdParam = z.uuid('Token ids are UUIDs');
 export const UpdateUserBody = z
   .strictObject({ name: name.optional(), role: z.enum(ROLES).optional(), active: z.boolean().optional(), password: password.optional() })
   .refine((body) => Object.keys(body).length > 0, 'Say what to change: name, role, active or password');
-export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(LIMITS.passwordMaxChars), newPassword: password });
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(LIMITS.passwordMaxChars),
+  newPassword: password,
+});
 export const CreateTokenBody = z.strictObject({ name: z.string().trim().min(1, 'Name the token').max(LIMITS.nameMaxChars) });
 export const RevisionNumberParam = z.coerce.number().int().positive().max(1_000_000);
 export const SaveVersionBody = z.strictObject({
@@ -47,7 +50,13 @@ export const ScheduleStoryBody = z.strictObject({
     .refine((at) => Date.parse(at) < Date.now() + MAX_SCHEDULE_DAYS * 86_400_000, `Choose a time within ${MAX_SCHEDULE_DAYS} days`),
 });
 /** A chosen web address; null goes back to following the headline (before first publication only). */
-export const SetSlugBody = z.strictObject({ slug: z.string().trim().max(LIMITS.slugMaxChars * 2).nullable() });
+export const SetSlugBody = z.strictObject({
+  slug: z
+    .string()
+    .trim()
+    .max(LIMITS.slugMaxChars * 2)
+    .nullable(),
+});
 /** For routes that take no query string: unknown fields are refused here too. */
 export const NoQuery = z.strictObject({});
 /** For routes that take no body. */
@@ -131,7 +140,13 @@ export type RevertResult = { reverted: boolean };
  * The structured content of a story (allow-listed, as published): each field a
  * tree of nodes in the editor's schema. See server/publishing/storyContent.ts.
  */
-export type ContentNode = { type: string; attrs?: Record<string, string | number>; text?: string; marks?: ContentMark[]; content?: ContentNode[] };
+export type ContentNode = {
+  type: string;
+  attrs?: Record<string, string | number>;
+  text?: string;
+  marks?: ContentMark[];
+  content?: ContentNode[];
+};
 export type ContentMark = { type: string; attrs?: Record<string, string> };
 export type StoryContent = Record<StoryField, ContentNode>;
 

@@ -125,7 +125,9 @@ function readThread(id: string, thread: unknown): CommentThread | null {
     createdBy: String(get(THREAD_KEYS.createdBy) ?? ''),
     createdAt: String(get(THREAD_KEYS.createdAt) ?? ''),
     resolved: (get(THREAD_KEYS.resolved) as Resolution | null | undefined) ?? null,
-    messages: ([...messages.values()] as CommentMessage[]).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)),
+    messages: ([...messages.values()] as CommentMessage[]).sort(
+      (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+    ),
   };
 }
 
@@ -184,11 +186,16 @@ function textBefore(fragment: Y.XmlFragment, position: Y.AbsolutePosition): numb
   const walk = (node: Y.AbstractType<any>): boolean => {
     if (node === position.type) {
       if (node instanceof Y.XmlText) count += position.index;
-      else (node as Y.XmlElement).toArray().slice(0, position.index).forEach((child) => walk(child as Y.AbstractType<any>));
+      else
+        (node as Y.XmlElement)
+          .toArray()
+          .slice(0, position.index)
+          .forEach((child) => walk(child as Y.AbstractType<any>));
       return true;
     }
     if (node instanceof Y.XmlText) count += node.length;
-    else if (node instanceof Y.XmlElement || node instanceof Y.XmlFragment) return node.toArray().some((child) => walk(child as Y.AbstractType<any>));
+    else if (node instanceof Y.XmlElement || node instanceof Y.XmlFragment)
+      return node.toArray().some((child) => walk(child as Y.AbstractType<any>));
     return false;
   };
   walk(fragment);

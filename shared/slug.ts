@@ -34,10 +34,7 @@ export function isValidSlug(slug: string): boolean {
   return slug.length <= LIMITS.slugMaxChars && SLUG_PATTERN.test(slug);
 }
 
-export async function uniqueSlug(
-  base: string,
-  isTaken: (slug: string) => boolean | Promise<boolean>,
-): Promise<string> {
+export async function uniqueSlug(base: string, isTaken: (slug: string) => boolean | Promise<boolean>): Promise<string> {
   const root = slugify(base) || 'story';
   if (!(await isTaken(root))) return root;
   for (let n = 2; n <= MAX_ATTEMPTS; n++) {

@@ -13,8 +13,6 @@ export const FIELD_LABELS: Record<StoryField, string> = {
   body: 'Body',
 };
 
-
-
 export function isStoryField(value: unknown): value is StoryField {
   return typeof value === 'string' && (STORY_FIELDS as readonly string[]).includes(value);
 }

@@ -86,9 +86,11 @@ export async function connectPeer(kind: ServerKind, url: string, room: string, o
         sync.destroy();
         ws.close();
       };
-      await withTimeout(new Promise<void>((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject))), timeout, 'ws open').catch(
-        (error) => (close(), Promise.reject(error)),
-      );
+      await withTimeout(
+        new Promise<void>((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject))),
+        timeout,
+        'ws open',
+      ).catch((error) => (close(), Promise.reject(error)));
       await sync.start(options.expectPeers, timeout).catch((error) => (close(), Promise.reject(error)));
       return { doc, close };
     }

@@ -12,7 +12,15 @@ export type ServerKind = (typeof SERVER_KINDS)[number];
 export type Target = { kind: ServerKind; urls: string[]; cookie?: string };
 
 /** Typing: `writers: 'one'` is W1 (client 0 appends, the rest read), `'all'` is W2 (everyone types at random places). */
-export type TypeCommand = { op: 'type'; target: Target; room: string; clients: number; seconds: number; rate: number; writers: 'one' | 'all' };
+export type TypeCommand = {
+  op: 'type';
+  target: Target;
+  room: string;
+  clients: number;
+  seconds: number;
+  rate: number;
+  writers: 'one' | 'all';
+};
 export type IdleCommand = { op: 'idle'; target: Target; rooms: string[]; perRoom: number; idleMs: number; afterCloseMs: number };
 export type ColdOpenCommand = { op: 'coldOpen'; target: Target; room: string; edits: number; opens: number };
 export type PublishCommand = { op: 'publish'; url: string; cookie: string; storyId: string; words: number; runs: number };

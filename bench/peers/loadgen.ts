@@ -46,7 +46,8 @@ async function mark(name: string): Promise<void> {
 
 const peers: Peer[] = [];
 const t0 = performance.now();
-const debug = (message: string) => process.env.BENCH_DEBUG && process.stderr.write(`[loadgen +${Math.round(performance.now() - t0)} ms] ${message}\n`);
+const debug = (message: string) =>
+  process.env.BENCH_DEBUG && process.stderr.write(`[loadgen +${Math.round(performance.now() - t0)} ms] ${message}\n`);
 const urlFor = (target: Target, i: number) => target.urls[i % target.urls.length];
 
 async function connect(target: Target, i: number, room: string, expectPeers: boolean): Promise<Peer> {
@@ -164,13 +165,18 @@ async function coldOpenLoad(cmd: ColdOpenCommand): Promise<ColdOpenResult> {
     await withTimeout(seeder.galley.whenSaved(), 120_000, 'ingest acks');
     ackedAt = performance.now();
   }
-  if (!(await waitFor(() => watched.length === base + cmd.edits, 120_000, 5))) throw new Error(`second client saw ${watched.length - base} of ${cmd.edits} edits`);
+  if (!(await waitFor(() => watched.length === base + cmd.edits, 120_000, 5)))
+    throw new Error(`second client saw ${watched.length - base} of ${cmd.edits} edits`);
   const seenAt = performance.now();
   const expected = text.toString();
   const opens: number[] = [];
   for (let run = 0; run < cmd.opens; run++) {
     const t = performance.now();
-    const fresh = await connectPeer(cmd.target.kind, urlFor(cmd.target, 0), cmd.room, { cookie: cmd.target.cookie, expectPeers: true, timeoutMs: 60_000 });
+    const fresh = await connectPeer(cmd.target.kind, urlFor(cmd.target, 0), cmd.room, {
+      cookie: cmd.target.cookie,
+      expectPeers: true,
+      timeoutMs: 60_000,
+    });
     opens.push(performance.now() - t);
     const got = hasBody(fresh.doc) ? bodyText(fresh.doc).toString() : '';
     fresh.close();
@@ -187,7 +193,25 @@ async function coldOpenLoad(cmd: ColdOpenCommand): Promise<ColdOpenResult> {
   };
 }
 
-const WORDS = ['council', 'budget', 'vote', 'residents', 'said', 'the', 'plan', 'would', 'cost', 'more', 'than', 'expected', 'and', 'of', 'a', 'new', 'road'];
+const WORDS = [
+  'council',
+  'budget',
+  'vote',
+  'residents',
+  'said',
+  'the',
+  'plan',
+  'would',
+  'cost',
+  'more',
+  'than',
+  'expected',
+  'and',
+  'of',
+  'a',
+  'new',
+  'road',
+];
 
 async function publishLoad(cmd: PublishCommand): Promise<PublishResult> {
   const client = await connect({ kind: 'galley', urls: [cmd.url], cookie: cmd.cookie }, 0, cmd.storyId, false);

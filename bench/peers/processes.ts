@@ -32,7 +32,10 @@ export type ServerHandle = { url: string; pid: number; output(): string; stop():
 /** Runs `node --import tsx <file>` and resolves once it prints `"port":N` (Galley logs it; the launchers print it). */
 export async function spawnServer(file: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<ServerHandle> {
   const child = track(
-    spawn(process.execPath, [...profileFlags(), '--import', 'tsx', file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }),
+    spawn(process.execPath, [...profileFlags(), '--import', 'tsx', file], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
   );
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -80,7 +83,10 @@ export function cpuSeconds(pid: number): number {
 
 /** Resident set size in bytes, from /proc/<pid>/status. */
 export function rssBytes(pid: number): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = fs
+    .readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
 }
 
@@ -104,7 +110,11 @@ export async function runLoadgen(
   pids: number[],
   timeoutMs: number,
 ): Promise<{ results: LoadResult[]; marks: Record<string, Sample>[] }> {
-  const child = track(spawn(process.execPath, [...profileFlags(), '--import', 'tsx', 'bench/peers/loadgen.ts', JSON.stringify(commands)], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  const child = track(
+    spawn(process.execPath, [...profileFlags(), '--import', 'tsx', 'bench/peers/loadgen.ts', JSON.stringify(commands)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    }),
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     if (process.env.BENCH_DEBUG) process.stderr.write(chunk);

@@ -130,7 +130,8 @@ export const api = {
   /** Who changed the story since version `n`. */
   changedSince: (id: string, n: number) => request<ChangedSince>('GET', storyPath(id, `revisions/${n}/changed-by`)),
   /** Takes back one person's changes since version `n`, for everyone. */
-  revertAuthor: (id: string, n: number, userId: string) => request<RevertResult>('POST', storyPath(id, `revisions/${n}/revert`), { userId }),
+  revertAuthor: (id: string, n: number, userId: string) =>
+    request<RevertResult>('POST', storyPath(id, `revisions/${n}/revert`), { userId }),
   /** Who wrote with each Yjs client id in the story ("Who wrote this?"). */
   storyAuthors: (id: string) => request<StoryAuthors>('GET', storyPath(id, 'authors')),
   /** Everyone who may be @mentioned in a comment. */

@@ -19,8 +19,7 @@ import { claimLocalDrafts, clearLocalDrafts } from './localDrafts';
 import { forgetUser, rememberedUser, rememberUser } from './rememberedUser';
 
 /** No answer at all, or a proxy saying the server behind it is down. */
-const isUnreachable = (error: unknown) =>
-  error instanceof ApiError && (error.code === 'network' || [502, 503, 504].includes(error.status));
+const isUnreachable = (error: unknown) => error instanceof ApiError && (error.code === 'network' || [502, 503, 504].includes(error.status));
 
 class Auth {
   user = $state.raw<PublicUser | null>(null);

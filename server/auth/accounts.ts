@@ -64,7 +64,11 @@ export async function updateAccount(store: Store, id: string, change: AccountCha
   return (await store.getUserById(id))!;
 }
 
-export async function changePassword(store: Store, user: UserRecord, body: { currentPassword: string; newPassword: string }): Promise<void> {
+export async function changePassword(
+  store: Store,
+  user: UserRecord,
+  body: { currentPassword: string; newPassword: string },
+): Promise<void> {
   if (!(await verifyPassword(body.currentPassword, user.passwordHash))) {
     throw new GalleyError('forbidden', 'Your current password is not right', { currentPassword: 'Not right' });
   }

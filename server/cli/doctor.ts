@@ -48,7 +48,9 @@ async function main(): Promise<number> {
     store = await openStore(config);
   } catch (error) {
     if (isDamagedFile(error)) {
-      console.log(`Galley doctor: ${where}\n\nThe database file is damaged and cannot be opened: ${messageOf(error)}\nRestore it from a backup.`);
+      console.log(
+        `Galley doctor: ${where}\n\nThe database file is damaged and cannot be opened: ${messageOf(error)}\nRestore it from a backup.`,
+      );
       return EXIT.problems;
     }
     console.error(error instanceof StoreNotFoundError ? error.message : `Could not open ${where}: ${messageOf(error)}`);
@@ -100,7 +102,8 @@ function report(where: string, findings: Findings): number {
   const lines = [`Galley doctor: ${where}`, ''];
   let problems = 0;
 
-  if (integrity === null) lines.push('Database integrity: not checked (Postgres has no whole-database check; use data checksums or amcheck).');
+  if (integrity === null)
+    lines.push('Database integrity: not checked (Postgres has no whole-database check; use data checksums or amcheck).');
   else if (integrity.length === 0) lines.push('Database integrity (PRAGMA integrity_check): ok');
   else {
     problems += integrity.length;
@@ -114,7 +117,10 @@ function report(where: string, findings: Findings): number {
 
   const damagedRows = damagedStories.reduce((sum, s) => sum + s.damaged.length + (s.error ? 1 : 0), 0);
   problems += damagedRows;
-  lines.push('', `Stories: ${plural(findings.stories, 'story', 'stories')} checked, ${plural(findings.rows, 'stored row')}, ${damagedRows === 0 ? 'all readable' : `${plural(damagedRows, 'damaged row')}`}`);
+  lines.push(
+    '',
+    `Stories: ${plural(findings.stories, 'story', 'stories')} checked, ${plural(findings.rows, 'stored row')}, ${damagedRows === 0 ? 'all readable' : `${plural(damagedRows, 'damaged row')}`}`,
+  );
   for (const story of damagedStories) {
     lines.push(`  ✗ ${title(story.headline)} (${story.storyId})`);
     if (story.error) lines.push(`      could not be read: ${story.error}`);

@@ -53,7 +53,8 @@ async function run(argv: string[]): Promise<void> {
   if (!COMMANDS.includes(positionals[0])) throw new GalleyError('bad_request', USAGE);
   const config = loadConfig(process.env);
   const store = await openStore(config, { create: init }).catch((error: unknown) => {
-    if (error instanceof StoreNotFoundError) throw new Error(`${error.message}\nOr, to create a new, empty store there, run the command again with --init.`);
+    if (error instanceof StoreNotFoundError)
+      throw new Error(`${error.message}\nOr, to create a new, empty store there, run the command again with --init.`);
     throw new Error(`Could not open ${describeStore(config)}: ${error instanceof Error ? error.message : String(error)}`);
   });
   // On stderr: stdout stays the command's answer alone (a token, for scripts).
@@ -96,7 +97,8 @@ async function command(name: string | undefined, values: Values, store: Store, c
       return console.log(token);
     }
     case 'list':
-      for (const u of await store.listUsers()) console.log(`${u.role.padEnd(7)} ${u.email}  ${u.name}${u.deactivatedAt ? ' (deactivated)' : ''}`);
+      for (const u of await store.listUsers())
+        console.log(`${u.role.padEnd(7)} ${u.email}  ${u.name}${u.deactivatedAt ? ' (deactivated)' : ''}`);
       return;
     default:
       throw new GalleyError('bad_request', USAGE);

@@ -60,7 +60,9 @@ export class RedisRelay implements DocumentRelay {
   publish(storyId: string, kind: RelayKind, payload: Uint8Array): void {
     const message = Buffer.concat([Buffer.of(KINDS.indexOf(kind)), this.#origin, payload]);
     // A lost publish is recovered by the resync every process makes when the connection returns.
-    this.#pub.publish(storyChannel(storyId), message).catch((error: unknown) => this.#log.warn({ err: error, storyId }, 'relay publish failed'));
+    this.#pub
+      .publish(storyChannel(storyId), message)
+      .catch((error: unknown) => this.#log.warn({ err: error, storyId }, 'relay publish failed'));
   }
 
   onResync(listener: () => void): void {

@@ -24,7 +24,10 @@ const reconnectStrategy = (retries: number) => Math.min(100 * 2 ** retries, 2_00
 export async function connectCluster(url: string, log: Logger): Promise<Cluster> {
   const pub = createClient({ url, socket: { reconnectStrategy } }) as RedisClientType;
   const sub = pub.duplicate() as RedisClientType;
-  for (const [name, client] of [['publisher', pub], ['subscriber', sub]] as const) {
+  for (const [name, client] of [
+    ['publisher', pub],
+    ['subscriber', sub],
+  ] as const) {
     client.on('error', (error: Error) => log.warn({ err: error }, `redis ${name} connection error`));
   }
   await Promise.all([pub.connect(), sub.connect()]);

@@ -9,7 +9,12 @@ import type { DocumentRelay, RelayListener } from './DocumentRelay';
  * what its own clients announce. `catchUp` reads the story from storage again,
  * for when the relay alone may have missed something. Resolves to the unsubscribe.
  */
-export async function relayDocument(document: StoryDocument, relay: DocumentRelay, log: Logger, catchUp: () => void): Promise<() => Promise<void>> {
+export async function relayDocument(
+  document: StoryDocument,
+  relay: DocumentRelay,
+  log: Logger,
+  catchUp: () => void,
+): Promise<() => Promise<void>> {
   const { storyId } = document;
   const unsubscribe = await relay.subscribe(storyId, received(document, log, catchUp));
   document.on('committed', (update) => relay.publish(storyId, 'update', update));

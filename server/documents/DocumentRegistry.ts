@@ -94,7 +94,11 @@ export class DocumentRegistry {
       // Subscribed before reading storage: nothing committed elsewhere falls between the two.
       const { relay } = this.options;
       if (relay) this.#unsubscribes.set(document, await relayDocument(document, relay, log, () => this.#catchUp(document)));
-      const [stored, owners, damage] = await Promise.all([store.loadLog(storyId), store.loadClientOwners(storyId), this.#damageOf(storyId)]);
+      const [stored, owners, damage] = await Promise.all([
+        store.loadLog(storyId),
+        store.loadClientOwners(storyId),
+        this.#damageOf(storyId),
+      ]);
       if (how === 'whole') {
         document.loadFrom(stored, owners);
         document.damage = damage;
@@ -125,11 +129,17 @@ export class DocumentRegistry {
     try {
       await store.quarantine(storyId, damaged, foundAt);
     } catch (error) {
-      log.error({ err: error, storyId, rows: damaged.length }, 'could not quarantine damaged stored rows; they stay in the log, left out of the story');
+      log.error(
+        { err: error, storyId, rows: damaged.length },
+        'could not quarantine damaged stored rows; they stay in the log, left out of the story',
+      );
       return { entries: damaged.length, foundAt };
     }
     for (const row of damaged) {
-      log.error({ storyId, kind: row.kind, seq: row.kind === 'update' ? row.seq : null, reason: row.reason }, 'quarantined a damaged stored row');
+      log.error(
+        { storyId, kind: row.kind, seq: row.kind === 'update' ? row.seq : null, reason: row.reason },
+        'quarantined a damaged stored row',
+      );
     }
     return this.#damageOf(storyId);
   }

@@ -173,16 +173,19 @@ export class StoryDocument {
       return;
     }
     this.#heldBack.set(origin, heldBack);
-    throw new GalleyError('incomplete', 'Part of this change builds on changes the server does not have yet; it is kept and will be sent again');
+    throw new GalleyError(
+      'incomplete',
+      'Part of this change builds on changes the server does not have yet; it is kept and will be sent again',
+    );
   }
 
   /** What of the update is the sender's and new here: others' content dropped from a resync, known clocks cut off. */
   #ownPart(update: Uint8Array, check: UpdateCheck, resync: boolean): Uint8Array {
-    if (check.foreign.length > 0 && !resync) throw new GalleyError('forbidden', `Yjs client id ${check.foreign[0]} belongs to another user`);
+    if (check.foreign.length > 0 && !resync)
+      throw new GalleyError('forbidden', `Yjs client id ${check.foreign[0]} belongs to another user`);
     if (check.foreign.length === 0 && check.repeated.length === 0) return update;
     return newContentOnly(this.doc, update, check.repeated, check.foreign);
   }
-
 
   #applyNow(update: Uint8Array, origin: Connection): Applied {
     const { store } = this.doc;
@@ -390,7 +393,8 @@ export class StoryDocument {
     }
     for (const [clientId, state] of this.awareness.getStates()) {
       const user = stampedUser(state);
-      if (!local.has(clientId) && user && !people.has(user.id)) people.set(user.id, { userId: user.id, name: user.name, color: user.color });
+      if (!local.has(clientId) && user && !people.has(user.id))
+        people.set(user.id, { userId: user.id, name: user.name, color: user.color });
     }
     return [...people.values()];
   }

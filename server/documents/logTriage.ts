@@ -68,7 +68,7 @@ export function triageLog(log: StoredLog): Triage {
     else waiting.push({ row, decoded });
   });
   // A row stored before what it builds on (possible with several writers) is placed once that is in.
-  for (let progress = true; progress; ) {
+  for (let progress = true; progress;) {
     progress = false;
     for (const entry of [...waiting]) {
       if (!placeable(build.doc, entry.decoded)) continue;
@@ -106,7 +106,7 @@ export function catchUpWith(doc: Y.Doc, log: StoredLog, origin: unknown): Damage
       if (typeof decoded === 'string') damaged.push(updateDamage(log.seqs[i], DAMAGE_REASONS.undecodable(decoded)));
       else waiting.push({ seq: log.seqs[i], data, decoded });
     });
-    for (let progress = true; progress; ) {
+    for (let progress = true; progress;) {
       progress = false;
       for (const entry of [...waiting]) {
         if (!placeable(doc, entry.decoded)) continue;
@@ -265,6 +265,11 @@ function decode(data: Uint8Array): Decoded | string {
 }
 
 const updateDamage = (seq: number, reason: string): DamagedRow => ({ kind: 'update', seq, reason });
-const snapshotDamage = (data: Uint8Array, replacement: Uint8Array | null, reason: string): DamagedRow => ({ kind: 'snapshot', data, replacement, reason });
+const snapshotDamage = (data: Uint8Array, replacement: Uint8Array | null, reason: string): DamagedRow => ({
+  kind: 'snapshot',
+  data,
+  replacement,
+  reason,
+});
 const seqOf = (row: DamagedRow) => (row.kind === 'update' ? row.seq : -1);
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error)) || 'unknown error';

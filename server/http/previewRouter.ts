@@ -5,7 +5,13 @@ import { LIMITS } from '../../shared/limits';
 import { can } from '../../shared/roles';
 import type { Authenticator } from '../auth/Authenticator';
 import type { Store } from '../persistence/Store';
-import { renderPublicError, renderStoryPage, type PreviewNotice, type PublicErrorStatus, type PublishedStoryView } from '../publishing/publicPages';
+import {
+  renderPublicError,
+  renderStoryPage,
+  type PreviewNotice,
+  type PublicErrorStatus,
+  type PublishedStoryView,
+} from '../publishing/publicPages';
 import { STORIES_PATH } from '../publishing/site';
 import { checkDraft, findStory, type PublishDeps } from '../workflow/publishStory';
 import { loadPrincipal } from './sessionMiddleware';
@@ -35,32 +41,54 @@ export function previewRouter(deps: PublishDeps & { auth: Authenticator; publicO
   });
 
   const send = async (req: Request, res: Response, story: PublishedStoryView, notice: PreviewNotice, storyId: string) => {
-    const recent = (await store.listPublications(LIMITS.recentStories + 1)).filter((p) => p.storyId !== storyId).slice(0, LIMITS.recentStories);
+    const recent = (await store.listPublications(LIMITS.recentStories + 1))
+      .filter((p) => p.storyId !== storyId)
+      .slice(0, LIMITS.recentStories);
     const url = `${deps.publicOrigin(req)}${STORIES_PATH}/${story.slug}`;
-    res.status(200).type(HTML).send(renderStoryPage(story, recent, url, notice));
+    res
+      .status(200)
+      .type(HTML)
+      .send(renderStoryPage(story, recent, url, notice));
   };
 
-  router.get(`${PREVIEW_PATH}/:id`, guard(async (req, res) => {
-    const story = await findStory(store, validate(StoryIdParam, req.params.id));
-    const { rendered, slug } = await checkDraft(deps, story);
-    const now = new Date().toISOString();
-    const view = { ...rendered, slug: slug || 'untitled', publishedAt: story.publishedAt ?? now, updatedAt: now };
-    await send(req, res, view, { label: 'Preview', detail: 'This is the draft as it would look if published now. Readers cannot see it.' }, story.id);
-  }));
+  router.get(
+    `${PREVIEW_PATH}/:id`,
+    guard(async (req, res) => {
+      const story = await findStory(store, validate(StoryIdParam, req.params.id));
+      const { rendered, slug } = await checkDraft(deps, story);
+      const now = new Date().toISOString();
+      const view = { ...rendered, slug: slug || 'untitled', publishedAt: story.publishedAt ?? now, updatedAt: now };
+      await send(
+        req,
+        res,
+        view,
+        { label: 'Preview', detail: 'This is the draft as it would look if published now. Readers cannot see it.' },
+        story.id,
+      );
+    }),
+  );
 
-  router.get(`${PREVIEW_PATH}/:id/revisions/:number`, guard(async (req, res) => {
-    const story = await findStory(store, validate(StoryIdParam, req.params.id));
-    const revision = await store.getRevision(story.id, validate(RevisionNumberParam, req.params.number));
-    if (!revision) throw new GalleyError('not_found', 'No such revision');
-    const view = { ...revision, slug: revision.slug || 'untitled', publishedAt: story.publishedAt ?? revision.publishedAt, updatedAt: revision.publishedAt };
-    const how = {
-      publication: `as published by ${revision.publishedBy}`,
-      named: `“${revision.name}”, as saved by ${revision.publishedBy}`,
-      auto: 'as saved automatically',
-    }[revision.kind];
-    const detail = `Revision ${revision.number}, ${how} on ${dateTime.format(new Date(revision.publishedAt))} UTC.`;
-    await send(req, res, view, { label: 'Past version', detail }, story.id);
-  }));
+  router.get(
+    `${PREVIEW_PATH}/:id/revisions/:number`,
+    guard(async (req, res) => {
+      const story = await findStory(store, validate(StoryIdParam, req.params.id));
+      const revision = await store.getRevision(story.id, validate(RevisionNumberParam, req.params.number));
+      if (!revision) throw new GalleyError('not_found', 'No such revision');
+      const view = {
+        ...revision,
+        slug: revision.slug || 'untitled',
+        publishedAt: story.publishedAt ?? revision.publishedAt,
+        updatedAt: revision.publishedAt,
+      };
+      const how = {
+        publication: `as published by ${revision.publishedBy}`,
+        named: `“${revision.name}”, as saved by ${revision.publishedBy}`,
+        auto: 'as saved automatically',
+      }[revision.kind];
+      const detail = `Revision ${revision.number}, ${how} on ${dateTime.format(new Date(revision.publishedAt))} UTC.`;
+      await send(req, res, view, { label: 'Past version', detail }, story.id);
+    }),
+  );
 
   return router;
 }

@@ -17,7 +17,19 @@ import type {
   UserRecord,
   CommentSummary,
 } from './Store';
-import { bytes, orNull, type Row, toDeletion, toPublication, toRevision, toSession, toStory, toStoryListing, toToken, toUser } from './storeRows';
+import {
+  bytes,
+  orNull,
+  type Row,
+  toDeletion,
+  toPublication,
+  toRevision,
+  toSession,
+  toStory,
+  toStoryListing,
+  toToken,
+  toUser,
+} from './storeRows';
 import { migrate, quoteIdentifier, withClient } from './pgSchema';
 import type { DamagedRow } from './Store';
 import { toDamagedStories, toQuarantineEntry, toStoryDamage } from './storeRows';
@@ -264,8 +276,24 @@ export class PgStore implements Store {
       `INSERT INTO stories (id, headline, status, slug, created_at, created_by, updated_at, status_changed_at, status_changed_by,
          status_note, scheduled_for, scheduled_by_id, live, published_at, last_published_at, published_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-      [s.id, s.headline, s.status, s.slug, s.createdAt, s.createdBy, s.updatedAt, s.statusChangedAt, s.statusChangedBy,
-        s.statusNote, s.scheduledFor, s.scheduledById, s.live, s.publishedAt, s.lastPublishedAt, s.publishedBy],
+      [
+        s.id,
+        s.headline,
+        s.status,
+        s.slug,
+        s.createdAt,
+        s.createdBy,
+        s.updatedAt,
+        s.statusChangedAt,
+        s.statusChangedBy,
+        s.statusNote,
+        s.scheduledFor,
+        s.scheduledById,
+        s.live,
+        s.publishedAt,
+        s.lastPublishedAt,
+        s.publishedBy,
+      ],
     );
   }
 
@@ -370,10 +398,12 @@ export class PgStore implements Store {
     if (!current || !current.data.equals(row.data)) return 0;
     if (row.replacement) await c.query('UPDATE story_snapshots SET data = $2 WHERE story_id = $1', [storyId, Buffer.from(row.replacement)]);
     else await c.query('DELETE FROM story_snapshots WHERE story_id = $1', [storyId]);
-    await c.query(
-      "INSERT INTO story_quarantine (story_id, kind, seq, data, reason, found_at) VALUES ($1, 'snapshot', NULL, $2, $3, $4)",
-      [storyId, current.data, row.reason, foundAt],
-    );
+    await c.query("INSERT INTO story_quarantine (story_id, kind, seq, data, reason, found_at) VALUES ($1, 'snapshot', NULL, $2, $3, $4)", [
+      storyId,
+      current.data,
+      row.reason,
+      foundAt,
+    ]);
     return 1;
   }
 
@@ -396,7 +426,11 @@ export class PgStore implements Store {
   }
 
   async markDamageReviewed(storyId: string, at: string, by: string) {
-    return this.#changes('UPDATE story_quarantine SET resolved_at = $1, resolved_by = $2 WHERE story_id = $3 AND resolved_at IS NULL', [at, by, storyId]);
+    return this.#changes('UPDATE story_quarantine SET resolved_at = $1, resolved_by = $2 WHERE story_id = $3 AND resolved_at IS NULL', [
+      at,
+      by,
+      storyId,
+    ]);
   }
 
   async listQuarantine() {
@@ -514,8 +548,20 @@ export class PgStore implements Store {
        SELECT $1, COALESCE(MAX(number), 0) + 1, $12, $13, $14, $2, $3, $4, $5, $6, $7, $8::bytea, $9, $10, $11 FROM revisions WHERE story_id = $1
        RETURNING number`,
       [
-        r.storyId, r.slug, r.headline, r.standfirst, r.byline, r.bodyHtml, r.content, Buffer.from(r.docState), r.publishedAt, r.publishedBy,
-        r.publishedById, r.kind, r.name, JSON.stringify(r.authorIds),
+        r.storyId,
+        r.slug,
+        r.headline,
+        r.standfirst,
+        r.byline,
+        r.bodyHtml,
+        r.content,
+        Buffer.from(r.docState),
+        r.publishedAt,
+        r.publishedBy,
+        r.publishedById,
+        r.kind,
+        r.name,
+        JSON.stringify(r.authorIds),
       ],
     );
     return rows[0].number;
@@ -525,7 +571,9 @@ export class PgStore implements Store {
     return this.#tx(async (c) => {
       await lock(c, `revisions:${r.storyId}`);
       if (after !== undefined) {
-        const { rows } = await c.query<{ latest: number }>('SELECT COALESCE(MAX(number), 0) AS latest FROM revisions WHERE story_id = $1', [r.storyId]);
+        const { rows } = await c.query<{ latest: number }>('SELECT COALESCE(MAX(number), 0) AS latest FROM revisions WHERE story_id = $1', [
+          r.storyId,
+        ]);
         if (rows[0].latest !== after) return null;
       }
       return this.#insertRevision(c, r);
@@ -533,7 +581,9 @@ export class PgStore implements Store {
   }
 
   async listDeletions(storyId: string, since: string) {
-    return (await this.#rows('SELECT * FROM story_deletions WHERE story_id = $1 AND at >= $2 ORDER BY id', [storyId, since])).map(toDeletion);
+    return (await this.#rows('SELECT * FROM story_deletions WHERE story_id = $1 AND at >= $2 ORDER BY id', [storyId, since])).map(
+      toDeletion,
+    );
   }
 
   async recordRestored(r: Omit<DeletionRecord, 'restored'>) {
@@ -612,7 +662,11 @@ export class PgStore implements Store {
        RETURNING s.id, s.scheduled_for, s.scheduled_by_id`,
       [leaseUntil, now],
     );
-    return rows.map((r) => ({ storyId: r.id as string, scheduledFor: r.scheduled_for as string, scheduledById: r.scheduled_by_id as string }));
+    return rows.map((r) => ({
+      storyId: r.id as string,
+      scheduledFor: r.scheduled_for as string,
+      scheduledById: r.scheduled_by_id as string,
+    }));
   }
 
   async close() {

@@ -95,7 +95,11 @@ export class SqliteStore implements Store {
     // Every method's database work is synchronous, so running the call inside `exclusive` runs all of it there.
     for (const name of WRITES) {
       const write = store[name].bind(store) as (...args: unknown[]) => Promise<unknown>;
-      Object.defineProperty(store, name, { value: (...args: unknown[]) => appender.exclusive(() => write(...args)), writable: true, configurable: true });
+      Object.defineProperty(store, name, {
+        value: (...args: unknown[]) => appender.exclusive(() => write(...args)),
+        writable: true,
+        configurable: true,
+      });
     }
     return store;
   }
@@ -137,11 +141,13 @@ export class SqliteStore implements Store {
   }
 
   async createFirstUser(u: UserRecord) {
-    return this.#db.transaction(() => {
-      if (this.#countUsers() > 0) return false;
-      this.#insertUser(u);
-      return true;
-    }).immediate();
+    return this.#db
+      .transaction(() => {
+        if (this.#countUsers() > 0) return false;
+        this.#insertUser(u);
+        return true;
+      })
+      .immediate();
   }
 
   async getUserByEmail(email: string) {
@@ -168,22 +174,28 @@ export class SqliteStore implements Store {
     const keys = (Object.keys(patch) as (keyof UserPatch)[]).filter((k) => patch[k] !== undefined);
     if (keys.length === 0) return;
     const sets = keys.map((k) => `${columns[k]} = @${k}`).join(', ');
-    this.#db.transaction(() => {
-      const { changes } = this.#db.prepare(`UPDATE users SET ${sets} WHERE id = @id`).run({ ...patch, id });
-      if (changes > 0 && changesAccess(patch)) this.#recordAccessChange(id);
-    }).immediate();
+    this.#db
+      .transaction(() => {
+        const { changes } = this.#db.prepare(`UPDATE users SET ${sets} WHERE id = @id`).run({ ...patch, id });
+        if (changes > 0 && changesAccess(patch)) this.#recordAccessChange(id);
+      })
+      .immediate();
   }
 
   async deleteUserSessions(userId: string, keepIdHash = '') {
-    this.#db.transaction(() => {
-      const { changes } = this.#db.prepare('DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?').run(userId, keepIdHash);
-      if (changes > 0) this.#recordAccessChange(userId);
-    }).immediate();
+    this.#db
+      .transaction(() => {
+        const { changes } = this.#db.prepare('DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?').run(userId, keepIdHash);
+        if (changes > 0) this.#recordAccessChange(userId);
+      })
+      .immediate();
   }
 
   /** In the transaction of the change itself: a watcher never hears of a change that was not committed, nor misses one that was. */
   #recordAccessChange(userId: string): void {
-    const { lastInsertRowid } = this.#db.prepare('INSERT INTO access_changes (user_id, at) VALUES (?, ?)').run(userId, new Date().toISOString());
+    const { lastInsertRowid } = this.#db
+      .prepare('INSERT INTO access_changes (user_id, at) VALUES (?, ?)')
+      .run(userId, new Date().toISOString());
     this.#db.prepare('DELETE FROM access_changes WHERE id <= ?').run(Number(lastInsertRowid) - ACCESS_CHANGES_KEPT);
   }
 
@@ -239,12 +251,14 @@ export class SqliteStore implements Store {
   }
 
   async revokeToken(id: string, userId: string, at: string) {
-    return this.#db.transaction(() => {
-      const revoke = this.#db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL');
-      const revoked = revoke.run(at, id, userId).changes > 0;
-      if (revoked) this.#recordAccessChange(userId);
-      return revoked;
-    }).immediate();
+    return this.#db
+      .transaction(() => {
+        const revoke = this.#db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL');
+        const revoked = revoke.run(at, id, userId).changes > 0;
+        if (revoked) this.#recordAccessChange(userId);
+        return revoked;
+      })
+      .immediate();
   }
 
   async touchToken(id: string, at: string) {
@@ -263,10 +277,12 @@ export class SqliteStore implements Store {
   }
 
   async deleteSession(idHash: string) {
-    this.#db.transaction(() => {
-      const ended = this.#db.prepare('DELETE FROM sessions WHERE id_hash = ? RETURNING user_id').all(idHash) as { user_id: string }[];
-      for (const { user_id } of ended) this.#recordAccessChange(user_id);
-    }).immediate();
+    this.#db
+      .transaction(() => {
+        const ended = this.#db.prepare('DELETE FROM sessions WHERE id_hash = ? RETURNING user_id').all(idHash) as { user_id: string }[];
+        for (const { user_id } of ended) this.#recordAccessChange(user_id);
+      })
+      .immediate();
   }
 
   async createStory(s: StoryRecord) {
@@ -301,42 +317,53 @@ export class SqliteStore implements Store {
     if (this.#appender) return this.#appender.append(entries);
     const insert = this.#db.prepare('INSERT INTO story_updates (story_id, data) VALUES (?, ?)');
     const deleted = this.#db.prepare(INSERT_DELETION);
-    return this.#db.transaction(() =>
-      entries.map(({ storyId, update, deletion }) => {
-        if (deletion) deleted.run(storyId, deletion.userId, deletion.at, Buffer.from(deletion.ds));
-        return Number(insert.run(storyId, Buffer.from(update)).lastInsertRowid);
-      }),
-    ).immediate();
+    return this.#db
+      .transaction(() =>
+        entries.map(({ storyId, update, deletion }) => {
+          if (deletion) deleted.run(storyId, deletion.userId, deletion.at, Buffer.from(deletion.ds));
+          return Number(insert.run(storyId, Buffer.from(update)).lastInsertRowid);
+        }),
+      )
+      .immediate();
   }
 
   async loadLog(storyId: string): Promise<StoredLog> {
-    return this.#db.transaction(() => {
-      const snapshot = this.#db.prepare('SELECT data FROM story_snapshots WHERE story_id = ?').get(storyId) as { data: Buffer } | undefined;
-      const rows = this.#db.prepare('SELECT seq, data FROM story_updates WHERE story_id = ? ORDER BY seq').all(storyId) as {
-        seq: number;
-        data: Buffer;
-      }[];
-      return {
-        snapshot: snapshot ? new Uint8Array(snapshot.data) : null,
-        updates: rows.map((r) => new Uint8Array(r.data)),
-        seqs: rows.map((r) => r.seq),
-        updateBytes: rows.reduce((sum, r) => sum + r.data.byteLength, 0),
-      };
-    }).deferred();
+    return this.#db
+      .transaction(() => {
+        const snapshot = this.#db.prepare('SELECT data FROM story_snapshots WHERE story_id = ?').get(storyId) as
+          { data: Buffer } | undefined;
+        const rows = this.#db.prepare('SELECT seq, data FROM story_updates WHERE story_id = ? ORDER BY seq').all(storyId) as {
+          seq: number;
+          data: Buffer;
+        }[];
+        return {
+          snapshot: snapshot ? new Uint8Array(snapshot.data) : null,
+          updates: rows.map((r) => new Uint8Array(r.data)),
+          seqs: rows.map((r) => r.seq),
+          updateBytes: rows.reduce((sum, r) => sum + r.data.byteLength, 0),
+        };
+      })
+      .deferred();
   }
 
   async compact(storyId: string, fold: (updates: Uint8Array[]) => Uint8Array) {
-    this.#db.transaction(() => {
-      const snapshot = this.#db.prepare('SELECT data FROM story_snapshots WHERE story_id = ?').get(storyId) as { data: Buffer } | undefined;
-      const rows = this.#db.prepare('SELECT seq, data FROM story_updates WHERE story_id = ? ORDER BY seq').all(storyId) as { seq: number; data: Buffer }[];
-      if (rows.length === 0) return;
-      const updates = [...(snapshot ? [snapshot.data] : []), ...rows.map((r) => r.data)].map((b) => new Uint8Array(b));
-      this.#db
-        .prepare('INSERT INTO story_snapshots (story_id, data) VALUES (?, ?) ON CONFLICT (story_id) DO UPDATE SET data = excluded.data')
-        .run(storyId, Buffer.from(fold(updates)));
-      // The write lock of this IMMEDIATE transaction keeps other writers out, so "up to the last read" is exactly what was read.
-      this.#db.prepare('DELETE FROM story_updates WHERE story_id = ? AND seq <= ?').run(storyId, rows[rows.length - 1].seq);
-    }).immediate();
+    this.#db
+      .transaction(() => {
+        const snapshot = this.#db.prepare('SELECT data FROM story_snapshots WHERE story_id = ?').get(storyId) as
+          { data: Buffer } | undefined;
+        const rows = this.#db.prepare('SELECT seq, data FROM story_updates WHERE story_id = ? ORDER BY seq').all(storyId) as {
+          seq: number;
+          data: Buffer;
+        }[];
+        if (rows.length === 0) return;
+        const updates = [...(snapshot ? [snapshot.data] : []), ...rows.map((r) => r.data)].map((b) => new Uint8Array(b));
+        this.#db
+          .prepare('INSERT INTO story_snapshots (story_id, data) VALUES (?, ?) ON CONFLICT (story_id) DO UPDATE SET data = excluded.data')
+          .run(storyId, Buffer.from(fold(updates)));
+        // The write lock of this IMMEDIATE transaction keeps other writers out, so "up to the last read" is exactly what was read.
+        this.#db.prepare('DELETE FROM story_updates WHERE story_id = ? AND seq <= ?').run(storyId, rows[rows.length - 1].seq);
+      })
+      .immediate();
   }
 
   // --- Damaged rows: quarantine ---
@@ -346,24 +373,27 @@ export class SqliteStore implements Store {
     const takeUpdate = this.#db.prepare('DELETE FROM story_updates WHERE story_id = ? AND seq = ? RETURNING data');
     const snapshotIs = this.#db.prepare('SELECT 1 FROM story_snapshots WHERE story_id = ? AND data = ?');
     // The write lock of this IMMEDIATE transaction keeps appends and compactions out until every row has moved.
-    return this.#db.transaction(() => {
-      let moved = 0;
-      for (const row of rows) {
-        if (row.kind === 'update') {
-          const taken = takeUpdate.get(storyId, row.seq) as { data: Buffer } | undefined;
-          if (!taken) continue;
-          insert.run(storyId, 'update', row.seq, taken.data, row.reason, foundAt);
-        } else {
-          const data = Buffer.from(row.data);
-          if (!snapshotIs.get(storyId, data)) continue;
-          if (row.replacement) this.#db.prepare('UPDATE story_snapshots SET data = ? WHERE story_id = ?').run(Buffer.from(row.replacement), storyId);
-          else this.#db.prepare('DELETE FROM story_snapshots WHERE story_id = ?').run(storyId);
-          insert.run(storyId, 'snapshot', null, data, row.reason, foundAt);
+    return this.#db
+      .transaction(() => {
+        let moved = 0;
+        for (const row of rows) {
+          if (row.kind === 'update') {
+            const taken = takeUpdate.get(storyId, row.seq) as { data: Buffer } | undefined;
+            if (!taken) continue;
+            insert.run(storyId, 'update', row.seq, taken.data, row.reason, foundAt);
+          } else {
+            const data = Buffer.from(row.data);
+            if (!snapshotIs.get(storyId, data)) continue;
+            if (row.replacement)
+              this.#db.prepare('UPDATE story_snapshots SET data = ? WHERE story_id = ?').run(Buffer.from(row.replacement), storyId);
+            else this.#db.prepare('DELETE FROM story_snapshots WHERE story_id = ?').run(storyId);
+            insert.run(storyId, 'snapshot', null, data, row.reason, foundAt);
+          }
+          moved++;
         }
-        moved++;
-      }
-      return moved;
-    }).immediate();
+        return moved;
+      })
+      .immediate();
   }
 
   async storyDamage(storyId: string) {
@@ -387,7 +417,9 @@ export class SqliteStore implements Store {
   }
 
   async markDamageReviewed(storyId: string, at: string, by: string) {
-    return this.#db.prepare('UPDATE story_quarantine SET resolved_at = ?, resolved_by = ? WHERE story_id = ? AND resolved_at IS NULL').run(at, by, storyId).changes;
+    return this.#db
+      .prepare('UPDATE story_quarantine SET resolved_at = ?, resolved_by = ? WHERE story_id = ? AND resolved_at IS NULL')
+      .run(at, by, storyId).changes;
   }
 
   async listQuarantine() {
@@ -422,10 +454,12 @@ export class SqliteStore implements Store {
   async claimClients(storyId: string, claims: ReadonlyMap<number, string>) {
     const insert = this.#db.prepare('INSERT OR IGNORE INTO story_clients (story_id, client_id, user_id) VALUES (?, ?, ?)');
     const owner = this.#db.prepare('SELECT user_id FROM story_clients WHERE story_id = ? AND client_id = ?');
-    return this.#db.transaction(() => {
-      claims.forEach((userId, id) => insert.run(storyId, id, userId));
-      return new Map([...claims.keys()].map((id) => [id, (owner.get(storyId, id) as { user_id: string }).user_id]));
-    }).immediate();
+    return this.#db
+      .transaction(() => {
+        claims.forEach((userId, id) => insert.run(storyId, id, userId));
+        return new Map([...claims.keys()].map((id) => [id, (owner.get(storyId, id) as { user_id: string }).user_id]));
+      })
+      .immediate();
   }
 
   async changeStatus(storyId: string, change: StatusChange, from: readonly StoryStatus[]) {
@@ -436,7 +470,16 @@ export class SqliteStore implements Store {
            scheduled_by_id = ?, schedule_lease_until = NULL
          WHERE id = ? AND status IN (${placeholders})`,
       )
-      .run(change.status, change.at, change.by, change.note ?? null, change.scheduledFor ?? null, change.scheduledById ?? null, storyId, ...from);
+      .run(
+        change.status,
+        change.at,
+        change.by,
+        change.note ?? null,
+        change.scheduledFor ?? null,
+        change.scheduledById ?? null,
+        storyId,
+        ...from,
+      );
     return result.changes === 1;
   }
 
@@ -452,14 +495,16 @@ export class SqliteStore implements Store {
   }
 
   async setSlug(storyId: string, slug: string | null) {
-    return this.#db.transaction(() => {
-      if (slug !== null && this.#slugTaken(slug, storyId)) return false;
-      const story = this.#db.prepare('SELECT slug, published_at FROM stories WHERE id = ?').get(storyId) as Row | undefined;
-      if (!story || story.slug === slug) return story !== undefined;
-      if (story.published_at !== null && story.slug !== null) this.#moveAddress(storyId, story.slug as string, slug);
-      this.#db.prepare('UPDATE stories SET slug = ? WHERE id = ?').run(slug, storyId);
-      return true;
-    }).immediate();
+    return this.#db
+      .transaction(() => {
+        if (slug !== null && this.#slugTaken(slug, storyId)) return false;
+        const story = this.#db.prepare('SELECT slug, published_at FROM stories WHERE id = ?').get(storyId) as Row | undefined;
+        if (!story || story.slug === slug) return story !== undefined;
+        if (story.published_at !== null && story.slug !== null) this.#moveAddress(storyId, story.slug as string, slug);
+        this.#db.prepare('UPDATE stories SET slug = ? WHERE id = ?').run(slug, storyId);
+        return true;
+      })
+      .immediate();
   }
 
   /** A published story's old address becomes a redirect; taking an old address back removes its redirect. */
@@ -471,32 +516,36 @@ export class SqliteStore implements Store {
   }
 
   async findRedirect(slug: string) {
-    const row = this.#db
-      .prepare('SELECT s.slug FROM slug_redirects r JOIN stories s ON s.id = r.story_id WHERE r.slug = ?')
-      .get(slug) as { slug: string | null } | undefined;
+    const row = this.#db.prepare('SELECT s.slug FROM slug_redirects r JOIN stories s ON s.id = r.story_id WHERE r.slug = ?').get(slug) as
+      { slug: string | null } | undefined;
     return row?.slug ?? undefined;
   }
 
   async savePublication(p: Omit<PublicationRecord, 'unpublishedAt'>, r: PublicationRevision, scheduledFor?: string) {
-    return this.#db.transaction(() => {
-      if (scheduledFor !== undefined && !this.#stillScheduled(p.storyId, scheduledFor)) return null;
-      const number = this.#insertRevision({ ...r, kind: 'publication', name: null, authorIds: r.authorIds ?? [] });
-      this.#upsertPublication(p);
-      this.#db
-        .prepare(
-          `UPDATE stories SET status = 'published', status_changed_at = @updatedAt, status_changed_by = @publishedBy,
+    return this.#db
+      .transaction(() => {
+        if (scheduledFor !== undefined && !this.#stillScheduled(p.storyId, scheduledFor)) return null;
+        const number = this.#insertRevision({ ...r, kind: 'publication', name: null, authorIds: r.authorIds ?? [] });
+        this.#upsertPublication(p);
+        this.#db
+          .prepare(
+            `UPDATE stories SET status = 'published', status_changed_at = @updatedAt, status_changed_by = @publishedBy,
              status_note = NULL, scheduled_for = NULL, scheduled_by_id = NULL, schedule_lease_until = NULL, live = 1,
              slug = @slug, published_at = COALESCE(published_at, @updatedAt), last_published_at = @updatedAt,
              published_by = @publishedBy, headline = @headline
            WHERE id = @storyId`,
-        )
-        .run(p);
-      return number;
-    }).immediate();
+          )
+          .run(p);
+        return number;
+      })
+      .immediate();
   }
 
   #stillScheduled(storyId: string, scheduledFor: string): boolean {
-    return this.#db.prepare("SELECT 1 FROM stories WHERE id = ? AND status = 'scheduled' AND scheduled_for = ?").get(storyId, scheduledFor) !== undefined;
+    return (
+      this.#db.prepare("SELECT 1 FROM stories WHERE id = ? AND status = 'scheduled' AND scheduled_for = ?").get(storyId, scheduledFor) !==
+      undefined
+    );
   }
 
   #insertRevision(r: Omit<RevisionRecord, 'number'>): number {
@@ -513,14 +562,18 @@ export class SqliteStore implements Store {
   }
 
   #latestRevision(storyId: string): number {
-    return (this.#db.prepare('SELECT COALESCE(MAX(number), 0) AS latest FROM revisions WHERE story_id = ?').get(storyId) as { latest: number }).latest;
+    return (
+      this.#db.prepare('SELECT COALESCE(MAX(number), 0) AS latest FROM revisions WHERE story_id = ?').get(storyId) as { latest: number }
+    ).latest;
   }
 
   async saveVersion(r: Omit<RevisionRecord, 'number'>, after?: number) {
-    return this.#db.transaction(() => {
-      if (after !== undefined && this.#latestRevision(r.storyId) !== after) return null;
-      return this.#insertRevision(r);
-    }).immediate();
+    return this.#db
+      .transaction(() => {
+        if (after !== undefined && this.#latestRevision(r.storyId) !== after) return null;
+        return this.#insertRevision(r);
+      })
+      .immediate();
   }
 
   async listDeletions(storyId: string, since: string) {
@@ -547,17 +600,19 @@ export class SqliteStore implements Store {
   }
 
   async unpublish(storyId: string, at: string, by: string) {
-    return this.#db.transaction(() => {
-      const changed = this.#db
-        .prepare(
-          `UPDATE stories SET live = 0, status = 'unpublished', status_changed_at = ?, status_changed_by = ?, status_note = NULL,
+    return this.#db
+      .transaction(() => {
+        const changed = this.#db
+          .prepare(
+            `UPDATE stories SET live = 0, status = 'unpublished', status_changed_at = ?, status_changed_by = ?, status_note = NULL,
              scheduled_for = NULL, scheduled_by_id = NULL, schedule_lease_until = NULL
            WHERE id = ? AND live = 1`,
-        )
-        .run(at, by, storyId).changes;
-      if (changed === 1) this.#db.prepare('UPDATE publications SET unpublished_at = ? WHERE story_id = ?').run(at, storyId);
-      return changed === 1;
-    }).immediate();
+          )
+          .run(at, by, storyId).changes;
+        if (changed === 1) this.#db.prepare('UPDATE publications SET unpublished_at = ? WHERE story_id = ?').run(at, storyId);
+        return changed === 1;
+      })
+      .immediate();
   }
 
   async getPublicationBySlug(slug: string) {
@@ -602,7 +657,11 @@ export class SqliteStore implements Store {
          RETURNING id, scheduled_for, scheduled_by_id`,
       )
       .all(leaseUntil, now, now) as Row[];
-    return rows.map((r) => ({ storyId: r.id as string, scheduledFor: r.scheduled_for as string, scheduledById: r.scheduled_by_id as string }));
+    return rows.map((r) => ({
+      storyId: r.id as string,
+      scheduledFor: r.scheduled_for as string,
+      scheduledById: r.scheduled_by_id as string,
+    }));
   }
 
   async close() {

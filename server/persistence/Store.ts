@@ -179,8 +179,7 @@ export const logUpdates = (log: StoredLog): Uint8Array[] => (log.snapshot ? [log
  * a snapshot that could be placed, which becomes the snapshot (null: nothing of it could be).
  */
 export type DamagedRow =
-  | { kind: 'update'; seq: number; reason: string }
-  | { kind: 'snapshot'; data: Uint8Array; replacement: Uint8Array | null; reason: string };
+  { kind: 'update'; seq: number; reason: string } | { kind: 'snapshot'; data: Uint8Array; replacement: Uint8Array | null; reason: string };
 
 /** What a story's quarantined rows not yet reviewed add up to. */
 export type StoryDamage = { entries: number; firstFoundAt: string; lastFoundAt: string };
@@ -313,7 +312,11 @@ export interface Store {
    * publication happens once however many processes try. Resolves to the
    * revision number, or null when that condition failed.
    */
-  savePublication(publication: Omit<PublicationRecord, 'unpublishedAt'>, revision: PublicationRevision, scheduledFor?: string): Promise<number | null>;
+  savePublication(
+    publication: Omit<PublicationRecord, 'unpublishedAt'>,
+    revision: PublicationRevision,
+    scheduledFor?: string,
+  ): Promise<number | null>;
   /**
    * Stores a named or automatic version, numbered after the story's latest revision. With
    * `after`, only if the latest is still number `after` (0: none), so processes taking the

@@ -57,7 +57,10 @@ export class UpdateAppender {
     const ready = new Promise<void>((resolve, reject) => {
       onError = reject;
       onExit = (code) => reject(new Error(`update appender thread exited (${code}) while starting`));
-      worker.once('message', () => resolve()).once('error', onError).once('exit', onExit);
+      worker
+        .once('message', () => resolve())
+        .once('error', onError)
+        .once('exit', onExit);
     });
     try {
       await ready;

@@ -133,7 +133,9 @@ export const toQuarantineEntry = (r: Row): QuarantineEntry => ({
 
 /** A story's damage from `COUNT(*) AS entries, MIN(found_at) AS first_found_at, MAX(found_at) AS last_found_at`. */
 export const toStoryDamage = (r: Row | undefined): StoryDamage | null =>
-  r && Number(r.entries) > 0 ? { entries: Number(r.entries), firstFoundAt: r.first_found_at as string, lastFoundAt: r.last_found_at as string } : null;
+  r && Number(r.entries) > 0
+    ? { entries: Number(r.entries), firstFoundAt: r.first_found_at as string, lastFoundAt: r.last_found_at as string }
+    : null;
 
 /** Groups unreviewed quarantine rows (story_id, headline, reason, found_at; newest first) by story, in that order. */
 export function toDamagedStories(rows: Row[]): DamagedStory[] {
@@ -144,7 +146,14 @@ export function toDamagedStories(rows: Row[]): DamagedStory[] {
     const reason = r.reason as string;
     const story = stories.get(storyId);
     if (!story) {
-      stories.set(storyId, { storyId, headline: r.headline as string, entries: 1, reasons: [reason], firstFoundAt: foundAt, lastFoundAt: foundAt });
+      stories.set(storyId, {
+        storyId,
+        headline: r.headline as string,
+        entries: 1,
+        reasons: [reason],
+        firstFoundAt: foundAt,
+        lastFoundAt: foundAt,
+      });
       continue;
     }
     story.entries++;

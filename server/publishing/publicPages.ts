@@ -45,7 +45,9 @@ export function renderStoryPage(story: PublishedStoryView, recent: StoryLink[], 
       shareSection(headline, story.standfirst, canonicalUrl),
       '</article>',
       recentSection(recent),
-    ].filter(Boolean).join('\n'),
+    ]
+      .filter(Boolean)
+      .join('\n'),
   });
 }
 
@@ -79,11 +81,7 @@ function pagination(newer: string | undefined, older: string | undefined): strin
   const links = [];
   if (newer) links.push(`<li class="newer"><a rel="prev" href="${escapeHtml(newer)}">Newer stories</a></li>`);
   if (older) links.push(`<li class="older"><a rel="next" href="${escapeHtml(older)}">Older stories</a></li>`);
-  return [
-    '<nav class="pagination" aria-label="More stories">',
-    `<ul>\n${links.join('\n')}\n</ul>`,
-    '</nav>',
-  ].join('\n');
+  return ['<nav class="pagination" aria-label="More stories">', `<ul>\n${links.join('\n')}\n</ul>`, '</nav>'].join('\n');
 }
 
 export function renderPublicError(status: PublicErrorStatus, message: string): string {
@@ -204,10 +202,7 @@ function shareLink(href: string, label: string, newTab: boolean): string {
 
 function recentSection(recent: StoryLink[]): string {
   if (recent.length === 0) return '';
-  const items = recent.map(
-    (s) =>
-      `<li>${storyAnchor(s)}${s.standfirst ? `\n<p>${escapeHtml(s.standfirst)}</p>` : ''}</li>`,
-  );
+  const items = recent.map((s) => `<li>${storyAnchor(s)}${s.standfirst ? `\n<p>${escapeHtml(s.standfirst)}</p>` : ''}</li>`);
   return [
     '<section class="recent" aria-labelledby="recent-heading">',
     '<h2 id="recent-heading">Recent stories</h2>',

@@ -43,9 +43,7 @@ const MAX_WORD_EDITS = 500;
 const DIFF_TIMEOUT_MS = 50;
 
 export function revisionDiff(from: StoryContent, to: StoryContent): FieldDiff[] {
-  return STORY_FIELDS.map((field) =>
-    field === 'body' ? bodyDiff(from.body, to.body) : lineDiff(field, from[field], to[field]),
-  );
+  return STORY_FIELDS.map((field) => (field === 'body' ? bodyDiff(from.body, to.body) : lineDiff(field, from[field], to[field])));
 }
 
 // ---------------------------------------------------------------------------

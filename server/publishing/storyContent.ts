@@ -43,9 +43,7 @@ export function fragmentContent(fragment: Y.XmlFragment): ContentNode {
 
 function childNodes(parent: Y.XmlFragment, depth: number): ContentNode[] {
   if (depth > MAX_DEPTH) return [];
-  return children(parent).flatMap((child) =>
-    child instanceof Y.XmlText ? textNodes(child) : elementNodes(child, depth + 1),
-  );
+  return children(parent).flatMap((child) => (child instanceof Y.XmlText ? textNodes(child) : elementNodes(child, depth + 1)));
 }
 
 /** An array because an unknown wrapper becomes its children, spliced into the parent. */
@@ -90,8 +88,7 @@ function orderedList(start: unknown): ContentNode {
 }
 
 function toPositiveInt(value: unknown): number | undefined {
-  const n =
-    typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
@@ -210,9 +207,7 @@ function plainText(text: Y.XmlText): string {
 
 /** Only element and text children count; hooks and foreign types are ignored. */
 function children(parent: Y.XmlFragment): Child[] {
-  return parent
-    .toArray()
-    .filter((c): c is Child => c instanceof Y.XmlElement || c instanceof Y.XmlText);
+  return parent.toArray().filter((c): c is Child => c instanceof Y.XmlElement || c instanceof Y.XmlText);
 }
 
 type TextOp = { insert: string; attributes?: unknown };

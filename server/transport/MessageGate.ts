@@ -35,7 +35,12 @@ export class MessageLimits {
 
   /** Forgets a closed connection's counters. */
   async forget(connectionId: string): Promise<void> {
-    await Promise.all([this.sync.delete(connectionId), this.awareness.delete(connectionId), this.comment.delete(connectionId), this.bad.delete(connectionId)]);
+    await Promise.all([
+      this.sync.delete(connectionId),
+      this.awareness.delete(connectionId),
+      this.comment.delete(connectionId),
+      this.bad.delete(connectionId),
+    ]);
   }
 }
 

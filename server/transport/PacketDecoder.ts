@@ -142,7 +142,8 @@ function checkedPacket(value: unknown): Packet {
 function knownEvent(data: unknown[]): unknown[] {
   const [name] = data;
   if (typeof name === 'string' && CLIENT_EVENTS.has(name)) return data;
-  const shown = typeof name === 'string' ? `"${name.slice(0, 40)}"` : data.length === 0 ? 'no event name' : `a ${typeof name} as event name`;
+  const shown =
+    typeof name === 'string' ? `"${name.slice(0, 40)}"` : data.length === 0 ? 'no event name' : `a ${typeof name} as event name`;
   return [INVALID_EVENT, `Unknown event ${shown}`];
 }
 

@@ -18,7 +18,8 @@ export function guardAwarenessUpdate(document: StoryDocument, connection: Connec
     const owner = connection.awarenessClients.has(clientId) ? connection : ownerOf(document, clientId);
     if (owner && owner !== connection) {
       // The same person reconnecting while their old connection has not timed out yet takes the id over.
-      if (owner.user.id !== connection.user.id) throw new GalleyError('forbidden', `Awareness client ${clientId} belongs to another connection`);
+      if (owner.user.id !== connection.user.id)
+        throw new GalleyError('forbidden', `Awareness client ${clientId} belongs to another connection`);
       owner.awarenessClients.delete(clientId);
     }
   }

@@ -11,6 +11,7 @@ export function toBytes(payload: unknown, maxBytes: number): Uint8Array {
   else if (payload instanceof ArrayBuffer) view = new Uint8Array(payload);
   else throw new GalleyError('bad_request', 'Expected a binary payload');
   if (view.byteLength === 0) throw new GalleyError('bad_request', 'Empty message');
-  if (view.byteLength > maxBytes) throw new GalleyError('too_large', `Message of ${view.byteLength} bytes exceeds the limit of ${maxBytes}`);
+  if (view.byteLength > maxBytes)
+    throw new GalleyError('too_large', `Message of ${view.byteLength} bytes exceeds the limit of ${maxBytes}`);
   return new Uint8Array(view);
 }

@@ -1,12 +1,5 @@
 import * as Y from 'yjs';
-import {
-  COMMENT_LIMITS,
-  COMMENTS_ROOT,
-  type CommentMessage,
-  CommentOp,
-  type Resolution,
-  THREAD_KEYS,
-} from '../../shared/comments';
+import { COMMENT_LIMITS, COMMENTS_ROOT, type CommentMessage, CommentOp, type Resolution, THREAD_KEYS } from '../../shared/comments';
 import { GalleyError } from '../../shared/errors';
 import { can } from '../../shared/roles';
 import type { StoryField } from '../../shared/story';
@@ -38,7 +31,8 @@ export class CommentOps {
 
   async #apply(document: StoryDocument, user: UserRecord, raw: unknown): Promise<void> {
     const parsed = CommentOp.safeParse(raw);
-    if (!parsed.success) throw new GalleyError('bad_request', `Malformed comment operation: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    if (!parsed.success)
+      throw new GalleyError('bad_request', `Malformed comment operation: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     const op = parsed.data;
     if (!can(user.role, 'story:comment')) throw new GalleyError('forbidden', 'Your role may not comment');
     if ('mentions' in op) await this.#checkMentions(op.mentions);
@@ -61,7 +55,8 @@ function plan(doc: Y.Doc, op: CommentOp, user: UserRecord, now: string): Change 
     case 'start': {
       const existing = threads.get(op.threadId);
       if (existing !== undefined) return resent(existing instanceof Y.Map ? messagesOf(existing)?.get(op.messageId) : undefined, user);
-      if (threads.size >= COMMENT_LIMITS.threadsPerStory) throw new GalleyError('conflict', `A story can have at most ${COMMENT_LIMITS.threadsPerStory} comment threads`);
+      if (threads.size >= COMMENT_LIMITS.threadsPerStory)
+        throw new GalleyError('conflict', `A story can have at most ${COMMENT_LIMITS.threadsPerStory} comment threads`);
       const start = checkedAnchor(doc, op.start, op.field);
       const end = checkedAnchor(doc, op.end, op.field);
       const message = newMessage(op, user, now);
@@ -84,7 +79,8 @@ function plan(doc: Y.Doc, op: CommentOp, user: UserRecord, now: string): Change 
       const { messages } = liveThread(threads, op.threadId);
       const existing = messages.get(op.messageId);
       if (existing) return resent(existing, user);
-      if (messages.size >= COMMENT_LIMITS.messagesPerThread) throw new GalleyError('conflict', `A thread can have at most ${COMMENT_LIMITS.messagesPerThread} messages`);
+      if (messages.size >= COMMENT_LIMITS.messagesPerThread)
+        throw new GalleyError('conflict', `A thread can have at most ${COMMENT_LIMITS.messagesPerThread} messages`);
       const message = newMessage(op, user, now);
       return () => messages.set(message.id, message);
     }

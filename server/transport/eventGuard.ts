@@ -36,7 +36,9 @@ export class EventGuard {
 
   on(event: string, rule: EventRule, handler: Handler): void {
     this.socket.on(event as 'story:leave', (...received: unknown[]) => {
-      this.#run(event, rule, handler, received).catch((error: unknown) => this.log.error({ err: error, event }, 'socket event guard failed'));
+      this.#run(event, rule, handler, received).catch((error: unknown) =>
+        this.log.error({ err: error, event }, 'socket event guard failed'),
+      );
     });
   }
 

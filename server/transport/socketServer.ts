@@ -29,7 +29,11 @@ const SERVER_PARSER = { Encoder: SOCKET_PARSER.Encoder, Decoder: PacketDecoder }
  * and its person leaves everyone's presence list and carets. Half of it between heartbeats, half
  * waiting for the answer; clients learn both in the handshake and detect a dead server as fast.
  */
-export function createSocketServer(httpServer: HttpServer, deps: TransportDeps, { deadConnectionMs, reconnectPeriodMs }: SocketServerOptions): GalleyServer {
+export function createSocketServer(
+  httpServer: HttpServer,
+  deps: TransportDeps,
+  { deadConnectionMs, reconnectPeriodMs }: SocketServerOptions,
+): GalleyServer {
   const io: GalleyServer = new Server(httpServer, {
     pingInterval: Math.round(deadConnectionMs / 2),
     pingTimeout: Math.round(deadConnectionMs / 2),
@@ -72,9 +76,11 @@ export function createSocketServer(httpServer: HttpServer, deps: TransportDeps, 
     for (const socket of io.of('/').sockets.values()) {
       if (userId !== null && socket.data.user.id !== userId) continue;
       // One at a time per socket: two re-checks finishing out of order must not leave the older answer.
-      socket.data.rechecked = socket.data.rechecked.then(() => recheck(socket, deps)).catch((error: unknown) => {
-        deps.log.error({ err: error, userId: socket.data.user.id }, 'access re-check failed');
-      });
+      socket.data.rechecked = socket.data.rechecked
+        .then(() => recheck(socket, deps))
+        .catch((error: unknown) => {
+          deps.log.error({ err: error, userId: socket.data.user.id }, 'access re-check failed');
+        });
     }
   });
 
@@ -84,7 +90,10 @@ export function createSocketServer(httpServer: HttpServer, deps: TransportDeps, 
     // Socket.IO reports a connection's errors as an 'error' event: without a listener, Node would throw it.
     socket.on('error', (error) => deps.log.debug({ err: error, userId: socket.data.user.id }, 'socket error'));
     socket.on('disconnect', () => void deps.limits.forget(socket.id).catch(() => undefined));
-    socket.on('disconnect', spread.admit((hint) => socket.emit('connection:hint', hint)));
+    socket.on(
+      'disconnect',
+      spread.admit((hint) => socket.emit('connection:hint', hint)),
+    );
     registerStoryHandlers(socket, guard, deps);
     guard.on('newsroom:watch', { kind: null, arity: 0 }, () => {
       void socket.join(NEWSROOM_ROOM);

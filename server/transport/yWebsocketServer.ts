@@ -51,7 +51,6 @@ const CLOSE_UNAUTHORIZED = 4401;
 const PAUSE_READING_AT = 64;
 const RESUME_READING_AT = 16;
 
-
 export type YWebsocketDeps = TransportDeps & { heartbeatMs?: number };
 export type YWebsocketServer = { close(): Promise<void> };
 
@@ -73,7 +72,6 @@ type Peer = {
   /** The latest access re-check: the next one runs after it. */
   rechecked: Promise<void>;
 };
-
 
 /** The story id when the request is for our path (possibly empty or malformed), else undefined. */
 export function yWebsocketStoryId(url: string | undefined): string | undefined {
@@ -202,7 +200,18 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
     const { user } = principal;
     const connection: Connection = { id: `yws:${randomUUID()}`, user, awarenessClients: new Set<number>() };
     const gate = deps.limits.gate(connection.id, Infinity);
-    const peer: Peer = { ws, document, connection, canEdit: can(user.role, 'story:edit'), principal, gate, alive: true, left: false, waiting: 0, rechecked: Promise.resolve() };
+    const peer: Peer = {
+      ws,
+      document,
+      connection,
+      canEdit: can(user.role, 'story:edit'),
+      principal,
+      gate,
+      alive: true,
+      left: false,
+      waiting: 0,
+      rechecked: Promise.resolve(),
+    };
     const heartbeat = setInterval(() => {
       if (!peer.alive) return ws.terminate();
       peer.alive = false;
@@ -214,7 +223,10 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
     }, heartbeatMs);
     heartbeat.unref();
 
-    ws.on('message', guarded('message', (data: RawData, isBinary: boolean) => receive(peer, data, isBinary)));
+    ws.on(
+      'message',
+      guarded('message', (data: RawData, isBinary: boolean) => receive(peer, data, isBinary)),
+    );
     ws.on('pong', () => (peer.alive = true));
     // Protocol errors (oversize or malformed frames) close the socket; 'close' follows.
     ws.on('error', (error) => log.debug({ err: error, connectionId: connection.id }, 'websocket error'));
@@ -322,7 +334,9 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
       const peer = peerOf.get(ws);
       if (!peer || (userId !== null && peer.connection.user.id !== userId)) continue;
       // One at a time per connection: two re-checks finishing out of order must not leave the older answer.
-      peer.rechecked = peer.rechecked.then(() => recheck(peer)).catch((error: unknown) => log.error({ err: error }, 'access re-check failed'));
+      peer.rechecked = peer.rechecked
+        .then(() => recheck(peer))
+        .catch((error: unknown) => log.error({ err: error }, 'access re-check failed'));
     }
   });
   const recheck = async (peer: Peer) => {

@@ -69,7 +69,8 @@ export class PublicationScheduler {
       const user = await store.getUserById(item.scheduledById);
       if (!user) throw new GalleyError('forbidden', 'The editor who scheduled it no longer exists');
       const published = await publishStory(this.#deps, item.storyId, user, item.scheduledFor);
-      if (published) log.info({ storyId: item.storyId, slug: published.slug, scheduledFor: item.scheduledFor }, 'scheduled story published');
+      if (published)
+        log.info({ storyId: item.storyId, slug: published.slug, scheduledFor: item.scheduledFor }, 'scheduled story published');
     } catch (error) {
       // Not ready or no longer allowed: back to draft with the reason. Anything else (storage): the lease lapses and a process retries.
       if (error instanceof GalleyError) await this.#giveUp(item, error);

@@ -53,7 +53,10 @@ export function authorRevert(input: RevertInput): Revert | null {
     if (insertions.clients.size === 0 && deletions.clients.size === 0) return null;
     let change: Uint8Array | null = null;
     doc.on('update', (update: Uint8Array) => (change = update));
-    const undo = new Y.UndoManager(STORY_FIELDS.map((field) => doc.getXmlFragment(field)), { trackedOrigins: new Set() });
+    const undo = new Y.UndoManager(
+      STORY_FIELDS.map((field) => doc.getXmlFragment(field)),
+      { trackedOrigins: new Set() },
+    );
     // The stack item an UndoManager would have captured had it watched the author alone.
     undo.undoStack.push({ insertions, deletions, meta: new Map() } as unknown as (typeof undo.undoStack)[number]);
     undo.undo();

@@ -21,7 +21,11 @@ export async function revertAuthorSince(deps: VersionDeps, version: RevisionReco
   const { store, registry } = deps;
   const storyId = version.storyId;
   const since = new Date(Date.parse(version.publishedAt) - CLOCK_SLACK_MS).toISOString();
-  const [owners, deletions, log] = await Promise.all([store.loadClientOwners(storyId), store.listDeletions(storyId, since), store.loadLog(storyId)]);
+  const [owners, deletions, log] = await Promise.all([
+    store.loadClientOwners(storyId),
+    store.listDeletions(storyId, since),
+    store.loadLog(storyId),
+  ]);
   return registry.withDocument(storyId, async (document) => {
     const authorClients = new Set([...owners].filter(([, userId]) => userId === authorId).map(([client]) => client));
     const theirs = deletions.filter((d) => d.userId === authorId);

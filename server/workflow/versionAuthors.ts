@@ -7,7 +7,12 @@ import type { RevisionRecord, Store } from '../persistence/Store';
  * on from `since` to `state` (their insertions; the server bound each id to its first writer),
  * and the people whose deletions were recorded after the earlier version.
  */
-export async function authorsBetween(store: Store, storyId: string, state: Uint8Array, since: RevisionRecord | undefined): Promise<string[]> {
+export async function authorsBetween(
+  store: Store,
+  storyId: string,
+  state: Uint8Array,
+  since: RevisionRecord | undefined,
+): Promise<string[]> {
   const [owners, deletions] = await Promise.all([store.loadClientOwners(storyId), store.listDeletions(storyId, since?.publishedAt ?? '')]);
   const before = since ? stateVector(since.docState) : new Map<number, number>();
   const authors = new Set<string>();

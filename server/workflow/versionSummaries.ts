@@ -3,7 +3,10 @@ import type { RevisionRecord, Store } from '../persistence/Store';
 
 /** Versions as the History panel lists them, with their authors' current names and colours. */
 export async function versionSummaries(store: Store, revisions: RevisionRecord[]): Promise<RevisionSummary[]> {
-  const people = await versionAuthors(store, revisions.flatMap((r) => r.authorIds));
+  const people = await versionAuthors(
+    store,
+    revisions.flatMap((r) => r.authorIds),
+  );
   return revisions.map((r) => ({
     number: r.number,
     kind: r.kind,

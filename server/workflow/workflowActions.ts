@@ -7,7 +7,14 @@
 import { GalleyError } from '../../shared/errors';
 import { slugProblemOf } from '../../shared/publicationChecks';
 import { can } from '../../shared/roles';
-import { ACTION_LABELS, ACTION_PERMISSION, actionRefusal, nextStatus, type StoryWorkflow, type WorkflowAction } from '../../shared/workflow';
+import {
+  ACTION_LABELS,
+  ACTION_PERMISSION,
+  actionRefusal,
+  nextStatus,
+  type StoryWorkflow,
+  type WorkflowAction,
+} from '../../shared/workflow';
 import type { StatusChange, StoryRecord, UserRecord } from '../persistence/Store';
 import { checkDraft, findStory, refuseIfNotReady, type PublishDeps } from './publishStory';
 import { workflowOf } from './workflowState';
@@ -73,12 +80,17 @@ export async function setStorySlug(deps: PublishDeps, storyId: string, user: Use
   const story = await findStory(deps.store, storyId);
   const published = story.publishedAt !== null;
   if (!can(user.role, published ? 'story:publish' : 'story:edit')) {
-    throw new GalleyError('forbidden', published ? 'Only editors may change the address of a published story' : 'You may not edit this story');
+    throw new GalleyError(
+      'forbidden',
+      published ? 'Only editors may change the address of a published story' : 'You may not edit this story',
+    );
   }
   const problem = slug === null ? (published ? 'A published story keeps a web address' : null) : slugProblemOf(slug);
   if (problem) throw new GalleyError('invalid', problem, { slug: problem });
   if (!(await deps.store.setSlug(storyId, slug))) {
-    throw new GalleyError('conflict', 'Another story already uses this web address', { slug: 'Another story already uses this web address' });
+    throw new GalleyError('conflict', 'Another story already uses this web address', {
+      slug: 'Another story already uses this web address',
+    });
   }
   return announced(deps, storyId);
 }

@@ -93,7 +93,10 @@ test('an admin makes a writer with a story open a viewer, then a writer again, w
   await expect(writerPage.getByRole('alert')).toHaveCount(0);
 });
 
-test('a deactivated user is sent to sign-in at once, keeps their drafts, and cannot sign in until reactivated', async ({ browser, server }) => {
+test('a deactivated user is sent to sign-in at once, keeps their drafts, and cannot sign in until reactivated', async ({
+  browser,
+  server,
+}) => {
   const admin = await createUser(server, 'admin', 'Ada Admin');
   const leaver = await createUser(server, 'editor', 'Lee Leaver');
   const adminPage = await signedInPage(browser, server, admin);
@@ -196,7 +199,10 @@ test('changing the password: a wrong current one is refused by its field; then o
   await expect(page.getByRole('heading', { name: 'Newsroom' })).toBeVisible();
 });
 
-test('sign out everywhere signs this browser out, like Sign out, and ends the session on every other device', async ({ browser, server }) => {
+test('sign out everywhere signs this browser out, like Sign out, and ends the session on every other device', async ({
+  browser,
+  server,
+}) => {
   const writer = await createUser(server, 'writer', 'Sam Sessions');
   const laptop = await signedInPage(browser, server, writer);
   const phone = await signedInPage(browser, server, writer);

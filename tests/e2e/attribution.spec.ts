@@ -7,7 +7,6 @@ test.describe.configure({ timeout: 120_000 });
 const written = async (page: Page, name: FieldName, author: string) =>
   (await field(page, name).locator(`.attribution[data-author="${author}"]`).allTextContents()).join('');
 
-
 test('“Who wrote this?” colours each person’s text with a legend, for anyone who may read the story', async ({ browser, server }) => {
   const { ana, ben } = await twoEditorsOnANewStory(browser, server);
   const vic = await signedInPage(browser, server, await createUser(server, 'viewer', 'Vic Viewer'));

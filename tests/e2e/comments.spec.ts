@@ -17,22 +17,25 @@ async function select(page: Page, name: FieldName, text: string, { caret = false
 }
 
 function selectInDom(page: Page, name: FieldName, text: string, caret: boolean): Promise<void> {
-  return field(page, name).evaluate((element, [text, caret]) => {
-    if ((element as HTMLElement).isContentEditable) (element as HTMLElement).focus();
-    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent?.indexOf(text) ?? -1;
-      if (at < 0) continue;
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, caret ? at : at + text.length);
-      const selection = document.getSelection()!;
-      selection.removeAllRanges();
-      selection.addRange(range);
-      return;
-    }
-    throw new Error(`“${text}” is not in the field`);
-  }, [text, caret] as const);
+  return field(page, name).evaluate(
+    (element, [text, caret]) => {
+      if ((element as HTMLElement).isContentEditable) (element as HTMLElement).focus();
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent?.indexOf(text) ?? -1;
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, caret ? at : at + text.length);
+        const selection = document.getSelection()!;
+        selection.removeAllRanges();
+        selection.addRange(range);
+        return;
+      }
+      throw new Error(`“${text}” is not in the field`);
+    },
+    [text, caret] as const,
+  );
 }
 
 /** The text the field's editor has selected, or with `after`, the caret ("|") and that many characters after it. */
@@ -69,7 +72,10 @@ async function openPanel(page: Page): Promise<void> {
   await expect(panel(page)).toBeVisible();
 }
 
-test('threads are started on selected text, followed live by everyone, replied to, edited, resolved and detached', async ({ browser, server }) => {
+test('threads are started on selected text, followed live by everyone, replied to, edited, resolved and detached', async ({
+  browser,
+  server,
+}) => {
   const { ana, ben } = await twoEditorsOnANewStory(browser, server);
   await field(ana, 'Body').click();
   await ana.keyboard.type('Council meets on Monday to vote on the harbour budget.');
@@ -185,7 +191,10 @@ test('threads are started on selected text, followed live by everyone, replied t
   for (const page of [ben, vic]) await expect(page.getByText('Mentions you')).toHaveCount(0);
 });
 
-test('comments and suggestions made offline show as not sent and reach the others when the connection is back', async ({ browser, server }) => {
+test('comments and suggestions made offline show as not sent and reach the others when the connection is back', async ({
+  browser,
+  server,
+}) => {
   const { ana, ben } = await twoEditorsOnANewStory(browser, server);
   await field(ana, 'Body').click();
   await ana.keyboard.type('Talks ran late.');

@@ -100,7 +100,9 @@ test('an editor sees a notice and the rest of a damaged story; an admin reviews 
   await expect(damagedPage(adminPage)).toBeVisible();
 
   await adminPage.getByRole('button', { name: 'Mark as reviewed: Council budget' }).click();
-  await expect(adminPage.getByRole('status').filter({ hasText: 'Council budget: 1 row marked as reviewed. They are kept in quarantine.' })).toBeVisible();
+  await expect(
+    adminPage.getByRole('status').filter({ hasText: 'Council budget: 1 row marked as reviewed. They are kept in quarantine.' }),
+  ).toBeVisible();
   await expect(adminPage.getByText('No damaged stories: everything stored could be read.')).toBeVisible();
   expect((await server.store.listQuarantine()).map((q) => q.resolvedBy)).toEqual(['Ada Admin']);
 

@@ -42,7 +42,9 @@ async function typeAtEndOfBody(page: Page, text: string): Promise<void> {
   await page.keyboard.type(text);
 }
 
-test('an editor whose changes build on a co-editor’s lost text is told, and it all saves when the co-editor is back', async ({ browser }) => {
+test('an editor whose changes build on a co-editor’s lost text is told, and it all saves when the co-editor is back', async ({
+  browser,
+}) => {
   const { control, wrap } = failingStore();
   let server: TestServer = await startTestServer({ wrapStore: wrap });
   const { port, dataDir } = server;
@@ -94,7 +96,10 @@ test('an editor whose changes build on a co-editor’s lost text is told, and it
     await expect(ben.getByRole('status').filter({ hasText: 'All changes saved' })).toBeVisible({ timeout: 20_000 });
     await expect(ben.getByText('Some of your changes can’t be saved yet')).toHaveCount(0);
     await expect(ben.getByRole('alert').filter({ hasText: 'Saving failed' })).toHaveCount(0);
-    await eventually(async () => expect(bodyText(await storedDoc(server.store, storyId))).toBe('Saved. Lost words. Built on them.'), 10_000);
+    await eventually(
+      async () => expect(bodyText(await storedDoc(server.store, storyId))).toBe('Saved. Lost words. Built on them.'),
+      10_000,
+    );
     anaBack.close();
     await ben.context().close();
   } finally {

@@ -186,7 +186,10 @@ test('signing out deletes the drafts kept on this device', async ({ browser, ser
     page.evaluate(async () => (await indexedDB.databases()).map(({ name }) => name).filter((name) => name?.startsWith('galley-story-')));
   expect(await drafts()).toHaveLength(1);
   // A comment written offline and not sent yet is kept the same way (CommentOutbox's key).
-  await page.evaluate((userId) => localStorage.setItem(`galley:comment-outbox:${userId}:${location.pathname.split('/').pop()}`, '[]'), writer.id);
+  await page.evaluate(
+    (userId) => localStorage.setItem(`galley:comment-outbox:${userId}:${location.pathname.split('/').pop()}`, '[]'),
+    writer.id,
+  );
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/signin$/);

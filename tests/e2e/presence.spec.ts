@@ -6,7 +6,10 @@ test.describe.configure({ timeout: 120_000 });
 const people = (page: Page) => page.getByRole('list', { name: 'People in this story' });
 const announcements = (page: Page) => page.getByRole('log', { name: 'Presence announcements' });
 
-test('presence: one entry per person across tabs, announced arrivals, fields and departures, a soft claim while typing, and a keyboard-navigable list', async ({ browser, server }) => {
+test('presence: one entry per person across tabs, announced arrivals, fields and departures, a soft claim while typing, and a keyboard-navigable list', async ({
+  browser,
+  server,
+}) => {
   const { ana, ben, url } = await twoEditorsOnANewStory(browser, server);
 
   // Ana, already here, opens a second tab: Ben lists her once (and heard of her arrival once).
@@ -34,7 +37,16 @@ test('presence: one entry per person across tabs, announced arrivals, fields and
       const range = document.createRange();
       range.selectNodeContents(text);
       const { x, y, width, height } = range.getBoundingClientRect();
-      return { x: x - box.x, y: y - box.y, width, height, scrollY: window.scrollY, text: text.textContent, pageY: box.y + window.scrollY, bar: document.querySelector('.presence')!.getBoundingClientRect().width };
+      return {
+        x: x - box.x,
+        y: y - box.y,
+        width,
+        height,
+        scrollY: window.scrollY,
+        text: text.textContent,
+        pageY: box.y + window.scrollY,
+        bar: document.querySelector('.presence')!.getBoundingClientRect().width,
+      };
     });
   const before = await layout();
   // It blocks nothing: Ben can still type in the same field.

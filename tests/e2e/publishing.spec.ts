@@ -6,7 +6,6 @@ test.describe.configure({ timeout: 120_000 });
 
 type StoryText = { headline: string; standfirst?: string; byline: string; body: string };
 
-
 async function newStory(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'New story' }).click();
   await expect(page).toHaveURL(/\/story\/[0-9a-f-]{36}$/);
@@ -25,7 +24,10 @@ async function fillStory(page: Page, story: StoryText): Promise<void> {
 /** The story's status, as the workflow bar shows (and announces) it. */
 const workflowStatus = (page: Page, status: string) => page.getByRole('group', { name: 'Story status' }).filter({ hasText: status });
 
-test('a writer submits for review, the editor publishes, and readers find the story on the site and in the feed', async ({ browser, server }) => {
+test('a writer submits for review, the editor publishes, and readers find the story on the site and in the feed', async ({
+  browser,
+  server,
+}) => {
   const writer = await createUser(server, 'writer', 'Wes Writer');
   const editor = await createUser(server, 'editor', 'Edie Editor');
   const writerPage = await signedInPage(browser, server, writer);
@@ -91,7 +93,11 @@ test('checks show by their fields, and a story sent back shows the editor’s no
   const editorPage = await signedInPage(browser, server, editor);
 
   const url = await newStory(writerPage);
-  await fillStory(writerPage, { headline: 'Library extends opening hours', byline: 'By Wes Writer', body: 'From March the library opens until nine.' });
+  await fillStory(writerPage, {
+    headline: 'Library extends opening hours',
+    byline: 'By Wes Writer',
+    body: 'From March the library opens until nine.',
+  });
   await writerPage.getByRole('button', { name: 'Submit for review' }).click();
   // Submitting does not need a standfirst, but from now on the writer sees what is missing.
   await expect(workflowStatus(writerPage, 'In review')).toBeVisible();

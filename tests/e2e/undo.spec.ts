@@ -6,7 +6,10 @@ test.describe.configure({ timeout: 120_000 });
 const undoKey = 'ControlOrMeta+z';
 const redoKey = 'ControlOrMeta+Shift+z';
 
-test('Ctrl+Z undoes only your own changes, across fields, newest first, and puts the caret where the change was', async ({ browser, server }) => {
+test('Ctrl+Z undoes only your own changes, across fields, newest first, and puts the caret where the change was', async ({
+  browser,
+  server,
+}) => {
   const { ana, ben } = await twoEditorsOnANewStory(browser, server);
 
   // Ana writes in the headline, then in the body.
@@ -46,7 +49,9 @@ test('Ctrl+Z undoes only your own changes, across fields, newest first, and puts
 
   // Ben's own undo takes back only his words.
   await field(ben, 'Headline').click();
-  await pressUntil(ben, undoKey, 'Headline', 'Ferry fares rise', { Body: 'Tickets cost more from May.' }, (text) => expect(text).toMatch(/^Ferry fares rise/));
+  await pressUntil(ben, undoKey, 'Headline', 'Ferry fares rise', { Body: 'Tickets cost more from May.' }, (text) =>
+    expect(text).toMatch(/^Ferry fares rise/),
+  );
   await expect(field(ana, 'Headline')).toHaveText('Ferry fares rise');
   await expect(field(ana, 'Body')).toHaveText('Tickets cost more from May.');
 });
@@ -65,7 +70,8 @@ async function pressUntil(
 ): Promise<void> {
   for (let presses = 0; presses < 40 && (await field(page, name).textContent()) !== expected; presses++) {
     await page.keyboard.press(key);
-    for (const [other, text] of Object.entries(unchanged)) await expect(field(page, other as FieldName)).toHaveText(text, { timeout: 1_000 });
+    for (const [other, text] of Object.entries(unchanged))
+      await expect(field(page, other as FieldName)).toHaveText(text, { timeout: 1_000 });
     acceptable((await field(page, name).textContent()) ?? '');
   }
   await expect(field(page, name)).toHaveText(expected);

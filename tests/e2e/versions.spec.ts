@@ -29,7 +29,8 @@ test('saves named versions, compares two, and reverts one person’s changes for
   await expectSaved(ben);
   await history.getByLabel('Version name').fill('Second');
   await history.getByRole('button', { name: 'Save version' }).click();
-  const version = (number: number) => history.getByRole('listitem').filter({ has: ana.getByRole('heading', { name: `Revision ${number}` }) });
+  const version = (number: number) =>
+    history.getByRole('listitem').filter({ has: ana.getByRole('heading', { name: `Revision ${number}` }) });
   await expect(version(2).getByRole('heading')).toContainText('Second');
   await expect(version(2)).toContainText('Changes by Ana Writer, Ben Editor');
   await expect(benHistory.getByRole('heading', { name: /Revision 2/ })).toContainText('Second');

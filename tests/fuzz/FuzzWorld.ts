@@ -112,7 +112,10 @@ export class FuzzWorld {
   logTail(lines = 12): string {
     const all = this.server.output().split('\n').filter(Boolean);
     const serious = all.filter((line) => /"level":(50|60)|Error|^\s+at /.test(line));
-    return (serious.length > 0 ? serious : all).slice(-lines).map((line) => (line.length > 400 ? `${line.slice(0, 400)}…` : line)).join('\n');
+    return (serious.length > 0 ? serious : all)
+      .slice(-lines)
+      .map((line) => (line.length > 400 ? `${line.slice(0, 400)}…` : line))
+      .join('\n');
   }
 
   async dispose(): Promise<void> {

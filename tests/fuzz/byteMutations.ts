@@ -46,26 +46,51 @@ export const declaredSizeArb: fc.Arbitrary<DeclaredSize> = fc.oneof(
 const mutationArb = (format: ByteFormat): fc.Arbitrary<Mutation> =>
   fc.oneof(
     { weight: 4, arbitrary: fc.record({ op: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant('set' as const), at: fc.nat(), byte: fc.constantFrom(0x00, 0xff, 0x7f, 0x80, 0xc1, 0xc9, 0xdd, 0xdf) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        op: fc.constant('set' as const),
+        at: fc.nat(),
+        byte: fc.constantFrom(0x00, 0xff, 0x7f, 0x80, 0xc1, 0xc9, 0xdd, 0xdf),
+      }),
+    },
     { weight: 3, arbitrary: fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('append' as const), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ op: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+    },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('remove' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 8 }) }) },
     {
       weight: 1,
-      arbitrary: fc.record({ op: fc.constant('repeat' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 16 }), times: fc.integer({ min: 2, max: 64 }) }),
+      arbitrary: fc.record({
+        op: fc.constant('repeat' as const),
+        at: fc.nat(),
+        length: fc.integer({ min: 1, max: 16 }),
+        times: fc.integer({ min: 2, max: 64 }),
+      }),
     },
     format === 'msgpack'
       ? {
           weight: 4,
           arbitrary: fc.record(
-            { op: fc.constant('lengthBomb' as const), token: fc.nat(), size: declaredSizeArb, extType: fc.constantFrom(0, -1, 1, 127, -128) },
+            {
+              op: fc.constant('lengthBomb' as const),
+              token: fc.nat(),
+              size: declaredSizeArb,
+              extType: fc.constantFrom(0, -1, 1, 127, -128),
+            },
             { requiredKeys: ['op', 'token', 'size'] },
           ),
         }
       : {
           weight: 4,
-          arbitrary: fc.record({ op: fc.constant('varint' as const), at: fc.nat(), bomb: fc.nat({ max: VARINT_BOMBS.length - 1 }), replace: fc.boolean() }),
+          arbitrary: fc.record({
+            op: fc.constant('varint' as const),
+            at: fc.nat(),
+            bomb: fc.nat({ max: VARINT_BOMBS.length - 1 }),
+            replace: fc.boolean(),
+          }),
         },
   );
 

@@ -83,7 +83,12 @@ function materialize(value: unknown): unknown {
   if (value === null || typeof value !== 'object' || value instanceof Uint8Array || value instanceof Date) return value;
   const out = {};
   for (const key of Object.keys(value)) {
-    Object.defineProperty(out, key, { value: materialize((value as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, key, {
+      value: materialize((value as Record<string, unknown>)[key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
@@ -102,7 +107,10 @@ export function describeFrame(frame: Frame): string {
   } catch (error) {
     return `${frame.label}: ${summary(frame)} (not encodable: ${(error as Error).message})`;
   }
-  const wire = typeof data === 'string' ? `text ${JSON.stringify(data.length > 120 ? `${data.slice(0, 120)}…` : data)} (${data.length} chars)` : `hex ${hex(data)}`;
+  const wire =
+    typeof data === 'string'
+      ? `text ${JSON.stringify(data.length > 120 ? `${data.slice(0, 120)}…` : data)} (${data.length} chars)`
+      : `hex ${hex(data)}`;
   return `${frame.label}: ${summary(frame)}\n      ${wire}`;
 }
 
@@ -120,7 +128,10 @@ function summary(frame: Frame): string {
 }
 
 export function describeSession(session: Session, index?: number): string {
-  const where = session.transport === 'socket.io' ? `prelude ${session.prelude}${session.prelude === 'join' ? ` ${session.story}` : ''}` : `story ${session.story}`;
+  const where =
+    session.transport === 'socket.io'
+      ? `prelude ${session.prelude}${session.prelude === 'join' ? ` ${session.story}` : ''}`
+      : `story ${session.story}`;
   const head = `${index === undefined ? '' : `session ${index}: `}${session.transport} as ${session.as}, ${where}, ${session.frames.length} frame(s)`;
   return [head, ...session.frames.map((f, i) => `    #${i} ${describeFrame(f)}`)].join('\n');
 }

@@ -14,7 +14,11 @@ import { socketIoSessionArb } from './socketIoFrames';
 import { yWebsocketSessionArb } from './yWebsocketFrames';
 
 export const batchArb: fc.Arbitrary<Session[]> = fc
-  .array(fc.oneof({ weight: 3, arbitrary: socketIoSessionArb }, { weight: 1, arbitrary: yWebsocketSessionArb }), { minLength: 1, maxLength: 36, size: 'max' })
+  .array(fc.oneof({ weight: 3, arbitrary: socketIoSessionArb }, { weight: 1, arbitrary: yWebsocketSessionArb }), {
+    minLength: 1,
+    maxLength: 36,
+    size: 'max',
+  })
   .map((sessions) => printable(sessions, (all) => `\n${all.map((s, i) => describeSession(s, i)).join('\n')}\n`));
 
 /** Keeps one healthy world across runs; after a failure the next run gets a fresh one. */
@@ -93,7 +97,15 @@ export type FuzzOptions = {
 };
 
 /** Runs the property; resolves with the statistics, or throws fast-check's report (seed, path, counterexample). */
-export async function runFuzz({ seed, numRuns, path, timeLimitMs, shrink = true, target, stats = new FuzzStats() }: FuzzOptions): Promise<FuzzStats> {
+export async function runFuzz({
+  seed,
+  numRuns,
+  path,
+  timeLimitMs,
+  shrink = true,
+  target,
+  stats = new FuzzStats(),
+}: FuzzOptions): Promise<FuzzStats> {
   let replayed = false;
   const property = fc.asyncProperty(batchArb, async (sessions) => {
     // A replayed path is its one batch: fast-check would go on with that batch's shrinking siblings.
@@ -137,7 +149,9 @@ export async function runFuzz({ seed, numRuns, path, timeLimitMs, shrink = true,
 
 /** What failed, the frames sent just before it (before the process died, if it did), and the server's last words. */
 function failureReport(error: Error, world: FuzzWorld, traffic: BatchTraffic, sessions: readonly Session[]): string {
-  const suspects = traffic.lastSentBefore(world.exitedAt ?? Infinity).map(({ session, frame }) => `  session ${session} #${frame} ${describeFrame(sessions[session].frames[frame])}`);
+  const suspects = traffic
+    .lastSentBefore(world.exitedAt ?? Infinity)
+    .map(({ session, frame }) => `  session ${session} #${frame} ${describeFrame(sessions[session].frames[frame])}`);
   return [
     error.message,
     `${traffic.framesSent} frame(s) sent in this batch; the last ${world.exitedAt ? 'before the process died' : 'sent'}:`,

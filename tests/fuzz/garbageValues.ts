@@ -63,20 +63,76 @@ const HOSTILE_STRINGS = [
 ];
 
 /** Sizes around the server's limits (awareness, message, frame). */
-const BIG_SIZES = [0, 1, 255, 256, 65_535, 65_536, LIMITS.maxAwarenessBytes + 1, LIMITS.maxMessageBytes, LIMITS.maxMessageBytes + 1, 2_000_000] as const;
+const BIG_SIZES = [
+  0,
+  1,
+  255,
+  256,
+  65_535,
+  65_536,
+  LIMITS.maxAwarenessBytes + 1,
+  LIMITS.maxMessageBytes,
+  LIMITS.maxMessageBytes + 1,
+  2_000_000,
+] as const;
 
 /** Occasionally past Socket.IO's frame cap (the connection is closed); kept rare, as each is 8 MB. */
-const sizedArb: fc.Arbitrary<Sized> = fc.oneof(
-  { weight: 20, arbitrary: fc.tuple(fc.constantFrom('bin' as const, 'str' as const), fc.constantFrom(...BIG_SIZES), fc.integer({ min: 0, max: 255 })) },
-  { weight: 4, arbitrary: fc.tuple(fc.constant('array' as const), fc.constantFrom(0, 1, 65_536, 1_000_000), fc.integer({ min: 0, max: 127 })) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('bin' as const, 'str' as const), fc.constant(LIMITS.maxFrameBytes + 1), fc.constant(0x61)) },
-).map(([kind, size, fill]) => new Sized(kind, size, kind === 'str' ? 0x20 + (fill % 0x5f) : fill));
+const sizedArb: fc.Arbitrary<Sized> = fc
+  .oneof(
+    {
+      weight: 20,
+      arbitrary: fc.tuple(fc.constantFrom('bin' as const, 'str' as const), fc.constantFrom(...BIG_SIZES), fc.integer({ min: 0, max: 255 })),
+    },
+    {
+      weight: 4,
+      arbitrary: fc.tuple(fc.constant('array' as const), fc.constantFrom(0, 1, 65_536, 1_000_000), fc.integer({ min: 0, max: 127 })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(fc.constantFrom('bin' as const, 'str' as const), fc.constant(LIMITS.maxFrameBytes + 1), fc.constant(0x61)),
+    },
+  )
+  .map(([kind, size, fill]) => new Sized(kind, size, kind === 'str' ? 0x20 + (fill % 0x5f) : fill));
 
-const edgeNumbers = fc.constantFrom(0, -0, -1, 1, 0.5, -1.5, 2 ** 31, -(2 ** 31), 2 ** 32, 2 ** 53, -(2 ** 53), 2 ** 64, 1e308, -1e308, 5e-324, NaN, Infinity, -Infinity);
+const edgeNumbers = fc.constantFrom(
+  0,
+  -0,
+  -1,
+  1,
+  0.5,
+  -1.5,
+  2 ** 31,
+  -(2 ** 31),
+  2 ** 32,
+  2 ** 53,
+  -(2 ** 53),
+  2 ** 64,
+  1e308,
+  -1e308,
+  5e-324,
+  NaN,
+  Infinity,
+  -Infinity,
+);
 
 export const keyArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.string({ maxLength: 8 }) },
-  { weight: 2, arbitrary: fc.constantFrom('__proto__', 'constructor', 'prototype', 'type', 'nsp', 'data', 'id', 'storyId', 'protocolVersion', 'stateVector', 'toJSON') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'prototype',
+      'type',
+      'nsp',
+      'data',
+      'id',
+      'storyId',
+      'protocolVersion',
+      'stateVector',
+      'toJSON',
+    ),
+  },
 );
 
 const leafArb: fc.Arbitrary<unknown> = fc.oneof(

@@ -56,7 +56,11 @@ export async function checkAfterBatch(world: FuzzWorld, observations: BatchObser
 
 /** How the server treated the fuzzing connections: no logged error, every connection's answers by the rules. */
 function brokenRule(world: FuzzWorld, { traffic, logOffset }: BatchObservations): string | undefined {
-  const logged = world.server.output().slice(logOffset).split('\n').find((line) => /"level":(50|60)\b/.test(line));
+  const logged = world.server
+    .output()
+    .slice(logOffset)
+    .split('\n')
+    .find((line) => /"level":(50|60)\b/.test(line));
   if (logged) return `the server logged an error: ${logged.length > 600 ? `${logged.slice(0, 600)}…` : logged}`;
   return traffic.violations[0];
 }
@@ -71,7 +75,8 @@ async function checkWorld(world: FuzzWorld, watch: WatchReport): Promise<void> {
     fail(`the server process died (exit ${exitCode ?? signalCode})`);
   }
   if (watch.failures.length > 0) fail(`HTTP failed during the batch: ${watch.failures[0]}`);
-  if (watch.slowestMs > PROMPT_MS) fail(`HTTP took ${Math.round(watch.slowestMs)} ms during the batch (limit ${PROMPT_MS} ms): the server froze`);
+  if (watch.slowestMs > PROMPT_MS)
+    fail(`HTTP took ${Math.round(watch.slowestMs)} ms during the batch (limit ${PROMPT_MS} ms): the server froze`);
   const now = await timedSetup(world.url, PROMPT_MS);
   if (now.failure) fail(`after the batch, ${now.failure} (${Math.round(now.ms)} ms)`);
 
@@ -79,7 +84,9 @@ async function checkWorld(world: FuzzWorld, watch: WatchReport): Promise<void> {
   const peak = Math.max(watch.peakRssKb, world.peakResettable ? peakKb : 0);
   const ceiling = world.baseline.rssKb + MEMORY_CEILING_MB * 1024;
   if (peak > ceiling) {
-    fail(`resident memory peaked at ${mb(peak)} MB, over the ceiling of ${mb(ceiling)} MB (${mb(world.baseline.rssKb)} MB after start + ${MEMORY_CEILING_MB} MB)`);
+    fail(
+      `resident memory peaked at ${mb(peak)} MB, over the ceiling of ${mb(ceiling)} MB (${mb(world.baseline.rssKb)} MB after start + ${MEMORY_CEILING_MB} MB)`,
+    );
   }
 
   const dropped = world.honest.takeDisconnects();
@@ -87,7 +94,9 @@ async function checkWorld(world: FuzzWorld, watch: WatchReport): Promise<void> {
   await world.honest.editRound().catch((error: Error) => fail(`an honest edit failed: ${error.message}`));
   world.honest.docs.forEach((doc, i) => expectHonest(world, doc, `honest editor ${i === 0 ? 'Ana' : 'Ben'}'s document`, fail));
 
-  const fresh = await freshJoin(world, STORY_IDS.honest).catch((error: Error) => fail(`a fresh join of the honest story failed: ${error.message}`));
+  const fresh = await freshJoin(world, STORY_IDS.honest).catch((error: Error) =>
+    fail(`a fresh join of the honest story failed: ${error.message}`),
+  );
   try {
     expectHonest(world, fresh.doc, 'the honest story in memory (a fresh join)', fail);
   } finally {
@@ -115,7 +124,9 @@ function expectHonest(world: FuzzWorld, doc: Y.Doc, where: string, fail: (what: 
 
 /** The sandbox opens for a fresh reader, and what storage holds catches up with what memory holds. */
 async function checkSandbox(world: FuzzWorld, store: SqliteStore, fail: (what: string) => never): Promise<void> {
-  const reader = await freshJoin(world, STORY_IDS.sandbox).catch((error: Error) => fail(`a fresh join of the sandbox story failed: ${error.message}`));
+  const reader = await freshJoin(world, STORY_IDS.sandbox).catch((error: Error) =>
+    fail(`a fresh join of the sandbox story failed: ${error.message}`),
+  );
   try {
     const deadline = Date.now() + STORAGE_CATCH_UP_MS;
     for (;;) {
@@ -127,7 +138,8 @@ async function checkSandbox(world: FuzzWorld, store: SqliteStore, fail: (what: s
       }
       const difference = compareDocs(reader.doc, stored);
       if (!difference) return;
-      if (Date.now() > deadline) fail(`the sandbox story in storage differs from memory ${STORAGE_CATCH_UP_MS} ms after the batch: ${difference}`);
+      if (Date.now() > deadline)
+        fail(`the sandbox story in storage differs from memory ${STORAGE_CATCH_UP_MS} ms after the batch: ${difference}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {
@@ -141,7 +153,8 @@ function compareDocs(memory: Y.Doc, storage: Y.Doc): string | null {
   if (sv(memory) !== sv(storage)) return `state vector ${sv(storage)} in storage, ${sv(memory)} in memory`;
   for (const field of STORY_FIELDS) {
     const [inMemory, inStorage] = [memory, storage].map((doc) => doc.getXmlFragment(field).toJSON());
-    if (inMemory !== inStorage) return `${field} is ${JSON.stringify(clip(inStorage))} in storage, ${JSON.stringify(clip(inMemory))} in memory`;
+    if (inMemory !== inStorage)
+      return `${field} is ${JSON.stringify(clip(inStorage))} in storage, ${JSON.stringify(clip(inMemory))} in memory`;
   }
   return null;
 }

@@ -75,12 +75,22 @@ async function sendSocketIo(world: FuzzWorld, session: SocketIoSession, index: n
   try {
     if (session.prelude !== 'none') {
       socket.sendPacket({ type: PacketType.CONNECT, nsp: '/' });
-      const answer = await socket.nextPacket((p) => p.type === PacketType.CONNECT || p.type === PacketType.CONNECT_ERROR).catch(() => undefined);
+      const answer = await socket
+        .nextPacket((p) => p.type === PacketType.CONNECT || p.type === PacketType.CONNECT_ERROR)
+        .catch(() => undefined);
       if (session.prelude === 'join' && answer?.type === PacketType.CONNECT) {
-        await socket.emitWithAck(['story:join', { storyId: STORY_IDS[session.story], protocolVersion: PROTOCOL_VERSION }], JOIN_ACK_ID).catch(() => undefined);
+        await socket
+          .emitWithAck(['story:join', { storyId: STORY_IDS[session.story], protocolVersion: PROTOCOL_VERSION }], JOIN_ACK_ID)
+          .catch(() => undefined);
       }
     }
-    await sendFrames(session, index, traffic, () => socket.open, (data) => (typeof data === 'string' ? socket.sendRawText(data) : socket.sendBytes(data)));
+    await sendFrames(
+      session,
+      index,
+      traffic,
+      () => socket.open,
+      (data) => (typeof data === 'string' ? socket.sendRawText(data) : socket.sendBytes(data)),
+    );
     // A round trip: once answered, the server has read every frame before it.
     if (socket.open) await socket.emitWithAck(['newsroom:watch'], ROUND_TRIP_ACK_ID, ROUND_TRIP_MS).catch(() => undefined);
     const broken = await brokenConnectionRule(socket);
@@ -108,7 +118,13 @@ async function sendYWebsocket(world: FuzzWorld, session: YWebsocketSession, inde
   const received: Uint8Array[] = [];
   ws.on('message', (data: Buffer, isBinary) => isBinary && received.push(new Uint8Array(data)));
   try {
-    await sendFrames(session, index, traffic, () => ws.readyState === WebSocket.OPEN, (data) => ws.send(data, { binary: typeof data !== 'string' }));
+    await sendFrames(
+      session,
+      index,
+      traffic,
+      () => ws.readyState === WebSocket.OPEN,
+      (data) => ws.send(data, { binary: typeof data !== 'string' }),
+    );
     // A round trip: a sync step 1 with an empty state vector is answered with a step 2.
     if (ws.readyState === WebSocket.OPEN) {
       const before = received.length;

@@ -46,7 +46,10 @@ const ackIdArb: fc.Arbitrary<unknown> = fc.oneof(
 
 const namespaceArb: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 12, arbitrary: fc.constant('/') },
-  { weight: 2, arbitrary: fc.constantFrom('', '/admin', '/x', '//', '/?a=1', '/../', 'http://evil.example/', '/'.repeat(1000), '/\u0000', '/%ZZ') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('', '/admin', '/x', '//', '/?a=1', '/../', 'http://evil.example/', '/'.repeat(1000), '/\u0000', '/%ZZ'),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
   { weight: 1, arbitrary: fc.constantFrom(1, null, true, [], {}, Uint8Array.of(0x2f)) },
 );
@@ -65,19 +68,29 @@ const joinRequestArb = (as: Identity): fc.Arbitrary<unknown> =>
           },
           { requiredKeys: ['storyId', 'protocolVersion'] },
         )
-        .map(({ extra, ...request }) => (extra === undefined ? request : { ...request, [typeof extra === 'string' ? extra : 'extra']: extra })),
+        .map(({ extra, ...request }) =>
+          extra === undefined ? request : { ...request, [typeof extra === 'string' ? extra : 'extra']: extra },
+        ),
     },
     { weight: 1, arbitrary: garbageArb },
   );
 
 const uuidPool = ['1c0d6a2e-3b4f-4a5b-8c6d-7e8f9a0b1c2d', '2d1e7b3f-4c5a-4b6c-9d7e-8f9a0b1c2d3e', '3e2f8c4a-5d6b-4c7d-ae8f-9a0b1c2d3e4f'];
-const idArb = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...uuidPool) }, { weight: 1, arbitrary: fc.uuid() }, { weight: 1, arbitrary: garbageArb });
+const idArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...uuidPool) },
+  { weight: 1, arbitrary: fc.uuid() },
+  { weight: 1, arbitrary: garbageArb },
+);
 const bodyArb = fc.oneof(
   { weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 40 }) },
   { weight: 1, arbitrary: fc.constantFrom('', '   ', '@Honest Ana', '<img src=x onerror=alert(1)>') },
   { weight: 1, arbitrary: fc.constant(new Sized('str', COMMENT_LIMITS.bodyMaxChars + 1, 0x61)) },
 );
-const mentionsArb = fc.oneof(fc.array(fc.uuid(), { maxLength: 2 }), fc.constant(Array(COMMENT_LIMITS.mentionsMax + 1).fill(uuidPool[0])), garbageArb);
+const mentionsArb = fc.oneof(
+  fc.array(fc.uuid(), { maxLength: 2 }),
+  fc.constant(Array(COMMENT_LIMITS.mentionsMax + 1).fill(uuidPool[0])),
+  garbageArb,
+);
 
 /** Comment operations shaped like the real ones (shared/comments.ts), with wrong values mixed in. */
 const commentOpArb: fc.Arbitrary<unknown> = fc.oneof(
@@ -85,14 +98,20 @@ const commentOpArb: fc.Arbitrary<unknown> = fc.oneof(
     type: fc.constant('start'),
     threadId: idArb,
     messageId: idArb,
-    field: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...STORY_FIELDS) }, { weight: 1, arbitrary: fc.constantFrom('comments', 'nope', 1) }),
+    field: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...STORY_FIELDS) },
+      { weight: 1, arbitrary: fc.constantFrom('comments', 'nope', 1) },
+    ),
     start: relativePositionArb,
     end: relativePositionArb,
     quote: fc.oneof(fc.string({ maxLength: 20 }), fc.constant(new Sized('str', COMMENT_LIMITS.quoteMaxChars + 1, 0x71))),
     body: bodyArb,
     mentions: mentionsArb,
   }),
-  fc.record({ type: fc.constantFrom('reply', 'edit'), threadId: idArb, messageId: idArb, body: bodyArb, mentions: mentionsArb }, { requiredKeys: ['type', 'threadId', 'messageId', 'body'] }),
+  fc.record(
+    { type: fc.constantFrom('reply', 'edit'), threadId: idArb, messageId: idArb, body: bodyArb, mentions: mentionsArb },
+    { requiredKeys: ['type', 'threadId', 'messageId', 'body'] },
+  ),
   fc.record({ type: fc.constant('delete'), threadId: idArb, messageId: idArb }),
   fc.record({ type: fc.constantFrom('resolve', 'reopen', 'unknown', '__proto__'), threadId: idArb }),
 );
@@ -121,7 +140,10 @@ function damagedArity(args: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown[]> {
   return fc
     .record({
       args,
-      how: fc.oneof({ weight: 6, arbitrary: fc.constant('keep' as const) }, { weight: 1, arbitrary: fc.constantFrom('drop' as const, 'extra' as const, 'replace' as const, 'none' as const) }),
+      how: fc.oneof(
+        { weight: 6, arbitrary: fc.constant('keep' as const) },
+        { weight: 1, arbitrary: fc.constantFrom('drop' as const, 'extra' as const, 'replace' as const, 'none' as const) },
+      ),
       at: fc.nat(),
       extra: fc.array(garbageArb, { minLength: 1, maxLength: 3 }),
     })
@@ -144,10 +166,24 @@ function damagedArity(args: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown[]> {
 /** The data array of an EVENT packet: `[name, ...args]`, or empty. */
 const eventDataArb = (as: Identity): fc.Arbitrary<unknown[]> =>
   fc.oneof(
-    { weight: 10, arbitrary: fc.constantFrom(...CLIENT_EVENTS).chain((name) => damagedArity(plausibleArgs(name, as)).map((args) => [name, ...args])) },
-    { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...RESERVED_NAMES), fc.array(garbageArb, { maxLength: 3 })).map(([name, args]) => [name, ...args]) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...STRAY_NAMES), fc.array(garbageArb, { maxLength: 3 })).map(([name, args]) => [name, ...args]) },
-    { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 16 }), fc.array(garbageArb, { maxLength: 3 })).map(([name, args]) => [name, ...args]) },
+    {
+      weight: 10,
+      arbitrary: fc.constantFrom(...CLIENT_EVENTS).chain((name) => damagedArity(plausibleArgs(name, as)).map((args) => [name, ...args])),
+    },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...RESERVED_NAMES), fc.array(garbageArb, { maxLength: 3 }))
+        .map(([name, args]) => [name, ...args]),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(fc.constantFrom(...STRAY_NAMES), fc.array(garbageArb, { maxLength: 3 })).map(([name, args]) => [name, ...args]),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(fc.string({ maxLength: 16 }), fc.array(garbageArb, { maxLength: 3 })).map(([name, args]) => [name, ...args]),
+    },
     { weight: 1, arbitrary: fc.tuple(garbageArb, fc.array(garbageArb, { maxLength: 2 })).map(([name, args]) => [name, ...args]) },
     { weight: 1, arbitrary: fc.constant<unknown[]>([]) },
   );
@@ -168,7 +204,10 @@ const anyPacketArb: fc.Arbitrary<unknown> = fc.oneof(
     arbitrary: fc
       .record(
         {
-          type: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 6 }) }, { weight: 1, arbitrary: fc.constantFrom(-1, 7, 255, 0.5, 2 ** 32, '2', null, true) }),
+          type: fc.oneof(
+            { weight: 6, arbitrary: fc.integer({ min: 0, max: 6 }) },
+            { weight: 1, arbitrary: fc.constantFrom(-1, 7, 255, 0.5, 2 ** 32, '2', null, true) },
+          ),
           nsp: namespaceArb,
           data: fc.oneof(fc.array(garbageArb, { maxLength: 3 }), garbageArb, fc.record({ token: garbageArb }, { requiredKeys: [] })),
           id: ackIdArb,
@@ -179,7 +218,15 @@ const anyPacketArb: fc.Arbitrary<unknown> = fc.oneof(
       )
       .map(({ extraKey, ...packet }) => (extraKey ? { ...packet, [extraKey[0]]: extraKey[1] } : packet)),
   },
-  { weight: 1, arbitrary: fc.constantFrom({ type: 1, nsp: '/' }, { type: 0, nsp: '/' }, { type: 0, nsp: '/admin', data: {} }, { type: 3, nsp: '/', id: 0, data: [] }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      { type: 1, nsp: '/' },
+      { type: 0, nsp: '/' },
+      { type: 0, nsp: '/admin', data: {} },
+      { type: 3, nsp: '/', id: 0, data: [] },
+    ),
+  },
   { weight: 1, arbitrary: garbageArb },
 );
 
@@ -187,7 +234,16 @@ const anyPacketArb: fc.Arbitrary<unknown> = fc.oneof(
 const hostilePrefixes: Record<'top' | 'data' | 'arg', Uint8Array> = {
   top: new Uint8Array(0),
   data: concat(Uint8Array.of(0x83), encode('type'), encode(EVENT), encode('nsp'), encode('/'), encode('data')),
-  arg: concat(Uint8Array.of(0x83), encode('type'), encode(EVENT), encode('nsp'), encode('/'), encode('data'), Uint8Array.of(0x92), encode('story:sync')),
+  arg: concat(
+    Uint8Array.of(0x83),
+    encode('type'),
+    encode(EVENT),
+    encode('nsp'),
+    encode('/'),
+    encode('data'),
+    Uint8Array.of(0x92),
+    encode('story:sync'),
+  ),
 };
 
 /** A msgpack str/bin/ext/array/map header declaring far more than the frame holds (e.g. `c9 40 00 00 00 00`). */
@@ -208,14 +264,35 @@ const lengthBombFrameArb: fc.Arbitrary<Frame> = fc
 /** Engine.io text frames: control packets, text messages, Socket.IO's default text format, nonsense. */
 export const textFrameArb: fc.Arbitrary<Frame> = fc
   .oneof(
-    { weight: 3, arbitrary: fc.constantFrom('', '1', '2', '3', '4', '5', '6', '40', '41', '42["story:join",{}]', '42["disconnect"]', '451-["story:sync",{"_placeholder":true,"num":0}]', '4\u0000', '2probe', '0{}') },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        '',
+        '1',
+        '2',
+        '3',
+        '4',
+        '5',
+        '6',
+        '40',
+        '41',
+        '42["story:join",{}]',
+        '42["disconnect"]',
+        '451-["story:sync",{"_placeholder":true,"num":0}]',
+        '4\u0000',
+        '2probe',
+        '0{}',
+      ),
+    },
     { weight: 2, arbitrary: fc.string({ maxLength: 40 }).map((s) => `4${s}`) },
     { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
     { weight: 1, arbitrary: fc.constantFrom(new Sized('str', 100_000, 0x34), new Sized('str', 2_000_000, 0x78)) },
   )
   .map((text) => ({ kind: 'text' as const, label: 'text frame', text }));
 
-const msgpackFrame = (label: string) => (value: unknown): Frame => ({ kind: 'msgpack', label, value });
+const msgpackFrame =
+  (label: string) =>
+  (value: unknown): Frame => ({ kind: 'msgpack', label, value });
 
 /**
  * Frames a connection survives (events and packets that decode) mostly, so sessions reach deep
@@ -274,7 +351,10 @@ export const socketIoSessionArb: fc.Arbitrary<SocketIoSession> = fc
     fc.record({
       transport: fc.constant('socket.io' as const),
       as: fc.constant(as),
-      prelude: as === 'anonymous' ? fc.constantFrom('none' as const, 'connect' as const) : fc.constantFrom('none' as const, 'connect' as const, 'join' as const, 'join' as const),
+      prelude:
+        as === 'anonymous'
+          ? fc.constantFrom('none' as const, 'connect' as const)
+          : fc.constantFrom('none' as const, 'connect' as const, 'join' as const, 'join' as const),
       story: fc.constantFrom(...JOINABLE[as].filter((ref) => ref !== 'absent')),
       frames: fc.oneof(
         { weight: 3, arbitrary: fc.array(sessionFrameArb(as, protocolFrameArb(as)), { minLength: 1, maxLength: 30, size: 'max' }) },

@@ -29,7 +29,9 @@ const varUint8Array = (bytes: Uint8Array): Uint8Array => {
   return encoding.toUint8Array(encoder);
 };
 
-const bytesFrame = (label: string) => (bytes: Uint8Array): Frame => ({ kind: 'bytes', label, bytes });
+const bytesFrame =
+  (label: string) =>
+  (bytes: Uint8Array): Frame => ({ kind: 'bytes', label, bytes });
 
 /** Well-formed messages of each type the endpoint knows, and some it does not. */
 const messageArb: fc.Arbitrary<Frame> = fc.oneof(
@@ -47,7 +49,13 @@ const messageArb: fc.Arbitrary<Frame> = fc.oneof(
       })
       .map(bytesFrame('auth')),
   },
-  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 4 }).map((tail) => withType(MESSAGE_QUERY_AWARENESS, tail)).map(bytesFrame('query awareness')) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .uint8Array({ maxLength: 4 })
+      .map((tail) => withType(MESSAGE_QUERY_AWARENESS, tail))
+      .map(bytesFrame('query awareness')),
+  },
   {
     weight: 1,
     arbitrary: fc
@@ -58,7 +66,10 @@ const messageArb: fc.Arbitrary<Frame> = fc.oneof(
 );
 
 const truncatedArb: fc.Arbitrary<Frame> = fc
-  .tuple(fc.constantFrom(new Uint8Array(0), Uint8Array.of(MESSAGE_SYNC), Uint8Array.of(MESSAGE_AWARENESS), Uint8Array.of(MESSAGE_SYNC, 1)), fc.nat({ max: VARINT_BOMBS.length - 1 }))
+  .tuple(
+    fc.constantFrom(new Uint8Array(0), Uint8Array.of(MESSAGE_SYNC), Uint8Array.of(MESSAGE_AWARENESS), Uint8Array.of(MESSAGE_SYNC, 1)),
+    fc.nat({ max: VARINT_BOMBS.length - 1 }),
+  )
   .map(([head, bomb]) => concat(head, VARINT_BOMBS[bomb]))
   .map(bytesFrame('huge or unterminated varint'));
 

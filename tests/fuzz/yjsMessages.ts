@@ -25,15 +25,24 @@ const rootArb = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('comments', 'unknownRoot', '__proto__', '') },
 );
 
-const clientIdArb = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 0xffffffff }) }, { weight: 1, arbitrary: fc.constantFrom(0, 1, 0xffffffff) });
+const clientIdArb = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 0xffffffff }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, 1, 0xffffffff) },
+);
 
 export const updateRecipeArb: fc.Arbitrary<UpdateRecipe> = fc.record({
   clientId: clientIdArb,
   seed: fc.integer(),
   ops: fc.integer({ min: 1, max: 8 }),
   root: rootArb,
-  shape: fc.oneof({ weight: 6, arbitrary: fc.constant('xml' as const) }, { weight: 1, arbitrary: fc.constantFrom('text' as const, 'map' as const, 'array' as const) }),
-  pick: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('state' as const, 'first' as const, 'last' as const) }, { weight: 1, arbitrary: fc.constantFrom('v2' as const, 'deletes' as const) }),
+  shape: fc.oneof(
+    { weight: 6, arbitrary: fc.constant('xml' as const) },
+    { weight: 1, arbitrary: fc.constantFrom('text' as const, 'map' as const, 'array' as const) },
+  ),
+  pick: fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom('state' as const, 'first' as const, 'last' as const) },
+    { weight: 1, arbitrary: fc.constantFrom('v2' as const, 'deletes' as const) },
+  ),
 });
 
 const TAGS = ['paragraph', 'heading', 'blockquote', 'bulletList', 'listItem', 'script', 'img', 'x'];
@@ -61,7 +70,10 @@ function editedDoc(recipe: UpdateRecipe): { doc: Y.Doc; updates: Uint8Array[] } 
           } else if (text instanceof Y.XmlText && text.length > 2 && random() < 0.4) {
             const at = Math.floor(random() * (text.length - 1));
             if (random() < 0.5) text.delete(at, 1);
-            else text.format(at, 1, { [pick(['bold', 'italic', 'link', 'suggestion'])]: random() < 0.5 ? true : { href: 'javascript:alert(1)' } });
+            else
+              text.format(at, 1, {
+                [pick(['bold', 'italic', 'link', 'suggestion'])]: random() < 0.5 ? true : { href: 'javascript:alert(1)' },
+              });
           } else if (text instanceof Y.XmlText) {
             text.insert(Math.floor(random() * (text.length + 1)), pick(['a', 'hello ', '\u0000', '\ud83d\ude00', '<b>']));
           } else {
@@ -76,7 +88,9 @@ function editedDoc(recipe: UpdateRecipe): { doc: Y.Doc; updates: Uint8Array[] } 
           break;
         }
         case 'map':
-          doc.getMap(recipe.root).set(pick(['a', '__proto__', 'constructor', 'thread']), random() < 0.5 ? new Y.Map() : pick([1, 'x', null, true]));
+          doc
+            .getMap(recipe.root)
+            .set(pick(['a', '__proto__', 'constructor', 'thread']), random() < 0.5 ? new Y.Map() : pick([1, 'x', null, true]));
           break;
         case 'array':
           doc.getArray(recipe.root).push([random() < 0.5 ? new Y.XmlElement('paragraph') : 'item']);
@@ -147,7 +161,9 @@ export const syncMessageArb: fc.Arbitrary<Uint8Array> = fc.oneof(
   { weight: 4, arbitrary: yjsUpdateArb.map((u) => syncMessage(SYNC_UPDATE, u)) },
   {
     weight: 1,
-    arbitrary: fc.tuple(fc.constantFrom(3, 4, 127, 128, 2 ** 32, 2 ** 53 - 1), fc.uint8Array({ maxLength: 16 })).map(([type, payload]) => syncMessage(type, payload)),
+    arbitrary: fc
+      .tuple(fc.constantFrom(3, 4, 127, 128, 2 ** 32, 2 ** 53 - 1), fc.uint8Array({ maxLength: 16 }))
+      .map(([type, payload]) => syncMessage(type, payload)),
   },
 );
 
@@ -159,7 +175,10 @@ const awarenessStateArb: fc.Arbitrary<string> = fc.oneof(
     arbitrary: fc
       .record(
         {
-          user: fc.record({ id: fc.string(), name: fc.string(), color: fc.constantFrom('#ff0000', 'red;background:url(x)', '') }, { requiredKeys: [] }),
+          user: fc.record(
+            { id: fc.string(), name: fc.string(), color: fc.constantFrom('#ff0000', 'red;background:url(x)', '') },
+            { requiredKeys: [] },
+          ),
           field: fc.constantFrom(...STORY_FIELDS, 'comments', null, 42),
           typing: fc.constantFrom(...STORY_FIELDS, null, 'x'),
           away: fc.constantFrom(true, false, 'yes'),
@@ -177,7 +196,10 @@ const awarenessStateArb: fc.Arbitrary<string> = fc.oneof(
 /** A y-protocols awareness update (count, then client id, clock and JSON state per entry), possibly lying about its count. */
 export const awarenessUpdateArb: fc.Arbitrary<Uint8Array> = fc
   .record({
-    entries: fc.array(fc.record({ clientId: clientIdArb, clock: fc.oneof(fc.nat({ max: 100 }), fc.constant(2 ** 53 - 1)), state: awarenessStateArb }), { maxLength: 4 }),
+    entries: fc.array(
+      fc.record({ clientId: clientIdArb, clock: fc.oneof(fc.nat({ max: 100 }), fc.constant(2 ** 53 - 1)), state: awarenessStateArb }),
+      { maxLength: 4 },
+    ),
     count: fc.option(fc.constantFrom(0, 64, 65, 1_000_000, 2 ** 32 - 1), { freq: 4 }),
   })
   .map(({ entries, count }) => encodeAwareness(entries, count ?? entries.length));
@@ -195,11 +217,13 @@ function encodeAwareness(entries: readonly AwarenessEntry[], count: number): Uin
 
 /** An encoded Yjs relative position (a comment anchor): at a root's start, at an item, or bytes. */
 export const relativePositionArb: fc.Arbitrary<Uint8Array> = fc.oneof(
-  fc.tuple(fc.constantFrom(...STORY_FIELDS, 'comments', ''), fc.constantFrom(0, -1)).map(([tname, assoc]) =>
-    Y.encodeRelativePosition(Y.createRelativePositionFromJSON({ type: null, tname, item: null, assoc })),
-  ),
-  fc.tuple(clientIdArb, fc.nat({ max: 1000 }), fc.constantFrom(0, -1)).map(([client, clock, assoc]) =>
-    Y.encodeRelativePosition(Y.createRelativePositionFromJSON({ type: null, tname: null, item: { client, clock }, assoc })),
-  ),
+  fc
+    .tuple(fc.constantFrom(...STORY_FIELDS, 'comments', ''), fc.constantFrom(0, -1))
+    .map(([tname, assoc]) => Y.encodeRelativePosition(Y.createRelativePositionFromJSON({ type: null, tname, item: null, assoc }))),
+  fc
+    .tuple(clientIdArb, fc.nat({ max: 1000 }), fc.constantFrom(0, -1))
+    .map(([client, clock, assoc]) =>
+      Y.encodeRelativePosition(Y.createRelativePositionFromJSON({ type: null, tname: null, item: { client, clock }, assoc })),
+    ),
   fc.uint8Array({ maxLength: 140 }),
 );

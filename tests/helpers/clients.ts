@@ -9,7 +9,12 @@ import type { TestServer, TestUser } from './testServer';
 export type TestClient = { provider: SocketIOProvider; doc: Y.Doc; close(): void };
 
 /** A headless editor: the real client provider over a real Socket.IO connection. */
-export async function connectClient(server: TestServer | { url: string }, user: TestUser, storyId: string, doc = new Y.Doc()): Promise<TestClient> {
+export async function connectClient(
+  server: TestServer | { url: string },
+  user: TestUser,
+  storyId: string,
+  doc = new Y.Doc(),
+): Promise<TestClient> {
   const socket = connectSocket(server.url, { cookie: user.cookie });
   const provider = new SocketIOProvider({ socket, storyId, doc });
   await provider.whenSynced();

@@ -32,7 +32,12 @@ export async function call(
 }
 
 /** Creates a story and writes paragraphs into its fields through a real Yjs client; resolves once saved. */
-export async function writeStory(server: { url: string }, user: TestUser, fields: Record<string, string[]>, clients: TestClient[]): Promise<string> {
+export async function writeStory(
+  server: { url: string },
+  user: TestUser,
+  fields: Record<string, string[]>,
+  clients: TestClient[],
+): Promise<string> {
   const storyId = await createStory(server, user);
   const client = await connectClient(server, user, storyId);
   clients.push(client);

@@ -52,7 +52,8 @@ export async function runReconnectStorm({ clients, stories, downMs, env = {} }: 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // The spread this measures is the one a real server uses, not the tests' quicker one.
-  const start = () => startServerProcess({ RECONNECT_SPREAD_MS: String(loadConfig({}).reconnectPeriodMs), ...env, PORT: String(port), DATA_DIR: dataDir });
+  const start = () =>
+    startServerProcess({ RECONNECT_SPREAD_MS: String(loadConfig({}).reconnectPeriodMs), ...env, PORT: String(port), DATA_DIR: dataDir });
   const setup = SqliteStore.open(dataDir);
   await createAccount(setup, { email: EMAIL, name: 'Storm', role: 'writer', password: PASSWORD });
   await setup.close();
@@ -113,13 +114,21 @@ export async function runReconnectStorm({ clients, stories, downMs, env = {} }: 
     server = await start();
     const listeningAt = listeningTime(server);
 
-    await eventually(() => {
-      if (backAt.some((at) => at === undefined)) throw new Error(`${backAt.filter((at) => at === undefined).length} editors not back`);
-    }, 30_000, 50);
-    await eventually(() => {
-      const unsaved = editors.filter((e) => e.provider.unacknowledged > 0 || e.provider.pendingOffline).length;
-      if (unsaved > 0) throw new Error(`${unsaved} editors have unsaved edits`);
-    }, 30_000, 50);
+    await eventually(
+      () => {
+        if (backAt.some((at) => at === undefined)) throw new Error(`${backAt.filter((at) => at === undefined).length} editors not back`);
+      },
+      30_000,
+      50,
+    );
+    await eventually(
+      () => {
+        const unsaved = editors.filter((e) => e.provider.unacknowledged > 0 || e.provider.pendingOffline).length;
+        if (unsaved > 0) throw new Error(`${unsaved} editors have unsaved edits`);
+      },
+      30_000,
+      50,
+    );
     for (const { socket, provider } of editors) {
       provider.destroy();
       socket.disconnect();

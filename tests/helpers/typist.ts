@@ -70,5 +70,9 @@ export class Typist {
 export function wordsOf(doc: Y.Doc, typist: Typist): string[] {
   const body = doc.getXmlFragment('body');
   const paragraph = body.toArray().find((b) => (b as Y.XmlElement).getAttribute('data-typist') === String(typist.index));
-  return paragraph ? fragmentText(paragraph as unknown as Y.XmlFragment).split(' ').filter(Boolean) : [];
+  return paragraph
+    ? fragmentText(paragraph as unknown as Y.XmlFragment)
+        .split(' ')
+        .filter(Boolean)
+    : [];
 }

@@ -112,7 +112,9 @@ async function tablesIn(url: string): Promise<string[]> {
   client.on('error', () => {});
   await client.connect();
   try {
-    return (await client.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'")).rows.map((r) => r.name);
+    return (await client.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'")).rows.map(
+      (r) => r.name,
+    );
   } finally {
     await client.end();
   }
@@ -197,7 +199,9 @@ async function demoteAndMeasure(env: Record<string, string>, person: TestUser, i
   const accessAt = await access;
   expect(io.provider.canEdit).toBe(false);
   const measured = { socketIO: latency(demoted, accessAt), yWebsocket: latency(demoted, refusedAt) };
-  console.log(`[access changes] ${label}: role → viewer reached Socket.IO in ${measured.socketIO} ms, y-websocket in ${measured.yWebsocket} ms`);
+  console.log(
+    `[access changes] ${label}: role → viewer reached Socket.IO in ${measured.socketIO} ms, y-websocket in ${measured.yWebsocket} ms`,
+  );
   expect(measured.socketIO).toBeLessThan(DEADLINE_MS);
   expect(measured.yWebsocket).toBeLessThan(DEADLINE_MS);
 }
@@ -211,7 +215,9 @@ async function deactivateAndMeasure(env: Record<string, string>, person: TestUse
   const deactivated = await cli(env, 'deactivate', '--email', person.email);
   expect(deactivated).toMatchObject({ code: 0, stdout: expect.stringContaining('Deactivated') });
   const measured = { socketIO: latency(deactivated, await ioClosed), yWebsocket: latency(deactivated, await ywsClosed) };
-  console.log(`[access changes] ${label}: deactivation closed Socket.IO in ${measured.socketIO} ms, y-websocket in ${measured.yWebsocket} ms`);
+  console.log(
+    `[access changes] ${label}: deactivation closed Socket.IO in ${measured.socketIO} ms, y-websocket in ${measured.yWebsocket} ms`,
+  );
   expect(measured.socketIO).toBeLessThan(DEADLINE_MS);
   expect(measured.yWebsocket).toBeLessThan(DEADLINE_MS);
 }
@@ -240,9 +246,21 @@ describe('access changes from the command line, on SQLite', () => {
   it('tells a watcher that fell behind further than the kept changes to re-check everyone', async () => {
     const store = SqliteStore.open(':memory:');
     try {
-      const people = await Promise.all([1, 2].map((n) => createAccount(store, { email: `behind${n}@example.test`, name: `Behind ${n}`, role: 'writer', password: 'a long enough password' })));
+      const people = await Promise.all(
+        [1, 2].map((n) =>
+          createAccount(store, {
+            email: `behind${n}@example.test`,
+            name: `Behind ${n}`,
+            role: 'writer',
+            password: 'a long enough password',
+          }),
+        ),
+      );
       const heard: AccessChanged[] = [];
-      store.watchAccessChanges((changed) => heard.push(changed), (error) => heard.push([`failed: ${String(error)}`]));
+      store.watchAccessChanges(
+        (changed) => heard.push(changed),
+        (error) => heard.push([`failed: ${String(error)}`]),
+      );
       // Without yielding to timers, the watcher cannot look in between: 1,200 changes go by, more than the store keeps.
       for (let i = 0; i < 1_200; i++) await store.updateUser(people[i % 2].id, { role: i % 4 < 2 ? 'viewer' : 'writer' });
       await eventually(() => expect(heard).toEqual(['everyone']));
@@ -286,7 +304,18 @@ describe.skipIf(!postgresAndRedis)('access changes and accounts from the command
 
   it('`user add` with DATABASE_URL puts the account in Postgres, where the nodes sign it in, and nothing in DATA_DIR', async () => {
     const env = cliEnv();
-    const added = await cli(env, 'add', '--email', 'pg-cli@example.test', '--name', 'Pat Postgres', '--role', 'writer', '--password', 'a long password');
+    const added = await cli(
+      env,
+      'add',
+      '--email',
+      'pg-cli@example.test',
+      '--name',
+      'Pat Postgres',
+      '--role',
+      'writer',
+      '--password',
+      'a long password',
+    );
     expect(added).toMatchObject({ code: 0, stdout: expect.stringContaining('Added writer Pat Postgres <pg-cli@example.test>') });
     expect(await signIn(nodes[1].url, 'pg-cli@example.test', 'a long password')).toMatch(/^galley_session=/);
     expect(fs.readdirSync(env.DATA_DIR)).toEqual([]);
@@ -300,13 +329,24 @@ describe.skipIf(!postgresAndRedis)('access changes and accounts from the command
     try {
       const heard: string[] = [];
       const errors: unknown[] = [];
-      const stop = watched.watchAccessChanges((changed) => heard.push(...(changed === 'everyone' ? ['everyone'] : changed)), (error) => errors.push(error));
+      const stop = watched.watchAccessChanges(
+        (changed) => heard.push(...(changed === 'everyone' ? ['everyone'] : changed)),
+        (error) => errors.push(error),
+      );
       await eventually(() => expect(heard).toEqual(['everyone']));
-      const killed = await queryPostgres("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'", [`galley:${schema}`]);
+      const killed = await queryPostgres(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'",
+        [`galley:${schema}`],
+      );
       expect(killed).toHaveLength(1);
       await eventually(() => expect(heard).toEqual(['everyone', 'everyone']), 10_000);
       expect(errors.length).toBeGreaterThan(0);
-      const person = await createAccount(watched, { email: 'relisten@example.test', name: 'Re Listen', role: 'writer', password: 'a long enough password' });
+      const person = await createAccount(watched, {
+        email: 'relisten@example.test',
+        name: 'Re Listen',
+        role: 'writer',
+        password: 'a long enough password',
+      });
       await watched.updateUser(person.id, { role: 'viewer' });
       await eventually(() => expect(heard).toEqual(['everyone', 'everyone', person.id]));
       await stop();
@@ -319,14 +359,37 @@ describe.skipIf(!postgresAndRedis)('access changes and accounts from the command
     const empty = await createTestDatabase();
     try {
       const env = { ...cliEnv(), DATABASE_URL: empty.url };
-      const refused = await cli(env, 'add', '--email', 'first@example.test', '--name', 'First', '--role', 'admin', '--password', 'a long password');
+      const refused = await cli(
+        env,
+        'add',
+        '--email',
+        'first@example.test',
+        '--name',
+        'First',
+        '--role',
+        'admin',
+        '--password',
+        'a long password',
+      );
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain(postgresAt(empty.url));
       expect(refused.stderr).toMatch(/DATABASE_URL/);
       expect(refused.stderr).toMatch(/--init/);
       expect(await tablesIn(empty.url)).toEqual([]);
 
-      const created = await cli(env, 'add', '--init', '--email', 'first@example.test', '--name', 'First', '--role', 'admin', '--password', 'a long password');
+      const created = await cli(
+        env,
+        'add',
+        '--init',
+        '--email',
+        'first@example.test',
+        '--name',
+        'First',
+        '--role',
+        'admin',
+        '--password',
+        'a long password',
+      );
       expect(created).toMatchObject({ code: 0, stdout: expect.stringContaining('Added admin First') });
       expect(await tablesIn(empty.url)).toContain('users');
     } finally {
@@ -344,7 +407,9 @@ describe.skipIf(!postgresAndRedis)('access changes and accounts from the command
     await demoteAndMeasure(env, writer, io, yws, 'Postgres, command line');
 
     // Made by the app on node 0, heard on node 1.
-    const regained = firstTime('story:access (may edit again)', (happened) => io.provider.socket.on('story:access', (_id, a) => a.canEdit && happened()));
+    const regained = firstTime('story:access (may edit again)', (happened) =>
+      io.provider.socket.on('story:access', (_id, a) => a.canEdit && happened()),
+    );
     const patched = await call(nodes[0], 'PATCH', `/api/users/${writer.id}`, { user: admin, body: { role: 'writer' } });
     expect(patched.status).toBe(200);
     const answeredAt = performance.now();

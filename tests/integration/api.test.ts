@@ -21,7 +21,9 @@ const writeStory = (user: TestUser, fields: Record<string, string[]>) => writeSt
 describe('setup and sessions', () => {
   it('creates the first admin once, then refuses', async () => {
     expect((await call('GET', '/api/setup')).body).toEqual({ needsSetup: true });
-    const created = await call('POST', '/api/setup', { body: { email: 'Chief@Example.test', name: 'Chief Editor', password: 'long enough pw' } });
+    const created = await call('POST', '/api/setup', {
+      body: { email: 'Chief@Example.test', name: 'Chief Editor', password: 'long enough pw' },
+    });
     expect(created.status).toBe(201);
     expect(created.body.user).toMatchObject({ email: 'chief@example.test', role: 'admin' });
     expect(created.headers.get('set-cookie')).toMatch(/galley_session=.+HttpOnly.+SameSite=Lax/i);
@@ -56,7 +58,10 @@ describe('bad requests', () => {
       call('POST', '/api/session', { raw: '{"email": ' }),
       call('POST', '/api/session', { body: { email: 'not-an-email', password: 'x' } }),
       call('POST', '/api/session', { body: { email: 'a@b.test', password: 'x', extra: true } }),
-      call('POST', '/api/users', { user: admin, body: { email: 'new@example.test', name: 'New', password: 'long enough pw', role: 'overlord' } }),
+      call('POST', '/api/users', {
+        user: admin,
+        body: { email: 'new@example.test', name: 'New', password: 'long enough pw', role: 'overlord' },
+      }),
       call('POST', '/api/users', { user: admin, body: { email: 'new@example.test', name: 'New', password: 'short', role: 'writer' } }),
       call('POST', '/api/stories', { user: admin, body: { unexpected: 1 } }),
       call('GET', '/api/stories/not-a-uuid', { user: admin }),
@@ -103,12 +108,24 @@ describe('authorisation', () => {
     const writer = await createUser(server, 'writer');
     const viewer = await createUser(server, 'viewer');
     const editor = await createUser(server, 'editor');
-    const storyId = await writeStory(writer, { headline: ['Ready to go'], standfirst: ['Short summary.'], byline: ['Ana'], body: ['Some copy.'] });
+    const storyId = await writeStory(writer, {
+      headline: ['Ready to go'],
+      standfirst: ['Short summary.'],
+      byline: ['Ana'],
+      body: ['Some copy.'],
+    });
     expect((await call('POST', `/api/stories/${storyId}/publish`, { user: writer })).status).toBe(403);
     expect((await call('POST', `/api/stories/${storyId}/publish`, { user: viewer })).status).toBe(403);
     expect((await call('POST', '/api/stories', { user: viewer, body: {} })).status).toBe(403);
     expect((await call('GET', '/api/users', { user: editor })).status).toBe(403);
-    expect((await call('POST', '/api/users', { user: editor, body: { email: 'z@example.test', name: 'Z', password: 'long enough pw', role: 'admin' } })).status).toBe(403);
+    expect(
+      (
+        await call('POST', '/api/users', {
+          user: editor,
+          body: { email: 'z@example.test', name: 'Z', password: 'long enough pw', role: 'admin' },
+        })
+      ).status,
+    ).toBe(403);
     expect((await server.store.getStory(storyId))!.status).toBe('draft');
     expect(await server.store.listRevisions(storyId)).toEqual([]);
     expect((await call('POST', `/api/stories/${storyId}/publish`, { user: editor })).status).toBe(200);
@@ -116,11 +133,17 @@ describe('authorisation', () => {
 
   it('lets an admin add accounts with a role', async () => {
     const admin = await createUser(server, 'admin');
-    const added = await call('POST', '/api/users', { user: admin, body: { email: 'sub@example.test', name: 'Sub Editor', password: 'long enough pw', role: 'editor' } });
+    const added = await call('POST', '/api/users', {
+      user: admin,
+      body: { email: 'sub@example.test', name: 'Sub Editor', password: 'long enough pw', role: 'editor' },
+    });
     expect(added.status).toBe(201);
     const list = await call('GET', '/api/users', { user: admin });
     expect(list.body.users.map((u: { email: string }) => u.email)).toContain('sub@example.test');
-    const duplicate = await call('POST', '/api/users', { user: admin, body: { email: 'sub@example.test', name: 'Again', password: 'long enough pw', role: 'viewer' } });
+    const duplicate = await call('POST', '/api/users', {
+      user: admin,
+      body: { email: 'sub@example.test', name: 'Again', password: 'long enough pw', role: 'viewer' },
+    });
     expect(duplicate.status).toBe(409);
   });
 });
@@ -149,7 +172,12 @@ describe('stories and publishing', () => {
     await eventually(async () => {
       const list = await call('GET', '/api/stories', { user: writer });
       expect(list.body.stories).toEqual([
-        expect.objectContaining({ id: storyId, headline: 'Tram line reopens', workflow: expect.objectContaining({ status: 'draft', changedBy: writer.name, live: false }), present: [expect.objectContaining({ name: writer.name })] }),
+        expect.objectContaining({
+          id: storyId,
+          headline: 'Tram line reopens',
+          workflow: expect.objectContaining({ status: 'draft', changedBy: writer.name, live: false }),
+          present: [expect.objectContaining({ name: writer.name })],
+        }),
       ]);
     });
   });
@@ -227,7 +255,12 @@ describe('stories and publishing', () => {
 
   it('keeps published pages across a restart', async () => {
     const editor = await createUser(server, 'editor');
-    const storyId = await writeStory(editor, { headline: ['Still here'], standfirst: ['Short summary.'], byline: ['Ana'], body: ['After the restart.'] });
+    const storyId = await writeStory(editor, {
+      headline: ['Still here'],
+      standfirst: ['Short summary.'],
+      byline: ['Ana'],
+      body: ['After the restart.'],
+    });
     const { slug } = (await call('POST', `/api/stories/${storyId}/publish`, { user: editor })).body.publication;
     clients.forEach((c) => c.close());
     clients = [];

@@ -26,7 +26,12 @@ describe('GET /api/stories/:id/authors', () => {
     const anaDoc = new Y.Doc();
     const anaTab2 = new Y.Doc(); // a second tab: another client id, the same person
     const benDoc = new Y.Doc();
-    for (const [user, doc] of [[ana, anaDoc], [ana, anaTab2], [ben, benDoc]] as const) clients.push(await connectClient(server, user, storyId, doc));
+    for (const [user, doc] of [
+      [ana, anaDoc],
+      [ana, anaTab2],
+      [ben, benDoc],
+    ] as const)
+      clients.push(await connectClient(server, user, storyId, doc));
     setParagraphs(anaDoc, 'headline', ['Written by Ana']);
     setParagraphs(anaTab2, 'byline', ['By Ana']);
     setParagraphs(benDoc, 'body', ['Written by Ben']);

@@ -221,7 +221,12 @@ const HTTP_ROWS: HttpRow[] = [
     // Setup only exists while there are no accounts: once done, it is refused to everyone alike
     // (conflict, never a sign-in prompt). tests/integration/api.test.ts shows it succeeding on an empty server.
     ok: 409,
-    call: (p) => api('POST', '/api/setup', p.headers(), { email: `setup${++counter}@example.test`, name: 'Second Setup', password: 'long enough password' }),
+    call: (p) =>
+      api('POST', '/api/setup', p.headers(), {
+        email: `setup${++counter}@example.test`,
+        name: 'Second Setup',
+        password: 'long enough password',
+      }),
     after: async () => expect(await server.store.getUserByEmail(`setup${counter}@example.test`)).toBeUndefined(),
   },
   { route: 'GET /api/session', access: 'authenticated', ok: 200, call: (p) => api('GET', '/api/session', p.headers()) },
@@ -269,7 +274,13 @@ const HTTP_ROWS: HttpRow[] = [
     route: 'POST /api/users',
     access: 'users:manage',
     ok: 201,
-    call: (p) => api('POST', '/api/users', p.headers(), { email: `added${++counter}@example.test`, name: 'Added Person', password: 'long enough password', role: 'viewer' }),
+    call: (p) =>
+      api('POST', '/api/users', p.headers(), {
+        email: `added${++counter}@example.test`,
+        name: 'Added Person',
+        password: 'long enough password',
+        role: 'viewer',
+      }),
     after: async (_p, _answer, allowed) => expect(Boolean(await server.store.getUserByEmail(`added${counter}@example.test`))).toBe(allowed),
   },
   {
@@ -290,7 +301,8 @@ const HTTP_ROWS: HttpRow[] = [
       target.cookie = await signIn(server.url, target.email, target.password);
       return api('DELETE', `/api/users/${target.id}/sessions`, p.headers());
     },
-    after: async (_p, _answer, allowed) => expect((await api('GET', '/api/session', { cookie: target.cookie })).status).toBe(allowed ? 401 : 200),
+    after: async (_p, _answer, allowed) =>
+      expect((await api('GET', '/api/session', { cookie: target.cookie })).status).toBe(allowed ? 401 : 200),
   },
   { route: 'GET /api/tokens', access: 'authenticated', ok: 200, call: (p) => api('GET', '/api/tokens', p.headers()) },
   {
@@ -335,7 +347,8 @@ const HTTP_ROWS: HttpRow[] = [
       revisionsBefore = (await server.store.listRevisions(storyId)).length;
       return api('POST', `${story()}/publish`, p.headers());
     },
-    after: async (_p, _answer, allowed) => expect((await server.store.listRevisions(storyId)).length).toBe(revisionsBefore + (allowed ? 1 : 0)),
+    after: async (_p, _answer, allowed) =>
+      expect((await server.store.listRevisions(storyId)).length).toBe(revisionsBefore + (allowed ? 1 : 0)),
   },
   { route: 'GET /api/stories/:id/checks', access: 'story:read', ok: 200, call: (p) => api('GET', `${story()}/checks`, p.headers()) },
   {
@@ -490,7 +503,8 @@ const HTTP_ROWS: HttpRow[] = [
       revisionsBefore = (await server.store.listRevisions(storyId)).length;
       return api('POST', `${story()}/versions`, p.headers(), { name: `Matrix ${p.name}` });
     },
-    after: async (_p, _answer, allowed) => expect((await server.store.listRevisions(storyId)).length).toBe(revisionsBefore + (allowed ? 1 : 0)),
+    after: async (_p, _answer, allowed) =>
+      expect((await server.store.listRevisions(storyId)).length).toBe(revisionsBefore + (allowed ? 1 : 0)),
   },
   {
     route: 'GET /api/stories/:id/revisions/:number/changed-by',
@@ -520,7 +534,8 @@ const HTTP_ROWS: HttpRow[] = [
       await damageStory();
       return api('GET', '/api/damaged-stories', p.headers());
     },
-    after: async (_p, answer, allowed) => expect(answer.body.stories?.some((d: { storyId: string }) => d.storyId === damagedStoryId) === true).toBe(allowed),
+    after: async (_p, answer, allowed) =>
+      expect(answer.body.stories?.some((d: { storyId: string }) => d.storyId === damagedStoryId) === true).toBe(allowed),
   },
   {
     route: 'POST /api/damaged-stories/:id/review',
@@ -552,15 +567,27 @@ describe('the matrix covers the whole API', () => {
   it('has a row for every route, and no row for a route that does not exist', () => {
     const rows = HTTP_ROWS.map((r) => r.route);
     expect(new Set(rows).size, 'one row per route').toBe(rows.length);
-    expect(discovered.filter((r) => !rows.includes(r)), 'routes without a row in HTTP_ROWS').toEqual([]);
-    expect(rows.filter((r) => !discovered.includes(r)), 'rows naming a route that no longer exists').toEqual([]);
+    expect(
+      discovered.filter((r) => !rows.includes(r)),
+      'routes without a row in HTTP_ROWS',
+    ).toEqual([]);
+    expect(
+      rows.filter((r) => !discovered.includes(r)),
+      'rows naming a route that no longer exists',
+    ).toEqual([]);
   });
 
   it('has a row for every socket event, and no row for an event that does not exist', () => {
     const rows = SOCKET_ROWS.map((r) => r.event);
     expect(new Set(rows).size).toBe(rows.length);
-    expect([...CLIENT_EVENTS].filter((e) => !rows.includes(e)), 'events without a row in SOCKET_ROWS').toEqual([]);
-    expect(rows.filter((e) => !CLIENT_EVENTS.has(e)), 'rows naming an event that no longer exists').toEqual([]);
+    expect(
+      [...CLIENT_EVENTS].filter((e) => !rows.includes(e)),
+      'events without a row in SOCKET_ROWS',
+    ).toEqual([]);
+    expect(
+      rows.filter((e) => !CLIENT_EVENTS.has(e)),
+      'rows naming an event that no longer exists',
+    ).toEqual([]);
   });
 });
 
@@ -587,7 +614,9 @@ describe('every /api route, as every principal', () => {
       actual[name] = answer.status;
       if (answer.status >= 400) expect(answer.body?.error?.code, `${row.route} as ${name}: error body`).toEqual(expect.any(String));
       // Effect checks run for every principal; their failures are reported after the matrix itself.
-      await Promise.resolve(row.after?.(p, answer, answer.status === row.ok && row.ok < 400)).catch((error: Error) => effects.push(`as ${name}: ${error.message}`));
+      await Promise.resolve(row.after?.(p, answer, answer.status === row.ok && row.ok < 400)).catch((error: Error) =>
+        effects.push(`as ${name}: ${error.message}`),
+      );
     }
     await healSessions();
     expect(actual).toEqual(expected);
@@ -654,7 +683,11 @@ const SOCKET_ROWS: SocketRow[] = [
       if (!answer.ok) return answer.error.code;
       // The join answer carries the story's workflow state as well.
       const { status, live } = (await server.store.getStory(storyId))!;
-      expect(answer.data).toEqual({ role: p.role, canEdit: can(p.role!, 'story:edit'), workflow: expect.objectContaining({ status, live }) });
+      expect(answer.data).toEqual({
+        role: p.role,
+        canEdit: can(p.role!, 'story:edit'),
+        workflow: expect.objectContaining({ status, live }),
+      });
       expect(liveDocument().connections.has(socket.id!)).toBe(true);
       return 'ok';
     },
@@ -667,7 +700,9 @@ const SOCKET_ROWS: SocketRow[] = [
       const doc = new Y.Doc();
       const marker = `sync by ${p.name} ${++counter}`;
       doc.getText('matrix').insert(0, marker);
-      const answer = await socket.timeout(5_000).emitWithAck('story:sync', storyId, message(syncProtocol.messageYjsUpdate, Y.encodeStateAsUpdate(doc)));
+      const answer = await socket
+        .timeout(5_000)
+        .emitWithAck('story:sync', storyId, message(syncProtocol.messageYjsUpdate, Y.encodeStateAsUpdate(doc)));
       // Changed, in memory and in storage, exactly when accepted.
       expect(liveDocument().doc.getText('matrix').toString().includes(marker)).toBe(answer.ok);
       expect((await storedDoc(server.store, storyId)).getText('matrix').toString().includes(marker)).toBe(answer.ok);
@@ -699,7 +734,16 @@ const SOCKET_ROWS: SocketRow[] = [
     run: async (socket, p) => {
       await joinOrThrow(socket);
       const anchor = Y.encodeRelativePosition(Y.createRelativePositionFromJSON({ tname: 'body', assoc: 0 }));
-      const op = { type: 'start', threadId: randomUUID(), messageId: randomUUID(), field: 'body', start: anchor, end: anchor, quote: '', body: `by ${p.name}` } as const;
+      const op = {
+        type: 'start',
+        threadId: randomUUID(),
+        messageId: randomUUID(),
+        field: 'body',
+        start: anchor,
+        end: anchor,
+        quote: '',
+        body: `by ${p.name}`,
+      } as const;
       const answer = await socket.timeout(5_000).emitWithAck('story:comment', storyId, op);
       // Written, in storage, exactly when accepted, in the account's name.
       const thread = readThreads(await storedDoc(server.store, storyId)).find((t) => t.id === op.threadId);
@@ -771,23 +815,26 @@ describe('the newsroom preview pages, as every principal', () => {
   // signed-in people who may read stories; everyone else gets the 401 page.
   const PREVIEW_ROUTES = [() => `/preview/${storyId}`, () => `/preview/${storyId}/revisions/1`];
 
-  it.each(PREVIEW_ROUTES.map((path, i) => [['GET /preview/:id', 'GET /preview/:id/revisions/:number'][i], path] as const))('%s', async (_route, path) => {
-    await ensureLive();
-    const actual = {} as Record<PrincipalName, number>;
-    const expected = {} as Record<PrincipalName, number>;
-    for (const name of PRINCIPALS) {
-      const p = principals[name];
-      expected[name] = expectedFor('story:read', 200, p, { unauthenticated: 401, forbidden: 403 }) as number;
-      const res = await fetch(server.url + path(), { headers: p.headers(), redirect: 'manual' });
-      const html = await res.text();
-      actual[name] = res.status;
-      // Never cached or indexed, whoever asks; the story is shown only to those allowed.
-      expect(res.headers.get('cache-control'), name).toMatch(/no-store/);
-      expect(res.headers.get('x-robots-tag'), name).toMatch(/noindex/);
-      expect(html.includes('Every route, every principal.'), name).toBe(res.status === 200);
-    }
-    expect(actual).toEqual(expected);
-  });
+  it.each(PREVIEW_ROUTES.map((path, i) => [['GET /preview/:id', 'GET /preview/:id/revisions/:number'][i], path] as const))(
+    '%s',
+    async (_route, path) => {
+      await ensureLive();
+      const actual = {} as Record<PrincipalName, number>;
+      const expected = {} as Record<PrincipalName, number>;
+      for (const name of PRINCIPALS) {
+        const p = principals[name];
+        expected[name] = expectedFor('story:read', 200, p, { unauthenticated: 401, forbidden: 403 }) as number;
+        const res = await fetch(server.url + path(), { headers: p.headers(), redirect: 'manual' });
+        const html = await res.text();
+        actual[name] = res.status;
+        // Never cached or indexed, whoever asks; the story is shown only to those allowed.
+        expect(res.headers.get('cache-control'), name).toMatch(/no-store/);
+        expect(res.headers.get('x-robots-tag'), name).toMatch(/noindex/);
+        expect(html.includes('Every route, every principal.'), name).toBe(res.status === 200);
+      }
+      expect(actual).toEqual(expected);
+    },
+  );
 });
 
 describe('the y-websocket endpoint, as every principal', () => {

@@ -113,7 +113,11 @@ const cases: Case[] = [
   ['an unknown sync message kind', 'bad_request', (s, ack) => s.emit('story:sync', storyId, Uint8Array.of(7, 1, 0), ack)],
   ['a truncated sync message', 'bad_request', (s, ack) => s.emit('story:sync', storyId, Uint8Array.of(2, 50, 1, 2), ack)],
   ['trailing bytes after a sync message', 'bad_request', (s, ack) => s.emit('story:sync', storyId, Uint8Array.of(0, 0, 9, 9), ack)],
-  ['an update Yjs cannot decode', 'invalid', (s, ack) => s.emit('story:sync', storyId, updateMessage(Uint8Array.of(1, 200, 200, 200, 1, 0)), ack)],
+  [
+    'an update Yjs cannot decode',
+    'invalid',
+    (s, ack) => s.emit('story:sync', storyId, updateMessage(Uint8Array.of(1, 200, 200, 200, 1, 0)), ack),
+  ],
   ['an update in Yjs v2 format', 'invalid', (s, ack) => s.emit('story:sync', storyId, updateMessage(evilUpdate(4242, true)), ack)],
   [
     'an update missing the updates it depends on',
@@ -167,11 +171,23 @@ const cases: Case[] = [
       s.emit('story:sync', storyId, updateMessage(Y.encodeStateAsUpdate(doc)), ack);
     },
   ],
-  ['an update over the size limit', 'too_large', (s, ack) => s.emit('story:sync', storyId, new Uint8Array(LIMITS.maxMessageBytes + 10), ack)],
-  ['a step 1 with a malformed state vector', 'bad_request', (s, ack) => s.emit('story:sync', storyId, syncMessage(0, Uint8Array.of(255, 255, 255)), ack)],
+  [
+    'an update over the size limit',
+    'too_large',
+    (s, ack) => s.emit('story:sync', storyId, new Uint8Array(LIMITS.maxMessageBytes + 10), ack),
+  ],
+  [
+    'a step 1 with a malformed state vector',
+    'bad_request',
+    (s, ack) => s.emit('story:sync', storyId, syncMessage(0, Uint8Array.of(255, 255, 255)), ack),
+  ],
   ['a viewer’s update', 'forbidden', (s, ack) => s.emit('story:sync', storyId, updateMessage(evilUpdate()), ack), () => viewerUser],
   ['a sync for a story not joined', 'not_joined', (s, ack) => s.emit('story:sync', otherStoryId, updateMessage(evilUpdate()), ack)],
-  ['a sync whose story id is not a string', 'not_joined', (s, ack) => s.emit('story:sync', { id: storyId } as any, updateMessage(evilUpdate()), ack)],
+  [
+    'a sync whose story id is not a string',
+    'not_joined',
+    (s, ack) => s.emit('story:sync', { id: storyId } as any, updateMessage(evilUpdate()), ack),
+  ],
   ['a sync without an ack callback', 'bad_request', (s) => s.emit('story:sync', storyId, 'no ack' as any, undefined as any)],
   ['awareness as a string', 'bad_request', (s) => s.emit('story:awareness', storyId, 'hi' as any)],
   ['awareness garbage bytes', 'bad_request', (s) => s.emit('story:awareness', storyId, Uint8Array.of(200))],
@@ -187,8 +203,16 @@ const cases: Case[] = [
       s.emit('story:awareness', storyId, encoding.toUint8Array(encoder));
     },
   ],
-  ['awareness setting another connection’s state', 'forbidden', (s) => s.emit('story:awareness', storyId, awarenessUpdate(editorA.doc.clientID, { field: 'headline', user: { name: 'EVIL' } }))],
-  ['awareness removing another connection’s state', 'forbidden', (s) => s.emit('story:awareness', storyId, awarenessUpdate(editorA.doc.clientID, null))],
+  [
+    'awareness setting another connection’s state',
+    'forbidden',
+    (s) => s.emit('story:awareness', storyId, awarenessUpdate(editorA.doc.clientID, { field: 'headline', user: { name: 'EVIL' } })),
+  ],
+  [
+    'awareness removing another connection’s state',
+    'forbidden',
+    (s) => s.emit('story:awareness', storyId, awarenessUpdate(editorA.doc.clientID, null)),
+  ],
   ['awareness over the size limit', 'too_large', (s) => s.emit('story:awareness', storyId, new Uint8Array(LIMITS.maxAwarenessBytes + 1))],
   [
     'awareness with too many states',
@@ -196,26 +220,95 @@ const cases: Case[] = [
     (s) => {
       const doc = new Y.Doc();
       const awareness = new Awareness(doc);
-      const update = encodeAwarenessUpdate(awareness, Array.from({ length: 65 }, () => doc.clientID));
+      const update = encodeAwarenessUpdate(
+        awareness,
+        Array.from({ length: 65 }, () => doc.clientID),
+      );
       awareness.destroy();
       s.emit('story:awareness', storyId, update);
     },
   ],
-  ['a join with a malformed body', 'bad_request', (s, ack) => s.emit('story:join', { storyId: 'nope', protocolVersion: 1, extra: 1 } as any, ack as any)],
-  ['a join with a state vector that does not decode', 'bad_request', (s, ack) => s.emit('story:join', { storyId, protocolVersion: PROTOCOL_VERSION, stateVector: Uint8Array.of(255, 255, 255) }, ack as any)],
-  ['a join with a state vector that is not binary', 'bad_request', (s, ack) => s.emit('story:join', { storyId, protocolVersion: PROTOCOL_VERSION, stateVector: 'abc' as any }, ack as any)],
-  ['a join with a state vector over the size limit', 'too_large', (s, ack) => s.emit('story:join', { storyId, protocolVersion: PROTOCOL_VERSION, stateVector: new Uint8Array(LIMITS.maxMessageBytes + 1) }, ack as any)],
-  ['a join speaking another protocol version', 'protocol_mismatch', (s, ack) => s.emit('story:join', { storyId, protocolVersion: 999 }, ack as any)],
+  [
+    'a join with a malformed body',
+    'bad_request',
+    (s, ack) => s.emit('story:join', { storyId: 'nope', protocolVersion: 1, extra: 1 } as any, ack as any),
+  ],
+  [
+    'a join with a state vector that does not decode',
+    'bad_request',
+    (s, ack) => s.emit('story:join', { storyId, protocolVersion: PROTOCOL_VERSION, stateVector: Uint8Array.of(255, 255, 255) }, ack as any),
+  ],
+  [
+    'a join with a state vector that is not binary',
+    'bad_request',
+    (s, ack) => s.emit('story:join', { storyId, protocolVersion: PROTOCOL_VERSION, stateVector: 'abc' as any }, ack as any),
+  ],
+  [
+    'a join with a state vector over the size limit',
+    'too_large',
+    (s, ack) =>
+      s.emit(
+        'story:join',
+        { storyId, protocolVersion: PROTOCOL_VERSION, stateVector: new Uint8Array(LIMITS.maxMessageBytes + 1) },
+        ack as any,
+      ),
+  ],
+  [
+    'a join speaking another protocol version',
+    'protocol_mismatch',
+    (s, ack) => s.emit('story:join', { storyId, protocolVersion: 999 }, ack as any),
+  ],
   ['a comment operation that is not one', 'bad_request', (s, ack) => s.emit('story:comment', storyId, { type: 'erase' } as any, ack)],
-  ['a comment carrying its own author', 'bad_request', (s, ack) => s.emit('story:comment', storyId, { type: 'reply', threadId: randomUUID(), messageId: randomUUID(), body: 'hi', authorId: randomUUID() } as any, ack)],
-  ['a comment anchored in garbage', 'invalid', (s, ack) => s.emit('story:comment', storyId, { type: 'start', threadId: randomUUID(), messageId: randomUUID(), field: 'body', start: Uint8Array.of(0, 250, 250), end: Uint8Array.of(0, 250, 250), quote: '', body: 'EVIL' }, ack)],
-  ['a comment for a story not joined', 'not_joined', (s, ack) => s.emit('story:comment', otherStoryId, { type: 'resolve', threadId: randomUUID() }, ack)],
-  ['a Yjs update writing into comments', 'forbidden', (s, ack) => {
+  [
+    'a comment carrying its own author',
+    'bad_request',
+    (s, ack) =>
+      s.emit(
+        'story:comment',
+        storyId,
+        { type: 'reply', threadId: randomUUID(), messageId: randomUUID(), body: 'hi', authorId: randomUUID() } as any,
+        ack,
+      ),
+  ],
+  [
+    'a comment anchored in garbage',
+    'invalid',
+    (s, ack) =>
+      s.emit(
+        'story:comment',
+        storyId,
+        {
+          type: 'start',
+          threadId: randomUUID(),
+          messageId: randomUUID(),
+          field: 'body',
+          start: Uint8Array.of(0, 250, 250),
+          end: Uint8Array.of(0, 250, 250),
+          quote: '',
+          body: 'EVIL',
+        },
+        ack,
+      ),
+  ],
+  [
+    'a comment for a story not joined',
+    'not_joined',
+    (s, ack) => s.emit('story:comment', otherStoryId, { type: 'resolve', threadId: randomUUID() }, ack),
+  ],
+  [
+    'a Yjs update writing into comments',
+    'forbidden',
+    (s, ack) => {
       const doc = new Y.Doc();
       doc.getMap('comments').set(randomUUID(), 'EVIL');
       s.emit('story:sync', storyId, updateMessage(Y.encodeStateAsUpdate(doc)), ack);
-    }],
-  ['a join for a story that does not exist', 'not_found', (s, ack) => s.emit('story:join', { storyId: '00000000-0000-4000-8000-000000000001', protocolVersion: PROTOCOL_VERSION }, ack as any)],
+    },
+  ],
+  [
+    'a join for a story that does not exist',
+    'not_found',
+    (s, ack) => s.emit('story:join', { storyId: '00000000-0000-4000-8000-000000000001', protocolVersion: PROTOCOL_VERSION }, ack as any),
+  ],
 ];
 
 describe('bad input', () => {
@@ -261,7 +354,9 @@ describe('bad input', () => {
     const before = contents(live);
     const ana = editorA.doc.clientID;
     // Where Ana's emoji sits in her clocks: Yjs counts it as two units, and a split between them breaks it.
-    const item = live.store.clients.get(ana)!.find((s) => s instanceof Y.Item && s.content instanceof Y.ContentString && s.content.str.includes('😀')) as Y.Item;
+    const item = live.store.clients
+      .get(ana)!
+      .find((s) => s instanceof Y.Item && s.content instanceof Y.ContentString && s.content.str.includes('😀')) as Y.Item;
     const emojiAt = item.id.clock + (item.content as Y.ContentString).str.indexOf('😀');
     expect(emojiAt + 2).toBeLessThan(Y.getState(live.store, ana));
     // Under Ana's id and within clocks she already has: characters, then one anchored between the emoji's halves.

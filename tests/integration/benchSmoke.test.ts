@@ -15,7 +15,9 @@ type Row = { server: string; p50: number; missing: number; converged: boolean; i
 it('bench --smoke runs every server and every update arrives', async () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'galley-bench-smoke-')), 'bench.json');
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bench.ts', '--smoke', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bench.ts', '--smoke', '--out', out], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout.on('data', (chunk: Buffer) => (output += chunk));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk));
   const timer = setTimeout(() => child.kill('SIGKILL'), 115_000);

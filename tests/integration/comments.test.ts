@@ -51,7 +51,12 @@ const send = (client: TestClient | GalleyClientSocket, op: unknown): Promise<Ack
 const bodyText = (doc: Y.Doc) => (doc.getXmlFragment('body').get(0) as Y.XmlElement).get(0) as Y.XmlText;
 
 /** A `start` on the word in the body's first paragraph, anchored as the editor anchors a selection. */
-function startOn(doc: Y.Doc, word: string, body = `About “${word}”`, field: 'body' | 'headline' = 'body'): Extract<CommentOpInput, { type: 'start' }> {
+function startOn(
+  doc: Y.Doc,
+  word: string,
+  body = `About “${word}”`,
+  field: 'body' | 'headline' = 'body',
+): Extract<CommentOpInput, { type: 'start' }> {
   const text = field === 'body' ? bodyText(doc) : ((doc.getXmlFragment(field).get(0) as Y.XmlElement).get(0) as Y.XmlText);
   const from = text.toString().indexOf(word);
   const rel = (index: number, assoc: number) => Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(text, index, assoc));
@@ -96,28 +101,51 @@ describe('comment threads', () => {
     const [thread] = readThreads(ben.doc);
     expect(thread).toMatchObject({ id: start.threadId, field: 'body', quote: 'brown', createdBy: writer.id, resolved: null });
     expect(thread.messages).toEqual([
-      { id: start.messageId, authorId: writer.id, authorName: 'Ana Writer', body: 'Is it brown?', mentions: [], createdAt: expect.any(String) },
+      {
+        id: start.messageId,
+        authorId: writer.id,
+        authorName: 'Ana Writer',
+        body: 'Is it brown?',
+        mentions: [],
+        createdAt: expect.any(String),
+      },
     ]);
 
     const reply = { type: 'reply', threadId: start.threadId, messageId: randomUUID(), body: '@Ana yes, brown', mentions: [writer.id] };
     expect((await send(ben, reply)).ok).toBe(true);
-    await eventually(() => expect(readThreads(ana.doc)[0].messages.map((m) => [m.authorName, m.body])).toEqual([['Ana Writer', 'Is it brown?'], ['Ben Editor', '@Ana yes, brown']]));
+    await eventually(() =>
+      expect(readThreads(ana.doc)[0].messages.map((m) => [m.authorName, m.body])).toEqual([
+        ['Ana Writer', 'Is it brown?'],
+        ['Ben Editor', '@Ana yes, brown'],
+      ]),
+    );
     expect(readThreads(ana.doc)[0].messages[1].mentions).toEqual([writer.id]);
 
-    expect((await send(ana, { type: 'edit', threadId: start.threadId, messageId: start.messageId, body: 'Is it really brown?' })).ok).toBe(true);
-    await eventually(() => expect(readThreads(ben.doc)[0].messages[0]).toMatchObject({ body: 'Is it really brown?', editedAt: expect.any(String) }));
+    expect((await send(ana, { type: 'edit', threadId: start.threadId, messageId: start.messageId, body: 'Is it really brown?' })).ok).toBe(
+      true,
+    );
+    await eventually(() =>
+      expect(readThreads(ben.doc)[0].messages[0]).toMatchObject({ body: 'Is it really brown?', editedAt: expect.any(String) }),
+    );
 
     expect((await send(ben, { type: 'resolve', threadId: start.threadId })).ok).toBe(true);
-    await eventually(() => expect(readThreads(ana.doc)[0].resolved).toEqual({ by: editor.id, byName: 'Ben Editor', at: expect.any(String) }));
+    await eventually(() =>
+      expect(readThreads(ana.doc)[0].resolved).toEqual({ by: editor.id, byName: 'Ben Editor', at: expect.any(String) }),
+    );
     expect((await send(ana, { type: 'reopen', threadId: start.threadId })).ok).toBe(true);
     await eventually(() => expect(readThreads(ben.doc)[0].resolved).toBeNull());
 
     expect((await send(ben, { type: 'delete', threadId: start.threadId, messageId: reply.messageId })).ok).toBe(true);
-    await eventually(() => expect(readThreads(ana.doc)[0].messages[1]).toMatchObject({ deleted: true, body: '', authorName: 'Ben Editor' }));
+    await eventually(() =>
+      expect(readThreads(ana.doc)[0].messages[1]).toMatchObject({ deleted: true, body: '', authorName: 'Ben Editor' }),
+    );
     // Once every message is deleted the thread is gone from the list, and from the open count.
     expect((await send(ana, { type: 'delete', threadId: start.threadId, messageId: start.messageId })).ok).toBe(true);
     await eventually(() => expect(readThreads(ben.doc)).toEqual([]));
-    expect(await send(ben, { type: 'reply', threadId: start.threadId, messageId: randomUUID(), body: 'too late' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await send(ben, { type: 'reply', threadId: start.threadId, messageId: randomUUID(), body: 'too late' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
   });
 
   it('acknowledges only what is durable: threads are stored at the ack and survive a restart', async () => {
@@ -217,10 +245,21 @@ describe('comment threads', () => {
       ['a resolve of an unknown thread', { type: 'resolve', threadId: randomUUID() }, 'not_found'],
       ['an edit of an unknown message', { type: 'edit', threadId: start.threadId, messageId: randomUUID(), body: 'x' }, 'not_found'],
       ['an anchor into another field', { ...startOn(ana.doc, 'quick'), start: headlineAnchor.start }, 'invalid'],
-      ['an anchor naming another root', { ...startOn(ana.doc, 'quick'), end: Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(ana.doc.getMap(COMMENTS_ROOT), 0)) }, 'invalid'],
+      [
+        'an anchor naming another root',
+        {
+          ...startOn(ana.doc, 'quick'),
+          end: Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(ana.doc.getMap(COMMENTS_ROOT), 0)),
+        },
+        'invalid',
+      ],
       ['a garbage anchor', { ...startOn(ana.doc, 'quick'), start: garbage }, 'invalid'],
       ['an anchor at text the server does not have', { ...startOn(ana.doc, 'quick'), end: unknownItem }, 'invalid'],
-      ['an anchor over the size limit', { ...startOn(ana.doc, 'quick'), start: new Uint8Array(COMMENT_LIMITS.anchorMaxBytes + 1) }, 'too_large'],
+      [
+        'an anchor over the size limit',
+        { ...startOn(ana.doc, 'quick'), start: new Uint8Array(COMMENT_LIMITS.anchorMaxBytes + 1) },
+        'too_large',
+      ],
       ['an anchor that is not binary', { ...startOn(ana.doc, 'quick'), start: 'AAEC' }, 'bad_request'],
     ];
     const before = commentsJson(serverDoc());
@@ -245,7 +284,10 @@ describe('comment threads', () => {
       const start = startOn(ana.doc, 'dog');
       expect((await send(ana, start)).ok).toBe(true);
       expect((await send(ana, { type: 'reply', threadId: start.threadId, messageId: randomUUID(), body: 'two' })).ok).toBe(true);
-      expect(await send(ana, { type: 'reply', threadId: start.threadId, messageId: randomUUID(), body: 'three' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+      expect(await send(ana, { type: 'reply', threadId: start.threadId, messageId: randomUUID(), body: 'three' })).toMatchObject({
+        ok: false,
+        error: { code: 'conflict' },
+      });
       expect((await send(ana, startOn(ana.doc, 'fox'))).ok).toBe(true);
       expect(await send(ana, startOn(ana.doc, 'lazy'))).toMatchObject({ ok: false, error: { code: 'conflict' } });
       expect(readThreads(serverDoc()).map((t) => t.messages.length)).toEqual([2, 1]);
@@ -283,16 +325,23 @@ describe('the comments part of the document', () => {
 
     const forgeries: [string, (d: Y.Doc) => void, boolean?, boolean?][] = [
       ['a new thread', (d) => d.getMap(COMMENTS_ROOT).set(randomUUID(), new Y.Map())],
-      ['a forged resolution', (d) => thread(d).set(THREAD_KEYS.resolved, { by: editor.id, byName: 'Ben Editor', at: new Date().toISOString() })],
+      [
+        'a forged resolution',
+        (d) => thread(d).set(THREAD_KEYS.resolved, { by: editor.id, byName: 'Ben Editor', at: new Date().toISOString() }),
+      ],
       ['a forged message', (d) => messages(d).set(randomUUID(), fake)],
       ['a rewritten message', (d) => messages(d).set(start.messageId, { ...fake, id: start.messageId })],
       ['text typed into a thread', (d) => thread(d).set('note', new Y.Text('EVIL'))],
       ['a deleted message', (d) => messages(d).delete(start.messageId)],
       ['a deleted thread', (d) => d.getMap(COMMENTS_ROOT).delete(start.threadId)],
-      ['typing with a forged message on the side', (d) => d.transact(() => {
-        bodyText(d).insert(0, 'EVIL ');
-        messages(d).set(randomUUID(), fake);
-      })],
+      [
+        'typing with a forged message on the side',
+        (d) =>
+          d.transact(() => {
+            bodyText(d).insert(0, 'EVIL ');
+            messages(d).set(randomUUID(), fake);
+          }),
+      ],
       ['a forged message in a sync step 2', (d) => messages(d).set(randomUUID(), fake), true],
       ['a deleted message in a sync step 2', (d) => messages(d).delete(start.messageId), true],
       // Yjs deletes a map key's old value itself when the new one arrives: the insert alone must be refused.
@@ -309,7 +358,15 @@ describe('the comments part of the document', () => {
     // Honest typing, and the server's own comment writes, still go through; a client's full
     // delete set (which lists what the server deleted under comments) is no forgery either.
     expect((await send(ana, { type: 'resolve', threadId: start.threadId })).ok).toBe(true);
-    expect((await ana.provider.socket.emitWithAck('story:sync', storyId, forged((d) => bodyText(d).insert(0, 'Fine: '), true))).ok).toBe(true);
+    expect(
+      (
+        await ana.provider.socket.emitWithAck(
+          'story:sync',
+          storyId,
+          forged((d) => bodyText(d).insert(0, 'Fine: '), true),
+        )
+      ).ok,
+    ).toBe(true);
     expect(bodyText(serverDoc()).toString()).toBe(`Fine: ${SENTENCE}`);
   });
 });
@@ -385,12 +442,20 @@ describe('the newsroom list', () => {
       return answer.body.stories.find((s: { id: string }) => s.id === storyId);
     };
     const openCount = async () => (await listed(viewer)).openComments;
-    const mentioned = async () => [(await listed(viewer)).mentionsYou, (await listed(editor)).mentionsYou, (await listed(writer)).mentionsYou];
+    const mentioned = async () => [
+      (await listed(viewer)).mentionsYou,
+      (await listed(editor)).mentionsYou,
+      (await listed(writer)).mentionsYou,
+    ];
     expect(await openCount()).toBe(0);
     // The text written before has reached the list: its "last edited" is the one comments must leave alone.
     await eventually(async () => expect((await listed(viewer)).headline).toBe('A headline'));
     const lastEdited = (await listed(viewer)).updatedAt;
-    const threads = [{ ...startOn(ana.doc, 'quick'), mentions: [viewer.id] }, { ...startOn(ana.doc, 'fox'), mentions: [editor.id] }, startOn(ana.doc, 'dog')];
+    const threads = [
+      { ...startOn(ana.doc, 'quick'), mentions: [viewer.id] },
+      { ...startOn(ana.doc, 'fox'), mentions: [editor.id] },
+      startOn(ana.doc, 'dog'),
+    ];
     for (const op of threads) expect((await send(ana, op)).ok).toBe(true);
     await eventually(() => expect(openCount()).resolves.toBe(3));
     expect(changed).toBeGreaterThan(0);

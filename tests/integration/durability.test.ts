@@ -131,8 +131,15 @@ describe('acknowledged means committed', () => {
     let release!: () => void;
     control.hold = new Promise((r) => (release = r));
     const ack = b.provider.socket.emitWithAck('story:comment', storyId, {
-      type: 'start', threadId: crypto.randomUUID(), messageId: crypto.randomUUID(), field: 'body',
-      start: at(0, 0), end: at(7, -1), quote: 'Council', body: 'Which council?', mentions: [],
+      type: 'start',
+      threadId: crypto.randomUUID(),
+      messageId: crypto.randomUUID(),
+      field: 'body',
+      start: at(0, 0),
+      end: at(7, -1),
+      quote: 'Council',
+      body: 'Which council?',
+      mentions: [],
     });
     await new Promise((r) => setTimeout(r, 300));
     expect(readThreads(a.doc)).toEqual([]);
@@ -271,7 +278,10 @@ describe('acknowledged means committed', () => {
     expect(a.provider.pendingOffline).toBe(true); // the sender still counts it as unsaved
 
     control.failing = false;
-    await eventually(async () => expect(text(await storedDoc(server.store, storyId), 'body')).toBe('Written while the disk was away.'), 5_000);
+    await eventually(
+      async () => expect(text(await storedDoc(server.store, storyId), 'body')).toBe('Written while the disk was away.'),
+      5_000,
+    );
     expect(text(b.doc, 'body')).toBe('Written while the disk was away.');
     // The sender resyncs by itself and gets its acknowledgement.
     await a.provider.whenSaved();

@@ -25,7 +25,9 @@ afterAll(async () => {
 });
 
 it('thousands of hostile frames leave the server up and prompt, honest edits saved and seen, the story intact in memory and storage, memory bounded', async () => {
-  console.log(`fuzz: seed ${seed}${path ? `, path ${path}` : ''} (replay: FUZZ_SEED=${seed} npx vitest run tests/integration/fuzz.test.ts)`);
+  console.log(
+    `fuzz: seed ${seed}${path ? `, path ${path}` : ''} (replay: FUZZ_SEED=${seed} npx vitest run tests/integration/fuzz.test.ts)`,
+  );
   const stats = new FuzzStats();
   const started = Date.now();
   try {

@@ -31,7 +31,10 @@ beforeAll(async () => {
 
 /** A server killed by the previous test is started again, so that each test stands on its own. */
 beforeEach(async () => {
-  const alive = await fetch(`${server.url}/api/setup`, { signal: AbortSignal.timeout(20_000) }).then(() => true, () => false);
+  const alive = await fetch(`${server.url}/api/setup`, { signal: AbortSignal.timeout(20_000) }).then(
+    () => true,
+    () => false,
+  );
   if (alive) return;
   honestA.close();
   honestB.close();
@@ -125,17 +128,24 @@ describe('hostile Socket.IO packets', () => {
     await stillServing('after early packets');
   });
 
-  it.each(['error', 'disconnect', 'disconnecting', 'newListener', 'removeListener', 'connect', 'connect_error', '__proto__', 'story:delete'])(
-    'never lets an event named %s reach a handler: it is a bad request',
-    async (name) => {
-      const socket = await connected();
-      const ack = await socket.emitWithAck([name, storyId], 11);
-      expect(ack).toMatchObject([{ ok: false, error: { code: 'bad_request' } }]);
-      socket.emit([name, storyId]);
-      await stillServing(`after ${name}`);
-      socket.close();
-    },
-  );
+  it.each([
+    'error',
+    'disconnect',
+    'disconnecting',
+    'newListener',
+    'removeListener',
+    'connect',
+    'connect_error',
+    '__proto__',
+    'story:delete',
+  ])('never lets an event named %s reach a handler: it is a bad request', async (name) => {
+    const socket = await connected();
+    const ack = await socket.emitWithAck([name, storyId], 11);
+    expect(ack).toMatchObject([{ ok: false, error: { code: 'bad_request' } }]);
+    socket.emit([name, storyId]);
+    await stillServing(`after ${name}`);
+    socket.close();
+  });
 
   it('counts every bad message: sending "disconnect" between them does not reset the count', async () => {
     const socket = await connected();

@@ -98,8 +98,20 @@ describe.skipIf(!available)('PgStore', () => {
       [schema],
     );
     expect(tables.map((t) => t.name)).toEqual([
-      'access_changes', 'api_tokens', 'publications', 'revisions', 'schema_migrations', 'sessions', 'slug_redirects',
-      'stories', 'story_clients', 'story_deletions', 'story_quarantine', 'story_snapshots', 'story_updates', 'users',
+      'access_changes',
+      'api_tokens',
+      'publications',
+      'revisions',
+      'schema_migrations',
+      'sessions',
+      'slug_redirects',
+      'stories',
+      'story_clients',
+      'story_deletions',
+      'story_quarantine',
+      'story_snapshots',
+      'story_updates',
+      'users',
     ]);
     const versions = await queryPostgres<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
     expect(versions.map((v) => v.version)).toEqual(PG_MIGRATIONS.map((_, i) => i + 1));
@@ -118,7 +130,9 @@ describe.skipIf(!available)('PgStore', () => {
     for (const seqs of results) expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
     expect(new Set(results.flat()).size).toBe(200);
     const stored = (await b.loadLog(storyId)).updates.map((u) => new TextDecoder().decode(u)).sort();
-    const sent = [0, 1].flatMap((p) => Array.from({ length: 100 }, (_, k) => new TextDecoder().decode(payload(p, Math.floor(k / 4), k % 4))));
+    const sent = [0, 1].flatMap((p) =>
+      Array.from({ length: 100 }, (_, k) => new TextDecoder().decode(payload(p, Math.floor(k / 4), k % 4))),
+    );
     expect(stored).toEqual(sent.sort());
   });
 
@@ -141,8 +155,10 @@ describe.skipIf(!available)('PgStore', () => {
       }
     };
     // Eight batches in flight: later batches can commit before earlier ones, with lower seqs landing late.
-    const append = inParallel(batches.map((batch) => () => c.appendUpdates(batch.map((update) => ({ storyId, update })))), 8)
-      .finally(() => (appending = false));
+    const append = inParallel(
+      batches.map((batch) => () => c.appendUpdates(batch.map((update) => ({ storyId, update })))),
+      8,
+    ).finally(() => (appending = false));
     await Promise.all([append, compactLoop(a), compactLoop(b)]);
     expect(compactions).toBeGreaterThan(2);
 
@@ -197,7 +213,11 @@ describe.skipIf(!available)('PgStore', () => {
       Array.from({ length: 30 }, async (_, i) => {
         const { storyId } = await seedStory(stores[0], userId);
         const scheduledFor = `2026-03-01T09:${String(i).padStart(2, '0')}:00.000Z`;
-        await stores[0].changeStatus(storyId, { status: 'scheduled', at: '2026-03-01T08:00:00.000Z', by: 'Ed', scheduledFor, scheduledById: userId }, ['draft']);
+        await stores[0].changeStatus(
+          storyId,
+          { status: 'scheduled', at: '2026-03-01T08:00:00.000Z', by: 'Ed', scheduledFor, scheduledById: userId },
+          ['draft'],
+        );
         return storyId;
       }),
     );
@@ -212,7 +232,9 @@ describe.skipIf(!available)('PgStore', () => {
     const stores = await processes(3);
     const { userId, storyId } = await seedStory(stores[0]);
     const when = '2026-03-01T10:00:00.000Z';
-    await stores[0].changeStatus(storyId, { status: 'scheduled', at: when, by: 'Ed', scheduledFor: when, scheduledById: userId }, ['draft']);
+    await stores[0].changeStatus(storyId, { status: 'scheduled', at: when, by: 'Ed', scheduledFor: when, scheduledById: userId }, [
+      'draft',
+    ]);
     const content = { storyId, slug: 'once', headline: 'H', standfirst: 'S', byline: 'B', bodyHtml: '<p>x</p>' };
     const publication = { ...content, publishedAt: when, updatedAt: when, publishedBy: 'Ed' };
     const revision = { ...content, content: '{}', docState: Uint8Array.of(1), publishedAt: when, publishedBy: 'Ed', publishedById: userId };

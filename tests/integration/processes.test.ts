@@ -57,7 +57,9 @@ describe('the server process and the user command', () => {
   }, 60_000);
 
   it('refuses to start with a bad configuration, naming the variable', async () => {
-    const failed = await run(TSX, ['server/main.ts'], { env: { ...process.env, PORT: 'many', DATA_DIR: dataDir() } }).catch((e: { code: number; stderr: string }) => e);
+    const failed = await run(TSX, ['server/main.ts'], { env: { ...process.env, PORT: 'many', DATA_DIR: dataDir() } }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(failed).toMatchObject({ code: 1 });
     expect((failed as { stderr: string }).stderr).toContain('PORT');
   }, 30_000);

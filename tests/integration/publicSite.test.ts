@@ -17,7 +17,12 @@ async function get(server: TestServer, path: string, headers: Record<string, str
 }
 
 /** Writes the fields as the editor would (a real client over Socket.IO), then publishes over the API. */
-async function publish(server: TestServer, editor: TestUser, fields: Record<string, string[]>, body?: (doc: Y.Doc) => void): Promise<Published> {
+async function publish(
+  server: TestServer,
+  editor: TestUser,
+  fields: Record<string, string[]>,
+  body?: (doc: Y.Doc) => void,
+): Promise<Published> {
   const storyId = await createStory(server, editor);
   const client = await connectClient(server, editor, storyId);
   try {
@@ -94,7 +99,11 @@ describe('index, pagination and feeds with 25 published stories', () => {
     const page = await get(server, '/stories');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(listedSlugs(page.body)).toEqual(newestFirst().slice(0, 20).map((s) => s.slug));
+    expect(listedSlugs(page.body)).toEqual(
+      newestFirst()
+        .slice(0, 20)
+        .map((s) => s.slug),
+    );
     expect(page.body).toContain('<title>Stories — Galley</title>');
     expect(page.body).toContain(`<link rel="canonical" href="${server.url}/stories">`);
     expect(page.body).toContain('<link rel="next" href="/stories?page=2">');
@@ -109,7 +118,11 @@ describe('index, pagination and feeds with 25 published stories', () => {
   it('lists the remaining 5 on the second page, linking back to newer stories', async () => {
     const page = await get(server, '/stories?page=2');
     expect(page.status).toBe(200);
-    expect(listedSlugs(page.body)).toEqual(newestFirst().slice(20).map((s) => s.slug));
+    expect(listedSlugs(page.body)).toEqual(
+      newestFirst()
+        .slice(20)
+        .map((s) => s.slug),
+    );
     expect(page.body).toContain('<title>Stories, page 2 — Galley</title>');
     expect(page.body).toContain(`<link rel="canonical" href="${server.url}/stories?page=2">`);
     expect(page.body).toContain('<link rel="prev" href="/stories">');
@@ -139,7 +152,7 @@ describe('index, pagination and feeds with 25 published stories', () => {
     expectPublicHeaders(page, `/stories?page=${value}`);
   });
 
-  it('serves the newest 20 as Atom, with a published story\'s body', async () => {
+  it("serves the newest 20 as Atom, with a published story's body", async () => {
     const feed = await get(server, '/feed.xml');
     expect(feed.status).toBe(200);
     expect(feed.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
@@ -147,17 +160,23 @@ describe('index, pagination and feeds with 25 published stories', () => {
     expect(feed.body.split('<entry>')).toHaveLength(21);
     expect(feed.body.split('</entry>')).toHaveLength(21);
     const ids = [...feed.body.matchAll(/<id>urn:uuid:([0-9a-f-]{36})<\/id>/g)].map((m) => m[1]);
-    expect(ids).toEqual(newestFirst().slice(0, 20).map((s) => s.storyId));
+    expect(ids).toEqual(
+      newestFirst()
+        .slice(0, 20)
+        .map((s) => s.storyId),
+    );
     const newest = stories[24];
     expect(feed.body).toContain(`<link rel="alternate" type="text/html" href="${server.url}/stories/${newest.slug}"/>`);
     expect(feed.body).toContain('<title>Story 25 of the day</title>');
     expect(feed.body).toContain('<summary>Standfirst 25.</summary>');
     expect(feed.body).toContain('<author><name>Reporter 25</name></author>');
-    expect(feed.body).toContain('<content type="html">&lt;p&gt;Body of story 25.&lt;/p&gt;&lt;p&gt;A second paragraph.&lt;/p&gt;</content>');
+    expect(feed.body).toContain(
+      '<content type="html">&lt;p&gt;Body of story 25.&lt;/p&gt;&lt;p&gt;A second paragraph.&lt;/p&gt;</content>',
+    );
     expect(feed.body).not.toContain('Story 05 of the day');
   });
 
-  it('serves the newest 20 as JSON Feed 1.1, with a published story\'s body', async () => {
+  it("serves the newest 20 as JSON Feed 1.1, with a published story's body", async () => {
     const res = await get(server, '/feed.json');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
@@ -168,7 +187,11 @@ describe('index, pagination and feeds with 25 published stories', () => {
       home_page_url: `${server.url}/stories`,
       feed_url: `${server.url}/feed.json`,
     });
-    expect(feed.items.map((item: { id: string }) => item.id)).toEqual(newestFirst().slice(0, 20).map((s) => `urn:uuid:${s.storyId}`));
+    expect(feed.items.map((item: { id: string }) => item.id)).toEqual(
+      newestFirst()
+        .slice(0, 20)
+        .map((s) => `urn:uuid:${s.storyId}`),
+    );
     const newest = stories[24];
     expect(feed.items[0]).toEqual({
       id: `urn:uuid:${newest.storyId}`,
@@ -183,7 +206,15 @@ describe('index, pagination and feeds with 25 published stories', () => {
   });
 
   it('applies the public CSP to pages, feeds and errors', async () => {
-    for (const url of ['/stories', '/stories?page=2', `/stories/${stories[3].slug}`, '/feed.xml', '/feed.json', '/stories/no-such-story', '/stories?page=9']) {
+    for (const url of [
+      '/stories',
+      '/stories?page=2',
+      `/stories/${stories[3].slug}`,
+      '/feed.xml',
+      '/feed.json',
+      '/stories/no-such-story',
+      '/stories?page=9',
+    ]) {
       const page = await get(server, url);
       expectPublicHeaders(page, url);
       expect(page.body, url).not.toMatch(/<script/i);
@@ -256,7 +287,7 @@ describe('validators change with the publications', () => {
     await server.close();
   });
 
-  it('gives the index, the feeds and other stories\' pages new ETags when a story is published or republished', async () => {
+  it("gives the index, the feeds and other stories' pages new ETags when a story is published or republished", async () => {
     const empty = await get(server, '/stories');
     expect(empty.status).toBe(200);
     expect(empty.body).toContain('No stories have been published yet');
@@ -292,7 +323,9 @@ describe('validators change with the publications', () => {
     } finally {
       client.close();
     }
-    expect((await fetch(`${server.url}/api/stories/${first.storyId}/publish`, { method: 'POST', headers: { cookie: editor.cookie } })).status).toBe(200);
+    expect(
+      (await fetch(`${server.url}/api/stories/${first.storyId}/publish`, { method: 'POST', headers: { cookie: editor.cookie } })).status,
+    ).toBe(200);
     const after = await get(server, `/stories/${second.slug}`, { 'if-none-match': secondPage.headers.get('etag')! });
     expect(after.status).toBe(200);
     expect(after.body).toContain('First story, corrected');
@@ -305,7 +338,12 @@ describe('validators change with the publications', () => {
 describe('hostile stories', () => {
   let server: TestServer;
   let story: Published;
-  const PAYLOADS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', ']]><script>alert(1)</script>', '</title><script>alert(1)</script>'];
+  const PAYLOADS = [
+    '<script>alert(1)</script>',
+    '"><img src=x onerror=alert(1)>',
+    ']]><script>alert(1)</script>',
+    '</title><script>alert(1)</script>',
+  ];
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -367,8 +405,12 @@ describe('hostile stories', () => {
     expect(feed).not.toMatch(RAW);
     expect(feed).not.toMatch(HANDLER);
     expect(feed).not.toContain('\u0007');
-    expect(feed).toContain(`<title>Alert &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(1)&gt;</title>`);
-    expect(feed).toContain('<summary>]]&gt;&lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(1)&gt; bell</summary>');
+    expect(feed).toContain(
+      `<title>Alert &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(1)&gt;</title>`,
+    );
+    expect(feed).toContain(
+      '<summary>]]&gt;&lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(1)&gt; bell</summary>',
+    );
     // The body is HTML that is itself escaped: a reader shows the payload as text.
     expect(feed).toContain('&lt;p&gt;&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt;&lt;/p&gt;');
     expect(feed.split('<entry>')).toHaveLength(3);

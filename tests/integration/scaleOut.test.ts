@@ -79,7 +79,8 @@ describe.skipIf(!available)('several nodes on Postgres and Redis', () => {
 
   // A test that killed a node and failed before restarting it must not take the next ones down with it.
   afterEach(async () => {
-    for (const [i, node] of nodes.entries()) if (node.child.exitCode !== null || node.child.signalCode !== null) nodes[i] = await startNode();
+    for (const [i, node] of nodes.entries())
+      if (node.child.exitCode !== null || node.child.signalCode !== null) nodes[i] = await startNode();
   }, 60_000);
 
   afterAll(async () => {
@@ -107,7 +108,9 @@ describe.skipIf(!available)('several nodes on Postgres and Redis', () => {
     // Presence: the editor on node 2 is seen, by name and field, on node 0.
     c.provider.awareness.setLocalStateField('field', 'standfirst');
     await eventually(() => {
-      const seen = [...a.provider.awareness.getStates().values()].find((s) => (s.user as { name?: string } | undefined)?.name === 'Eddie Editor');
+      const seen = [...a.provider.awareness.getStates().values()].find(
+        (s) => (s.user as { name?: string } | undefined)?.name === 'Eddie Editor',
+      );
       expect(seen).toMatchObject({ field: 'standfirst' });
     });
 
@@ -265,7 +268,12 @@ describe.skipIf(!available)('several nodes on Postgres and Redis', () => {
     const watcher = connectSocket(nodes[0].url, { cookie: writer.cookie });
     sockets.push(watcher);
     const present = new Map<string, string[]>();
-    watcher.on('newsroom:presence', (id, people) => present.set(id, people.map((p) => p.name)));
+    watcher.on('newsroom:presence', (id, people) =>
+      present.set(
+        id,
+        people.map((p) => p.name),
+      ),
+    );
     await new Promise((resolve) => watcher.emit('newsroom:watch', resolve));
 
     const typing = await client(nodes[2], writer, storyId);

@@ -171,11 +171,14 @@ describe('one server checking every 200 ms', () => {
     }
 
     // Then published within ~3 s of its time, in the name of the editor who scheduled it.
-    const published = await eventually(async () => {
-      const workflow = await workflowOf(galley, writer, storyId);
-      expect(workflow.status).toBe('published');
-      return workflow;
-    }, atMs + 3_000 - Date.now());
+    const published = await eventually(
+      async () => {
+        const workflow = await workflowOf(galley, writer, storyId);
+        expect(workflow.status).toBe('published');
+        return workflow;
+      },
+      atMs + 3_000 - Date.now(),
+    );
     const seenAt = Date.now();
     expect(seenAt).toBeGreaterThanOrEqual(atMs);
     expect(seenAt).toBeLessThanOrEqual(atMs + 3_000);
@@ -206,11 +209,14 @@ describe('one server checking every 200 ms', () => {
     await client.provider.whenSaved();
     expect((await workflowOf(galley, writer, storyId)).status).toBe('scheduled');
 
-    const back = await eventually(async () => {
-      const workflow = await workflowOf(galley, writer, storyId);
-      expect(workflow.status).toBe('draft');
-      return workflow;
-    }, Date.parse(at) + 3_000 - Date.now());
+    const back = await eventually(
+      async () => {
+        const workflow = await workflowOf(galley, writer, storyId);
+        expect(workflow.status).toBe('draft');
+        return workflow;
+      },
+      Date.parse(at) + 3_000 - Date.now(),
+    );
     expect(back).toMatchObject({ live: false, scheduledFor: null, changedBy: null, publishedAt: null });
     expect(back.note).toMatch(/standfirst/i);
     expect(back.note).toMatch(/did not go out/i);
@@ -293,13 +299,20 @@ describe('several processes sharing one data directory', () => {
       const at = inMs(1_500);
       for (const [i, storyId] of stories.entries()) expect((await schedule(all[i % 3], editor, storyId, at)).status).toBe(200);
 
-      await eventually(async () => {
-        for (const [i, storyId] of stories.entries()) expect((await workflowOf(all[i % 3], writer, storyId)).status).toBe('published');
-      }, Date.parse(at) + 4_000 - Date.now(), 100);
+      await eventually(
+        async () => {
+          for (const [i, storyId] of stories.entries()) expect((await workflowOf(all[i % 3], writer, storyId)).status).toBe('published');
+        },
+        Date.parse(at) + 4_000 - Date.now(),
+        100,
+      );
       // Let every scheduler run several more checks, then count.
       await sleep(600);
       for (const storyId of stories) {
-        expect((await local.store.listRevisions(storyId)).map((r) => r.number), storyId).toEqual([1]);
+        expect(
+          (await local.store.listRevisions(storyId)).map((r) => r.number),
+          storyId,
+        ).toEqual([1]);
         for (const target of all) expect(await revisions(target, writer, storyId)).toEqual([1]);
       }
       const publications = await local.store.listPublications(100);
@@ -307,7 +320,10 @@ describe('several processes sharing one data directory', () => {
       expect(new Set(publications.map((p) => p.slug)).size).toBe(stories.length);
       for (const p of publications) expect((await call(other, 'GET', `/stories/${p.slug}`)).status).toBe(200);
       // The separate process logged each publication it made at most once.
-      const logged = other.output().split('\n').filter((line) => line.includes('scheduled story published'));
+      const logged = other
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('scheduled story published'));
       for (const storyId of stories) expect(logged.filter((line) => line.includes(storyId)).length, storyId).toBeLessThanOrEqual(1);
     } finally {
       await other.stop();
@@ -327,7 +343,12 @@ describe('several processes sharing one data directory', () => {
         const seen = openers.map((o) => o.lines.length);
         openers.forEach((o) => o.child.stdin!.write(`${dir}\n`));
         await eventually(() => openers.forEach((o, i) => expect(o.lines.length).toBeGreaterThan(seen[i])), 10_000);
-        failures.push(...openers.map((o, i) => o.lines[seen[i]]).filter((line) => line !== 'ok').map((line) => `round ${round}: ${line}`));
+        failures.push(
+          ...openers
+            .map((o, i) => o.lines[seen[i]])
+            .filter((line) => line !== 'ok')
+            .map((line) => `round ${round}: ${line}`),
+        );
       }
       expect(failures).toEqual([]);
     } finally {

@@ -243,7 +243,10 @@ describe('sessions', () => {
   it('sets the cookie HttpOnly, SameSite=Lax, for the whole site, and not Secure over plain http', async () => {
     const user = await createUser(server, 'writer');
     const res = await api('POST', '/api/session', { body: { email: user.email, password: user.password } });
-    const [pair, ...attributes] = res.headers.get('set-cookie')!.split(';').map((a) => a.trim());
+    const [pair, ...attributes] = res.headers
+      .get('set-cookie')!
+      .split(';')
+      .map((a) => a.trim());
     expect(pair).toMatch(/^galley_session=[\w-]{43}$/);
     const flags = attributes.map((a) => a.toLowerCase());
     expect(flags).toContain('httponly');
@@ -309,14 +312,20 @@ describe('sessions', () => {
     clients.push(client);
     const hashBefore = (await server.store.getUserById(user.id))!.passwordHash;
 
-    const wrong = await api('PUT', '/api/session/password', { cookie: user.cookie, body: { currentPassword: 'not my password', newPassword: 'a brand new password' } });
+    const wrong = await api('PUT', '/api/session/password', {
+      cookie: user.cookie,
+      body: { currentPassword: 'not my password', newPassword: 'a brand new password' },
+    });
     expect(wrong.status).toBe(403);
     expect(wrong.body.error.fields).toHaveProperty('currentPassword');
     expect((await server.store.getUserById(user.id))!.passwordHash).toBe(hashBefore);
     expect((await sessionOf(other)).status).toBe(200);
     expect(client.provider.status).toBe('connected');
 
-    const changed = await api('PUT', '/api/session/password', { cookie: user.cookie, body: { currentPassword: user.password, newPassword: 'a brand new password' } });
+    const changed = await api('PUT', '/api/session/password', {
+      cookie: user.cookie,
+      body: { currentPassword: user.password, newPassword: 'a brand new password' },
+    });
     expect(changed.status).toBe(204);
     expect((await sessionOf(user.cookie)).status).toBe(200);
     expect((await sessionOf(other)).status).toBe(401);
@@ -358,7 +367,11 @@ describe('cross-site request forgery', () => {
     const answers = [
       await api('POST', '/api/stories', { cookie: writer.cookie, headers, body: {} }),
       await api('PATCH', `/api/users/${writer.id}`, { cookie: admin.cookie, headers, body: { role: 'admin' } }),
-      await api('PUT', '/api/session/password', { cookie: writer.cookie, headers, body: { currentPassword: writer.password, newPassword: 'chosen by the attacker' } }),
+      await api('PUT', '/api/session/password', {
+        cookie: writer.cookie,
+        headers,
+        body: { currentPassword: writer.password, newPassword: 'chosen by the attacker' },
+      }),
       await api('DELETE', `/api/tokens/${token.id}`, { cookie: writer.cookie, headers }),
       await api('DELETE', '/api/session', { cookie: writer.cookie, headers }),
       await api('POST', '/api/session', { headers, body: { email: writer.email, password: writer.password } }),
@@ -376,15 +389,20 @@ describe('cross-site request forgery', () => {
     const own = { origin: server.url };
     const token = await createToken(writer);
     expect((await api('POST', '/api/stories', { cookie: writer.cookie, headers: own, body: {} })).status).toBe(201);
-    expect((await api('POST', '/api/stories', { cookie: writer.cookie, headers: { referer: `${server.url}/story/x` }, body: {} })).status).toBe(201);
-    expect((await api('PATCH', `/api/users/${writer.id}`, { cookie: admin.cookie, headers: own, body: { name: writer.name } })).status).toBe(200);
+    expect(
+      (await api('POST', '/api/stories', { cookie: writer.cookie, headers: { referer: `${server.url}/story/x` }, body: {} })).status,
+    ).toBe(201);
+    expect(
+      (await api('PATCH', `/api/users/${writer.id}`, { cookie: admin.cookie, headers: own, body: { name: writer.name } })).status,
+    ).toBe(200);
     expect((await api('DELETE', `/api/tokens/${token.id}`, { cookie: writer.cookie, headers: own })).status).toBe(204);
   });
 
   it('accepts an origin listed in ALLOWED_ORIGINS, and still refuses others', async () => {
     const behindProxy = await startServer({ env: { ALLOWED_ORIGINS: 'https://news.example' } });
     const user = await createUser(behindProxy, 'writer');
-    const create = (headers: Record<string, string>) => api('POST', '/api/stories', { on: behindProxy, cookie: user.cookie, headers, body: {} });
+    const create = (headers: Record<string, string>) =>
+      api('POST', '/api/stories', { on: behindProxy, cookie: user.cookie, headers, body: {} });
     expect((await create({ origin: 'https://news.example' })).status).toBe(201);
     expect((await create({ referer: 'https://news.example/desk' })).status).toBe(201);
     expect((await create({ origin: EVIL })).status).toBe(403);
@@ -450,9 +468,17 @@ describe('brute-force sign-in', () => {
   it('locks an IP that spreads its failures over several emails (SIGN_IN_FAILURES_PER_IP)', async () => {
     const guarded = await startServer({ env: { SIGN_IN_FAILURES_PER_IP: '8' } });
     const accounts = await Promise.all(
-      [1, 2, 3, 4].map((n) => createAccount(guarded.store, { email: `spread${n}@example.test`, name: `Spread ${n}`, role: 'writer', password: `right password ${n}` })),
+      [1, 2, 3, 4].map((n) =>
+        createAccount(guarded.store, {
+          email: `spread${n}@example.test`,
+          name: `Spread ${n}`,
+          role: 'writer',
+          password: `right password ${n}`,
+        }),
+      ),
     );
-    const attempt = (n: number, password: string) => api('POST', '/api/session', { on: guarded, body: { email: `spread${n}@example.test`, password } });
+    const attempt = (n: number, password: string) =>
+      api('POST', '/api/session', { on: guarded, body: { email: `spread${n}@example.test`, password } });
     // 7 failures, no account past 2 of them.
     for (const n of [1, 1, 2, 2, 3, 3, 4]) expect((await attempt(n, 'wrong')).status).toBe(401);
     expect((await attempt(4, 'right password 4')).status).toBe(200);
@@ -573,7 +599,13 @@ describe('personal API tokens', () => {
     expect(created.status).toBe(201);
     const { token, summary } = created.body;
     expect(token).toMatch(/^glt_[\w-]{43}$/);
-    expect(summary).toEqual({ id: expect.any(String), name: 'newsletter script', createdAt: expect.any(String), lastUsedAt: null, revokedAt: null });
+    expect(summary).toEqual({
+      id: expect.any(String),
+      name: 'newsletter script',
+      createdAt: expect.any(String),
+      lastUsedAt: null,
+      revokedAt: null,
+    });
 
     const listed = await api('GET', '/api/tokens', { cookie: editor.cookie });
     expect(listed.body.tokens).toEqual([summary]);
@@ -617,7 +649,9 @@ describe('personal API tokens', () => {
     const token = printed.stdout.trim();
     expect(token).toMatch(/^glt_[\w-]{43}$/);
     expect((await api('GET', '/api/session', { on: tokenServer, token })).body.user.email).toBe(user.email);
-    expect((await api('GET', '/api/tokens', { on: tokenServer, cookie: user.cookie })).body.tokens.map((t: { name: string }) => t.name)).toEqual(['cron job']);
+    expect(
+      (await api('GET', '/api/tokens', { on: tokenServer, cookie: user.cookie })).body.tokens.map((t: { name: string }) => t.name),
+    ).toEqual(['cron job']);
   }, 60_000);
 });
 
@@ -642,7 +676,9 @@ describe('the user command', () => {
     expect(deactivated).toMatchObject({ code: 0, stdout: expect.stringContaining('Deactivated') });
     expect((await newsroom.store.getUserById(writer.id))!.deactivatedAt).toEqual(expect.any(String));
     expect((await sessionOf(writer.cookie, newsroom)).status).toBe(401);
-    expect((await api('POST', '/api/session', { on: newsroom, body: { email: writer.email, password: writer.password } })).status).toBe(401);
+    expect((await api('POST', '/api/session', { on: newsroom, body: { email: writer.email, password: writer.password } })).status).toBe(
+      401,
+    );
   }, 60_000);
 
   it('refuses to demote or deactivate the last active admin (409 over the API, exit 1 from the command line)', async () => {
@@ -711,7 +747,12 @@ describe('bad bodies and query strings', () => {
       ['POST', '/api/setup', undefined, { email: 'setup@example.test', name: 'Setup', password: 'long enough password' }],
       ['POST', '/api/session', undefined, { email: writer.email, password: writer.password }],
       ['PUT', '/api/session/password', writer.cookie, { currentPassword: writer.password, newPassword: 'another long password' }],
-      ['POST', '/api/users', admin.cookie, { email: 'extra@example.test', name: 'Extra', password: 'long enough password', role: 'viewer' }],
+      [
+        'POST',
+        '/api/users',
+        admin.cookie,
+        { email: 'extra@example.test', name: 'Extra', password: 'long enough password', role: 'viewer' },
+      ],
       ['PATCH', `/api/users/${writer.id}`, admin.cookie, { name: 'Renamed' }],
       ['POST', '/api/tokens', writer.cookie, { name: 'script' }],
       ['POST', '/api/stories', writer.cookie, {}],
@@ -732,7 +773,15 @@ describe('bad bodies and query strings', () => {
   });
 
   it('refuses any field sent to a route that takes no body, with 400, changing nothing', async () => {
-    const withBodies = ['POST /api/setup', 'POST /api/session', 'PUT /api/session/password', 'POST /api/users', 'PATCH /api/users/:id', 'POST /api/tokens', 'POST /api/stories'];
+    const withBodies = [
+      'POST /api/setup',
+      'POST /api/session',
+      'PUT /api/session/password',
+      'POST /api/users',
+      'PATCH /api/users/:id',
+      'POST /api/tokens',
+      'POST /api/stories',
+    ];
     // GET requests cannot carry a body from fetch; every other route that takes none is tried.
     const bodiless = discoverApiRoutes().filter((r) => !r.startsWith('ALL ') && !r.startsWith('GET ') && !withBodies.includes(r));
     expect(bodiless.length).toBeGreaterThanOrEqual(5);
@@ -806,7 +855,10 @@ describe('the server secret', () => {
 
   /** Runs server/main.ts as a process; resolves with its URL once it logs its port. */
   async function startMain(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env: { ...environment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      env: { ...environment(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
@@ -827,10 +879,15 @@ describe('the server secret', () => {
 
   /** Signs up, signs in (right and wrong), makes a token, opens a socket: everything that touches credentials. */
   async function exercise(url: string): Promise<string[]> {
-    const setup = await api('POST', '/api/setup', { on: { url }, body: { email: 'chief@example.test', name: 'Chief', password: 'the chief password' } });
+    const setup = await api('POST', '/api/setup', {
+      on: { url },
+      body: { email: 'chief@example.test', name: 'Chief', password: 'the chief password' },
+    });
     expect(setup.status).toBe(201);
     const cookie = setup.headers.get('set-cookie')!.split(';')[0];
-    expect((await api('POST', '/api/session', { on: { url }, body: { email: 'chief@example.test', password: 'a wrong password' } })).status).toBe(401);
+    expect(
+      (await api('POST', '/api/session', { on: { url }, body: { email: 'chief@example.test', password: 'a wrong password' } })).status,
+    ).toBe(401);
     const token = (await api('POST', '/api/tokens', { on: { url }, cookie, body: { name: 'log check' } })).body.token as string;
     expect((await api('GET', '/api/session', { on: { url }, token })).status).toBe(200);
     const { socket, refused } = await openSocket({ url }, { headers: { cookie } });
@@ -869,7 +926,13 @@ describe('the server secret', () => {
     const secret = 'an environment secret that must stay out of logs';
     const dataDir = tempDataDir();
     dirs.push(dataDir);
-    const { child, url, output } = await startMain({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'trace', SESSION_SECRET: secret });
+    const { child, url, output } = await startMain({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'trace',
+      SESSION_SECRET: secret,
+    });
     await exercise(url);
     await stopMain(child);
     expect(output()).toContain('"level":20');

@@ -103,7 +103,9 @@ describe('selective revert', () => {
     const before = bodyText(c.doc);
     const cleoId = cleo.id;
     expect((await revert(storyId, number, viewer, { userId: cleoId })).status).toBe(403);
-    expect((await call(server, 'POST', `/api/stories/${storyId}/revisions/${number}/revert`, { body: { userId: cleoId } })).status).toBe(401);
+    expect((await call(server, 'POST', `/api/stories/${storyId}/revisions/${number}/revert`, { body: { userId: cleoId } })).status).toBe(
+      401,
+    );
     for (const body of [{}, { userId: 'cleo' }, { userId: cleoId, extra: true }, { userId: 5 }]) {
       expect((await revert(storyId, number, ana, body)).status).toBe(400);
     }

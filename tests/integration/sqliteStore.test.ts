@@ -35,14 +35,24 @@ describe('SqliteStore with its appender thread', () => {
     const dir = tempDataDir();
     const store = await SqliteStore.openForServer(dir, { busyTimeoutMs: 0 });
     dirs.set(store, dir);
-    const author = await createAccount(store, { email: 'lock@example.test', password: 'a long enough password', name: 'Lock', role: 'writer' });
+    const author = await createAccount(store, {
+      email: 'lock@example.test',
+      password: 'a long enough password',
+      name: 'Lock',
+      role: 'writer',
+    });
     const storyIds = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b'];
     for (const id of storyIds) await store.createStory(newDraft(id, author, new Date().toISOString()));
 
     const work: Promise<unknown>[] = [];
     for (let i = 0; i < 400; i++) {
       const storyId = storyIds[i % 2];
-      work.push(store.appendUpdates([{ storyId, update: Uint8Array.of(i % 256, 1) }, { storyId, update: Uint8Array.of(i % 256, 2) }]));
+      work.push(
+        store.appendUpdates([
+          { storyId, update: Uint8Array.of(i % 256, 1) },
+          { storyId, update: Uint8Array.of(i % 256, 2) },
+        ]),
+      );
       if (i % 4 === 0) work.push(store.touchStory(storyId, `Headline ${i}`, new Date().toISOString()));
       if (i % 10 === 0) work.push(store.claimClients(storyId, new Map([[1000 + i, author.id]])));
       if (i % 50 === 0) work.push(store.compact(storyId, (updates) => Uint8Array.of(updates.length)));

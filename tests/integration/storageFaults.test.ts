@@ -153,14 +153,26 @@ describe('a damaged row of a story', () => {
     expect((await call(server, 'GET', `/api/stories/${storyId}`, { user: writer })).status).toBe(200);
 
     // Moved, not deleted: the row is in quarantine, byte for byte, and gone from the log.
-    const quarantined = withDatabase(server, (db) => db.prepare('SELECT kind, seq, data, reason, resolved_at FROM story_quarantine WHERE story_id = ?').all(storyId));
-    expect(quarantined).toEqual([{ kind: 'update', seq: torn.seq, data: torn.data.subarray(0, torn.data.byteLength - 1), reason: expect.stringMatching(/decode/), resolved_at: null }]);
+    const quarantined = withDatabase(server, (db) =>
+      db.prepare('SELECT kind, seq, data, reason, resolved_at FROM story_quarantine WHERE story_id = ?').all(storyId),
+    );
+    expect(quarantined).toEqual([
+      {
+        kind: 'update',
+        seq: torn.seq,
+        data: torn.data.subarray(0, torn.data.byteLength - 1),
+        reason: expect.stringMatching(/decode/),
+        resolved_at: null,
+      },
+    ]);
     expect((await server.store.loadLog(storyId)).updates).toHaveLength(5);
     expect(bodyOf(await storedDoc(server.store, storyId))).toBe(bodyOf(client.doc));
 
     // The operator's log line, one per row (pino error = 50).
     const quarantineLines = lines.filter((l) => l.msg === 'quarantined a damaged stored row');
-    expect(quarantineLines).toEqual([expect.objectContaining({ level: 50, storyId, kind: 'update', seq: torn.seq, reason: expect.stringMatching(/^Does not decode/) })]);
+    expect(quarantineLines).toEqual([
+      expect.objectContaining({ level: 50, storyId, kind: 'update', seq: torn.seq, reason: expect.stringMatching(/^Does not decode/) }),
+    ]);
 
     // Opened again later: no new quarantine, the notice stays until an admin has reviewed it.
     await server.stop();
@@ -289,7 +301,7 @@ describe('a damaged row of a story', () => {
     const storyId = await createStory(server, writer);
     const client = await connectClient(server, writer, storyId);
     await typeWords(client, ['typo', 'kept']);
-    const text = ((client.doc.getXmlFragment('body').get(0) as Y.XmlElement).get(0) as Y.XmlText);
+    const text = (client.doc.getXmlFragment('body').get(0) as Y.XmlElement).get(0) as Y.XmlText;
     text.delete(0, 5);
     await client.provider.whenSaved();
     await typeWords(client, ['later']);
@@ -315,7 +327,6 @@ describe('a damaged row of a story', () => {
     expect((await restarted.store.loadLog(storyId)).updates.length).toBeGreaterThan(0);
   });
 });
-
 
 describe('the damaged-stories list (admins)', () => {
   it('lists a story whose row was quarantined, and marks it reviewed: the row stays, the notice goes', async () => {
@@ -392,9 +403,14 @@ type DoctorRun = { code: number; stdout: string; stderr: string };
 /** Runs `npm run doctor`'s program with this environment (nothing else of the test's). */
 function doctor(env: Record<string, string>): Promise<DoctorRun> {
   return new Promise((resolve) => {
-    execFile(TSX, ['server/cli/doctor.ts'], { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
-    });
+    execFile(
+      TSX,
+      ['server/cli/doctor.ts'],
+      { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -439,7 +455,9 @@ describe('npm run doctor', () => {
     expect(quarantined.code).toBe(1);
     expect(quarantined.stdout).toMatch(/Stories: 1 story checked, \d+ stored rows, all readable/);
     expect(quarantined.stdout).toContain('Quarantine: 2 rows of 1 story, 2 not reviewed');
-    expect(quarantined.stdout).toMatch(new RegExp(`✗ update row ${seqs.at(-1)} \\(\\d+ bytes\\), found .+: Builds on changes the store does not have; not reviewed`));
+    expect(quarantined.stdout).toMatch(
+      new RegExp(`✗ update row ${seqs.at(-1)} \\(\\d+ bytes\\), found .+: Builds on changes the store does not have; not reviewed`),
+    );
 
     expect((await call(running, 'POST', `/api/damaged-stories/${storyId}/review`, { user: admin })).status).toBe(200);
     const reviewed = await doctor({ DATA_DIR: server.dataDir });
@@ -488,7 +506,13 @@ const postgres = await requirePostgres();
 
 /** A Galley server on a Postgres database (as `main.ts` builds one, with Redis when REDIS_URL is set), on a random loopback port. */
 async function startPgNode(env: Record<string, string>, log = createLogger('silent')) {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'galley-pg-')), ...env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'galley-pg-')),
+    ...env,
+  });
   const store = await PgStore.open(config.databaseUrl!);
   const cluster = config.redisUrl ? await connectCluster(config.redisUrl, log) : undefined;
   const app = createApp(config, { store, log, cluster, secret: Buffer.from(config.sessionSecret!) });
@@ -527,7 +551,12 @@ describe.skipIf(!postgres)('on Postgres', () => {
     pgCleanups.push(database.drop);
     const env = { DATABASE_URL: database.url, SESSION_SECRET: 'a postgres test secret of at least 32 chars' };
     const first = await startPgNode(env);
-    const writerRecord = await createAccount(first.store, { email: 'pg-writer@example.test', name: 'Pat Writer', role: 'writer', password: 'a long enough password' });
+    const writerRecord = await createAccount(first.store, {
+      email: 'pg-writer@example.test',
+      name: 'Pat Writer',
+      role: 'writer',
+      password: 'a long enough password',
+    });
     const writer = { ...writerRecord, cookie: await signIn(first.url, 'pg-writer@example.test', 'a long enough password') };
     const storyId = await createStory(first, writer as unknown as TestUser);
     const client = await connectClient(first, writer as unknown as TestUser, storyId);
@@ -551,7 +580,12 @@ describe.skipIf(!postgres)('on Postgres', () => {
     expect(found.stdout).toMatch(new RegExp(`update row ${torn}: Does not decode`));
 
     const node = await startPgNode(env);
-    const admin = await createAccount(node.store, { email: 'pg-admin@example.test', name: 'Ada Admin', role: 'admin', password: 'a long enough password' });
+    const admin = await createAccount(node.store, {
+      email: 'pg-admin@example.test',
+      name: 'Ada Admin',
+      role: 'admin',
+      password: 'a long enough password',
+    });
     const adminCookie = await signIn(node.url, admin.email, 'a long enough password');
     const answer = await join(node, writer, storyId);
     expect(answer.ok && answer.data.damage).toEqual({ entries: 1, foundAt: expect.any(String) });
@@ -561,7 +595,9 @@ describe.skipIf(!postgres)('on Postgres', () => {
     expect(bodyOf(reader.doc)).not.toContain('three');
     const listed = await call(node, 'GET', '/api/damaged-stories', { headers: { cookie: adminCookie } });
     expect(listed.body.stories).toEqual([expect.objectContaining({ storyId, headline: 'Harbour report', entries: 1 })]);
-    const kept = await onDatabase(database.url, (db) => db.query('SELECT seq, octet_length(data) AS bytes FROM story_quarantine WHERE story_id = $1', [storyId]));
+    const kept = await onDatabase(database.url, (db) =>
+      db.query('SELECT seq, octet_length(data) AS bytes FROM story_quarantine WHERE story_id = $1', [storyId]),
+    );
     expect(kept.rows.map((r) => Number(r.seq))).toEqual([torn]);
 
     const after = await doctor(env);
@@ -711,10 +747,13 @@ describe.skipIf(!canMountDisks())('a full disk', () => {
     withDatabase(server, (db) => expect(db.pragma('wal_checkpoint(TRUNCATE)')).toEqual([{ busy: 0, log: 0, checkpointed: 0 }]));
     const filler = fillDisk(dataDir);
 
-    const text = ((client.doc.getXmlFragment('body').get(0) as Y.XmlElement).get(0) as Y.XmlText);
+    const text = (client.doc.getXmlFragment('body').get(0) as Y.XmlElement).get(0) as Y.XmlText;
     text.insert(text.length, 'during ');
     await eventually(() => expect(errors.map((e) => e.code)).toContain('storage_failed'), 10_000);
-    expect(errors.every((e) => e.code === 'storage_failed'), JSON.stringify(errors)).toBe(true);
+    expect(
+      errors.every((e) => e.code === 'storage_failed'),
+      JSON.stringify(errors),
+    ).toBe(true);
     expect(saveLabel(client)).toBe('Saving…');
     expect(bodyOf(client.doc)).toContain('during');
 
@@ -725,7 +764,10 @@ describe.skipIf(!canMountDisks())('a full disk', () => {
     second.provider.on('error', (error) => secondErrors.push(error));
     second.doc.getText('newcomer').insert(0, 'first words');
     await eventually(() => expect(secondErrors.map((e) => e.code)).toContain('storage_failed'), 10_000);
-    expect(secondErrors.every((e) => e.code === 'storage_failed'), JSON.stringify(secondErrors)).toBe(true);
+    expect(
+      secondErrors.every((e) => e.code === 'storage_failed'),
+      JSON.stringify(secondErrors),
+    ).toBe(true);
     expect(saveLabel(second)).toBe('Saving…');
 
     // Still serving: HTTP answers, and the stored log still holds everything acknowledged.
@@ -767,7 +809,12 @@ describe.skipIf(!redisToo)('catching up from storage with several processes', ()
     const env = { DATABASE_URL: database.url, SESSION_SECRET: 'a postgres test secret of at least 32 chars', REDIS_URL: redis.url };
     const { log, lines } = capturedLog();
     const [a, b] = [await startPgNode(env, log), await startPgNode(env, log)];
-    await createAccount(a.store, { email: 'cu-writer@example.test', name: 'Cu Writer', role: 'writer', password: 'a long enough password' });
+    await createAccount(a.store, {
+      email: 'cu-writer@example.test',
+      name: 'Cu Writer',
+      role: 'writer',
+      password: 'a long enough password',
+    });
     const writer = { cookie: await signIn(a.url, 'cu-writer@example.test', 'a long enough password') } as TestUser;
     const storyId = await createStory(a, writer);
     const onA = await connectClient(a, writer, storyId);

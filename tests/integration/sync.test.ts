@@ -44,7 +44,10 @@ describe('co-editing over Socket.IO', () => {
     for (const socket of await server.app.io.fetchSockets()) {
       const conn = server.app.io.sockets.sockets.get(socket.id)!.conn;
       conn.on('packet', (packet: { type: string; data?: unknown }) => packet.type === 'message' && framesIn.push(decodeFrame(packet.data)));
-      conn.on('packetCreate', (packet: { type: string; data?: unknown }) => packet.type === 'message' && framesOut.push(decodeFrame(packet.data)));
+      conn.on(
+        'packetCreate',
+        (packet: { type: string; data?: unknown }) => packet.type === 'message' && framesOut.push(decodeFrame(packet.data)),
+      );
     }
     setParagraphs(a.doc, 'headline', ['One frame']);
     await eventually(() => expect(text(b.doc, 'headline')).toBe('One frame'));
@@ -127,7 +130,12 @@ describe('co-editing over Socket.IO', () => {
     await eventually(() => expect(a.provider.awareness.getStates().get(b.doc.clientID)).toMatchObject({ field: 'headline' }));
     b.provider.socket.disconnect();
     await eventually(() => expect(a.provider.awareness.getStates().has(b.doc.clientID)).toBe(false), 3_000);
-    expect(server.app.registry.get(storyId)!.presence().map((p) => p.name)).toEqual([writer.name]);
+    expect(
+      server.app.registry
+        .get(storyId)!
+        .presence()
+        .map((p) => p.name),
+    ).toEqual([writer.name]);
   });
 
   it('sends edits made while disconnected once the connection is back, and both sides converge', async () => {
@@ -161,7 +169,10 @@ describe('co-editing over Socket.IO', () => {
     await eventually(() => expect(server.app.registry.get(storyId)!.awareness.getStates().size).toBe(1));
     const b = await join(await createUser(server, 'viewer'), storyId);
     // No further awareness traffic from A: B must learn of A from the join itself.
-    await eventually(() => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toMatchObject({ field: 'byline', user: { name: writer.name } }), 1_000);
+    await eventually(
+      () => expect(b.provider.awareness.getStates().get(a.doc.clientID)).toMatchObject({ field: 'byline', user: { name: writer.name } }),
+      1_000,
+    );
   });
 
   it('stamps awareness with the authenticated user, whatever name the client claims', async () => {

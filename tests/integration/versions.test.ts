@@ -49,13 +49,22 @@ describe('versions', () => {
     // comments made meanwhile included (they are not the story's text).
     setParagraphs(anaClient.doc, 'headline', ['A headline']);
     await anaClient.provider.whenSaved();
-    expect((await call(server, 'POST', `/api/stories/${storyId}/versions`, { user: ana, body: { name: 'Before legal' } })).status).toBe(201);
+    expect((await call(server, 'POST', `/api/stories/${storyId}/versions`, { user: ana, body: { name: 'Before legal' } })).status).toBe(
+      201,
+    );
     await eventually(() => expect(benClient.doc.getXmlFragment('headline').toString()).toContain('A headline'));
     const words = firstText(benClient.doc, 'headline');
     const at = (index: number, assoc: number) => Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(words, index, assoc));
     const commented = await benClient.provider.socket.emitWithAck('story:comment', storyId, {
-      type: 'start', threadId: crypto.randomUUID(), messageId: crypto.randomUUID(), field: 'headline',
-      start: at(0, 0), end: at(1, -1), quote: 'A', body: 'Sharper?', mentions: [],
+      type: 'start',
+      threadId: crypto.randomUUID(),
+      messageId: crypto.randomUUID(),
+      field: 'headline',
+      start: at(0, 0),
+      end: at(1, -1),
+      quote: 'A',
+      body: 'Sharper?',
+      mentions: [],
     });
     expect(commented.ok).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, IDLE_MS * 4));
@@ -83,7 +92,9 @@ describe('versions', () => {
 
     setParagraphs(client.doc, 'body', ['The council met on Tuesday.']);
     await client.provider.whenSaved();
-    expect((await call(server, 'POST', `/api/stories/${storyId}/versions`, { user: ana, body: { name: 'Second' } })).body.revision.number).toBe(2);
+    expect(
+      (await call(server, 'POST', `/api/stories/${storyId}/versions`, { user: ana, body: { name: 'Second' } })).body.revision.number,
+    ).toBe(2);
 
     const listed = await call(server, 'GET', `/api/stories/${storyId}/revisions`, { user: viewer });
     expect(listed.body.revisions.map((r: Listed) => [r.number, r.name])).toEqual([
@@ -110,7 +121,9 @@ describe('versions', () => {
     }
     expect((await call(server, 'POST', path, { user: viewer, body: { name: 'Mine' } })).status).toBe(403);
     expect((await call(server, 'POST', path, { body: { name: 'Mine' } })).status).toBe(401);
-    expect((await call(server, 'POST', '/api/stories/00000000-0000-4000-8000-000000000009/versions', { user: ana, body: { name: 'x' } })).status).toBe(404);
+    expect(
+      (await call(server, 'POST', '/api/stories/00000000-0000-4000-8000-000000000009/versions', { user: ana, body: { name: 'x' } })).status,
+    ).toBe(404);
     expect((await call(server, 'GET', `/api/stories/${storyId}/revisions`, { user: ana })).body.revisions).toEqual([]);
   });
 });

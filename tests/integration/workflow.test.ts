@@ -146,7 +146,11 @@ async function watch(user: TestUser, storyId: string): Promise<Watcher> {
  * second of the move (the server announces before it answers, so the clock starts at the answer;
  * a slow request on a busy machine does not eat into the second). Returns the HTTP answer.
  */
-async function pushedWithin1s(watcher: Watcher, move: () => Promise<Answer>, pushed: (w: StoryWorkflow) => boolean): Promise<{ answer: Answer; event: StoryWorkflow }> {
+async function pushedWithin1s(
+  watcher: Watcher,
+  move: () => Promise<Answer>,
+  pushed: (w: StoryWorkflow) => boolean,
+): Promise<{ answer: Answer; event: StoryWorkflow }> {
   const seen = watcher.events.length;
   const answer = await move();
   const answered = Date.now();
@@ -177,7 +181,14 @@ describe('the whole workflow, as the newsroom uses it', () => {
     const { storyId, client } = await draft(writer, ready('Council approves new cycle lanes'));
     const watcher = await watch(viewer, storyId);
     // The join answer carries the current state.
-    expect(watcher.joined).toMatchObject({ status: 'draft', live: false, changedBy: writer.name, note: null, publishedAt: null, slug: null });
+    expect(watcher.joined).toMatchObject({
+      status: 'draft',
+      live: false,
+      changedBy: writer.name,
+      note: null,
+      publishedAt: null,
+      slug: null,
+    });
 
     // A viewer may not submit: 403, nothing changes, nothing is pushed.
     let seen = watcher.events.length;
@@ -187,7 +198,11 @@ describe('the whole workflow, as the newsroom uses it', () => {
 
     // The writer submits: in review, by them, now — in the list and pushed live.
     let before = new Date().toISOString();
-    const submitted = await pushedWithin1s(watcher, () => api('POST', storyPath(storyId, '/submit'), writer), (w) => w.status === 'in_review');
+    const submitted = await pushedWithin1s(
+      watcher,
+      () => api('POST', storyPath(storyId, '/submit'), writer),
+      (w) => w.status === 'in_review',
+    );
     expect(submitted.answer.status).toBe(200);
     expect(submitted.answer.body.workflow).toMatchObject({ status: 'in_review', changedBy: writer.name });
     expect(submitted.event).toEqual(submitted.answer.body.workflow);
@@ -203,14 +218,22 @@ describe('the whole workflow, as the newsroom uses it', () => {
 
     // The editor sends it back with a note, which reaches the writer live.
     const note = 'Needs a second source for the cost figure.';
-    const returned = await pushedWithin1s(watcher, () => api('POST', storyPath(storyId, '/return'), editor, { note }), (w) => w.status === 'draft');
+    const returned = await pushedWithin1s(
+      watcher,
+      () => api('POST', storyPath(storyId, '/return'), editor, { note }),
+      (w) => w.status === 'draft',
+    );
     expect(returned.answer.status).toBe(200);
     expect(returned.event).toMatchObject({ status: 'draft', note, changedBy: editor.name });
     expect((await listed(storyId)).workflow).toMatchObject({ status: 'draft', note, changedBy: editor.name });
 
     // The writer fixes it and resubmits; the note is cleared by the move.
     await edit(client, { body: ['The first paragraph of the body.', 'The council’s own figures put the cost at £2m.'] });
-    const resubmitted = await pushedWithin1s(watcher, () => api('POST', storyPath(storyId, '/submit'), writer), (w) => w.status === 'in_review');
+    const resubmitted = await pushedWithin1s(
+      watcher,
+      () => api('POST', storyPath(storyId, '/submit'), writer),
+      (w) => w.status === 'in_review',
+    );
     expect(resubmitted.answer.status).toBe(200);
     expect(resubmitted.event).toMatchObject({ status: 'in_review', note: null, changedBy: writer.name });
 
@@ -226,7 +249,11 @@ describe('the whole workflow, as the newsroom uses it', () => {
 
     // The editor publishes: revision 1, page up, pushed live.
     before = new Date().toISOString();
-    const published = await pushedWithin1s(watcher, () => api('POST', storyPath(storyId, '/publish'), editor), (w) => w.status === 'published');
+    const published = await pushedWithin1s(
+      watcher,
+      () => api('POST', storyPath(storyId, '/publish'), editor),
+      (w) => w.status === 'published',
+    );
     expect(published.answer.status).toBe(200);
     const { publication, workflow } = published.answer.body;
     expect(publication).toMatchObject({ storyId, slug, url: `${server.url}/stories/${slug}`, publishedBy: editor.name });
@@ -244,7 +271,11 @@ describe('the whole workflow, as the newsroom uses it', () => {
     // Edits do not reach readers until the next publication, which is revision 2; first publication date kept.
     await edit(client, { body: ['The first paragraph of the body.', 'Work starts in March, the council said.'] });
     expect((await publicPage(slug)).text).not.toContain('Work starts in March');
-    const updated = await pushedWithin1s(watcher, () => api('POST', storyPath(storyId, '/publish'), editor), (w) => w.status === 'published' && w.updatedAt !== firstPublishedAt);
+    const updated = await pushedWithin1s(
+      watcher,
+      () => api('POST', storyPath(storyId, '/publish'), editor),
+      (w) => w.status === 'published' && w.updatedAt !== firstPublishedAt,
+    );
     expect(updated.answer.status).toBe(200);
     expect(updated.answer.body.publication.slug).toBe(slug);
     expect(updated.answer.body.workflow.publishedAt).toBe(firstPublishedAt);
@@ -257,7 +288,11 @@ describe('the whole workflow, as the newsroom uses it', () => {
     expect(page.text).toContain(`<meta property="article:published_time" content="${firstPublishedAt}">`);
 
     // Unpublished: 410 for the page, gone from the index and both feeds.
-    const unpublished = await pushedWithin1s(watcher, () => api('POST', storyPath(storyId, '/unpublish'), editor), (w) => w.status === 'unpublished');
+    const unpublished = await pushedWithin1s(
+      watcher,
+      () => api('POST', storyPath(storyId, '/unpublish'), editor),
+      (w) => w.status === 'unpublished',
+    );
     expect(unpublished.answer.status).toBe(200);
     expect(unpublished.event).toMatchObject({ status: 'unpublished', live: false, changedBy: editor.name, slug });
     expect((await publicPage(slug)).status).toBe(410);
@@ -265,15 +300,29 @@ describe('the whole workflow, as the newsroom uses it', () => {
     expect(await revisionNumbers(storyId)).toEqual([2, 1]);
 
     // Republished: back at the same address, listed again, revision 3.
-    const republished = await pushedWithin1s(watcher, () => api('POST', storyPath(storyId, '/publish'), admin), (w) => w.status === 'published');
+    const republished = await pushedWithin1s(
+      watcher,
+      () => api('POST', storyPath(storyId, '/publish'), admin),
+      (w) => w.status === 'published',
+    );
     expect(republished.answer.status).toBe(200);
-    expect(republished.event).toMatchObject({ status: 'published', live: true, slug, publishedAt: firstPublishedAt, publishedBy: admin.name });
+    expect(republished.event).toMatchObject({
+      status: 'published',
+      live: true,
+      slug,
+      publishedAt: firstPublishedAt,
+      publishedBy: admin.name,
+    });
     expect((await publicPage(slug)).status).toBe(200);
     expect(await listedPublicly(slug)).toEqual({ index: true, atom: true, json: true });
     expect(await revisionNumbers(storyId)).toEqual([3, 2, 1]);
 
     // A published story may go for review again with its page still up.
-    const again = await pushedWithin1s(watcher, () => api('POST', storyPath(storyId, '/submit'), writer), (w) => w.status === 'in_review');
+    const again = await pushedWithin1s(
+      watcher,
+      () => api('POST', storyPath(storyId, '/submit'), writer),
+      (w) => w.status === 'in_review',
+    );
     expect(again.event).toMatchObject({ status: 'in_review', live: true });
     expect((await publicPage(slug)).status).toBe(200);
 
@@ -285,7 +334,11 @@ describe('the whole workflow, as the newsroom uses it', () => {
     const { storyId } = await draft(writer, ready('Bridge reopens after repairs'));
     const watcher = await watch(editor, storyId);
     const at = new Date(Date.now() + 3_600_000).toISOString();
-    const scheduled = await pushedWithin1s(watcher, () => api('POST', storyPath(storyId, '/schedule'), editor, { at }), (w) => w.status === 'scheduled');
+    const scheduled = await pushedWithin1s(
+      watcher,
+      () => api('POST', storyPath(storyId, '/schedule'), editor, { at }),
+      (w) => w.status === 'scheduled',
+    );
     expect(scheduled.answer.status).toBe(200);
     expect(scheduled.event).toMatchObject({ status: 'scheduled', scheduledFor: at, changedBy: editor.name, live: false });
     expect((await listed(storyId)).workflow.scheduledFor).toBe(at);
@@ -293,7 +346,11 @@ describe('the whole workflow, as the newsroom uses it', () => {
     expectError(await api('POST', storyPath(storyId, '/submit'), writer), 409, 'conflict');
     // A writer may not cancel it.
     expectError(await api('DELETE', storyPath(storyId, '/schedule'), writer), 403, 'forbidden');
-    const cancelled = await pushedWithin1s(watcher, () => api('DELETE', storyPath(storyId, '/schedule'), editor), (w) => w.status === 'draft');
+    const cancelled = await pushedWithin1s(
+      watcher,
+      () => api('DELETE', storyPath(storyId, '/schedule'), editor),
+      (w) => w.status === 'draft',
+    );
     expect(cancelled.answer.status).toBe(200);
     expect(cancelled.event).toMatchObject({ status: 'draft', scheduledFor: null });
     expect(await revisionNumbers(storyId)).toEqual([]);
@@ -382,7 +439,12 @@ describe('two people acting at once', () => {
       const watcher = await watch(viewer, storyId);
 
       let seen = watcher.events.length;
-      expect(await together(() => api('POST', storyPath(storyId, '/submit'), editor), () => api('POST', storyPath(storyId, '/submit'), otherEditor))).toEqual([200, 409]);
+      expect(
+        await together(
+          () => api('POST', storyPath(storyId, '/submit'), editor),
+          () => api('POST', storyPath(storyId, '/submit'), otherEditor),
+        ),
+      ).toEqual([200, 409]);
       await eventually(() => expect(watcher.events.length).toBeGreaterThan(seen), 1_000);
       await expectNothingPushed(watcher, seen + 1);
       expect(await statusOf(storyId)).toBe('in_review');
@@ -414,18 +476,31 @@ describe('two people acting at once', () => {
       expect(scheduled.status).toBe('scheduled');
       expect(winners).toContain(scheduled.scheduledFor);
       expect(scheduled.changedBy).toBe(scheduled.scheduledFor === at1 ? editor.name : otherEditor.name);
-      expect(await together(() => api('DELETE', storyPath(storyId, '/schedule'), editor), () => api('DELETE', storyPath(storyId, '/schedule'), otherEditor))).toEqual([200, 409]);
+      expect(
+        await together(
+          () => api('DELETE', storyPath(storyId, '/schedule'), editor),
+          () => api('DELETE', storyPath(storyId, '/schedule'), otherEditor),
+        ),
+      ).toEqual([200, 409]);
       expect(await statusOf(storyId)).toBe('draft');
 
       expect((await api('POST', storyPath(storyId, '/publish'), editor)).status).toBe(200);
-      expect(await together(() => api('POST', storyPath(storyId, '/unpublish'), editor), () => api('POST', storyPath(storyId, '/unpublish'), otherEditor))).toEqual([200, 409]);
+      expect(
+        await together(
+          () => api('POST', storyPath(storyId, '/unpublish'), editor),
+          () => api('POST', storyPath(storyId, '/unpublish'), otherEditor),
+        ),
+      ).toEqual([200, 409]);
       expect((await listed(storyId)).workflow).toMatchObject({ status: 'unpublished', live: false });
     }
   });
 
   it('two simultaneous publications both go out, as two distinct revisions of one page at one address', async () => {
     const { storyId } = await draft(writer, ready('Two editors press publish'));
-    const [a, b] = await Promise.all([api('POST', storyPath(storyId, '/publish'), editor), api('POST', storyPath(storyId, '/publish'), otherEditor)]);
+    const [a, b] = await Promise.all([
+      api('POST', storyPath(storyId, '/publish'), editor),
+      api('POST', storyPath(storyId, '/publish'), otherEditor),
+    ]);
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(a.body.publication.slug).toBe(b.body.publication.slug);
     expect(await revisionNumbers(storyId)).toEqual([2, 1]);
@@ -441,7 +516,10 @@ describe('two people acting at once', () => {
   it('two stories with the same headline published at once get different addresses', async () => {
     const one = await draft(writer, ready('Same headline twice'));
     const two = await draft(otherWriter, ready('Same headline twice'));
-    const [a, b] = await Promise.all([api('POST', storyPath(one.storyId, '/publish'), editor), api('POST', storyPath(two.storyId, '/publish'), otherEditor)]);
+    const [a, b] = await Promise.all([
+      api('POST', storyPath(one.storyId, '/publish'), editor),
+      api('POST', storyPath(two.storyId, '/publish'), otherEditor),
+    ]);
     expect([a.status, b.status]).toEqual([200, 200]);
     expect([a.body.publication.slug, b.body.publication.slug].sort()).toEqual(['same-headline-twice', 'same-headline-twice-2']);
   });
@@ -546,7 +624,11 @@ describe('web addresses', () => {
     expect(answer.status).toBe(200);
     expect(await slugFor(storyId)).toBe('an-address-of-our-choosing');
     expectError(await api('PUT', storyPath(storyId, '/slug'), viewer, { slug: 'viewer-choice' }), 403, 'forbidden');
-    const chosen = await pushedWithin1s(watcher, () => api('PUT', storyPath(storyId, '/slug'), writer, { slug: 'chosen-address' }), (w) => w.slug === 'chosen-address');
+    const chosen = await pushedWithin1s(
+      watcher,
+      () => api('PUT', storyPath(storyId, '/slug'), writer, { slug: 'chosen-address' }),
+      (w) => w.slug === 'chosen-address',
+    );
     expect(chosen.answer.status).toBe(200);
 
     const published = await api('POST', storyPath(storyId, '/publish'), editor);
@@ -559,7 +641,11 @@ describe('web addresses', () => {
     expect((await listed(storyId)).workflow.slug).toBe('chosen-address');
 
     // The editor moves it: the new address serves the page, the old one redirects for good.
-    const moved = await pushedWithin1s(watcher, () => api('PUT', storyPath(storyId, '/slug'), editor, { slug: 'moved-address' }), (w) => w.slug === 'moved-address');
+    const moved = await pushedWithin1s(
+      watcher,
+      () => api('PUT', storyPath(storyId, '/slug'), editor, { slug: 'moved-address' }),
+      (w) => w.slug === 'moved-address',
+    );
     expect(moved.answer.status).toBe(200);
     expect(moved.event).toMatchObject({ status: 'published', live: true, slug: 'moved-address' });
     expect((await publicPage('moved-address')).status).toBe(200);
@@ -610,41 +696,74 @@ describe('web addresses', () => {
 
 describe('revisions', () => {
   it('lists them newest first, returns each as published, diffs the draft against one, and 404s unknown ones', async () => {
-    const { storyId, client } = await draft(writer, { ...ready('Fox sighted in town centre'), body: ['The quick brown fox jumps over the wall.'] });
+    const { storyId, client } = await draft(writer, {
+      ...ready('Fox sighted in town centre'),
+      body: ['The quick brown fox jumps over the wall.'],
+    });
     expect((await api('POST', storyPath(storyId, '/publish'), editor)).status).toBe(200);
     await edit(client, { body: ['The quick red fox leaps over the wall.'] });
     expect((await api('POST', storyPath(storyId, '/publish'), otherEditor)).status).toBe(200);
-    await edit(client, { body: ['The quick red fox leaps over the wall.', 'A wholly new closing paragraph.'], standfirst: ['A new standfirst.'] });
+    await edit(client, {
+      body: ['The quick red fox leaps over the wall.', 'A wholly new closing paragraph.'],
+      standfirst: ['A new standfirst.'],
+    });
 
     const list = await api('GET', storyPath(storyId, '/revisions'), viewer);
     expect(list.status).toBe(200);
     expect(list.body.revisions).toEqual([
-      expect.objectContaining({ number: 2, slug: 'fox-sighted-in-town-centre', headline: 'Fox sighted in town centre', publishedBy: otherEditor.name }),
-      expect.objectContaining({ number: 1, slug: 'fox-sighted-in-town-centre', headline: 'Fox sighted in town centre', publishedBy: editor.name }),
+      expect.objectContaining({
+        number: 2,
+        slug: 'fox-sighted-in-town-centre',
+        headline: 'Fox sighted in town centre',
+        publishedBy: otherEditor.name,
+      }),
+      expect.objectContaining({
+        number: 1,
+        slug: 'fox-sighted-in-town-centre',
+        headline: 'Fox sighted in town centre',
+        publishedBy: editor.name,
+      }),
     ]);
     expect(list.body.revisions[0].publishedAt > list.body.revisions[1].publishedAt).toBe(true);
 
     const detail = await api('GET', storyPath(storyId, '/revisions/1'), viewer);
     expect(detail.status).toBe(200);
     const revision = detail.body.revision;
-    expect(revision).toMatchObject({ number: 1, headline: 'Fox sighted in town centre', standfirst: 'A standfirst that sums the story up.', byline: 'Wren Writer' });
+    expect(revision).toMatchObject({
+      number: 1,
+      headline: 'Fox sighted in town centre',
+      standfirst: 'A standfirst that sums the story up.',
+      byline: 'Wren Writer',
+    });
     expect(revision.bodyHtml).toBe('<p>The quick brown fox jumps over the wall.</p>');
-    expect(revision.content.body).toEqual({ type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'The quick brown fox jumps over the wall.' }] }] });
+    expect(revision.content.body).toEqual({
+      type: 'doc',
+      content: [{ type: 'paragraph', content: [{ type: 'text', text: 'The quick brown fox jumps over the wall.' }] }],
+    });
     expect(revision.content.headline.content[0].content[0].text).toBe('Fox sighted in town centre');
     // docState is the whole Yjs document at publication.
     const doc = new Y.Doc();
     Y.applyUpdate(doc, Buffer.from(revision.docState, 'base64'));
     expect(fragmentText(doc.getXmlFragment('body'))).toBe('The quick brown fox jumps over the wall.');
     expect(fragmentText(doc.getXmlFragment('headline'))).toBe('Fox sighted in town centre');
-    expect((await api('GET', storyPath(storyId, '/revisions/2'), viewer)).body.revision.bodyHtml).toBe('<p>The quick red fox leaps over the wall.</p>');
+    expect((await api('GET', storyPath(storyId, '/revisions/2'), viewer)).body.revision.bodyHtml).toBe(
+      '<p>The quick red fox leaps over the wall.</p>',
+    );
 
     // The diff of revision 1 against the draft: words removed and added, per field.
     const diff = await api('GET', storyPath(storyId, '/revisions/1/diff'), viewer);
     expect(diff.status).toBe(200);
     expect(diff.body.from).toBe(1);
-    const fields = Object.fromEntries((diff.body.fields as Array<{ field: string; changed: boolean; html: string }>).map((f) => [f.field, f]));
+    const fields = Object.fromEntries(
+      (diff.body.fields as Array<{ field: string; changed: boolean; html: string }>).map((f) => [f.field, f]),
+    );
     expect(Object.keys(fields)).toEqual(['headline', 'standfirst', 'byline', 'body']);
-    expect([fields.headline.changed, fields.standfirst.changed, fields.byline.changed, fields.body.changed]).toEqual([false, true, false, true]);
+    expect([fields.headline.changed, fields.standfirst.changed, fields.byline.changed, fields.body.changed]).toEqual([
+      false,
+      true,
+      false,
+      true,
+    ]);
     const removed = htmlText(fields.body.html, (n) => n === 'del').join(' ');
     const added = htmlText(fields.body.html, (n) => n === 'ins').join(' ');
     expect(removed).toMatch(/brown/);

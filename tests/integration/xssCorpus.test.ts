@@ -42,8 +42,21 @@ afterAll(async () => {
 
 /** Elements that run script, load or embed active content, or change how the page is read. */
 const FORBIDDEN_ELEMENTS = new Set([
-  'script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'style', 'svg', 'math',
-  'base', 'form', 'template', 'noscript', 'portal',
+  'script',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'style',
+  'svg',
+  'math',
+  'base',
+  'form',
+  'template',
+  'noscript',
+  'portal',
 ]);
 /** Attributes holding a URL (or a document) a browser may load or navigate to. */
 const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'srcdoc', 'data', 'poster', 'background', 'ping']);
@@ -51,11 +64,58 @@ const BAD_SCHEME = /^(javascript|vbscript|data):/;
 
 /** Every tag Galley's own pages, story bodies, diffs and Atom feed are built from: nothing else may appear in the raw markup. */
 const PAGE_TAGS = new Set([
-  'html', 'head', 'meta', 'title', 'link', 'body', 'a', 'header', 'main', 'article', 'h1', 'h2', 'h3', 'h4', 'p', 'div',
-  'aside', 'ul', 'ol', 'li', 'section', 'footer', 'time', 'span', 'strong', 'em', 's', 'u', 'nav', 'blockquote',
-  'br', 'hr', 'pre', 'code', 'ins', 'del',
+  'html',
+  'head',
+  'meta',
+  'title',
+  'link',
+  'body',
+  'a',
+  'header',
+  'main',
+  'article',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'p',
+  'div',
+  'aside',
+  'ul',
+  'ol',
+  'li',
+  'section',
+  'footer',
+  'time',
+  'span',
+  'strong',
+  'em',
+  's',
+  'u',
+  'nav',
+  'blockquote',
+  'br',
+  'hr',
+  'pre',
+  'code',
+  'ins',
+  'del',
 ]);
-const ATOM_TAGS = new Set(['feed', 'id', 'title', 'subtitle', 'updated', 'link', 'author', 'name', 'generator', 'entry', 'published', 'summary', 'content']);
+const ATOM_TAGS = new Set([
+  'feed',
+  'id',
+  'title',
+  'subtitle',
+  'updated',
+  'link',
+  'author',
+  'name',
+  'generator',
+  'entry',
+  'published',
+  'summary',
+  'content',
+]);
 
 /** As a browser compares a URL's scheme: trimmed, lower-cased, whitespace and control characters gone. */
 const normalizedUrl = (value: string) => value.replace(/[\s\u0000-\u001F\u007F-\u009F]/g, '').toLowerCase();
@@ -70,7 +130,8 @@ const siteLinks: LinkRule = (el) => {
   const { rel, href = '' } = el.attribs;
   if (rel === 'stylesheet') return href === '/public/story.css';
   if (rel === 'alternate') return href === '/feed.xml' || href === '/feed.json';
-  if (rel === 'canonical' || rel === 'prev' || rel === 'next') return href.startsWith('/stories') || href.startsWith(`${server.url}/stories`);
+  if (rel === 'canonical' || rel === 'prev' || rel === 'next')
+    return href.startsWith('/stories') || href.startsWith(`${server.url}/stories`);
   return false;
 };
 const noLinks: LinkRule = () => false;
@@ -185,7 +246,9 @@ function writePayload(doc: Y.Doc, payload: string, marker: string): string[] {
       el('heading', { level: payload }, [text(m('heading'))]),
       el('heading', { level: `2" onmouseover="alert(1)` }, [text(m('heading breakout'))]),
       el('orderedList', { start: payload }, [el('listItem', {}, [el('paragraph', {}, [text(m('list item'))])])]),
-      el('orderedList', { start: `1" onclick="alert(1)` }, [el('listItem', { onclick: payload }, [el('paragraph', {}, [text(m('list breakout'))])])]),
+      el('orderedList', { start: `1" onclick="alert(1)` }, [
+        el('listItem', { onclick: payload }, [el('paragraph', {}, [text(m('list breakout'))])]),
+      ]),
       el('codeBlock', { language: payload }, [text(payload)]),
       el('blockquote', { cite: 'javascript:alert(1)' }, [el('paragraph', {}, [text(m('quote'))])]),
       el('hardBreak', { onclick: payload }, [el('script', {}, [text('never shown: a hard break has no content')])]),
@@ -255,7 +318,9 @@ describe('the checker itself', () => {
     ]) {
       expect(flagged(bad), bad).not.toEqual([]);
     }
-    expect(flagged('<p>Plain <strong>text</strong> with &lt;script&gt; escaped and <a href="https://example.com/">a link</a></p>')).toEqual([]);
+    expect(flagged('<p>Plain <strong>text</strong> with &lt;script&gt; escaped and <a href="https://example.com/">a link</a></p>')).toEqual(
+      [],
+    );
   });
 });
 
@@ -286,8 +351,14 @@ describe.each(XSS_PAYLOADS.map((p, i) => ({ ...p, marker: `survivor${i}` })))('p
     // The Atom feed: only Atom's own elements, links on the site, and each entry's HTML safe.
     const atom = await get('/feed.xml');
     const atomDoc = parseDocument(atom.text, { xmlMode: true });
-    expect(problemsOf(atomDoc, (link) => (link.attribs.href ?? '').startsWith(server.url)), 'feed.xml').toEqual([]);
-    expect([...new Set(allElements(atomDoc).map((e) => e.name))].filter((n) => !ATOM_TAGS.has(n)), 'feed.xml elements').toEqual([]);
+    expect(
+      problemsOf(atomDoc, (link) => (link.attribs.href ?? '').startsWith(server.url)),
+      'feed.xml',
+    ).toEqual([]);
+    expect(
+      [...new Set(allElements(atomDoc).map((e) => e.name))].filter((n) => !ATOM_TAGS.has(n)),
+      'feed.xml elements',
+    ).toEqual([]);
     const entries = byName(atomDoc, 'entry');
     for (const entry of entries) {
       const [content] = DomUtils.findAll((e) => e.name === 'content', entry.children);
@@ -351,8 +422,13 @@ describe('raw structure in the headline, standfirst and byline', () => {
     clients.push(client);
     client.doc.transact(() => {
       const put = (field: string, children: Array<Y.XmlElement | Y.XmlText>) => client.doc.getXmlFragment(field).insert(0, children);
-      put('headline', [el('script', { src: 'javascript:alert(1)' }, [text('Headline <b>survives</b>', { link: { href: 'javascript:alert(1)' } })])]);
-      put('standfirst', [el('img', { src: 'x', onerror: 'alert(1)' }, [text('Standfirst survives')]), el('paragraph', { onclick: 'alert(1)' }, [text('"><svg onload=alert(1)>')])]);
+      put('headline', [
+        el('script', { src: 'javascript:alert(1)' }, [text('Headline <b>survives</b>', { link: { href: 'javascript:alert(1)' } })]),
+      ]);
+      put('standfirst', [
+        el('img', { src: 'x', onerror: 'alert(1)' }, [text('Standfirst survives')]),
+        el('paragraph', { onclick: 'alert(1)' }, [text('"><svg onload=alert(1)>')]),
+      ]);
       put('byline', [el('iframe', { srcdoc: '<script>alert(1)</script>' }, [text('Byline survives')])]);
       put('body', [el('paragraph', {}, [text('Body.')])]);
     });
@@ -361,7 +437,11 @@ describe('raw structure in the headline, standfirst and byline', () => {
     expect(answer.status).toBe(200);
     const slug = answer.body.publication.slug as string;
 
-    for (const [path, user] of [[`/stories/${slug}`], [`/preview/${storyId}`, editor], [`/preview/${storyId}/revisions/1`, editor]] as const) {
+    for (const [path, user] of [
+      [`/stories/${slug}`],
+      [`/preview/${storyId}`, editor],
+      [`/preview/${storyId}/revisions/1`, editor],
+    ] as const) {
       const doc = safeHtml((await get(path, user)).text, path, siteLinks);
       expect(textOf(byName(doc, 'h1'))).toBe('Headline <b>survives</b>');
       expect(squash(textOf(byClass(doc, 'standfirst')))).toBe(squash('Standfirst survives "><svg onload=alert(1)>'));

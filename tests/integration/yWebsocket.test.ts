@@ -225,7 +225,14 @@ describe('the y-websocket endpoint', () => {
     yws.provider.shouldConnect = false;
     (yws.provider.ws as unknown as WebSocket).terminate();
     await eventually(() => expect(io.provider.awareness.getStates().has(yws.doc.clientID)).toBe(false), 3_000);
-    await eventually(() => expect(server.app.registry.get(storyId)!.presence().map((p) => p.name)).toEqual(['Sam Socket']));
+    await eventually(() =>
+      expect(
+        server.app.registry
+          .get(storyId)!
+          .presence()
+          .map((p) => p.name),
+      ).toEqual(['Sam Socket']),
+    );
   });
 
   it('lets a viewer read over y-websocket but refuses its updates', async () => {
@@ -370,7 +377,12 @@ describe('the y-websocket endpoint', () => {
       rawSockets.push(silent);
       silent.on('error', () => {});
       await new Promise((resolve) => silent.once('open', resolve));
-      expect(server.app.registry.get(storyId)!.presence().map((p) => p.name)).toEqual(['Sam Socket']);
+      expect(
+        server.app.registry
+          .get(storyId)!
+          .presence()
+          .map((p) => p.name),
+      ).toEqual(['Sam Socket']);
       expect(await closeCode(silent)).toBe(1006);
       await eventually(() => expect(server.app.registry.get(storyId)!.presence()).toEqual([]));
     } finally {

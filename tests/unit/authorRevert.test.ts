@@ -79,7 +79,11 @@ describe('authorRevertUpdate', () => {
     sync();
     writers.b.getXmlFragment('body').delete(1, 1);
     sync();
-    const text = () => server.getXmlFragment('body').toArray().map((e) => (e as Y.XmlElement).toString());
+    const text = () =>
+      server
+        .getXmlFragment('body')
+        .toArray()
+        .map((e) => (e as Y.XmlElement).toString());
     expect(text()).toEqual(['<paragraph>First.</paragraph>']);
     revertNow(version, 'a');
     expect(text()).toEqual(['<paragraph>First.</paragraph>', '<paragraph>Second.</paragraph>']);

@@ -56,14 +56,17 @@ describe('CommentOutbox', () => {
     outbox.add(reply(2));
     const sent: string[] = [];
     let inFlight = 0;
-    const result = await outbox.flush(async (op) => {
-      inFlight++;
-      expect(inFlight).toBe(1);
-      sent.push(op.type === 'start' ? op.body : op.type);
-      await new Promise((r) => setTimeout(r, 5));
-      inFlight--;
-      return ok;
-    }, () => expect.unreachable());
+    const result = await outbox.flush(
+      async (op) => {
+        inFlight++;
+        expect(inFlight).toBe(1);
+        sent.push(op.type === 'start' ? op.body : op.type);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        return ok;
+      },
+      () => expect.unreachable(),
+    );
     expect(result).toBe('done');
     expect(sent).toEqual(['comment 1', 'reply']);
     expect(outbox.pending).toEqual([]);
@@ -76,13 +79,28 @@ describe('CommentOutbox', () => {
     outbox.add(reply(2));
     outbox.add(reply(3));
     const answers = [ok, refused('storage_failed')];
-    expect(await outbox.flush(async () => answers.shift()!, () => expect.unreachable())).toBe('retry');
+    expect(
+      await outbox.flush(
+        async () => answers.shift()!,
+        () => expect.unreachable(),
+      ),
+    ).toBe('retry');
     expect(outbox.pending.map((p) => messageOf(p.op))).toEqual([id(302), id(303)]);
 
-    expect(await outbox.flush(() => Promise.reject(new Error('disconnected')), () => expect.unreachable())).toBe('retry');
+    expect(
+      await outbox.flush(
+        () => Promise.reject(new Error('disconnected')),
+        () => expect.unreachable(),
+      ),
+    ).toBe('retry');
     expect(outbox.pending).toHaveLength(2);
 
-    expect(await outbox.flush(async () => ok, () => expect.unreachable())).toBe('done');
+    expect(
+      await outbox.flush(
+        async () => ok,
+        () => expect.unreachable(),
+      ),
+    ).toBe('done');
     expect(outbox.pending).toEqual([]);
   });
 
@@ -110,10 +128,20 @@ describe('CommentOutbox', () => {
     outbox.add(start(1));
     const reported: string[] = [];
     for (let attempt = 0; attempt < ANCHOR_RETRIES; attempt++) {
-      expect(await outbox.flush(async () => refused('invalid'), () => reported.push('refused'))).toBe('retry');
+      expect(
+        await outbox.flush(
+          async () => refused('invalid'),
+          () => reported.push('refused'),
+        ),
+      ).toBe('retry');
       expect(outbox.pending).toHaveLength(1);
     }
-    expect(await outbox.flush(async () => refused('invalid'), () => reported.push('refused'))).toBe('done');
+    expect(
+      await outbox.flush(
+        async () => refused('invalid'),
+        () => reported.push('refused'),
+      ),
+    ).toBe('done');
     expect(reported).toEqual(['refused']);
     expect(outbox.pending).toEqual([]);
   });
@@ -131,8 +159,16 @@ describe('CommentOutbox', () => {
     const outbox = new CommentOutbox(storageOf(new MemoryStorage()), 'k');
     outbox.add(reply(1));
     let release!: () => void;
-    const first = outbox.flush(() => new Promise<Ack>((r) => (release = () => r(ok))), () => {});
-    expect(await outbox.flush(async () => ok, () => {})).toBe('busy');
+    const first = outbox.flush(
+      () => new Promise<Ack>((r) => (release = () => r(ok))),
+      () => {},
+    );
+    expect(
+      await outbox.flush(
+        async () => ok,
+        () => {},
+      ),
+    ).toBe('busy');
     release();
     expect(await first).toBe('done');
   });
@@ -141,7 +177,12 @@ describe('CommentOutbox', () => {
     const outbox = new CommentOutbox(null, 'k');
     outbox.add(reply(1));
     expect(outbox.pending).toHaveLength(1);
-    expect(await outbox.flush(async () => ok, () => {})).toBe('done');
+    expect(
+      await outbox.flush(
+        async () => ok,
+        () => {},
+      ),
+    ).toBe('done');
     expect(outbox.pending).toHaveLength(0);
   });
 });

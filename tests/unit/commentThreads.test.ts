@@ -19,7 +19,9 @@ const thread = (more: Partial<CommentThread> = {}): CommentThread => ({
   createdBy: 'ben',
   createdAt: '2025-01-01T10:00:00.000Z',
   resolved: null,
-  messages: [{ id: M1, authorId: 'ben', authorName: 'Ben Editor', body: 'Check this', mentions: [], createdAt: '2025-01-01T10:00:00.000Z' }],
+  messages: [
+    { id: M1, authorId: 'ben', authorName: 'Ben Editor', body: 'Check this', mentions: [], createdAt: '2025-01-01T10:00:00.000Z' },
+  ],
   ...more,
 });
 const pending = (...ops: CommentOp[]): PendingOp[] => ops.map((op, i) => ({ key: `k${i}`, op, at: `2025-01-01T11:00:0${i}.000Z` }));
@@ -34,7 +36,17 @@ describe('withPending', () => {
     const views = withPending(
       [thread()],
       pending(
-        { type: 'start', threadId: T2, messageId: M2, field: 'headline', start: new Uint8Array([3]), end: new Uint8Array([4]), quote: 'Harbour', body: 'Shorter?', mentions: [] },
+        {
+          type: 'start',
+          threadId: T2,
+          messageId: M2,
+          field: 'headline',
+          start: new Uint8Array([3]),
+          end: new Uint8Array([4]),
+          quote: 'Harbour',
+          body: 'Shorter?',
+          mentions: [],
+        },
         { type: 'reply', threadId: T2, messageId: M3, body: 'Or not', mentions: [] },
       ),
       me,
@@ -48,11 +60,26 @@ describe('withPending', () => {
   });
 
   it('lets the document win once an operation has been applied but not yet acknowledged', () => {
-    const applied = thread({ messages: [...thread().messages, { id: M2, authorId: 'me', authorName: 'Ana Writer', body: 'Done', mentions: [], createdAt: '2025-01-01T10:05:00.000Z' }] });
+    const applied = thread({
+      messages: [
+        ...thread().messages,
+        { id: M2, authorId: 'me', authorName: 'Ana Writer', body: 'Done', mentions: [], createdAt: '2025-01-01T10:05:00.000Z' },
+      ],
+    });
     const views = withPending(
       [applied],
       pending(
-        { type: 'start', threadId: T1, messageId: M1, field: 'body', start: new Uint8Array([9]), end: new Uint8Array([9]), quote: 'x', body: 'Check this', mentions: [] },
+        {
+          type: 'start',
+          threadId: T1,
+          messageId: M1,
+          field: 'body',
+          start: new Uint8Array([9]),
+          end: new Uint8Array([9]),
+          quote: 'x',
+          body: 'Check this',
+          mentions: [],
+        },
         { type: 'reply', threadId: T1, messageId: M2, body: 'Done', mentions: [] },
       ),
       me,
@@ -66,9 +93,23 @@ describe('withPending', () => {
   });
 
   it('shows edits, deletions, resolve and reopen at once', () => {
-    const mine = thread({ messages: [{ ...thread().messages[0], authorId: 'me' }, { id: M2, authorId: 'ben', authorName: 'Ben Editor', body: 'Agreed', mentions: [], createdAt: '2025-01-01T10:01:00.000Z' }] });
-    const [edited] = withPending([mine], pending({ type: 'edit', threadId: T1, messageId: M1, body: 'Check this, @Ben', mentions: ['ben'] }), me);
-    expect(edited.messages[0]).toMatchObject({ body: 'Check this, @Ben', mentions: ['ben'], pending: true, editedAt: '2025-01-01T11:00:00.000Z' });
+    const mine = thread({
+      messages: [
+        { ...thread().messages[0], authorId: 'me' },
+        { id: M2, authorId: 'ben', authorName: 'Ben Editor', body: 'Agreed', mentions: [], createdAt: '2025-01-01T10:01:00.000Z' },
+      ],
+    });
+    const [edited] = withPending(
+      [mine],
+      pending({ type: 'edit', threadId: T1, messageId: M1, body: 'Check this, @Ben', mentions: ['ben'] }),
+      me,
+    );
+    expect(edited.messages[0]).toMatchObject({
+      body: 'Check this, @Ben',
+      mentions: ['ben'],
+      pending: true,
+      editedAt: '2025-01-01T11:00:00.000Z',
+    });
 
     const [deleted] = withPending([mine], pending({ type: 'delete', threadId: T1, messageId: M1 }), me);
     expect(deleted.messages[0].deleted).toBe(true);
@@ -77,7 +118,11 @@ describe('withPending', () => {
     expect(resolved.resolved).toEqual({ by: 'me', byName: 'Ana Writer', at: '2025-01-01T11:00:00.000Z' });
     expect(resolved.pending).toBe(true);
 
-    const [reopened] = withPending([thread({ resolved: { by: 'ben', byName: 'Ben Editor', at: 'x' } })], pending({ type: 'reopen', threadId: T1 }), me);
+    const [reopened] = withPending(
+      [thread({ resolved: { by: 'ben', byName: 'Ben Editor', at: 'x' } })],
+      pending({ type: 'reopen', threadId: T1 }),
+      me,
+    );
     expect(reopened.resolved).toBeNull();
   });
 
@@ -87,6 +132,12 @@ describe('withPending', () => {
   });
 
   it('ignores operations on threads it does not know (their start was refused)', () => {
-    expect(withPending([], pending({ type: 'reply', threadId: T2, messageId: M3, body: 'hi', mentions: [] }, { type: 'resolve', threadId: T2 }), me)).toEqual([]);
+    expect(
+      withPending(
+        [],
+        pending({ type: 'reply', threadId: T2, messageId: M3, body: 'hi', mentions: [] }, { type: 'resolve', threadId: T2 }),
+        me,
+      ),
+    ).toEqual([]);
   });
 });

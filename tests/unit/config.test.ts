@@ -5,7 +5,14 @@ import { ConfigError, loadConfig } from '../../server/config';
 describe('loadConfig', () => {
   it('works out of the box with documented defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', logLevel: 'info', idleUnloadMs: 30_000, publicUrl: undefined, deadConnectionMs: 5_000 });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      logLevel: 'info',
+      idleUnloadMs: 30_000,
+      publicUrl: undefined,
+      deadConnectionMs: 5_000,
+    });
     expect(config.dataDir).toBe(path.resolve('./data'));
     expect(config.sessionTtlMs).toBe(720 * 3_600_000);
   });
@@ -42,8 +49,16 @@ describe('loadConfig', () => {
   it('selects Postgres and Redis only when asked, and needs a shared secret for several processes', () => {
     expect(loadConfig({})).toMatchObject({ databaseUrl: undefined, redisUrl: undefined });
     const secret = 'x'.repeat(32);
-    const config = loadConfig({ DATABASE_URL: 'postgres://galley@db:5432/galley', REDIS_URL: 'redis://cache:6379', SESSION_SECRET: secret });
-    expect(config).toMatchObject({ databaseUrl: 'postgres://galley@db:5432/galley', redisUrl: 'redis://cache:6379', sessionSecret: secret });
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://galley@db:5432/galley',
+      REDIS_URL: 'redis://cache:6379',
+      SESSION_SECRET: secret,
+    });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://galley@db:5432/galley',
+      redisUrl: 'redis://cache:6379',
+      sessionSecret: secret,
+    });
     expect(() => loadConfig({ DATABASE_URL: 'postgres://galley@db:5432/galley' })).toThrow(/SESSION_SECRET: is required with DATABASE_URL/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://db/galley', SESSION_SECRET: secret })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL/);

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  entryId,
-  escapeXml,
-  jsonFeed,
-  renderAtomFeed,
-  renderJsonFeed,
-  storyUrl,
-  type FeedStory,
-} from '../../server/publishing/feeds';
+import { entryId, escapeXml, jsonFeed, renderAtomFeed, renderJsonFeed, storyUrl, type FeedStory } from '../../server/publishing/feeds';
 
 const SITE = { origin: 'https://news.example.com' };
 
@@ -40,7 +32,14 @@ const NAME_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 function isXmlChar(code: number): boolean {
-  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
 }
 
 function parseXml(xml: string): XmlElement {
@@ -237,7 +236,11 @@ describe('Atom feed', () => {
       expect(textOf(entry, 'id')).toBe(`urn:uuid:${s.storyId}`);
       expect(textOf(entry, 'title')).toBe(s.headline);
       expect(textOf(entry, 'summary')).toBe(s.standfirst);
-      expect(child(entry, 'link')!.attrs).toEqual({ rel: 'alternate', type: 'text/html', href: `https://news.example.com/stories/${s.slug}` });
+      expect(child(entry, 'link')!.attrs).toEqual({
+        rel: 'alternate',
+        type: 'text/html',
+        href: `https://news.example.com/stories/${s.slug}`,
+      });
       expect(textOf(entry, 'published')).toBe(s.publishedAt);
       expect(textOf(entry, 'updated')).toBe(s.updatedAt);
       const content = child(entry, 'content')!;

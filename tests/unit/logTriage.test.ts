@@ -146,7 +146,9 @@ describe('triageLog', () => {
     const snapshot = Y.encodeStateAsUpdate(folding);
 
     const { loadable, damaged } = triageLog(logOf([], snapshot));
-    expect(damaged).toEqual([{ kind: 'snapshot', data: snapshot, replacement: loadable.snapshot, reason: DAMAGE_REASONS.partlyUnplaceable }]);
+    expect(damaged).toEqual([
+      { kind: 'snapshot', data: snapshot, replacement: loadable.snapshot, reason: DAMAGE_REASONS.partlyUnplaceable },
+    ]);
     expect(built(loadable).text).toBe('alpha ');
   });
 

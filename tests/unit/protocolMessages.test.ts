@@ -22,7 +22,16 @@ const storyId = '11111111-1111-4111-8111-111111111111';
 function connection(name: string): Connection {
   return {
     id: name,
-    user: { id: `user-${name}`, email: `${name}@x.test`, name, role: 'writer', color: '#175cd3', passwordHash: '', createdAt: '', deactivatedAt: null },
+    user: {
+      id: `user-${name}`,
+      email: `${name}@x.test`,
+      name,
+      role: 'writer',
+      color: '#175cd3',
+      passwordHash: '',
+      createdAt: '',
+      deactivatedAt: null,
+    },
     awarenessClients: new Set(),
   };
 }
@@ -31,7 +40,12 @@ async function openDocument() {
   const store = SqliteStore.open(':memory:');
   await store.createUser(connection('owner').user);
   await store.createStory(newDraft(storyId, { id: 'user-owner', name: 'Owner' }, ''));
-  const document = new StoryDocument(storyId, { store, log, commits: new GroupCommit(store), compaction: { maxUpdates: 500, maxBytes: 1e6 } });
+  const document = new StoryDocument(storyId, {
+    store,
+    log,
+    commits: new GroupCommit(store),
+    compaction: { maxUpdates: 500, maxBytes: 1e6 },
+  });
   return { store, document };
 }
 
@@ -56,7 +70,12 @@ describe('sync messages', () => {
 
   it('applies an update from an editor and resolves only once it is stored', async () => {
     const { store, document } = await openDocument();
-    const reply = await handleSyncMessage(document, connection('a'), updateMessage((d) => d.getText('t').insert(0, 'hello')), true);
+    const reply = await handleSyncMessage(
+      document,
+      connection('a'),
+      updateMessage((d) => d.getText('t').insert(0, 'hello')),
+      true,
+    );
     expect(reply).toBeNull();
     expect(document.doc.getText('t').toString()).toBe('hello');
     const stored = await storedDoc(store, storyId);
@@ -65,7 +84,14 @@ describe('sync messages', () => {
 
   it('refuses updates from a reader without touching the document', async () => {
     const { document } = await openDocument();
-    await expect(handleSyncMessage(document, connection('a'), updateMessage((d) => d.getText('t').insert(0, 'x')), false)).rejects.toMatchObject({
+    await expect(
+      handleSyncMessage(
+        document,
+        connection('a'),
+        updateMessage((d) => d.getText('t').insert(0, 'x')),
+        false,
+      ),
+    ).rejects.toMatchObject({
       code: 'forbidden',
     });
     expect(document.doc.getText('t').toString()).toBe('');
@@ -122,7 +148,11 @@ describe('awareness guard', () => {
   it('stamps the state with the authenticated user and drops unknown fields', async () => {
     const { document } = await openDocument();
     const a = connection('Ana');
-    const guarded = guardAwarenessUpdate(document, a, awarenessUpdate(42, { user: { id: 'x', name: 'Someone else', color: '#000' }, field: 'nowhere' }));
+    const guarded = guardAwarenessUpdate(
+      document,
+      a,
+      awarenessUpdate(42, { user: { id: 'x', name: 'Someone else', color: '#000' }, field: 'nowhere' }),
+    );
     const state = decodeStates(guarded).get(42);
     expect(state).toMatchObject({ user: { id: 'user-Ana', name: 'Ana', color: '#175cd3' }, field: null });
     expect(a.awarenessClients.has(42)).toBe(true);

@@ -46,16 +46,49 @@ function tagsOf(html: string): Tag[] {
   expect(matches.length).toBe(html.split('<').length - 1);
   return matches.map((m) => ({
     name: (m[2] ?? '!doctype').toLowerCase(),
-    attrs: [...(m[3] ?? '').matchAll(/\s+([a-z][a-z0-9:-]*)(?:="([^"]*)")?/gi)].map(
-      (a): [string, string] => [a[1].toLowerCase(), a[2] ?? ''],
-    ),
+    attrs: [...(m[3] ?? '').matchAll(/\s+([a-z][a-z0-9:-]*)(?:="([^"]*)")?/gi)].map((a): [string, string] => [
+      a[1].toLowerCase(),
+      a[2] ?? '',
+    ]),
   }));
 }
 
 const ALLOWED_TAGS = new Set([
-  '!doctype', 'html', 'head', 'meta', 'title', 'link', 'body', 'header', 'main', 'footer', 'article',
-  'aside', 'section', 'nav', 'h1', 'h2', 'h3', 'h4', 'p', 'a', 'ul', 'ol', 'li', 'time', 'span', 'div',
-  'strong', 'em', 's', 'u', 'code', 'pre', 'blockquote', 'br', 'hr',
+  '!doctype',
+  'html',
+  'head',
+  'meta',
+  'title',
+  'link',
+  'body',
+  'header',
+  'main',
+  'footer',
+  'article',
+  'aside',
+  'section',
+  'nav',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'p',
+  'a',
+  'ul',
+  'ol',
+  'li',
+  'time',
+  'span',
+  'div',
+  'strong',
+  'em',
+  's',
+  'u',
+  'code',
+  'pre',
+  'blockquote',
+  'br',
+  'hr',
 ]);
 
 function expectNoInjection(html: string): void {
@@ -142,9 +175,7 @@ describe('renderStoryPage', () => {
 
   it('does not double the "By"', () => {
     expect(renderStoryPage(story({ byline: 'By Jane Doe' }), [], URL_)).toContain('<p class="byline">By Jane Doe</p>');
-    expect(renderStoryPage(story({ byline: 'by the newsdesk' }), [], URL_)).toContain(
-      '<p class="byline">by the newsdesk</p>',
-    );
+    expect(renderStoryPage(story({ byline: 'by the newsdesk' }), [], URL_)).toContain('<p class="byline">by the newsdesk</p>');
     expect(renderStoryPage(story({ byline: 'Byron Bay' }), [], URL_)).toContain('<p class="byline">By Byron Bay</p>');
   });
 
@@ -179,9 +210,7 @@ describe('renderStoryPage', () => {
     expect(html).toContain(`href="https://twitter.com/intent/tweet?url=${u}&amp;text=${t}"`);
     expect(html).toContain(`href="https://www.facebook.com/sharer/sharer.php?u=${u}"`);
     expect(html).toContain(`href="https://www.linkedin.com/sharing/share-offsite/?url=${u}"`);
-    expect(html).toContain(
-      `href="mailto:?subject=${t}&amp;body=${enc(`Vote passes after long debate\n\n${URL_}`)}"`,
-    );
+    expect(html).toContain(`href="mailto:?subject=${t}&amp;body=${enc(`Vote passes after long debate\n\n${URL_}`)}"`);
     for (const label of ['X (Twitter)', 'Facebook', 'LinkedIn', 'Email']) expect(html).toContain(`>${label}</a>`);
   });
 

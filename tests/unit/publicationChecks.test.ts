@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { publicationProblems, slugProblemOf } from '../../shared/publicationChecks';
 
-const ready = { headline: 'Harbour bridge reopens', standfirst: 'Repairs finished early.', byline: 'Sam Reporter', bodyText: 'Traffic flowed again.', slug: null };
+const ready = {
+  headline: 'Harbour bridge reopens',
+  standfirst: 'Repairs finished early.',
+  byline: 'Sam Reporter',
+  bodyText: 'Traffic flowed again.',
+  slug: null,
+};
 
 describe('publicationProblems', () => {
   it('finds nothing wrong with a complete story', () => {
@@ -19,7 +25,9 @@ describe('publicationProblems', () => {
 
   it('allows a headline of 120 characters and refuses 121, saying how long it is', () => {
     expect(publicationProblems({ ...ready, headline: 'a'.repeat(120) })).toEqual({});
-    expect(publicationProblems({ ...ready, headline: 'a'.repeat(121) })).toEqual({ headline: 'Headline is 121 characters; the limit is 120' });
+    expect(publicationProblems({ ...ready, headline: 'a'.repeat(121) })).toEqual({
+      headline: 'Headline is 121 characters; the limit is 120',
+    });
   });
 
   it('asks for a web address when the headline has nothing to make one from', () => {

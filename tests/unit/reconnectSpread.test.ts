@@ -13,7 +13,10 @@ class Connections {
   open(count = 1): void {
     for (let i = 0; i < count; i++) {
       const id = this.#next++;
-      this.#release.set(id, this.spread.admit((hint) => this.hints.set(id, hint)));
+      this.#release.set(
+        id,
+        this.spread.admit((hint) => this.hints.set(id, hint)),
+      );
     }
   }
 
@@ -82,7 +85,8 @@ describe('ReconnectSpread', () => {
       for (let n = 1; n <= 1_000; n++) {
         connections.open();
         if (n > 200 && n % 7 !== 0) continue;
-        for (const arc of ARCS) expect(mostInArc(connections.phases(), arc), `${n} connections, arc ${arc}`).toBeLessThanOrEqual(n * arc + EXCESS);
+        for (const arc of ARCS)
+          expect(mostInArc(connections.phases(), arc), `${n} connections, arc ${arc}`).toBeLessThanOrEqual(n * arc + EXCESS);
       }
     }
   });
@@ -102,7 +106,8 @@ describe('ReconnectSpread', () => {
       reference.open(n - reference.live.length);
       for (const id of reference.live.slice(n)) reference.close(id);
       expect(connections.phases().sort()).toEqual(reference.phases().sort());
-      for (const arc of ARCS) expect(mostInArc(connections.phases(), arc), `hour ${hour}, ${n} connections`).toBeLessThanOrEqual(n * arc + EXCESS);
+      for (const arc of ARCS)
+        expect(mostInArc(connections.phases(), arc), `hour ${hour}, ${n} connections`).toBeLessThanOrEqual(n * arc + EXCESS);
     }
   });
 

@@ -29,13 +29,10 @@ describe('renderStory: allowed nodes', () => {
     expect(body(el('heading', { level }, txt(['Title'])))).toBe(`<${tag}>Title</${tag}>`);
   });
 
-  it.each([[undefined], [0], [-3], ['1; onclick=x'], [{ evil: 1 }], [2.5]])(
-    'falls back to h2 for a bad heading level %j',
-    (level) => {
-      const attrs = level === undefined ? {} : { level };
-      expect(body(el('heading', attrs, txt(['T'])))).toBe('<h2>T</h2>');
-    },
-  );
+  it.each([[undefined], [0], [-3], ['1; onclick=x'], [{ evil: 1 }], [2.5]])('falls back to h2 for a bad heading level %j', (level) => {
+    const attrs = level === undefined ? {} : { level };
+    expect(body(el('heading', attrs, txt(['T'])))).toBe('<h2>T</h2>');
+  });
 
   it('renders blockquotes', () => {
     expect(body(el('blockquote', {}, p(['Quoted'])))).toBe('<blockquote><p>Quoted</p></blockquote>');
@@ -58,9 +55,7 @@ describe('renderStory: allowed nodes', () => {
     [undefined, ''],
   ])('orderedList start %j renders as <ol%s>', (start, attr) => {
     const attrs = start === undefined ? {} : { start };
-    expect(body(el('orderedList', attrs, el('listItem', {}, p(['x']))))).toBe(
-      `<ol${attr}><li><p>x</p></li></ol>`,
-    );
+    expect(body(el('orderedList', attrs, el('listItem', {}, p(['x']))))).toBe(`<ol${attr}><li><p>x</p></li></ol>`);
   });
 
   it('renders hard breaks and horizontal rules', () => {
@@ -152,9 +147,7 @@ describe('renderStory: hostile documents', () => {
   });
 
   it('drops links whose href is not a string', () => {
-    expect(body(p(['x', { link: { href: ['https://example.com'] } }]), p(['y', { link: true }]))).toBe(
-      '<p>x</p><p>y</p>',
-    );
+    expect(body(p(['x', { link: { href: ['https://example.com'] } }]), p(['y', { link: true }]))).toBe('<p>x</p><p>y</p>');
   });
 
   it('cannot break out of the href attribute', () => {
@@ -282,8 +275,6 @@ describe('renderStory: plain text fields', () => {
 
 describe('escapeHtml', () => {
   it('escapes the five significant characters', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
-      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
-    );
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
   });
 });

@@ -200,7 +200,10 @@ describe('Yjs clone()', () => {
     const copy = new Y.Doc();
     copy.getXmlFragment('body').insert(
       0,
-      doc.getXmlFragment('body').toArray().map((node) => (node as Y.XmlElement).clone()),
+      doc
+        .getXmlFragment('body')
+        .toArray()
+        .map((node) => (node as Y.XmlElement).clone()),
     );
     expect(snapshot(copy).body).toEqual(snapshot(doc).body);
   });

@@ -5,8 +5,7 @@ import { revisionDiff } from '../../server/publishing/revisionDiff';
 
 // Content is written as stored revisions hold it (storyContent's output shape).
 
-const t = (text: string, ...marks: ContentMark[]): ContentNode =>
-  marks.length ? { type: 'text', text, marks } : { type: 'text', text };
+const t = (text: string, ...marks: ContentMark[]): ContentNode => (marks.length ? { type: 'text', text, marks } : { type: 'text', text });
 const para = (...content: Array<ContentNode | string>): ContentNode => ({
   type: 'paragraph',
   content: content.map((c) => (typeof c === 'string' ? t(c) : c)),
@@ -227,8 +226,9 @@ describe('revisionDiff: size', () => {
   function prose(paragraphs: number, seed: number): string[] {
     let state = seed;
     const next = () => (state = (state * 1103515245 + 12345) % 2147483648) >>> 8;
-    return Array.from({ length: paragraphs }, () =>
-      Array.from({ length: 25 }, () => VOCABULARY[next() % VOCABULARY.length]).join(' ') + '.',
+    return Array.from(
+      { length: paragraphs },
+      () => Array.from({ length: 25 }, () => VOCABULARY[next() % VOCABULARY.length]).join(' ') + '.',
     );
   }
 

@@ -8,10 +8,8 @@ import { type Build, docWith, el, p, txt } from '../helpers/yjsBuilders';
 // Docs are built by hand, the way any Yjs client (not only our editor) could write them.
 
 const bodyOf = (...builds: Build[]) => storyContent(docWith({ body: builds })).body.content ?? [];
-const t = (text: string, ...marks: ContentMark[]): ContentNode =>
-  marks.length ? { type: 'text', text, marks } : { type: 'text', text };
-const para = (...content: ContentNode[]): ContentNode =>
-  content.length ? { type: 'paragraph', content } : { type: 'paragraph' };
+const t = (text: string, ...marks: ContentMark[]): ContentNode => (marks.length ? { type: 'text', text, marks } : { type: 'text', text });
+const para = (...content: ContentNode[]): ContentNode => (content.length ? { type: 'paragraph', content } : { type: 'paragraph' });
 
 /** A story the editor could have written, touching every allowed node and mark. */
 function fullStory(): Y.Doc {
@@ -43,11 +41,7 @@ describe('storyContent: allowed structure', () => {
         type: 'doc',
         content: [
           { type: 'heading', attrs: { level: 2 }, content: [t('What happened')] },
-          para(
-            t('Read '),
-            t('the report', { type: 'italic' }, { type: 'link', attrs: { href: 'https://example.com/r?a=1&b=2' } }),
-            t('.'),
-          ),
+          para(t('Read '), t('the report', { type: 'italic' }, { type: 'link', attrs: { href: 'https://example.com/r?a=1&b=2' } }), t('.')),
           para(t('line one'), { type: 'hardBreak' }, t('line two')),
           { type: 'blockquote', content: [para(t('Quoted '), t('words', { type: 'underline' }))] },
           {
@@ -76,21 +70,36 @@ describe('storyContent: allowed structure', () => {
   });
 
   it.each([
-    [1, 2], [2, 2], [3, 3], [4, 4], [6, 4], ['3', 3], [0, 2], [-3, 2], ['1; onclick=x', 2], [2.5, 2], [{ evil: 1 }, 2], [undefined, 2],
+    [1, 2],
+    [2, 2],
+    [3, 3],
+    [4, 4],
+    [6, 4],
+    ['3', 3],
+    [0, 2],
+    [-3, 2],
+    ['1; onclick=x', 2],
+    [2.5, 2],
+    [{ evil: 1 }, 2],
+    [undefined, 2],
   ])('clamps heading level %j to %j, as the page renders it', (level, clamped) => {
     const attrs = level === undefined ? {} : { level };
-    expect(bodyOf(el('heading', attrs, txt(['T'])))).toEqual([
-      { type: 'heading', attrs: { level: clamped }, content: [t('T')] },
-    ]);
+    expect(bodyOf(el('heading', attrs, txt(['T'])))).toEqual([{ type: 'heading', attrs: { level: clamped }, content: [t('T')] }]);
   });
 
-  it.each([[3, 3], ['7', 7], [1, 1], [0, undefined], [-2, undefined], [1.5, undefined], ['3" onclick="x', undefined], ['abc', undefined]])(
-    'keeps orderedList start %j only as a positive integer (%j)',
-    (start, kept) => {
-      const [list] = bodyOf(el('orderedList', { start }, el('listItem', {}, p(['x']))));
-      expect(list.attrs).toEqual(kept === undefined ? undefined : { start: kept });
-    },
-  );
+  it.each([
+    [3, 3],
+    ['7', 7],
+    [1, 1],
+    [0, undefined],
+    [-2, undefined],
+    [1.5, undefined],
+    ['3" onclick="x', undefined],
+    ['abc', undefined],
+  ])('keeps orderedList start %j only as a positive integer (%j)', (start, kept) => {
+    const [list] = bodyOf(el('orderedList', { start }, el('listItem', {}, p(['x']))));
+    expect(list.attrs).toEqual(kept === undefined ? undefined : { start: kept });
+  });
 
   it('reads name--hash mark keys as the mark, true as a value, and skips null/false marks', () => {
     const [paragraph] = bodyOf(p(['x', { 'bold--a1b2': {}, italic: true, strike: null, underline: false }]));
@@ -114,16 +123,26 @@ describe('storyContent: allowed structure', () => {
 });
 
 describe('storyContent: hostile documents', () => {
-  it.each(['javascript:alert(1)', ' JaVaScRiPt:alert(1)', 'java\tscript:alert(1)', 'data:text/html,<script>', 'vbscript:x', 'file:///etc/passwd', '//evil.example.com/', '/relative', ''])(
-    'drops the link %j but keeps its text',
-    (href) => {
-      expect(bodyOf(p(['click', { link: { href } }]))).toEqual([para(t('click'))]);
-    },
-  );
+  it.each([
+    'javascript:alert(1)',
+    ' JaVaScRiPt:alert(1)',
+    'java\tscript:alert(1)',
+    'data:text/html,<script>',
+    'vbscript:x',
+    'file:///etc/passwd',
+    '//evil.example.com/',
+    '/relative',
+    '',
+  ])('drops the link %j but keeps its text', (href) => {
+    expect(bodyOf(p(['click', { link: { href } }]))).toEqual([para(t('click'))]);
+  });
 
   it('drops links whose href is not a string, and unknown marks', () => {
     expect(
-      bodyOf(p(['x', { link: { href: ['https://example.com'] }, highlight: { color: 'red' }, textStyle: { style: 'x' } }]), p(['y', { link: true }])),
+      bodyOf(
+        p(['x', { link: { href: ['https://example.com'] }, highlight: { color: 'red' }, textStyle: { style: 'x' } }]),
+        p(['y', { link: true }]),
+      ),
     ).toEqual([para(t('x')), para(t('y'))]);
   });
 
@@ -210,27 +229,53 @@ describe('storyContent: hostile documents', () => {
 /** Varied docs, well-formed and hostile, for the "stored content renders like the live doc" checks. */
 const VARIED: Array<[string, () => Y.Doc]> = [
   ['a full story', fullStory],
-  ['marks and links', () => docWith({
-    body: [p(['a '], ['b', { bold: {}, italic: {}, link: { href: 'https://x.example/"><script>' } }], [' <c> & d'])],
-  })],
-  ['nested lists and quotes', () => docWith({
-    body: [el('blockquote', {}, el('bulletList', {}, el('listItem', {}, p(['q']), el('orderedList', { start: '2' }, el('listItem', {}, p(['n']))))))],
-  })],
-  ['blank and break-only paragraphs', () => docWith({
-    body: [el('paragraph', {}), p(['  ']), el('paragraph', {}, el('hardBreak', {})), p(['kept'])],
-  })],
-  ['hostile nodes', () => docWith({
-    body: [
-      el('script', {}, txt(['alert(1)'])),
-      el('paragraph', { onclick: 'x' }, txt(['<svg onload=alert(1)>', { link: { href: 'javascript:alert(1)' } }])),
-      el('iframe', { src: 'https://evil.example' }),
-      el('img', { src: 'x', onerror: 'alert(1)' }),
-      el('paragraph', {}, el('blockquote', {}, p(['block in a paragraph']))),
-    ],
-  })],
-  ['code blocks', () => docWith({
-    body: [el('codeBlock', {}, txt(['</code></pre><script>x</script>']), el('hardBreak', {}), txt(['y']))],
-  })],
+  [
+    'marks and links',
+    () =>
+      docWith({
+        body: [p(['a '], ['b', { bold: {}, italic: {}, link: { href: 'https://x.example/"><script>' } }], [' <c> & d'])],
+      }),
+  ],
+  [
+    'nested lists and quotes',
+    () =>
+      docWith({
+        body: [
+          el(
+            'blockquote',
+            {},
+            el('bulletList', {}, el('listItem', {}, p(['q']), el('orderedList', { start: '2' }, el('listItem', {}, p(['n']))))),
+          ),
+        ],
+      }),
+  ],
+  [
+    'blank and break-only paragraphs',
+    () =>
+      docWith({
+        body: [el('paragraph', {}), p(['  ']), el('paragraph', {}, el('hardBreak', {})), p(['kept'])],
+      }),
+  ],
+  [
+    'hostile nodes',
+    () =>
+      docWith({
+        body: [
+          el('script', {}, txt(['alert(1)'])),
+          el('paragraph', { onclick: 'x' }, txt(['<svg onload=alert(1)>', { link: { href: 'javascript:alert(1)' } }])),
+          el('iframe', { src: 'https://evil.example' }),
+          el('img', { src: 'x', onerror: 'alert(1)' }),
+          el('paragraph', {}, el('blockquote', {}, p(['block in a paragraph']))),
+        ],
+      }),
+  ],
+  [
+    'code blocks',
+    () =>
+      docWith({
+        body: [el('codeBlock', {}, txt(['</code></pre><script>x</script>']), el('hardBreak', {}), txt(['y']))],
+      }),
+  ],
 ];
 
 describe('renderContent: stored content renders like the live doc', () => {
@@ -281,7 +326,10 @@ describe('renderContent: stored content renders like the live doc', () => {
           { type: 'heading', attrs: { level: 1 }, content: [{ type: 'text', text: '<h1>' }] },
           { type: 'heading', attrs: { level: '3" onclick="x' }, content: [{ type: 'text', text: 'h' }] },
           { type: 'orderedList', attrs: { start: '2" onclick="x' }, content: [{ type: 'listItem' }] },
-          { type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'link', attrs: { href: 'javascript:alert(1)' } }, { type: 'blink' }] }] },
+          {
+            type: 'paragraph',
+            content: [{ type: 'text', text: 'x', marks: [{ type: 'link', attrs: { href: 'javascript:alert(1)' } }, { type: 'blink' }] }],
+          },
           { type: 'paragraph', content: [{ type: 'text' }, { type: 'image', attrs: { src: 'x' } }] },
         ],
       },
@@ -294,7 +342,12 @@ describe('renderContent: stored content renders like the live doc', () => {
   it('bounds its recursion on stored content too', () => {
     let node: ContentNode = { type: 'text', text: 'deep' };
     for (let i = 0; i < 5000; i++) node = { type: 'blockquote', content: [node] };
-    const content = { headline: { type: 'doc' }, standfirst: { type: 'doc' }, byline: { type: 'doc' }, body: { type: 'doc', content: [node] } };
+    const content = {
+      headline: { type: 'doc' },
+      standfirst: { type: 'doc' },
+      byline: { type: 'doc' },
+      body: { type: 'doc', content: [node] },
+    };
     const rendered = renderContent(content);
     expect(rendered.bodyHtml.startsWith('<blockquote><blockquote>')).toBe(true);
     expect(rendered.bodyHtml).not.toContain('deep');

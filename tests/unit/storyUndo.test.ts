@@ -18,7 +18,8 @@ function typeInto(doc: Y.Doc, field: StoryField, text: string, origin: unknown):
   }, origin);
 }
 
-const text = (doc: Y.Doc, field: StoryField) => ((doc.getXmlFragment(field).get(0) as Y.XmlElement | undefined)?.get(0) as Y.XmlText | undefined)?.toString() ?? '';
+const text = (doc: Y.Doc, field: StoryField) =>
+  ((doc.getXmlFragment(field).get(0) as Y.XmlElement | undefined)?.get(0) as Y.XmlText | undefined)?.toString() ?? '';
 
 describe('StoryUndo', () => {
   it('undoes only this editor’s changes, across fields, newest first, and says which field each undo changed', async () => {

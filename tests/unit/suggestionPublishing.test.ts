@@ -40,7 +40,11 @@ describe('publishing with suggestions open', () => {
     const json = JSON.stringify(storyContent(doc));
     expect(json).not.toMatch(/insertion|deletion|sharply|on Tuesday|\u200B/);
     // The deleted words keep their other formatting, nothing of the suggestion.
-    expect(storyContent(doc).standfirst.content?.[0].content).toContainEqual({ type: 'text', text: 'from Monday', marks: [{ type: 'bold' }] });
+    expect(storyContent(doc).standfirst.content?.[0].content).toContainEqual({
+      type: 'text',
+      text: 'from Monday',
+      marks: [{ type: 'bold' }],
+    });
     expect(renderStory(doc).bodyHtml).not.toMatch(/<ins|<del|data-suggest/);
   });
 

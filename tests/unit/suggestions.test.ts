@@ -95,7 +95,9 @@ describe('suggesting (prosemirror-suggest-changes with authors)', () => {
 
   it('select-all then delete in a one-line field becomes a suggestion on its text', () => {
     const headline = getSchema(fieldExtensions('headline', { onEnter: () => {} }));
-    let state = EditorState.create({ doc: headline.node('doc', null, [headline.node('paragraph', null, [headline.text('Old headline')])]) });
+    let state = EditorState.create({
+      doc: headline.node('doc', null, [headline.node('paragraph', null, [headline.text('Old headline')])]),
+    });
     state = suggest(
       state,
       (tr) => {

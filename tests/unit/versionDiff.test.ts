@@ -35,7 +35,9 @@ describe('comparing two versions', () => {
 
   it('shows a paragraph deleted between versions whole, and nothing changed between equal versions', () => {
     const { before, after } = versions((doc) => doc.getXmlFragment('body').delete(1, 1));
-    expect(field(revisionDiff(before, after), 'body').html).toBe('<p>The quick brown fox jumps.</p><p class="diff-removed"><del>Second paragraph.</del></p>');
+    expect(field(revisionDiff(before, after), 'body').html).toBe(
+      '<p>The quick brown fox jumps.</p><p class="diff-removed"><del>Second paragraph.</del></p>',
+    );
     expect(revisionDiff(after, after).every((f) => !f.changed)).toBe(true);
   });
 });

@@ -9,12 +9,7 @@
 import { createSubscriber } from 'svelte/reactivity';
 import type { ChecksResult } from '../../../shared/api';
 import { openThreadCount } from '../../../shared/comments';
-import {
-  publicationProblems,
-  publicationWarnings,
-  type CheckedField,
-  type PublicationProblems,
-} from '../../../shared/publicationChecks';
+import { publicationProblems, publicationWarnings, type CheckedField, type PublicationProblems } from '../../../shared/publicationChecks';
 import { readSuggestions } from '../../../shared/suggestions';
 import { slugify } from '../../../shared/slug';
 import type { StoryField } from '../../../shared/story';

@@ -98,7 +98,10 @@ export class StoryComments {
     }));
     if (this.activeId && !this.threads.some((t) => t.id === this.activeId)) this.activeId = null;
     // Redraw the highlights only when which threads are drawn changes: typing moves them by itself.
-    const drawn = this.threads.filter((t) => t.resolved === null && !t.detached).map((t) => t.id).join();
+    const drawn = this.threads
+      .filter((t) => t.resolved === null && !t.detached)
+      .map((t) => t.id)
+      .join();
     if (drawn !== this.#drawn) {
       this.#drawn = drawn;
       this.#changed();

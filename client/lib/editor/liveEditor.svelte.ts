@@ -76,7 +76,12 @@ export class LiveEditor {
       extensions: [
         ...fieldExtensions(field, { onEnter }),
         Collaboration.configure({ document: session.provider.doc, field, yUndoOptions: { undoManager: undo.manager } }),
-        CollaborationCaret.configure({ provider: session.provider, user: session.me, render: renderCaret, selectionRender: renderSelection }),
+        CollaborationCaret.configure({
+          provider: session.provider,
+          user: session.me,
+          render: renderCaret,
+          selectionRender: renderSelection,
+        }),
         Attribution.configure({ authors, fragment: session.provider.doc.getXmlFragment(field), field }),
         Suggesting.configure({ state: suggestions, field }),
         CommentHighlights.configure({ comments, field }),

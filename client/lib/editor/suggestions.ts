@@ -76,7 +76,8 @@ export const Suggesting = Extension.create<{ state: SuggestingState | null; fiel
       const { editor } = this;
       if (editor.isDestroyed) return;
       const { view } = editor;
-      if (state.on !== isSuggestChangesEnabled(view.state)) (state.on ? enableSuggestChanges : disableSuggestChanges)(view.state, view.dispatch);
+      if (state.on !== isSuggestChangesEnabled(view.state))
+        (state.on ? enableSuggestChanges : disableSuggestChanges)(view.state, view.dispatch);
       view.dispatch(view.state.tr.setMeta(suggestionColorsKey, true));
     };
     this.storage.off = state.onChange(follow);

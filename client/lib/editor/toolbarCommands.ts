@@ -31,7 +31,13 @@ export const TOOLBAR_COMMANDS: ToolbarCommand[] = [
   },
   // Link needs a URL first: the toolbar asks for it.
   { label: 'Link', icon: 'link', active: { name: 'link' } },
-  { label: 'Quote', icon: 'quote', shortcut: 'Mod+Shift+B', active: { name: 'blockquote' }, run: (e) => e.chain().focus().toggleBlockquote().run() },
+  {
+    label: 'Quote',
+    icon: 'quote',
+    shortcut: 'Mod+Shift+B',
+    active: { name: 'blockquote' },
+    run: (e) => e.chain().focus().toggleBlockquote().run(),
+  },
   {
     label: 'Bulleted list',
     icon: 'bulletList',

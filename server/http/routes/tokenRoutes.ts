@@ -6,7 +6,13 @@ import type { ApiDeps } from '../apiRouter';
 import { currentUser, noBody, requireSession } from '../sessionMiddleware';
 import { validate } from '../validate';
 
-const toSummary = ({ id, name, createdAt, lastUsedAt, revokedAt }: TokenRecord): TokenSummary => ({ id, name, createdAt, lastUsedAt, revokedAt });
+const toSummary = ({ id, name, createdAt, lastUsedAt, revokedAt }: TokenRecord): TokenSummary => ({
+  id,
+  name,
+  createdAt,
+  lastUsedAt,
+  revokedAt,
+});
 
 /** Personal API tokens: created and revoked by a signed-in person, shown once. */
 export function tokenRoutes(deps: ApiDeps): express.Router {

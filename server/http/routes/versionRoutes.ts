@@ -1,6 +1,13 @@
 import express from 'express';
 import * as Y from 'yjs';
-import { RevertAuthorBody, RevisionNumberParam, SaveVersionBody, StoryIdParam, type ChangedSince, type RevertResult } from '../../../shared/api';
+import {
+  RevertAuthorBody,
+  RevisionNumberParam,
+  SaveVersionBody,
+  StoryIdParam,
+  type ChangedSince,
+  type RevertResult,
+} from '../../../shared/api';
 import { GalleyError } from '../../../shared/errors';
 import { findStory } from '../../workflow/publishStory';
 import { revertAuthorSince } from '../../workflow/selectiveRevert';

@@ -2,7 +2,15 @@ import express, { type Request } from 'express';
 import { ReturnStoryBody, ScheduleStoryBody, SetSlugBody, StoryIdParam, type ChecksResult, type Publication } from '../../../shared/api';
 import { GalleyError } from '../../../shared/errors';
 import { checkDraft, findStory, publishStory } from '../../workflow/publishStory';
-import { storyFor, returnStory, scheduleStory, setStorySlug, submitStory, unpublishStory, unscheduleStory } from '../../workflow/workflowActions';
+import {
+  storyFor,
+  returnStory,
+  scheduleStory,
+  setStorySlug,
+  submitStory,
+  unpublishStory,
+  unscheduleStory,
+} from '../../workflow/workflowActions';
 import { workflowOf } from '../../workflow/workflowState';
 import { STORIES_PATH } from '../../publishing/site';
 import type { ApiDeps } from '../apiRouter';
@@ -40,7 +48,13 @@ export function workflowRoutes(deps: ApiDeps): express.Router {
     const published = await publishStory(deps, id, user);
     if (!published) throw new GalleyError('conflict', 'The story changed while publishing; try again');
     const { slug, publishedAt, publishedBy } = published;
-    const publication: Publication = { storyId: id, slug, url: `${deps.publicOrigin(req)}${STORIES_PATH}/${slug}`, publishedAt, publishedBy };
+    const publication: Publication = {
+      storyId: id,
+      slug,
+      url: `${deps.publicOrigin(req)}${STORIES_PATH}/${slug}`,
+      publishedAt,
+      publishedBy,
+    };
     res.json({ publication, workflow: workflowOf(await findStory(deps.store, id)) });
   });
 
