@@ -8,7 +8,7 @@
  *   npm run bench:scale-out [-- --clients 30 --seconds 10 --rate 5]
  */
 import fs from 'node:fs';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { createAccount } from '../server/auth/accounts';
 import { PgStore } from '../server/persistence/PgStore';
 import { connectClient, createStory, setParagraphs, type TestClient } from '../tests/helpers/clients';

@@ -27,7 +27,7 @@ import { AutoVersions } from './workflow/AutoVersions';
 import { PublicationScheduler } from './workflow/PublicationScheduler';
 import { workflowOf } from './workflow/workflowState';
 
-export const DEFAULT_CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
+const DEFAULT_CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
 
 export type AppDeps = {
   store: Store;

@@ -110,7 +110,7 @@ export type StoryAuthor = { clientId: number; userId: string; name: string; colo
 export type StoryAuthors = { authors: StoryAuthor[] };
 
 /** Active newsroom members, whom comments may @mention. */
-export type NewsroomMember = { id: string; name: string; color: string };
+type NewsroomMember = { id: string; name: string; color: string };
 export type NewsroomMembers = { members: NewsroomMember[] };
 
 /** Someone who changed the story (inserted or deleted) between two versions. */

@@ -11,6 +11,7 @@
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { STORY_FIELDS, type StoryField } from './story';
+import type { AnyYType } from './yType';
 
 export const COMMENTS_ROOT = 'comments';
 
@@ -142,6 +143,9 @@ export function openThreadCount(doc: Y.Doc): number {
   return readThreads(doc).filter((t) => t.resolved === null).length;
 }
 
+/** A new thread's anchor, from a selection: encoded Yjs relative positions, and the text they enclose. */
+export type SelectionAnchor = { start: Uint8Array; end: Uint8Array; quote: string };
+
 /** Where a thread's commented text is now: Yjs absolute positions (a Y type and an index in it). */
 export type ResolvedAnchor = { start: Y.AbsolutePosition; end: Y.AbsolutePosition };
 
@@ -173,8 +177,8 @@ function absolute(doc: Y.Doc, encoded: Uint8Array, field: StoryField): Y.Absolut
 }
 
 /** The type is inside the fragment and neither it nor any block around it was deleted. */
-function liveIn(type: Y.AbstractType<any>, fragment: Y.XmlFragment): boolean {
-  for (let t: Y.AbstractType<any> = type; t !== fragment; t = t._item.parent as Y.AbstractType<any>) {
+function liveIn(type: AnyYType, fragment: Y.XmlFragment): boolean {
+  for (let t: AnyYType = type; t !== fragment; t = t._item.parent as AnyYType) {
     if (!t._item || t._item.deleted) return false;
   }
   return true;
@@ -183,19 +187,18 @@ function liveIn(type: Y.AbstractType<any>, fragment: Y.XmlFragment): boolean {
 /** Characters of text in the fragment before the position, in document order. */
 function textBefore(fragment: Y.XmlFragment, position: Y.AbsolutePosition): number {
   let count = 0;
-  const walk = (node: Y.AbstractType<any>): boolean => {
+  const walk = (node: AnyYType): boolean => {
     if (node === position.type) {
       if (node instanceof Y.XmlText) count += position.index;
       else
         (node as Y.XmlElement)
           .toArray()
           .slice(0, position.index)
-          .forEach((child) => walk(child as Y.AbstractType<any>));
+          .forEach((child) => walk(child as AnyYType));
       return true;
     }
     if (node instanceof Y.XmlText) count += node.length;
-    else if (node instanceof Y.XmlElement || node instanceof Y.XmlFragment)
-      return node.toArray().some((child) => walk(child as Y.AbstractType<any>));
+    else if (node instanceof Y.XmlElement || node instanceof Y.XmlFragment) return node.toArray().some((child) => walk(child as AnyYType));
     return false;
   };
   walk(fragment);

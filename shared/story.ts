@@ -18,7 +18,7 @@ export function isStoryField(value: unknown): value is StoryField {
 }
 
 /** Average adult silent reading speed for news copy. */
-export const WORDS_PER_MINUTE = 230;
+const WORDS_PER_MINUTE = 230;
 
 export function countWords(text: string): number {
   const words = text.trim().match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu);

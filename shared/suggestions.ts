@@ -21,7 +21,7 @@ export const SUGGESTION_MARKS = { insertion: 'insertion', deletion: 'deletion', 
 /** The anchor the suggestion marks put at a suggested paragraph break. */
 export const SUGGESTION_ANCHOR = '\u200B';
 
-export type SuggestionMarkAttrs = { id: string | number; by: string | null };
+type SuggestionMarkAttrs = { id: string | number; by: string | null };
 
 export type Suggestion = {
   /** The mark id: applying or rejecting it in the field's editor uses exactly this value. */
@@ -68,7 +68,7 @@ export function suggestionKey(field: StoryField, id: string | number): string {
 }
 
 /** A suggestion mark's attributes as stored, or null when they are not one (any Yjs client may write anything). */
-export function suggestionAttrs(value: unknown): SuggestionMarkAttrs | null {
+function suggestionAttrs(value: unknown): SuggestionMarkAttrs | null {
   if (typeof value !== 'object' || value === null) return null;
   const { id, by } = value as Record<string, unknown>;
   if (typeof id !== 'string' && typeof id !== 'number') return null;

@@ -24,7 +24,7 @@ export const STATUS_LABELS: Record<StoryStatus, string> = {
   unpublished: 'Unpublished',
 };
 
-export const WORKFLOW_ACTIONS = ['submit', 'return', 'publish', 'schedule', 'unschedule', 'unpublish'] as const;
+const WORKFLOW_ACTIONS = ['submit', 'return', 'publish', 'schedule', 'unschedule', 'unpublish'] as const;
 export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
 
 /** The workflow state of one story, as the server reports it. */

@@ -76,13 +76,13 @@ export async function spawnServer(file: string, env: Record<string, string> = {}
 const TICKS_PER_SECOND = 100;
 
 /** User + system CPU seconds of a process, from /proc/<pid>/stat. */
-export function cpuSeconds(pid: number): number {
+function cpuSeconds(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 /** Resident set size in bytes, from /proc/<pid>/status. */
-export function rssBytes(pid: number): number {
+function rssBytes(pid: number): number {
   const line = fs
     .readFileSync(`/proc/${pid}/status`, 'utf8')
     .split('\n')

@@ -6,7 +6,7 @@ import type { DocumentRelay, RelayKind, RelayListener } from './DocumentRelay';
 const KINDS: RelayKind[] = ['update', 'awareness', 'catch-up'];
 const ORIGIN_BYTES = 8;
 
-export const storyChannel = (storyId: string) => `galley:story:${storyId}`;
+const storyChannel = (storyId: string) => `galley:story:${storyId}`;
 
 /**
  * The relay over Redis pub/sub. A message is one byte of kind, this process's

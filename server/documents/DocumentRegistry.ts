@@ -1,4 +1,4 @@
-import { relayDocument } from '../cluster/relayDocument';
+import { relayDocument } from './relayDocument';
 import type { DocumentRelay } from '../cluster/DocumentRelay';
 import type { Logger } from '../logger';
 import { GroupCommit } from '../persistence/GroupCommit';

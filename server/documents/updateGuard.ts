@@ -2,6 +2,7 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { COMMENTS_ROOT } from '../../shared/comments';
 import { GalleyError } from '../../shared/errors';
+import type { AnyYType } from '../../shared/yType';
 
 /** Which user first wrote with each Yjs client id in a story. */
 export type ClientOwners = Map<number, string>;
@@ -117,9 +118,9 @@ function commentWrite(): never {
 }
 
 /** The root type of an item of the document. */
-export function rootOf(item: Y.Item): Y.AbstractType<any> {
-  let type = item.parent as Y.AbstractType<any>;
-  while (type._item) type = type._item.parent as Y.AbstractType<any>;
+export function rootOf(item: Y.Item): AnyYType {
+  let type = item.parent as AnyYType;
+  while (type._item) type = type._item.parent as AnyYType;
   return type;
 }
 
@@ -132,7 +133,7 @@ class NewItemRoots {
     private readonly doc: Y.Doc,
     private readonly structs: Decoded['structs'],
     private readonly known: (client: number) => number,
-    private readonly comments: Y.AbstractType<any> | undefined,
+    private readonly comments: AnyYType | undefined,
   ) {}
 
   underComments(item: Y.Item): boolean {

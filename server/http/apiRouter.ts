@@ -1,12 +1,7 @@
-import express, { type Request } from 'express';
+import express from 'express';
 import { GalleyError } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
-import type { Authenticator } from '../auth/Authenticator';
-import type { LiveAccess } from '../auth/LiveAccess';
-import type { SignInThrottle } from '../auth/SignInThrottle';
-import type { DocumentRegistry } from '../documents/DocumentRegistry';
-import type { Store } from '../persistence/Store';
-import type { PublishDeps } from '../workflow/publishStory';
+import type { ApiDeps } from './routes/apiDeps';
 import { accountRoutes } from './routes/accountRoutes';
 import { sessionRoutes } from './routes/sessionRoutes';
 import { revisionRoutes } from './routes/revisionRoutes';
@@ -17,17 +12,6 @@ import { storyRoutes } from './routes/storyRoutes';
 import { tokenRoutes } from './routes/tokenRoutes';
 import { workflowRoutes } from './routes/workflowRoutes';
 import { loadPrincipal, noQuery, sameOriginWrites } from './sessionMiddleware';
-
-export type ApiDeps = PublishDeps & {
-  store: Store;
-  registry: DocumentRegistry;
-  auth: Authenticator;
-  access: LiveAccess;
-  throttle: SignInThrottle;
-  allowedOrigins: readonly string[];
-  publicOrigin: (req: Request) => string;
-  announceVersion: (storyId: string) => void;
-};
 
 /** The JSON API (docs/api.md): every route validates its input and checks who may call it. */
 export function apiRouter(deps: ApiDeps): express.Router {

@@ -9,7 +9,7 @@ import type { Request, Response } from 'express';
  * ETag and freshness check never run here: one validator, ours.
  */
 
-export const PUBLIC_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=300';
+const PUBLIC_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=300';
 
 export type Representation = {
   body: string;
@@ -20,7 +20,7 @@ export type Representation = {
 };
 
 /** A strong validator: the SHA-256 of the exact bytes sent. */
-export function strongEtag(body: Buffer | string): string {
+function strongEtag(body: Buffer | string): string {
   return `"${createHash('sha256').update(body).digest('base64url')}"`;
 }
 
@@ -47,7 +47,7 @@ export function sendCacheable(req: Request, res: Response, representation: Repre
  * RFC 9110 §13.2.2: If-None-Match decides when present (weak comparison, `*`
  * matches any); If-Modified-Since is only looked at without it, and only for GET/HEAD.
  */
-export function notModified(req: Pick<Request, 'method' | 'headers'>, etag: string, lastModified: string | undefined): boolean {
+function notModified(req: Pick<Request, 'method' | 'headers'>, etag: string, lastModified: string | undefined): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   const ifNoneMatch = req.headers['if-none-match'];
   if (ifNoneMatch !== undefined) return etagMatches(ifNoneMatch, etag);

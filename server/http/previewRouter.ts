@@ -4,7 +4,6 @@ import { GalleyError, HTTP_STATUS } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
 import { can } from '../../shared/roles';
 import type { Authenticator } from '../auth/Authenticator';
-import type { Store } from '../persistence/Store';
 import {
   renderPublicError,
   renderStoryPage,
@@ -18,7 +17,7 @@ import { loadPrincipal } from './sessionMiddleware';
 import { publicPageSecurityHeaders } from './securityHeaders';
 import { validate } from './validate';
 
-export const PREVIEW_PATH = '/preview';
+const PREVIEW_PATH = '/preview';
 
 const HTML = 'text/html; charset=utf-8';
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });

@@ -8,6 +8,8 @@ import { originAllowed } from './originPolicy';
 import { validate } from './validate';
 
 declare global {
+  // Express types res.locals through its global namespace; augmenting it is the documented way.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Locals {
       principal?: Principal;
@@ -50,7 +52,7 @@ export function noQuery(req: Request, _res: Response, next: NextFunction) {
   next();
 }
 
-export function currentPrincipal(res: Response): Principal {
+function currentPrincipal(res: Response): Principal {
   if (!res.locals.principal) throw new GalleyError('unauthenticated', 'Sign in first');
   return res.locals.principal;
 }

@@ -16,6 +16,9 @@ import type {
   UserPatch,
   UserRecord,
   CommentSummary,
+  DamagedRow,
+  AccessChanged,
+  StopWatching,
 } from './Store';
 import {
   bytes,
@@ -31,9 +34,8 @@ import {
   toUser,
 } from './storeRows';
 import { migrate, quoteIdentifier, withClient } from './pgSchema';
-import type { DamagedRow } from './Store';
 import { toDamagedStories, toQuarantineEntry, toStoryDamage } from './storeRows';
-import { type AccessChanged, changesAccess, type StopWatching } from './Store';
+import { changesAccess } from './Store';
 import { PgAccessWatch } from './PgAccessWatch';
 
 type Querier = Pick<PoolClient, 'query'>;

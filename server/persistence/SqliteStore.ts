@@ -18,11 +18,13 @@ import type {
   UserPatch,
   UserRecord,
   CommentSummary,
+  AccessChanged,
+  StopWatching,
+  DamagedRow,
 } from './Store';
-import { type AccessChanged, changesAccess, type StopWatching } from './Store';
+import { changesAccess } from './Store';
 import { type Row, toDeletion, toPublication, toRevision, toSession, toStory, toStoryListing, toToken, toUser } from './storeRows';
 import { toDamagedStories, toQuarantineEntry, toStoryDamage } from './storeRows';
-import type { DamagedRow } from './Store';
 import { INSERT_DELETION, SQLITE_MIGRATIONS } from './sqliteSchema';
 import { UpdateAppender } from './UpdateAppender';
 

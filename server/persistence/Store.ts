@@ -117,7 +117,7 @@ export type PublicationRecord = {
   unpublishedAt: string | null;
 };
 
-export type PublicationStats = { count: number; lastUpdatedAt: string | null };
+type PublicationStats = { count: number; lastUpdatedAt: string | null };
 
 /** An immutable version of a story: one act of publishing, a named version or an automatic one. */
 export type RevisionRecord = {

@@ -75,7 +75,7 @@ export type JsonFeed = {
   items: JsonFeedItem[];
 };
 
-export type JsonFeedItem = {
+type JsonFeedItem = {
   id: string;
   url: string;
   title: string;
@@ -141,6 +141,8 @@ export function escapeXml(text: string): string {
     .replace(/[&<>"']/g, (c) => XML_ENTITIES[c]);
 }
 
+// Control characters are exactly what XML 1.0 cannot carry.
+// eslint-disable-next-line no-control-regex
 const XML_UNREPRESENTABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };

@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { ErrorCode, GalleyError } from '../../shared/errors';
+import { type ErrorCode, GalleyError } from '../../shared/errors';
 import { COMMENT_LIMITS } from '../../shared/comments';
 import { LIMITS } from '../../shared/limits';
 

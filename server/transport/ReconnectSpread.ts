@@ -51,7 +51,7 @@ export class ReconnectSpread {
       last.slot = holder.slot;
       this.#holders[holder.slot] = last;
       this.#moved.add(last);
-      this.#timer ??= setTimeout(() => this.#tellMoved(), RESPREAD_DELAY_MS).unref();
+      if (this.#timer === undefined) this.#timer = setTimeout(() => this.#tellMoved(), RESPREAD_DELAY_MS).unref();
     }
     holder.slot = -1;
     this.#moved.delete(holder);

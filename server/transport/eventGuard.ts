@@ -8,7 +8,7 @@ import type { GalleySocket } from './transportTypes';
  * What a handler answers: ack data (or a function that makes it at the moment of the ack, so it
  * sees every change applied until the ack goes out), and work that must follow the ack on the wire.
  */
-export type Outcome = { data?: unknown; dataAtAck?: () => unknown; afterAck?: () => void };
+type Outcome = { data?: unknown; dataAtAck?: () => unknown; afterAck?: () => void };
 
 export type EventRule = {
   /** The rate gate the event passes first (sync, awareness, comment), or none. */
@@ -71,7 +71,7 @@ export class EventGuard {
   }
 }
 
-export function errorAnswer(error: unknown, log: Logger): Ack<never> {
+function errorAnswer(error: unknown, log: Logger): Ack<never> {
   if (error instanceof GalleyError) return { ok: false, error: error.toBody() };
   log.error({ err: error }, 'socket handler failed');
   return { ok: false, error: { code: 'internal', message: 'Something went wrong on the server' } };

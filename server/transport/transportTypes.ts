@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
 import type { Store, UserRecord } from '../persistence/Store';
 import type { MessageGate, MessageLimits } from './MessageGate';
 
-export type SocketData = {
+type SocketData = {
   principal: Principal;
   user: UserRecord;
   gate: MessageGate;

@@ -25,7 +25,7 @@ import { toBytes } from './binary';
 import { encodeStep1, encodeUpdateMessage, handleSyncMessage } from './syncMessage';
 
 /** Upgrades under this path are ours; every other upgrade is left to its owner. */
-export const Y_WEBSOCKET_PATH = '/yjs';
+const Y_WEBSOCKET_PATH = '/yjs';
 
 /** y-websocket's message types: the first varUint of every frame. */
 const MESSAGE_SYNC = 0;

@@ -84,7 +84,7 @@ type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
 type DeleteItem = { clock: number; len: number };
 
 /** `from` without the ranges in `minus` (both sorted and merged, as Yjs keeps delete sets). */
-export function subtract(from: DeleteSet, minus: DeleteSet): DeleteSet {
+function subtract(from: DeleteSet, minus: DeleteSet): DeleteSet {
   const result = Y.createDeleteSet();
   for (const [client, ranges] of from.clients) {
     const cut = minus.clients.get(client) ?? [];

@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { createUser, expect, expectSaved, field, type FieldName, signedInPage, test, twoEditorsOnANewStory } from './fixtures';
+import type { EditorState } from '@tiptap/pm/state';
 
 test.describe.configure({ timeout: 150_000 });
 
@@ -42,7 +43,7 @@ function selectInDom(page: Page, name: FieldName, text: string, caret: boolean):
 const editorSelection = (page: Page, name: FieldName, after = 0) =>
   field(page, name).evaluate((element, after) => {
     // Tiptap keeps the editor on its element.
-    const { state } = (element as HTMLElement & { editor: { state: import('@tiptap/pm/state').EditorState } }).editor;
+    const { state } = (element as HTMLElement & { editor: { state: EditorState } }).editor;
     const { from, to, empty } = state.selection;
     if (after === 0) return state.doc.textBetween(from, to);
     return empty ? `|${state.doc.textBetween(from, Math.min(from + after, state.doc.content.size))}` : '';

@@ -3,6 +3,8 @@ import { createUser, startTestServer, type TestServer, type TestUser } from '../
 
 /** Each test gets its own real Galley server on a random port with a fresh data dir. */
 export const test = base.extend<{ server: TestServer }>({
+  // Playwright reads a fixture's dependencies from its first parameter's destructuring: none here.
+  // eslint-disable-next-line no-empty-pattern
   server: async ({}, use) => {
     const server = await startTestServer();
     await use(server);

@@ -6,7 +6,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { test as base, type Page } from '@playwright/test';
 
 const test = base;
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { Store } from '../../server/persistence/Store';
 import { fragmentText } from '../../server/publishing/renderStory';
 import { connectClient, createStory, eventually, storedDoc } from '../helpers/clients';

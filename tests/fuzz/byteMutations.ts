@@ -161,7 +161,7 @@ export function widenedHeader(token: Pick<MsgpackToken, 'family'>, size: number,
  * The length-carrying headers of a msgpack value, in order. Stops quietly where the bytes stop
  * making sense (they may be damaged already): the tokens found so far are still usable.
  */
-export function msgpackTokens(bytes: Uint8Array): MsgpackToken[] {
+function msgpackTokens(bytes: Uint8Array): MsgpackToken[] {
   const tokens: MsgpackToken[] = [];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 0;

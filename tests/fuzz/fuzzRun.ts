@@ -13,7 +13,7 @@ import { type BatchTraffic, sendBatch } from './sessionDriver';
 import { socketIoSessionArb } from './socketIoFrames';
 import { yWebsocketSessionArb } from './yWebsocketFrames';
 
-export const batchArb: fc.Arbitrary<Session[]> = fc
+const batchArb: fc.Arbitrary<Session[]> = fc
   .array(fc.oneof({ weight: 3, arbitrary: socketIoSessionArb }, { weight: 1, arbitrary: yWebsocketSessionArb }), {
     minLength: 1,
     maxLength: 36,
@@ -128,7 +128,7 @@ export async function runFuzz({
       stats.add(traffic, report, true);
       // After a failure that left the server as it should be, the next run (shrinking) can use it as it is.
       if (!(error instanceof OracleFailure && error.worldIntact)) target.markBroken();
-      throw new Error(failureReport(error as Error, world, traffic, sessions));
+      throw new Error(failureReport(error as Error, world, traffic, sessions), { cause: error });
     }
   });
   try {

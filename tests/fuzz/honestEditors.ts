@@ -3,7 +3,7 @@
  * whole run. After each batch they take turns: one rewrites the story's last paragraph, waits for the
  * server's acknowledgement, and the other must see it.
  */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { connectClient, type TestClient } from '../helpers/clients';
 import type { TestUser } from '../helpers/testServer';
 import { ContentModel } from './contentModel';

@@ -163,7 +163,7 @@ function encoded(frame: Frame): Uint8Array | string {
   try {
     return frameData(frame);
   } catch (error) {
-    throw new Error(`fuzz generator made a frame that cannot be encoded (${frame.label}): ${(error as Error).message}`);
+    throw new Error(`fuzz generator made a frame that cannot be encoded (${frame.label}): ${(error as Error).message}`, { cause: error });
   }
 }
 

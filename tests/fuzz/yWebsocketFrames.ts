@@ -80,7 +80,7 @@ const oddSizeArb: fc.Arbitrary<Frame> = fc.oneof(
   fc.constant<Frame>({ kind: 'msgpack', label: 'oversized frame (bin)', value: new Sized('bin', LIMITS.maxMessageBytes + 17, 0) }),
 );
 
-export const yWebsocketFrameArb: fc.Arbitrary<Frame> = fc.oneof(
+const yWebsocketFrameArb: fc.Arbitrary<Frame> = fc.oneof(
   { weight: 10, arbitrary: messageArb },
   {
     weight: 5,

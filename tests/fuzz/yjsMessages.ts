@@ -11,7 +11,7 @@ import { STORY_FIELDS } from '../../shared/story';
 import { mulberry32 } from '../helpers/randomEdits';
 
 /** What a generated update is made from. */
-export type UpdateRecipe = {
+type UpdateRecipe = {
   clientId: number;
   seed: number;
   ops: number;
@@ -30,7 +30,7 @@ const clientIdArb = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(0, 1, 0xffffffff) },
 );
 
-export const updateRecipeArb: fc.Arbitrary<UpdateRecipe> = fc.record({
+const updateRecipeArb: fc.Arbitrary<UpdateRecipe> = fc.record({
   clientId: clientIdArb,
   seed: fc.integer(),
   ops: fc.integer({ min: 1, max: 8 }),
@@ -101,7 +101,7 @@ function editedDoc(recipe: UpdateRecipe): { doc: Y.Doc; updates: Uint8Array[] } 
   return { doc, updates };
 }
 
-export function makeUpdate(recipe: UpdateRecipe): Uint8Array {
+function makeUpdate(recipe: UpdateRecipe): Uint8Array {
   const { doc, updates } = editedDoc(recipe);
   switch (recipe.pick) {
     case 'state':
@@ -117,7 +117,7 @@ export function makeUpdate(recipe: UpdateRecipe): Uint8Array {
   }
 }
 
-export const yjsUpdateArb: fc.Arbitrary<Uint8Array> = updateRecipeArb.map(makeUpdate);
+const yjsUpdateArb: fc.Arbitrary<Uint8Array> = updateRecipeArb.map(makeUpdate);
 
 /** A state vector: a real one, an invented one (huge clocks), or one whose count lies. */
 export const stateVectorArb: fc.Arbitrary<Uint8Array> = fc.oneof(

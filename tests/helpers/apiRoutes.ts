@@ -1,5 +1,6 @@
 import type express from 'express';
-import { type ApiDeps, apiRouter } from '../../server/http/apiRouter';
+import { apiRouter } from '../../server/http/apiRouter';
+import type { ApiDeps } from '../../server/http/routes/apiDeps';
 
 /** Where server/app.ts mounts the JSON API. */
 export const API_PREFIX = '/api';

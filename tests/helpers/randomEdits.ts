@@ -1,4 +1,4 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { STORY_FIELDS } from '../../shared/story';
 
 /** Inserts or deletes at a random place in a random field. */

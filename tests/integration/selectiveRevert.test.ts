@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { connectClient, createStory, eventually, setParagraphs, storedDoc, type TestClient } from '../helpers/clients';
 import { call } from '../helpers/http';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';

@@ -668,7 +668,8 @@ function canMountDisks(): boolean {
     return true;
   } catch (error) {
     const reason = `cannot mount a tmpfs (${(error as Error).message.split('\n')[0]})`;
-    if (process.env.CI && process.env.CI !== 'false') throw new Error(`${reason}; CI must run the full-disk test (it runs as root).`);
+    if (process.env.CI && process.env.CI !== 'false')
+      throw new Error(`${reason}; CI must run the full-disk test (it runs as root).`, { cause: error });
     console.warn(`\n  ⚠ Skipping the full-disk test: ${reason}.\n`);
     return false;
   }

@@ -190,7 +190,6 @@ export function storeContract(name: string, factory: Factory): void {
     it('appends updates for several stories in one call and keeps each story’s log in order', async () => {
       const {
         store,
-        u,
         stories: [a, b],
       } = await withStories(2);
       const seqs = await store.appendUpdates([
@@ -219,7 +218,6 @@ export function storeContract(name: string, factory: Factory): void {
     it('writes nothing of a batch when one entry fails', async () => {
       const {
         store,
-        u,
         stories: [a],
       } = await withStories(1);
       await expect(
@@ -235,7 +233,6 @@ export function storeContract(name: string, factory: Factory): void {
     it('compacts what is stored into a snapshot atomically, keeping entries appended later', async () => {
       const {
         store,
-        u,
         stories: [a, b],
       } = await withStories(2);
       await store.appendUpdates([1, 2].map((i) => ({ storyId: a.id, update: Uint8Array.of(i) })));
@@ -440,7 +437,6 @@ export function storeContract(name: string, factory: Factory): void {
     it('records the first user to write with a Yjs client id, and keeps them', async () => {
       const {
         store,
-        u,
         stories: [a, b],
       } = await withStories(2);
       expect(
@@ -507,7 +503,6 @@ export function storeContract(name: string, factory: Factory): void {
     it('saves a publication atomically with its revision and marks the story published', async () => {
       const {
         store,
-        u,
         stories: [s],
       } = await withStories(1);
       expect(await store.isSlugTaken('budget', s.id)).toBe(false);
@@ -595,7 +590,6 @@ export function storeContract(name: string, factory: Factory): void {
     it('refuses a second story with a slug already in use, changing nothing', async () => {
       const {
         store,
-        u,
         stories: [a, b],
       } = await withStories(2);
       await store.savePublication(...publication(a.id, 'same', '2026-03-01T10:00:00.000Z'));
@@ -674,7 +668,6 @@ export function storeContract(name: string, factory: Factory): void {
     it("keeps addresses unique, and redirects a published story's old addresses", async () => {
       const {
         store,
-        u,
         stories: [a, b],
       } = await withStories(2);
       expect(await store.setSlug(a.id, 'harbour')).toBe(true);
@@ -719,7 +712,6 @@ export function storeContract(name: string, factory: Factory): void {
     it('unpublishes: the page is kept for a 410, left out of lists, and back on republication', async () => {
       const {
         store,
-        u,
         stories: [s],
       } = await withStories(1);
       await store.savePublication(...publication(s.id, 'gone', '2026-03-01T10:00:00.000Z'));

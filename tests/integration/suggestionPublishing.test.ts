@@ -5,7 +5,7 @@
  * and the text reads as if every open suggestion were rejected.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { connectClient, createStory, setParagraphs, type TestClient } from '../helpers/clients';
 import { call } from '../helpers/http';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';

@@ -206,7 +206,7 @@ describe('the whole workflow, as the newsroom uses it', () => {
     expect(submitted.answer.status).toBe(200);
     expect(submitted.answer.body.workflow).toMatchObject({ status: 'in_review', changedBy: writer.name });
     expect(submitted.event).toEqual(submitted.answer.body.workflow);
-    let summary = await listed(storyId);
+    const summary = await listed(storyId);
     expect(summary.workflow).toEqual(submitted.answer.body.workflow);
     expect(summary.workflow.changedAt >= before && summary.workflow.changedAt <= new Date().toISOString()).toBe(true);
 
@@ -378,7 +378,7 @@ describe('state conflicts', () => {
     const watcher = await watch(viewer, storyId);
 
     // Return a draft; unschedule when not scheduled; unpublish a draft.
-    let seen = watcher.events.length;
+    const seen = watcher.events.length;
     expectError(await api('POST', storyPath(storyId, '/return'), editor, { note: 'Why?' }), 409, 'conflict');
     expectError(await api('DELETE', storyPath(storyId, '/schedule'), editor), 409, 'conflict');
     expectError(await api('POST', storyPath(storyId, '/unpublish'), editor), 409, 'conflict');

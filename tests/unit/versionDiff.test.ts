@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { revisionDiff } from '../../server/publishing/revisionDiff';
 import { storyContent } from '../../server/publishing/storyContent';
 import { docWith, p } from '../helpers/yjsBuilders';

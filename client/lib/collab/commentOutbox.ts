@@ -31,7 +31,7 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['storage_failed', 
  */
 export const ANCHOR_RETRIES = 5;
 
-export function isRetryable(error: ErrorBody, entry: PendingOp): boolean {
+function isRetryable(error: ErrorBody, entry: PendingOp): boolean {
   if (RETRYABLE.has(error.code)) return true;
   return error.code === 'invalid' && entry.op.type === 'start' && (entry.anchorRefusals ?? 0) < ANCHOR_RETRIES;
 }

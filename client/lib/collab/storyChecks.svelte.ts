@@ -22,7 +22,7 @@ const CHECKED_FIELDS: readonly CheckedField[] = ['headline', 'standfirst', 'byli
 /** Asking the server again waits for typing to pause. */
 const SERVER_CHECK_DELAY_MS = 1_500;
 
-export function isCheckedField(key: string): key is CheckedField {
+function isCheckedField(key: string): key is CheckedField {
   return (CHECKED_FIELDS as readonly string[]).includes(key);
 }
 

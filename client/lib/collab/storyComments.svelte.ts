@@ -10,12 +10,11 @@
  * update, not only changes under `comments`: whether a thread is detached
  * depends on its text.
  */
-import { CommentOp, type CommentOpInput, readThreads, resolveAnchor } from '../../../shared/comments';
+import { CommentOp, type CommentOpInput, readThreads, resolveAnchor, type SelectionAnchor } from '../../../shared/comments';
 import type { Ack, ErrorBody } from '../../../shared/errors';
 import { can } from '../../../shared/roles';
 import type { StoryField } from '../../../shared/story';
 import { batched } from '../batched';
-import type { SelectionAnchor } from '../editor/commentHighlights';
 import type { Member } from './commentMentions';
 import { CommentOutbox, outboxKey, type PendingOp } from './commentOutbox';
 import { type ThreadView, withPending } from './commentThreads';

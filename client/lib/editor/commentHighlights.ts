@@ -16,11 +16,11 @@ import {
   ySyncPluginKey,
 } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
-import { COMMENT_LIMITS } from '../../../shared/comments';
+import { COMMENT_LIMITS, type SelectionAnchor } from '../../../shared/comments';
 import type { StoryField } from '../../../shared/story';
 import type { StoryComments } from '../collab/storyComments.svelte';
 
-export const commentHighlightsKey = new PluginKey<DecorationSet>('commentHighlights');
+const commentHighlightsKey = new PluginKey<DecorationSet>('commentHighlights');
 
 export type CommentHighlightsOptions = { comments: StoryComments | null; field: StoryField | null };
 
@@ -123,13 +123,11 @@ function toRange(state: EditorState, start: Uint8Array, end: Uint8Array): { from
   return range.from < range.to ? range : null;
 }
 
-export type SelectionAnchor = { start: Uint8Array; end: Uint8Array; quote: string };
-
 /**
  * The selection as a thread's anchor: the start sticks to the first selected
  * character (text typed just before it stays outside), the end to the last.
  */
-export function selectionAnchor(state: EditorState): SelectionAnchor | null {
+function selectionAnchor(state: EditorState): SelectionAnchor | null {
   const { from, to, empty } = state.selection;
   const sync = syncState(state);
   if (empty || !sync?.binding) return null;

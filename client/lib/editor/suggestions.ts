@@ -43,7 +43,7 @@ export type SuggestingState = {
   onChange(listener: () => void): () => void;
 };
 
-export const suggestionColorsKey = new PluginKey<DecorationSet>('suggestionColors');
+const suggestionColorsKey = new PluginKey<DecorationSet>('suggestionColors');
 
 const SUGGESTION_MARK_NAMES = new Set<string>(Object.values(SUGGESTION_MARKS));
 const SUGGESTION_VERBS: Record<string, string> = { insertion: 'Suggested insertion', deletion: 'Suggested deletion' };

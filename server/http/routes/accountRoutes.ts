@@ -1,7 +1,7 @@
 import express from 'express';
 import { CreateUserBody, UpdateUserBody, UserIdParam } from '../../../shared/api';
 import { createAccount, toAccountSummary, updateAccount } from '../../auth/accounts';
-import type { ApiDeps } from '../apiRouter';
+import type { ApiDeps } from './apiDeps';
 import { authorize, noBody } from '../sessionMiddleware';
 import { validate } from '../validate';
 

@@ -1,7 +1,7 @@
 import express from 'express';
 import { type DamagedStories, type DamageReviewed, StoryIdParam } from '../../../shared/api';
 import { findStory } from '../../workflow/publishStory';
-import type { ApiDeps } from '../apiRouter';
+import type { ApiDeps } from './apiDeps';
 import { authorize, noBody } from '../sessionMiddleware';
 import { validate } from '../validate';
 

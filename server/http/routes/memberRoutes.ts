@@ -1,6 +1,6 @@
 import express from 'express';
 import type { NewsroomMembers } from '../../../shared/api';
-import type { ApiDeps } from '../apiRouter';
+import type { ApiDeps } from './apiDeps';
 import { authorize, noBody } from '../sessionMiddleware';
 
 /**

@@ -6,7 +6,7 @@ import { storyContent } from '../../publishing/storyContent';
 import { findStory } from '../../workflow/publishStory';
 import { revisionContent } from '../../workflow/revisionContent';
 import { versionSummaries } from '../../workflow/versionSummaries';
-import type { ApiDeps } from '../apiRouter';
+import type { ApiDeps } from './apiDeps';
 import { authorize, noBody } from '../sessionMiddleware';
 import { validate } from '../validate';
 import { versionRoutes } from './versionRoutes';

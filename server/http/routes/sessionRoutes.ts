@@ -5,7 +5,7 @@ import { changePassword, createFirstAdmin, toPublicUser } from '../../auth/accou
 import { SESSION_COOKIE } from '../../auth/Authenticator';
 import { DUMMY_HASH_PROMISE, verifyPassword } from '../../auth/passwords';
 import type { UserRecord } from '../../persistence/Store';
-import type { ApiDeps } from '../apiRouter';
+import type { ApiDeps } from './apiDeps';
 import { currentUser, noBody, requireSession } from '../sessionMiddleware';
 import { validate } from '../validate';
 

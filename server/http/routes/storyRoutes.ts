@@ -7,7 +7,7 @@ import type { CommentSummary, StoryRecord, UserRecord } from '../../persistence/
 import { fragmentText } from '../../publishing/renderStory';
 import { findStory } from '../../workflow/publishStory';
 import { newDraft, workflowOf } from '../../workflow/workflowState';
-import type { ApiDeps } from '../apiRouter';
+import type { ApiDeps } from './apiDeps';
 import { authorize, noBody } from '../sessionMiddleware';
 import { validate } from '../validate';
 

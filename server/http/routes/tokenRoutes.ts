@@ -2,7 +2,7 @@ import express from 'express';
 import { CreateTokenBody, TokenIdParam, type TokenSummary } from '../../../shared/api';
 import { GalleyError } from '../../../shared/errors';
 import type { TokenRecord } from '../../persistence/Store';
-import type { ApiDeps } from '../apiRouter';
+import type { ApiDeps } from './apiDeps';
 import { currentUser, noBody, requireSession } from '../sessionMiddleware';
 import { validate } from '../validate';
 

@@ -14,7 +14,7 @@ import { revertAuthorSince } from '../../workflow/selectiveRevert';
 import { takeVersion } from '../../workflow/takeVersion';
 import { authorsBetween } from '../../workflow/versionAuthors';
 import { versionAuthors, versionSummaries } from '../../workflow/versionSummaries';
-import type { ApiDeps } from '../apiRouter';
+import type { ApiDeps } from './apiDeps';
 import { authorize, noBody } from '../sessionMiddleware';
 import { validate } from '../validate';
 

@@ -13,7 +13,7 @@ import {
 } from '../../workflow/workflowActions';
 import { workflowOf } from '../../workflow/workflowState';
 import { STORIES_PATH } from '../../publishing/site';
-import type { ApiDeps } from '../apiRouter';
+import type { ApiDeps } from './apiDeps';
 import { authorize, currentUser, noBody } from '../sessionMiddleware';
 import { validate } from '../validate';
 

@@ -1,7 +1,7 @@
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
-import type { StoryDocument } from '../documents/StoryDocument';
+import type { StoryDocument } from './StoryDocument';
 import type { Logger } from '../logger';
-import type { DocumentRelay, RelayListener } from './DocumentRelay';
+import type { DocumentRelay, RelayListener } from '../cluster/DocumentRelay';
 
 /**
  * Joins a document to the relay: subscribes (call before loading it from

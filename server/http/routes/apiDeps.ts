@@ -1,0 +1,19 @@
+import type { Request } from 'express';
+import type { Authenticator } from '../../auth/Authenticator';
+import type { LiveAccess } from '../../auth/LiveAccess';
+import type { SignInThrottle } from '../../auth/SignInThrottle';
+import type { DocumentRegistry } from '../../documents/DocumentRegistry';
+import type { Store } from '../../persistence/Store';
+import type { PublishDeps } from '../../workflow/publishStory';
+
+/** What the API's routes are built from (apiRouter passes it to each). */
+export type ApiDeps = PublishDeps & {
+  store: Store;
+  registry: DocumentRegistry;
+  auth: Authenticator;
+  access: LiveAccess;
+  throttle: SignInThrottle;
+  allowedOrigins: readonly string[];
+  publicOrigin: (req: Request) => string;
+  announceVersion: (storyId: string) => void;
+};
