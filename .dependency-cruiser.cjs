@@ -1,6 +1,7 @@
 /**
  * The import graph's rules (`npm run lint`): no cycle between modules, type-only imports included, and
- * none between the server's domain folders (transport → documents → persistence…, docs/architecture.md).
+ * none between folders: the server's domains (transport → documents → persistence…) and the client's
+ * (pages → components → lib/story → lib/editor → lib/sync), docs/architecture.md.
  */
 module.exports = {
   forbidden: [
@@ -16,7 +17,7 @@ module.exports = {
       comment: 'Domain folders form layers: one that imports another must not be imported back by it.',
       severity: 'error',
       scope: 'folder',
-      from: { path: '^(server|shared)/' },
+      from: { path: '^(server|shared|client)/' },
       to: { circular: true },
     },
     {
@@ -31,7 +32,8 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '^(dist|node_modules|data|test-results|playwright-report)/' },
     tsPreCompilationDeps: true,
-    tsConfig: { fileName: 'tsconfig.json' },
+    // The compiler options all three TypeScript projects share; the folders to cruise are on the command line.
+    tsConfig: { fileName: 'tsconfig.base.json' },
     enhancedResolveOptions: { extensions: ['.ts', '.js', '.svelte', '.json'] },
   },
 };

@@ -14,8 +14,10 @@ export default defineConfig({
   workers: 1,
   forbidOnly: true,
   retries: 0,
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // Two or three browsers and a server on a 2-core machine that may be busy: room before calling a test
+  // hung, or an assertion failed (web-first assertions retry until then).
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
   reporter: process.env.CI ? [['list']] : [['list']],
   use: {
     browserName: 'chromium',

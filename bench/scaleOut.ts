@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import type * as Y from 'yjs';
 import { createAccount } from '../server/auth/accounts';
-import { PgStore } from '../server/persistence/PgStore';
+import { PgStore } from '../server/persistence/pg/PgStore';
 import { connectClient, createStory, setParagraphs, type TestClient } from '../tests/helpers/clients';
 import { createTestDatabase } from '../tests/helpers/postgres';
 import { startRedis } from '../tests/helpers/redisServer';

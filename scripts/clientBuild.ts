@@ -8,7 +8,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCES = ['client', 'shared', 'vite.config.ts', 'svelte.config.js', 'package-lock.json'];
+/** Everything the build reads: the code, the build's configuration (the service worker's included), the compiler's options, the dependencies. */
+const SOURCES = [
+  'client',
+  'shared',
+  'vite.config.ts',
+  'svelte.config.js',
+  'tsconfig.json',
+  'tsconfig.base.json',
+  'tsconfig.client.json',
+  'package-lock.json',
+];
 const BUILT_INDEX = 'dist/client/index.html';
 
 function newestMtime(target: string): number {

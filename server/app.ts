@@ -11,6 +11,7 @@ import { LiveAccess } from './auth/LiveAccess';
 import { SignInThrottle } from './auth/SignInThrottle';
 import { DocumentRegistry } from './documents/DocumentRegistry';
 import { StorySummaries } from './documents/StorySummaries';
+import { accessLog } from './http/accessLog';
 import { apiRouter } from './http/apiRouter';
 import { clientApp } from './http/clientApp';
 import { errorHandler } from './http/errorHandler';
@@ -85,6 +86,8 @@ export function createApp(config: Config, deps: AppDeps): App {
   const autoVersions = new AutoVersions({ store, registry, log, announceVersion }, config.autoVersionIdleMs);
 
   app.disable('x-powered-by');
+  // First, so that every answer is logged, refusals included, with the whole time it took.
+  app.use(accessLog(log));
   app.use(appSecurityHeaders());
   app.use(
     '/api',
@@ -106,7 +109,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   app.use(errorHandler(log));
 
   const summaries = new StorySummaries(store, log, (storyId) => io.to(NEWSROOM_ROOM).emit('newsroom:changed', storyId));
-  registry.onCreate((document) => summaries.track(document));
+  registry.on('create', (document) => summaries.track(document));
 
   return {
     httpServer,

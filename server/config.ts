@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { PASSWORD_HASH_COST } from './auth/passwords';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -49,11 +50,26 @@ const EnvSchema = z
     DEAD_CONNECTION_MS: z.coerce.number().int().min(1000).max(120_000).default(5000),
     AUTO_VERSION_IDLE_MS: z.coerce.number().int().min(50).default(600_000),
     RECONNECT_SPREAD_MS: z.coerce.number().int().min(500).max(120_000).default(5_600),
+    PASSWORD_HASH_COST: z.coerce
+      .number()
+      .int()
+      .min(PASSWORD_HASH_COST.testMin)
+      .max(PASSWORD_HASH_COST.max)
+      .default(PASSWORD_HASH_COST.default),
+    NODE_ENV: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     // Each process would otherwise generate its own key, and sessions made on one would fail on the others.
     if (env.DATABASE_URL && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required with DATABASE_URL: every process must share it' });
+    }
+    // Cheaper hashes are cheaper to crack once stolen: only the test suite may have them.
+    if (env.PASSWORD_HASH_COST < PASSWORD_HASH_COST.default && env.NODE_ENV !== 'test') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PASSWORD_HASH_COST'],
+        message: `may be below ${PASSWORD_HASH_COST.default} only with NODE_ENV=test`,
+      });
     }
   });
 
@@ -92,6 +108,8 @@ export type Config = {
   databaseUrl: string | undefined;
   /** Redis for messages between processes: Socket.IO rooms and the document relay. */
   redisUrl: string | undefined;
+  /** scrypt cost (log2 N) of new password hashes; see server/auth/passwords.ts. */
+  passwordHashCost: number;
 };
 
 export class ConfigError extends Error {}
@@ -127,5 +145,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reconnectPeriodMs: e.RECONNECT_SPREAD_MS,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    passwordHashCost: e.PASSWORD_HASH_COST,
   };
 }

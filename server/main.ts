@@ -1,4 +1,5 @@
 import { createApp } from './app';
+import { configurePasswordHashing } from './auth/passwords';
 import { loadServerSecret } from './auth/serverSecret';
 import { connectCluster } from './cluster/redisCluster';
 import { ConfigError, loadConfig } from './config';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  configurePasswordHashing(config.passwordHashCost);
   const log = createLogger(config.logLevel);
   const store = await openStore(config, { forServer: true });
   const cluster = config.redisUrl ? await connectCluster(config.redisUrl, log) : undefined;

@@ -18,6 +18,11 @@ class Encoder extends msgpackParser.Encoder {
   }
 }
 
+/** Node's Buffer on the server; browsers have none (shared/ is type-checked without Node's globals). */
+const NodeBuffer = (
+  globalThis as { Buffer?: { isBuffer(value: unknown): boolean; from(bytes: ArrayBufferLike, offset: number, length: number): Uint8Array } }
+).Buffer;
+
 /** Byte arrays anywhere in event arguments and acks (arrays and plain objects) in the form the encoder writes as binary. */
 function asEncodable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(asEncodable);
@@ -25,7 +30,7 @@ function asEncodable(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, asEncodable(item)]));
   }
   if (!(value instanceof Uint8Array)) return value;
-  if (typeof Buffer !== 'undefined') return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (NodeBuffer) return NodeBuffer.isBuffer(value) ? value : NodeBuffer.from(value.buffer, value.byteOffset, value.byteLength);
   const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength && value.buffer instanceof ArrayBuffer;
   return whole ? value.buffer : value.slice().buffer;
 }

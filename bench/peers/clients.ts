@@ -11,8 +11,8 @@ import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { SocketIOProvider } from '../../client/lib/collab/provider';
-import { connectSocket } from '../../client/lib/collab/socket';
+import { SocketIOProvider } from '../../client/lib/sync/SocketIOProvider';
+import { closeSocket, connectSocket } from '../../client/lib/sync/socket';
 import { SOCKET_PARSER } from '../../shared/socketParser';
 import { type ServerKind, withTimeout } from './common';
 
@@ -41,7 +41,7 @@ export async function connectPeer(kind: ServerKind, url: string, room: string, o
       const provider = new SocketIOProvider({ socket, storyId: room, doc });
       const close = () => {
         provider.destroy();
-        socket.disconnect();
+        closeSocket(socket);
       };
       await withTimeout(provider.whenSynced(), timeout, 'galley sync').catch((error) => (close(), Promise.reject(error)));
       return { doc, close, galley: provider };

@@ -2,6 +2,7 @@
  * Typed access to the JSON API. Every failure becomes an ApiError carrying the
  * server's code, message and per-field messages, so forms can show them as-is.
  */
+import { ObservableV2 } from 'lib0/observable';
 import type { z } from 'zod';
 import type {
   AccountSummary,
@@ -47,12 +48,12 @@ export class ApiError extends Error {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-const sessionLostListeners = new Set<() => void>();
+const events = new ObservableV2<{ sessionLost: () => void }>();
 
 /** Called when a request is refused for lack of a session (it expired or was ended elsewhere). */
 export function onSessionLost(listener: () => void): () => void {
-  sessionLostListeners.add(listener);
-  return () => sessionLostListeners.delete(listener);
+  events.on('sessionLost', listener);
+  return () => events.off('sessionLost', listener);
 }
 
 async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
@@ -72,7 +73,7 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
   if (!response.ok) {
     // A 401 from sign-in is its answer (wrong email or password); from anything else, the session is gone.
     if (response.status === 401 && !(method === 'POST' && path === '/api/session')) {
-      for (const listener of sessionLostListeners) listener();
+      events.emit('sessionLost', []);
     }
     throw toApiError(response.status, payload);
   }

@@ -14,7 +14,7 @@
 import type { PublicUser, SetupBody, SignInBody } from '../../shared/api';
 import { type Action, can } from '../../shared/roles';
 import { api, ApiError, errorMessage, onSessionLost } from './api';
-import { closeLiveSocket, onSocketUnauthenticated } from './collab/liveSocket';
+import { closeLiveSocket, onSocketUnauthenticated } from './sync/liveSocket';
 import { claimLocalDrafts, clearLocalDrafts } from './localDrafts';
 import { forgetUser, rememberedUser, rememberUser } from './rememberedUser';
 

@@ -1,3 +1,4 @@
+import { ObservableV2 } from 'lib0/observable';
 import type { Logger } from '../logger';
 import type { StopWatching, Store } from '../persistence/Store';
 
@@ -7,25 +8,24 @@ import type { StopWatching, Store } from '../persistence/Store';
  */
 const SWEEP_MS = 30_000;
 
-type Recheck = (userId: string | null) => void;
+type AccessEvents = {
+  /** Re-check the connections of this user, or everyone's (null). */
+  change: (userId: string | null) => void;
+};
 
 /**
  * Tells the transports when someone's access changed (role, deactivation,
  * sign-out, password change, token revocation), so open sockets are
  * re-checked at once: disconnected, or downgraded to read-only.
  */
-export class LiveAccess {
-  #listeners = new Set<Recheck>();
+export class LiveAccess extends ObservableV2<AccessEvents> {
   #sweep: NodeJS.Timeout;
   #unwatch: StopWatching | undefined;
 
   constructor() {
-    this.#sweep = setInterval(() => this.#recheck(null), SWEEP_MS);
+    super();
+    this.#sweep = setInterval(() => this.emit('change', [null]), SWEEP_MS);
     this.#sweep.unref();
-  }
-
-  onChange(listener: Recheck): void {
-    this.#listeners.add(listener);
   }
 
   /**
@@ -34,18 +34,14 @@ export class LiveAccess {
    */
   watch(store: Store, log: Logger): void {
     this.#unwatch = store.watchAccessChanges(
-      (changed) => (changed === 'everyone' ? this.#recheck(null) : changed.forEach((userId) => this.#recheck(userId))),
+      (changed) => (changed === 'everyone' ? this.emit('change', [null]) : changed.forEach((userId) => this.emit('change', [userId]))),
       (error) => log.warn({ err: error }, 'the feed of access changes was interrupted; everyone is re-checked once it is back'),
     );
   }
 
   /** Someone's access changed in this process: re-check their connections here now, before the store's feed says so. */
   changed(userId: string): void {
-    this.#recheck(userId);
-  }
-
-  #recheck(userId: string | null): void {
-    for (const listener of this.#listeners) listener(userId);
+    this.emit('change', [userId]);
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,7 @@ import { GalleyError } from '../../shared/errors';
 import { ROLES } from '../../shared/roles';
 import { type AccountChange, createAccount, updateAccount } from '../auth/accounts';
 import { Authenticator } from '../auth/Authenticator';
+import { configurePasswordHashing } from '../auth/passwords';
 import { loadServerSecret } from '../auth/serverSecret';
 import { type Config, loadConfig } from '../config';
 import { validate } from '../http/validate';
@@ -52,6 +53,7 @@ async function run(argv: string[]): Promise<void> {
   // Before touching any store: a typo is answered with the usage, not with a store's state.
   if (!COMMANDS.includes(positionals[0])) throw new GalleyError('bad_request', USAGE);
   const config = loadConfig(process.env);
+  configurePasswordHashing(config.passwordHashCost);
   const store = await openStore(config, { create: init }).catch((error: unknown) => {
     if (error instanceof StoreNotFoundError)
       throw new Error(`${error.message}\nOr, to create a new, empty store there, run the command again with --init.`);

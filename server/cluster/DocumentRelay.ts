@@ -1,3 +1,5 @@
+import type { ObservableV2 } from 'lib0/observable';
+
 /**
  * How several Galley processes holding one story keep their copies equal.
  * Each process commits its clients' updates to the shared store and then
@@ -12,12 +14,10 @@
  * one it depends on, another process loaded the story (see `catch-up`) — the
  * process reads the story from storage again, as it also does every 30 s.
  */
-export interface DocumentRelay {
+export interface DocumentRelay extends ObservableV2<RelayEvents> {
   /** Starts hearing a story's messages; resolves once subscribed. Returns the unsubscribe. */
   subscribe(storyId: string, listener: RelayListener): Promise<() => Promise<void>>;
   publish(storyId: string, kind: RelayKind, payload: Uint8Array): void;
-  /** Called after the relay lost and regained its connection: messages may have been missed. */
-  onResync(listener: () => void): void;
   close(): Promise<void>;
 }
 
@@ -27,5 +27,10 @@ export interface DocumentRelay {
  * and before relaying them; their author's client, now connected to the loader, will
  * not send them again.
  */
+export type RelayEvents = {
+  /** The relay lost and regained its connection: messages may have been missed. */
+  resync: () => void;
+};
+
 export type RelayKind = 'update' | 'awareness' | 'catch-up';
 export type RelayListener = (kind: RelayKind, payload: Uint8Array) => void;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { ObservableV2 } from 'lib0/observable';
 import type { RedisClientType } from 'redis';
 import type { Logger } from '../logger';
-import type { DocumentRelay, RelayKind, RelayListener } from './DocumentRelay';
+import type { DocumentRelay, RelayEvents, RelayKind, RelayListener } from './DocumentRelay';
 
 const KINDS: RelayKind[] = ['update', 'awareness', 'catch-up'];
 const ORIGIN_BYTES = 8;
@@ -12,23 +13,23 @@ const storyChannel = (storyId: string) => `galley:story:${storyId}`;
  * The relay over Redis pub/sub. A message is one byte of kind, this process's
  * 8-byte id (so it ignores its own messages) and the y-protocols payload.
  * Pub/sub does not keep messages for a subscriber that is away: after a
- * reconnect, listeners of `onResync` catch up from storage.
+ * reconnect, listeners of `resync` catch up from storage.
  */
-export class RedisRelay implements DocumentRelay {
+export class RedisRelay extends ObservableV2<RelayEvents> implements DocumentRelay {
   readonly #pub: RedisClientType;
   readonly #sub: RedisClientType;
   readonly #log: Logger;
   readonly #origin = randomBytes(ORIGIN_BYTES);
-  readonly #resyncListeners = new Set<() => void>();
   #wasReady = false;
 
   private constructor(pub: RedisClientType, sub: RedisClientType, log: Logger) {
+    super();
     this.#pub = pub;
     this.#sub = sub;
     this.#log = log;
     this.#sub.on('ready', () => {
       // The first 'ready' is the start; every later one follows a lost connection.
-      if (this.#wasReady) this.#resyncListeners.forEach((listener) => listener());
+      if (this.#wasReady) this.emit('resync', []);
       this.#wasReady = true;
     });
   }
@@ -65,12 +66,8 @@ export class RedisRelay implements DocumentRelay {
       .catch((error: unknown) => this.#log.warn({ err: error, storyId }, 'relay publish failed'));
   }
 
-  onResync(listener: () => void): void {
-    this.#resyncListeners.add(listener);
-  }
-
   async close(): Promise<void> {
-    this.#resyncListeners.clear();
+    this.destroy();
     await this.#sub.close().catch(() => undefined);
   }
 }

@@ -1,3 +1,4 @@
+import { ObservableV2 } from 'lib0/observable';
 import { relayDocument } from './relayDocument';
 import type { DocumentRelay } from '../cluster/DocumentRelay';
 import type { Logger } from '../logger';
@@ -16,17 +17,21 @@ export type RegistryOptions = {
   relay?: DocumentRelay;
 };
 
+type RegistryEvents = {
+  /** A document was created (loaded), before anyone can see it. */
+  create: (document: StoryDocument) => void;
+};
+
 /**
  * Holds one StoryDocument per open story. Concurrent opens share one load;
  * a story with no connections is flushed and unloaded after `idleUnloadMs`.
  * A stored row the story cannot be loaded from is quarantined, and the story
  * opens from the rest (see logTriage).
  */
-export class DocumentRegistry {
+export class DocumentRegistry extends ObservableV2<RegistryEvents> {
   #documents = new Map<string, StoryDocument>();
   #loading = new Map<string, Promise<StoryDocument>>();
   #unloadTimers = new Map<string, NodeJS.Timeout>();
-  #createHooks: ((document: StoryDocument) => void)[] = [];
   #unsubscribes = new Map<StoryDocument, () => Promise<void>>();
   #catchingUp = new Map<StoryDocument, Promise<void>>();
   #catchUpAgain = new Set<StoryDocument>();
@@ -36,18 +41,14 @@ export class DocumentRegistry {
   readonly commits: GroupCommit;
 
   constructor(private readonly options: RegistryOptions) {
+    super();
     this.commits = new GroupCommit(options.store);
     if (options.relay) {
-      options.relay.onResync(() => this.#catchUpAll('relay reconnected'));
+      options.relay.on('resync', () => this.#catchUpAll('relay reconnected'));
       // A backstop for whatever the relay's other signals miss: no open story stays behind storage for long.
       this.#catchUpTimer = setInterval(() => this.#catchUpAll(), CATCH_UP_EVERY_MS);
       this.#catchUpTimer.unref();
     }
-  }
-
-  /** Called for every document as it is created, before anyone can see it. */
-  onCreate(hook: (document: StoryDocument) => void): void {
-    this.#createHooks.push(hook);
   }
 
   get(storyId: string): StoryDocument | undefined {
@@ -112,7 +113,7 @@ export class DocumentRegistry {
       await this.#destroy(document);
       throw error;
     }
-    this.#createHooks.forEach((hook) => hook(document));
+    this.emit('create', [document]);
     this.#documents.set(storyId, document);
     return document;
   }

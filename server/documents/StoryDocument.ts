@@ -1,3 +1,4 @@
+import { ObservableV2 } from 'lib0/observable';
 import * as Y from 'yjs';
 import { applyAwarenessUpdate, Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import type { PresenceUser } from '../../shared/api';
@@ -8,7 +9,16 @@ import type { GroupCommit } from '../persistence/GroupCommit';
 import type { DamagedRow, LogEntry, Store, StoredLog, UserRecord } from '../persistence/Store';
 import { ClientClaims } from './ClientClaims';
 import { catchUpWith, loadWhole } from './logTriage';
-import { checkClientUpdate, type ClientOwners, newContentOnly, SERVER_OWNER, type UpdateCheck, unownedClients } from './updateGuard';
+import {
+  checkClientUpdate,
+  type ClientOwners,
+  type ClientUpdate,
+  decodeClientUpdate,
+  newContentOnly,
+  SERVER_OWNER,
+  type UpdateCheck,
+  unownedClients,
+} from './updateGuard';
 
 /** One client's session inside one story (a Socket.IO or y-websocket connection). */
 export type Connection = {
@@ -44,12 +54,28 @@ export type CompactionPolicy = { maxUpdates: number; maxBytes: number };
 export type DocumentDeps = { store: Store; commits: GroupCommit; log: Logger; compaction: CompactionPolicy };
 
 const RETRY_WRITE_MS = 1_000;
-/** Origin of updates replayed from storage: applied, never written back. */
-const STORAGE = Symbol('storage');
-/** Origin of updates committed by another process: applied and forwarded, never written back. */
-const REMOTE = Symbol('remote');
-/** Origin of the server's own changes (comment operations): forwarded and committed like a client's. */
-const SERVER = Symbol('server');
+
+/**
+ * Who made a transaction on a story's document, which decides what becomes of its update (#onUpdate).
+ * Yjs makes one more kind by itself, with no origin: inside a transaction applied from elsewhere,
+ * Y.Text's formatting cleanup, under the server's client id; it is forwarded and committed.
+ */
+type Origin =
+  /** Replayed from storage: applied, never written back. */
+  | { readonly kind: 'storage' }
+  /** Committed by another process (relayed, or read back from storage): applied and forwarded, never written again. */
+  | { readonly kind: 'remote' }
+  /** The server's own change (a comment operation): committed, then forwarded (see applyServerChange). */
+  | { readonly kind: 'server' }
+  /** A connection's update: forwarded at once to everyone else, acknowledged once committed. */
+  | { readonly kind: 'client'; readonly connection: Connection };
+
+const STORAGE = { kind: 'storage' } as const satisfies Origin;
+const REMOTE = { kind: 'remote' } as const satisfies Origin;
+const SERVER = { kind: 'server' } as const satisfies Origin;
+
+/** Where #onUpdate leaves a transaction's commit for #transact, which ran it, to return. */
+const COMMIT = 'galley:commit';
 
 /**
  * The authoritative in-memory copy of one story. Every update is forwarded to
@@ -60,30 +86,16 @@ const SERVER = Symbol('server');
  * (docs/sync.md). A failed write keeps the update in memory and retries, in
  * order; the document is not unloaded until it lands.
  */
-export class StoryDocument {
+export class StoryDocument extends ObservableV2<DocumentEvents> {
   readonly doc = new Y.Doc();
   readonly awareness = new Awareness(this.doc);
   readonly connections = new Map<string, Connection>();
   /** Set at load when stored rows could not be read and were quarantined: the editors are told at join. */
   damage: StoryDamageNotice | null = null;
-  #listeners: { [K in keyof DocumentEvents]: Set<DocumentEvents[K]> } = {
-    update: new Set(),
-    committed: new Set(),
-    resync: new Set(),
-    awareness: new Set(),
-    presence: new Set(),
-    edited: new Set(),
-  };
   /** Settles when every write started so far has settled. */
   #lastCommit: Promise<unknown> = Promise.resolve();
-  /** The commit of the update applied by the current `applyClientUpdate`, if it changed anything. */
-  #applied: Promise<void> | undefined;
-  /** Updates whose write failed, in order: retried until they land. */
-  #unsaved: Uint8Array[] = [];
-  /** Who deleted what in an update a connection sent, stored with it (selective revert); kept here for its retries. */
-  #deletions = new WeakMap<Uint8Array, LogEntry['deletion']>();
-  /** The server's own changes, forwarded once committed (see applyServerChange). */
-  #forwardOnCommit = new WeakSet<Uint8Array>();
+  /** Writes that failed, in order: retried until they land. */
+  #unsaved: Write[] = [];
   #retryTimer: NodeJS.Timeout | undefined;
   #tail = { count: 0, bytes: 0 };
   #compaction: Promise<void> = Promise.resolve();
@@ -95,11 +107,14 @@ export class StoryDocument {
   #serverClaimed = false;
   /** Connections whose last update was partly held back, and what each waits for (see HeldBack). */
   #heldBack = new Map<Connection, HeldBack>();
+  /** Every connection added here: the transports apply a connection's awareness updates with it as their origin. */
+  #admitted = new WeakSet<Connection>();
 
   constructor(
     readonly storyId: string,
     private readonly deps: DocumentDeps,
   ) {
+    super();
     this.#claims = new ClientClaims(deps.store, storyId);
     this.awareness.setLocalState(null);
     this.doc.on('update', this.#onUpdate);
@@ -118,14 +133,6 @@ export class StoryDocument {
     this.#tail = { count: stored.updates.length, bytes: stored.updateBytes };
   }
 
-  on<K extends keyof DocumentEvents>(event: K, listener: DocumentEvents[K]): void {
-    this.#listeners[event].add(listener);
-  }
-
-  #emit<K extends keyof DocumentEvents>(event: K, ...args: Parameters<DocumentEvents[K]>): void {
-    for (const listener of this.#listeners[event]) (listener as (...a: typeof args) => void)(...args);
-  }
-
   /**
    * Applies a client's update; resolves once it is committed. Updates apply in arrival order.
    * One that uses client ids new to this story first has the store record (or refuse) them:
@@ -140,15 +147,17 @@ export class StoryDocument {
    * the connection is asked to resync (`resync` event). Each round places at least the oldest
    * missing piece, so every author's edits get saved once all of them are back.
    */
-  async applyClientUpdate(update: Uint8Array, origin: Connection, resync = false): Promise<void> {
-    const userId = origin.user.id;
+  async applyClientUpdate(bytes: Uint8Array, sender: Connection, resync = false): Promise<void> {
+    const userId = sender.user.id;
     const { owners } = this.#claims;
+    const update = decodeClientUpdate(bytes);
+    let unowned: number[];
     if (this.#waiting === 0) {
       const check = checkClientUpdate(this.doc, update, owners, userId);
-      if (check.claims.length === 0) return this.#settle(this.#applyNow(this.#ownPart(update, check, resync), origin), origin);
-    }
+      if (check.claims.length === 0) return this.#settle(this.#applyChecked(update, check, sender, resync), sender);
+      unowned = check.claims;
+    } else unowned = unownedClients(this.doc, update, owners);
     // Claimed at once, so claims arriving together share a transaction; applied in turn.
-    const unowned = unownedClients(this.doc, update, owners);
     const claimed = unowned.length > 0 ? this.#claims.claim(unowned, userId) : undefined;
     this.#waiting++;
     const turn = this.#turns.then(async () => {
@@ -159,55 +168,69 @@ export class StoryDocument {
         check = checkClientUpdate(this.doc, update, owners, userId);
       }
       // Wrapped: the next turn must not wait for the commit, only for the application.
-      return { applied: this.#applyNow(this.#ownPart(update, check, resync), origin) };
+      return { applied: this.#applyChecked(update, check, sender, resync) };
     });
     this.#turns = turn.catch(() => undefined).finally(() => this.#waiting--);
-    await this.#settle((await turn).applied, origin);
+    await this.#settle((await turn).applied, sender);
   }
 
   /** Resolves once what was applied is committed; then refuses the rest, if some was held back. */
-  async #settle({ committed, heldBack }: Applied, origin: Connection): Promise<void> {
+  async #settle({ committed, heldBack }: Applied, sender: Connection): Promise<void> {
     await committed;
     if (!heldBack) {
-      this.#heldBack.delete(origin);
+      this.#heldBack.delete(sender);
       return;
     }
-    this.#heldBack.set(origin, heldBack);
+    this.#heldBack.set(sender, heldBack);
     throw new GalleyError(
       'incomplete',
       'Part of this change builds on changes the server does not have yet; it is kept and will be sent again',
     );
   }
 
-  /** What of the update is the sender's and new here: others' content dropped from a resync, known clocks cut off. */
-  #ownPart(update: Uint8Array, check: UpdateCheck, resync: boolean): Uint8Array {
+  /** Applies what of a checked update is the sender's and new here: others' content dropped from a resync, known clocks cut off. */
+  #applyChecked(update: ClientUpdate, check: UpdateCheck, sender: Connection, resync: boolean): Applied {
     if (check.foreign.length > 0 && !resync)
       throw new GalleyError('forbidden', `Yjs client id ${check.foreign[0]} belongs to another user`);
-    if (check.foreign.length === 0 && check.repeated.length === 0) return update;
-    return newContentOnly(this.doc, update, check.repeated, check.foreign);
-  }
-
-  #applyNow(update: Uint8Array, origin: Connection): Applied {
-    const { store } = this.doc;
-    // Relayed updates that wait for a catch-up from storage stay aside: only this update's rest is held back.
-    const relayed = { structs: store.pendingStructs, ds: store.pendingDs };
-    store.pendingStructs = null;
-    store.pendingDs = null;
-    this.#applied = undefined;
-    let heldBack: HeldBack | null;
+    const own =
+      check.foreign.length === 0 && check.repeated.length === 0
+        ? update.bytes
+        : newContentOnly(this.doc, update, check.repeated, check.foreign);
     try {
-      Y.applyUpdate(this.doc, update, origin);
+      return this.#transact({ kind: 'client', connection: sender }, () => Y.applyUpdate(this.doc, own));
     } catch (error) {
       throw new GalleyError('invalid', `Update could not be applied: ${(error as Error).message}`);
-    } finally {
-      heldBack = pendingNeeds(store);
-      store.pendingStructs = relayed.structs;
-      store.pendingDs = relayed.ds;
     }
-    const applied = this.#applied as Promise<void> | undefined;
-    this.#applied = undefined;
-    // Nothing new: the content it carries may still be on its way to storage.
-    return { committed: applied ?? this.flushed(), heldBack };
+  }
+
+  /**
+   * Makes `change` one transaction under `origin` and returns what it applied: the commit of its
+   * update (#onUpdate starts it) and, for a client's update, what of it was held back. A client's
+   * update is applied with the pending state of relayed updates (waiting for a catch-up from
+   * storage) set aside, so that only the rest of this update is held back; the document itself
+   * never keeps a client's pending state.
+   */
+  #transact(origin: Extract<Origin, { kind: 'client' | 'server' }>, change: () => void): Applied {
+    const { store } = this.doc;
+    const relayed = origin.kind === 'client' ? { structs: store.pendingStructs, ds: store.pendingDs } : null;
+    let transaction: Y.Transaction;
+    let heldBack: HeldBack | null = null;
+    if (relayed) {
+      store.pendingStructs = null;
+      store.pendingDs = null;
+    }
+    try {
+      transaction = Y.transact(this.doc, (t) => (change(), t), origin);
+    } finally {
+      if (relayed) {
+        heldBack = pendingNeeds(store);
+        store.pendingStructs = relayed.structs;
+        store.pendingDs = relayed.ds;
+      }
+    }
+    const committed = transaction.meta.get(COMMIT) as Promise<void> | undefined;
+    // Nothing new: what it carries may still be on its way to storage.
+    return { committed: committed ?? this.flushed(), heldBack };
   }
 
   /** Asks each held-back connection (other than the update's sender) to resync once what it waits for is here. */
@@ -215,7 +238,7 @@ export class StoryDocument {
     for (const [connection, needs] of this.#heldBack) {
       if (connection === sender || ![...needs].some(([client, clock]) => Y.getState(this.doc.store, client) > clock)) continue;
       this.#heldBack.delete(connection);
-      this.#emit('resync', connection);
+      this.emit('resync', [connection]);
     }
   }
 
@@ -227,12 +250,7 @@ export class StoryDocument {
    * that throws halfway still keeps (and sends) what it did before, so validate first.
    */
   applyServerChange(change: (doc: Y.Doc) => void): Promise<void> {
-    this.#applied = undefined;
-    this.doc.transact(() => change(this.doc), SERVER);
-    const applied = this.#applied as Promise<void> | undefined;
-    this.#applied = undefined;
-    // Nothing changed (a resent operation): what it refers to may still be on its way to storage.
-    return applied ?? this.flushed();
+    return this.#transact(SERVER, () => change(this.doc)).committed;
   }
 
   /**
@@ -271,53 +289,53 @@ export class StoryDocument {
     if (this.#unsaved.length > 0) throw new GalleyError('storage_failed', 'Saving failed; the change is kept and will be retried');
   }
 
-  #onUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
-    if (origin === STORAGE) return;
-    const sender = isConnection(origin) ? origin : null;
+  /** Forwards and commits each update by who made it (see Origin); the commit is left on its transaction. */
+  #onUpdate = (update: Uint8Array, origin: Origin | null, _doc: Y.Doc, transaction: Y.Transaction): void => {
+    if (origin?.kind === 'storage') return;
+    const sender = origin?.kind === 'client' ? origin.connection : null;
     if (this.#heldBack.size > 0) this.#wakeHeldBack(sender);
-    if (origin === REMOTE) {
-      this.#emit('update', update, null);
+    if (origin?.kind === 'remote') {
+      this.emit('update', [update, null]);
       // Relayed from another process: text or comments, this one cannot tell cheaply; counted as text.
-      this.#emit('edited', true);
+      this.emit('edited', [true]);
       return;
     }
     // Only updates that delete something: typing alone costs nothing more.
-    if (sender && transaction.deleteSet.clients.size > 0) this.#deletions.set(update, deletionRecord(sender, transaction));
-    if (origin === SERVER) this.#forwardOnCommit.add(update);
-    else this.#emit('update', update, sender);
+    const deletion = sender && transaction.deleteSet.clients.size > 0 ? deletionRecord(sender, transaction) : undefined;
+    const own = origin?.kind === 'server';
+    if (!own) this.emit('update', [update, sender]);
     if (!sender && !this.#serverClaimed) {
       this.#serverClaimed = true;
       this.#claims.claim([this.doc.clientID], SERVER_OWNER).catch(() => (this.#serverClaimed = false));
     }
-    const commit = this.#commit(update);
-    this.#applied = commit;
+    const commit = this.#commit({ update, deletion, forwardOnCommit: own });
+    transaction.meta.set(COMMIT, commit);
     this.#lastCommit = commit.catch(() => undefined);
   };
 
-  async #commit(update: Uint8Array): Promise<void> {
+  async #commit(write: Write): Promise<void> {
     // Behind an unsaved update, so the log never holds an update without one it depends on.
     if (this.#unsaved.length > 0) {
-      this.#unsaved.push(update);
+      this.#unsaved.push(write);
       throw new GalleyError('storage_failed', 'Saving failed; the change is kept and will be retried');
     }
     try {
-      await this.deps.commits.write(this.storyId, update, this.#deletions.get(update));
+      await this.deps.commits.write(this.storyId, write.update, write.deletion);
     } catch (error) {
-      this.#unsaved.push(update);
+      this.#unsaved.push(write);
       this.deps.log.error({ err: error, storyId: this.storyId }, 'update write failed; keeping it in memory');
       this.#scheduleRetry();
       throw new GalleyError('storage_failed', 'Saving failed; the change is kept and will be retried');
     }
-    this.#committed(update);
+    this.#committed(write);
   }
 
-  #committed(update: Uint8Array): void {
-    const own = this.#forwardOnCommit.delete(update);
-    if (own) this.#emit('update', update, null);
-    this.#emit('committed', update);
+  #committed({ update, forwardOnCommit }: Write): void {
+    if (forwardOnCommit) this.emit('update', [update, null]);
+    this.emit('committed', [update]);
     this.#tail.count++;
     this.#tail.bytes += update.byteLength;
-    this.#emit('edited', !own);
+    this.emit('edited', [!forwardOnCommit]);
     this.#maybeCompact();
   }
 
@@ -332,11 +350,11 @@ export class StoryDocument {
 
   async #retryUnsaved(): Promise<void> {
     while (this.#unsaved.length > 0) {
-      const update = this.#unsaved[0];
+      const write = this.#unsaved[0];
       try {
-        await this.deps.commits.write(this.storyId, update, this.#deletions.get(update));
+        await this.deps.commits.write(this.storyId, write.update, write.deletion);
         this.#unsaved.shift();
-        this.#committed(update);
+        this.#committed(write);
       } catch {
         return this.#scheduleRetry();
       }
@@ -360,15 +378,17 @@ export class StoryDocument {
   }
 
   #onAwareness = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
+    const sender = this.#admitted.has(origin as Connection) ? (origin as Connection) : null;
     const changed = [...added, ...updated, ...removed];
-    if (changed.length > 0) this.#emit('awareness', changed, isConnection(origin) ? origin : null);
+    if (changed.length > 0) this.emit('awareness', [changed, sender]);
     // People in other processes come and go through their awareness states.
-    if (!isConnection(origin) && added.length + removed.length > 0) this.#emit('presence', this.presence());
+    if (!sender && added.length + removed.length > 0) this.emit('presence', [this.presence()]);
   };
 
   addConnection(connection: Connection): void {
+    this.#admitted.add(connection);
     this.connections.set(connection.id, connection);
-    this.#emit('presence', this.presence());
+    this.emit('presence', [this.presence()]);
   }
 
   removeConnection(connection: Connection): void {
@@ -376,7 +396,7 @@ export class StoryDocument {
     if (!this.connections.delete(connection.id)) return;
     // The connection as origin: its departure is this process's news, to relay like its updates.
     removeAwarenessStates(this.awareness, [...connection.awarenessClients], connection);
-    this.#emit('presence', this.presence());
+    this.emit('presence', [this.presence()]);
   }
 
   /**
@@ -399,10 +419,11 @@ export class StoryDocument {
     return [...people.values()];
   }
 
-  destroy(): void {
+  override destroy(): void {
     clearTimeout(this.#retryTimer);
     this.awareness.destroy();
     this.doc.destroy();
+    super.destroy();
   }
 }
 
@@ -417,6 +438,15 @@ type HeldBack = Map<number, number>;
 /** An applied update: its commit, and what of it was held back (null: all of it was placed). */
 type Applied = { committed: Promise<void>; heldBack: HeldBack | null };
 
+/** An update on its way to storage, kept as it is for retries. */
+type Write = {
+  update: Uint8Array;
+  /** Who deleted what in a connection's update, stored with it (selective revert). */
+  deletion: LogEntry['deletion'];
+  /** The server's own change: forwarded only once committed (see applyServerChange). */
+  forwardOnCommit: boolean;
+};
+
 /** What the pending state Yjs left after an update waits for; null when there is none. */
 function pendingNeeds(store: Y.Doc['store']): HeldBack | null {
   const { pendingStructs, pendingDs } = store;
@@ -430,10 +460,6 @@ function pendingNeeds(store: Y.Doc['store']): HeldBack | null {
     }
   }
   return needs;
-}
-
-function isConnection(origin: unknown): origin is Connection {
-  return typeof origin === 'object' && origin !== null && 'awarenessClients' in origin && 'user' in origin;
 }
 
 /** The delete set of a connection's update (only what it newly deleted), as a snapshot with no state vector. */

@@ -1,7 +1,7 @@
 import { openMentions, openThreadCount } from '../../shared/comments';
 import type { Logger } from '../logger';
 import type { Store } from '../persistence/Store';
-import { fragmentText } from '../publishing/renderStory';
+import { fragmentText } from '../publishing/storyContent';
 import type { StoryDocument } from './StoryDocument';
 
 /** How long edits settle before the list's headline, "last edited" and open comments are refreshed. */

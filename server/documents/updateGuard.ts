@@ -29,10 +29,30 @@ type Span = { from: number; to: number };
 type Decoded = ReturnType<typeof Y.decodeUpdate>;
 
 /**
+ * A client's update, decoded once for every check below (Yjs decodes it again to apply it). Only
+ * Yjs update format v1 is decoded: v2 decoding of hostile bytes can spin or allocate without bound.
+ */
+export type ClientUpdate = {
+  readonly bytes: Uint8Array;
+  readonly structs: Decoded['structs'];
+  readonly ds: Decoded['ds'];
+  /** The clock range each client id covers (Skip structs are gaps, not content). */
+  readonly spans: ReadonlyMap<number, Span>;
+};
+
+export function decodeClientUpdate(bytes: Uint8Array): ClientUpdate {
+  let decoded: Decoded;
+  try {
+    decoded = Y.decodeUpdate(bytes);
+  } catch (error) {
+    throw new GalleyError('invalid', `Update could not be decoded: ${(error as Error).message}`);
+  }
+  return { bytes, structs: decoded.structs, ds: decoded.ds, spans: structSpans(decoded.structs) };
+}
+
+/**
  * Checks a client's update against the document before it is applied, so
  * nothing that fails here can leave a trace:
- * - only Yjs update format v1 is decoded (v2 decoding of hostile bytes can
- *   spin or allocate without bound);
  * - new content must come from client ids owned by the sender: a forged id
  *   would let one user silently swallow another's later edits. Ids it claims
  *   for the first time are returned; new content under others' ids is
@@ -43,33 +63,31 @@ type Decoded = ReturnType<typeof Y.decodeUpdate>;
  * What the update builds on is not checked here: the document applies what it
  * can place and holds back the rest (StoryDocument, "held back").
  */
-export function checkClientUpdate(doc: Y.Doc, update: Uint8Array, owners: ClientOwners, userId: string): UpdateCheck {
-  const decoded = decode(update);
+export function checkClientUpdate(doc: Y.Doc, update: ClientUpdate, owners: ClientOwners, userId: string): UpdateCheck {
   const known = (client: number) => Y.getState(doc.store, client);
-  const spans = structSpans(decoded.structs);
   const check: UpdateCheck = { claims: [], foreign: [], repeated: [] };
-  for (const [client, span] of spans) {
+  for (const [client, span] of update.spans) {
     const owner = owners.get(client);
     if (span.to > known(client) && owner === undefined) check.claims.push(client);
     else if (span.to > known(client) && owner !== userId) check.foreign.push(client);
     else if (span.from < known(client)) check.repeated.push(client);
   }
-  for (const client of check.foreign) spans.delete(client);
-  refuseCommentWrites(doc, decoded, spans, known);
+  refuseCommentWrites(doc, update, new Set(check.foreign), known);
   return check;
 }
 
-/** Client ids the update brings new content for that have no known owner (decoding only, no other check). */
-export function unownedClients(doc: Y.Doc, update: Uint8Array, owners: ClientOwners): number[] {
-  const spans = structSpans(decode(update).structs);
-  return [...spans].filter(([client, span]) => span.to > Y.getState(doc.store, client) && !owners.has(client)).map(([client]) => client);
+/** Client ids the update brings new content for that have no known owner (no other check). */
+export function unownedClients(doc: Y.Doc, update: ClientUpdate, owners: ClientOwners): number[] {
+  return [...update.spans]
+    .filter(([client, span]) => span.to > Y.getState(doc.store, client) && !owners.has(client))
+    .map(([client]) => client);
 }
 
 /**
  * The update without what the document already has of the `repeated` client ids and without any struct
  * of the `dropped` ones (its deletions are kept): one diff against a made-up state vector.
  */
-export function newContentOnly(doc: Y.Doc, update: Uint8Array, repeated: number[], dropped: number[]): Uint8Array {
+export function newContentOnly(doc: Y.Doc, update: ClientUpdate, repeated: number[], dropped: number[]): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, repeated.length + dropped.length);
   for (const client of repeated) {
@@ -80,7 +98,7 @@ export function newContentOnly(doc: Y.Doc, update: Uint8Array, repeated: number[
     encoding.writeVarUint(encoder, client);
     encoding.writeVarUint(encoder, Number.MAX_SAFE_INTEGER);
   }
-  return Y.diffUpdate(update, encoding.toUint8Array(encoder));
+  return Y.diffUpdate(update.bytes, encoding.toUint8Array(encoder));
 }
 
 /**
@@ -91,11 +109,11 @@ export function newContentOnly(doc: Y.Doc, update: Uint8Array, repeated: number[
  * the document. Deletions count only for items still live here: a client's full delete set
  * also lists what the server itself deleted under `comments`.
  */
-function refuseCommentWrites(doc: Y.Doc, { structs, ds }: Decoded, spans: Map<number, Span>, known: (client: number) => number): void {
+function refuseCommentWrites(doc: Y.Doc, { structs, ds }: ClientUpdate, foreign: Set<number>, known: (client: number) => number): void {
   const comments = doc.share.get(COMMENTS_ROOT);
   const roots = new NewItemRoots(doc, structs, known, comments);
   for (const struct of structs) {
-    if (!(struct instanceof Y.Item) || !spans.has(struct.id.client)) continue;
+    if (!(struct instanceof Y.Item) || foreign.has(struct.id.client)) continue; // stripped from a resync, or refused
     if (struct.id.clock + struct.length <= known(struct.id.client)) continue; // already here: ignored when applied
     if (roots.underComments(struct)) commentWrite();
   }
@@ -203,15 +221,6 @@ function groupItems(structs: Decoded['structs']): Map<number, Y.Item[]> {
   return groups;
 }
 
-function decode(update: Uint8Array): Decoded {
-  try {
-    return Y.decodeUpdate(update);
-  } catch (error) {
-    throw new GalleyError('invalid', `Update could not be decoded: ${(error as Error).message}`);
-  }
-}
-
-/** The clock range each client id covers in the update (Skip structs are gaps, not content). */
 function structSpans(structs: Decoded['structs']): Map<number, Span> {
   const spans = new Map<number, Span>();
   for (const struct of structs) {

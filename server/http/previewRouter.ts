@@ -12,7 +12,8 @@ import {
   type PublishedStoryView,
 } from '../publishing/publicPages';
 import { STORIES_PATH } from '../publishing/site';
-import { checkDraft, findStory, type PublishDeps } from '../workflow/publishStory';
+import { findStory } from '../workflow/findStory';
+import { checkDraft, type PublishDeps } from '../workflow/publishStory';
 import { loadPrincipal } from './sessionMiddleware';
 import { publicPageSecurityHeaders } from './securityHeaders';
 import { validate } from './validate';

@@ -1,4 +1,4 @@
-import type { LogEntry, Store } from './Store';
+import type { LogEntry, StoryLogStore } from './StoryLogStore';
 
 type Pending = LogEntry & { resolve: (seq: number) => void; reject: (error: unknown) => void };
 
@@ -16,7 +16,7 @@ export class GroupCommit {
   /** Counters for tests and benchmarks. */
   readonly stats = { transactions: 0, updates: 0 };
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Pick<StoryLogStore, 'appendUpdates'>) {}
 
   /** Resolves with the update's log sequence number once it is committed (with its deletion record, if any). */
   write(storyId: string, update: Uint8Array, deletion?: LogEntry['deletion']): Promise<number> {

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
-import { PgStore } from './PgStore';
-import { SqliteStore } from './SqliteStore';
+import { PgStore } from './pg/PgStore';
+import { SqliteStore } from './sqlite/SqliteStore';
 import type { Store } from './Store';
 
 type StoreConfig = Pick<Config, 'dataDir' | 'databaseUrl'>;

@@ -1,22 +1,13 @@
 /**
  * Row → record mapping shared by every SQL backend: the column names are the
- * same in SQLite and Postgres (see sqliteSchema.ts, pgSchema.ts).
+ * same in SQLite and Postgres (see sqlite/sqliteSchema.ts, pg/pgSchema.ts).
  */
 import type { StoryStatus } from '../../shared/workflow';
 import type { VersionKind } from '../../shared/versions';
-import type {
-  DamagedStory,
-  DeletionRecord,
-  PublicationRecord,
-  QuarantineEntry,
-  RevisionRecord,
-  SessionRecord,
-  StoryDamage,
-  StoryListing,
-  StoryRecord,
-  TokenRecord,
-  UserRecord,
-} from './Store';
+import type { SessionRecord, TokenRecord, UserRecord } from './AccountStore';
+import type { PublicationRecord, RevisionRecord } from './PublicationStore';
+import type { DamagedStory, DeletionRecord, QuarantineEntry, StoryDamage } from './StoryLogStore';
+import type { StoryListing, StoryRecord } from './StoryStore';
 
 export type Row = Record<string, unknown>;
 

@@ -13,8 +13,6 @@ import { MAX_DEPTH, contentText, fragmentContent, fragmentText } from './storyCo
  * because it does not escape.
  */
 
-export { fragmentText };
-
 export type RenderedStory = {
   headline: string;
   standfirst: string;

@@ -7,7 +7,7 @@ import { can } from '../../shared/roles';
 import { SOCKET_PARSER } from '../../shared/socketParser';
 import { originAllowed } from '../http/originPolicy';
 import type { Connection, StoryDocument } from '../documents/StoryDocument';
-import { EventGuard } from './eventGuard';
+import { EventGuard } from './EventGuard';
 import { decoderOf, PacketDecoder } from './PacketDecoder';
 import { ReconnectSpread } from './ReconnectSpread';
 import { registerStoryHandlers } from './storyHandlers';
@@ -71,8 +71,8 @@ export function createSocketServer(
     }
   });
 
-  deps.registry.onCreate((document) => wireFanOut(io, document));
-  deps.access.onChange((userId) => {
+  deps.registry.on('create', (document) => wireFanOut(io, document));
+  deps.access.on('change', (userId) => {
     for (const socket of io.of('/').sockets.values()) {
       if (userId !== null && socket.data.user.id !== userId) continue;
       // One at a time per socket: two re-checks finishing out of order must not leave the older answer.

@@ -4,10 +4,10 @@ import { GalleyError } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
 import { type JoinAnswer, JoinRequest, PROTOCOL_VERSION, storyRoom } from '../../shared/protocol';
 import { can } from '../../shared/roles';
+import { CommentOperations } from '../documents/CommentOperations';
 import { guardAwarenessUpdate } from './awarenessGuard';
-import { CommentOps } from './commentOps';
-import { toBytes } from './binary';
-import type { EventGuard } from './eventGuard';
+import { toBytes } from '../../shared/binary';
+import type { EventGuard } from './EventGuard';
 import { INVALID_EVENT } from './PacketDecoder';
 import type { GalleySocket, TransportDeps } from './transportTypes';
 import { encodeMissing, encodeStep1, handleSyncMessage } from './syncMessage';
@@ -78,7 +78,7 @@ export function registerStoryHandlers(socket: GalleySocket, guard: EventGuard, d
     if (reply) socket.emit('story:sync', document.storyId, reply);
   });
 
-  const comments = new CommentOps(store);
+  const comments = new CommentOperations(store);
   guard.on('story:comment', { kind: 'comment', arity: 2 }, async (storyId: unknown, op: unknown) => {
     const { document } = joined(storyId);
     await comments.apply(document, socket.data.user, op);

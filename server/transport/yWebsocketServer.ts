@@ -21,7 +21,7 @@ import type { TransportDeps } from './transportTypes';
 import type { Connection, StoryDocument } from '../documents/StoryDocument';
 import type { MessageGate } from './MessageGate';
 import { guardAwarenessUpdate, withoutRelayedStates } from './awarenessGuard';
-import { toBytes } from './binary';
+import { toBytes } from '../../shared/binary';
 import { encodeStep1, encodeUpdateMessage, handleSyncMessage } from './syncMessage';
 
 /** Upgrades under this path are ours; every other upgrade is left to its owner. */
@@ -130,7 +130,7 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
     });
     return peers;
   };
-  registry.onCreate(wireFanOut);
+  registry.on('create', wireFanOut);
 
   const send = (peer: Peer, frame: Uint8Array) => {
     if (peer.ws.readyState !== WebSocket.OPEN) return;
@@ -329,7 +329,7 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
   };
 
   /** Access changed: close connections whose credential is gone, follow role changes for the rest. */
-  deps.access.onChange((userId) => {
+  deps.access.on('change', (userId) => {
     for (const ws of wss.clients) {
       const peer = peerOf.get(ws);
       if (!peer || (userId !== null && peer.connection.user.id !== userId)) continue;

@@ -18,7 +18,7 @@ export class AutoVersions {
     private readonly deps: VersionDeps & { log: Logger },
     private readonly idleMs: number,
   ) {
-    deps.registry.onCreate((document) => this.#track(document));
+    deps.registry.on('create', (document) => this.#track(document));
   }
 
   #track(document: StoryDocument): void {

@@ -7,6 +7,7 @@ import type { DocumentRegistry } from '../documents/DocumentRegistry';
 import type { Store, StoryRecord, UserRecord } from '../persistence/Store';
 import { renderStory, type RenderedStory } from '../publishing/renderStory';
 import { storyContent } from '../publishing/storyContent';
+import { findStory } from './findStory';
 import { authorsBetween } from './versionAuthors';
 
 export type PublishDeps = {
@@ -20,12 +21,6 @@ export type PublishedStory = { storyId: string; slug: string; revision: number; 
 
 /** The draft as it stands, rendered, with the address it would publish at and what stops it. */
 export type DraftCheck = { rendered: RenderedStory; slug: string; problems: PublicationProblems };
-
-export async function findStory(store: Store, storyId: string): Promise<StoryRecord> {
-  const story = await store.getStory(storyId);
-  if (!story) throw new GalleyError('not_found', 'No such story');
-  return story;
-}
 
 /** Renders the story's live document (after its pending writes) and runs every pre-publish check. */
 export function checkDraft(deps: PublishDeps, story: StoryRecord): Promise<DraftCheck> {

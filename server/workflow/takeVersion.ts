@@ -5,7 +5,7 @@ import type { RevisionRecord, Store, UserRecord } from '../persistence/Store';
 import { renderStory } from '../publishing/renderStory';
 import { storyContent } from '../publishing/storyContent';
 import { STORY_FIELDS } from '../../shared/story';
-import { findStory } from './publishStory';
+import { findStory } from './findStory';
 import { authorsBetween } from './versionAuthors';
 
 export type VersionDeps = {

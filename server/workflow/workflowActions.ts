@@ -16,7 +16,8 @@ import {
   type WorkflowAction,
 } from '../../shared/workflow';
 import type { StatusChange, StoryRecord, UserRecord } from '../persistence/Store';
-import { checkDraft, findStory, refuseIfNotReady, type PublishDeps } from './publishStory';
+import { findStory } from './findStory';
+import { checkDraft, refuseIfNotReady, type PublishDeps } from './publishStory';
 import { workflowOf } from './workflowState';
 
 /** Loads the story and refuses unless `user` may take `action` from its current state. */

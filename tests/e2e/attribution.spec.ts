@@ -1,8 +1,6 @@
 import type { Page } from '@playwright/test';
 import { createUser, expect, expectSaved, field, type FieldName, signedInPage, test, twoEditorsOnANewStory } from './fixtures';
 
-test.describe.configure({ timeout: 120_000 });
-
 /** The text a field shows as written by one person (a caret widget may split a run into several spans). */
 const written = async (page: Page, name: FieldName, author: string) =>
   (await field(page, name).locator(`.attribution[data-author="${author}"]`).allTextContents()).join('');

@@ -8,7 +8,7 @@ import { test as base, type Page } from '@playwright/test';
 const test = base;
 import type * as Y from 'yjs';
 import type { Store } from '../../server/persistence/Store';
-import { fragmentText } from '../../server/publishing/renderStory';
+import { fragmentText } from '../../server/publishing/storyContent';
 import { connectClient, createStory, eventually, storedDoc } from '../helpers/clients';
 import { createUser, startTestServer, type TestServer } from '../helpers/testServer';
 import { expect, field, signedInPage } from './fixtures';

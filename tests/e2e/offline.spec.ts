@@ -56,7 +56,8 @@ async function waitForOfflineShell(page: Page): Promise<void> {
           .getEntriesByType('resource')
           .map((entry) => entry.name)
           .filter((href) => new URL(href).pathname.startsWith('/assets/'));
-        const cached = await Promise.all(['/index.html', ...assets].map((url) => caches.match(url)));
+        // Workbox keys the app shell by its revision (/index.html?__WB_REVISION__=…).
+        const cached = await Promise.all(['/index.html', ...assets].map((url) => caches.match(url, { ignoreSearch: true })));
         return cached.every(Boolean);
       }),
     )
@@ -194,5 +195,5 @@ test('signing out deletes the drafts kept on this device', async ({ browser, ser
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/signin$/);
   await expect.poll(drafts).toEqual([]);
-  expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('galley:')))).toEqual([]);
+  await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('galley:')))).toEqual([]);
 });

@@ -1,8 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, field, test, twoEditorsOnANewStory } from './fixtures';
 
-test.describe.configure({ timeout: 120_000 });
-
 const people = (page: Page) => page.getByRole('list', { name: 'People in this story' });
 const announcements = (page: Page) => page.getByRole('log', { name: 'Presence announcements' });
 
@@ -33,17 +31,26 @@ test('presence: one entry per person across tabs, announced arrivals, fields and
     ana.evaluate(() => {
       // Relative to the textbox: what else on the page moves (a banner, a claim) is not the caret's doing.
       const box = document.querySelector('.field-editor--headline')!.getBoundingClientRect();
-      const text = document.querySelector('.field-editor--headline p')!;
-      const range = document.createRange();
-      range.selectNodeContents(text);
-      const { x, y, width, height } = range.getBoundingClientRect();
+      const paragraph = document.querySelector('.field-editor--headline p')!;
+      // Where the text itself is. Not the paragraph's contents as a whole: a remote caret is an element in
+      // there whose 1 px borders stand out of the text by design (they take no room: -1 px margins), so at
+      // either end of the line its own box would widen the measure by a pixel the text never moved.
+      const rects: DOMRect[] = [];
+      const walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        rects.push(...range.getClientRects());
+      }
+      const left = Math.min(...rects.map((r) => r.left));
+      const top = Math.min(...rects.map((r) => r.top));
       return {
-        x: x - box.x,
-        y: y - box.y,
-        width,
-        height,
+        x: left - box.x,
+        y: top - box.y,
+        width: Math.max(...rects.map((r) => r.right)) - left,
+        height: Math.max(...rects.map((r) => r.bottom)) - top,
         scrollY: window.scrollY,
-        text: text.textContent,
+        text: paragraph.textContent,
         pageY: box.y + window.scrollY,
         bar: document.querySelector('.presence')!.getBoundingClientRect().width,
       };
@@ -53,6 +60,13 @@ test('presence: one entry per person across tabs, announced arrivals, fields and
   await field(ben, 'Headline').click();
   await ben.keyboard.press('Home');
   await expect(ana.locator('.collaboration-carets__label', { hasText: 'Ben Editor' })).toBeVisible();
+  // Measured once Ben's caret is where he put it, at the start of the line (his click put it elsewhere first).
+  const caretAtStart = () =>
+    ana.evaluate(() => {
+      const first = document.querySelector('.field-editor--headline p')!.firstChild;
+      return first instanceof HTMLElement && first.matches('.collaboration-carets__caret') ? first.dataset.name : null;
+    });
+  await expect.poll(caretAtStart).toBe('Ben Editor');
   const after = await layout();
   expect({ text: after.text, scrollY: after.scrollY }).toEqual({ text: before.text, scrollY: before.scrollY });
   // Sub-pixel text layout may differ around a zero-width caret; a shift a reader could see may not.

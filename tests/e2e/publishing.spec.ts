@@ -1,9 +1,6 @@
 import type { Page } from '@playwright/test';
 import { createUser, expect, expectSaved, field, signedInPage, test } from './fixtures';
 
-// Two or three signed-in browsers each: give them room on a busy two-core machine.
-test.describe.configure({ timeout: 120_000 });
-
 type StoryText = { headline: string; standfirst?: string; byline: string; body: string };
 
 async function newStory(page: Page): Promise<string> {

@@ -1,8 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, expectSaved, field, test, twoEditorsOnANewStory } from './fixtures';
 
-test.describe.configure({ timeout: 120_000 });
-
 /** The account's colour as the server hands it out (#rrggbb), as the browser computes it (rgb(…)). */
 async function colourOf(page: Page): Promise<string> {
   const { user } = (await (await page.request.get('/api/session')).json()) as { user: { color: string } };
@@ -12,8 +10,13 @@ async function colourOf(page: Page): Promise<string> {
 
 const insertions = (page: Page, name: 'Body' | 'Standfirst' | 'Headline') => field(page, name).locator('ins .suggestion--insertion');
 const deletions = (page: Page, name: 'Body' | 'Standfirst' | 'Headline') => field(page, name).locator('del .suggestion--deletion');
-const textDecoration = (locator: Locator) => locator.first().evaluate((el) => getComputedStyle(el).textDecorationLine);
-const decorationColour = (locator: Locator) => locator.first().evaluate((el) => getComputedStyle(el).textDecorationColor);
+
+/** The background once its transition (buttons fade between colours) has ended: what a person sees. */
+const settledBackground = (locator: Locator) =>
+  locator.evaluate(async (el) => {
+    await Promise.all(el.getAnimations().map((animation) => animation.finished));
+    return getComputedStyle(el).backgroundColor;
+  });
 
 test('a writer suggests, an editor sees it live in her colour, accepts and rejects, and publishing leaves open suggestions out', async ({
   browser,
@@ -36,12 +39,14 @@ test('a writer suggests, an editor sees it live in her colour, accepts and rejec
   // Ana turns on Suggesting (hers alone) and edits the body: an insertion and a deletion.
   const suggesting = ana.getByRole('button', { name: 'Suggesting' });
   await expect(suggesting).toHaveAttribute('aria-pressed', 'false');
-  const looks = () => suggesting.evaluate((el) => getComputedStyle(el).backgroundColor);
-  const off = await looks();
+  await ana.mouse.move(0, 0); // not the hover colour
+  const off = await settledBackground(suggesting);
   await suggesting.click();
   await expect(suggesting).toHaveAttribute('aria-pressed', 'true');
-  await ana.mouse.move(0, 0); // not the hover colour
-  expect(await looks()).not.toBe(off); // the mode shows at a glance, not only to screen readers
+  await ana.mouse.move(0, 0);
+  // The mode shows at a glance, not only to screen readers: in the colour the button settles on, not one
+  // read while it fades from white.
+  await expect.poll(() => settledBackground(suggesting)).not.toBe(off);
   await expect(ben.getByRole('button', { name: 'Suggesting' })).toHaveAttribute('aria-pressed', 'false');
   await field(ana, 'Body').click();
   await ana.keyboard.press('End');
@@ -54,10 +59,10 @@ test('a writer suggests, an editor sees it live in her colour, accepts and rejec
   await expect(insertions(ben, 'Body')).toHaveText(' Fares rise.');
   await expect(deletions(ben, 'Body')).toHaveText('The ');
   await expect(field(ben, 'Body')).toHaveText('The ferry leaves at noon. Fares rise.');
-  expect(await textDecoration(insertions(ben, 'Body'))).toBe('underline');
-  expect(await textDecoration(deletions(ben, 'Body'))).toBe('line-through');
-  expect(await decorationColour(insertions(ben, 'Body'))).toBe(anaColour);
-  expect(await decorationColour(deletions(ben, 'Body'))).toBe(anaColour);
+  await expect(insertions(ben, 'Body').first()).toHaveCSS('text-decoration-line', 'underline');
+  await expect(deletions(ben, 'Body').first()).toHaveCSS('text-decoration-line', 'line-through');
+  await expect(insertions(ben, 'Body').first()).toHaveCSS('text-decoration-color', anaColour);
+  await expect(deletions(ben, 'Body').first()).toHaveCSS('text-decoration-color', anaColour);
 
   // Ben keeps editing normally elsewhere: his words are plain text for Ana too.
   await field(ben, 'Headline').click();

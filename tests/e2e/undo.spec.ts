@@ -1,8 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, expectSaved, field, type FieldName, test, twoEditorsOnANewStory } from './fixtures';
 
-test.describe.configure({ timeout: 120_000 });
-
 const undoKey = 'ControlOrMeta+z';
 const redoKey = 'ControlOrMeta+Shift+z';
 

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { createAccount } from '../../server/auth/accounts';
-import { SqliteStore } from '../../server/persistence/SqliteStore';
+import { SqliteStore } from '../../server/persistence/sqlite/SqliteStore';
 import { newDraft } from '../../server/workflow/workflowState';
 import type { Role } from '../../shared/roles';
 import { type ServerProcess, startServerProcess } from '../helpers/serverProcess';

@@ -11,8 +11,8 @@ import { PacketType, type RawPacket, type RawSocketIO } from '../helpers/rawSock
 const BAD_MESSAGES_PER_MINUTE = loadConfig({}).messageRates.badPerMinute;
 /** Answers that count as a bad message (as server/transport/MessageGate.ts counts them). */
 const BAD_INPUT_CODES: ReadonlySet<string> = new Set<ErrorCode>(['bad_request', 'invalid', 'forbidden', 'too_large', 'not_joined']);
-/** How long the close may follow the last bad answer. */
-const CLOSE_MS = 1_000;
+/** How long to wait for the close after the round trip (it is on its way by then; a busy machine may be slow to say so). */
+const CLOSE_MS = 5_000;
 
 /** The rule the connection's answers broke, if any; called once the connection's frames were all sent. */
 export async function brokenConnectionRule(socket: RawSocketIO): Promise<string | undefined> {

@@ -11,7 +11,7 @@
  * A failure names the first thing that did not hold and what was seen instead.
  */
 import * as Y from 'yjs';
-import { SqliteStore } from '../../server/persistence/SqliteStore';
+import { SqliteStore } from '../../server/persistence/sqlite/SqliteStore';
 import { STORY_FIELDS } from '../../shared/story';
 import { connectClient, storedDoc, type TestClient } from '../helpers/clients';
 import type { FuzzWorld } from './FuzzWorld';

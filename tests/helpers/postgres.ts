@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { PgStore } from '../../server/persistence/PgStore';
-import { quoteIdentifier } from '../../server/persistence/pgSchema';
+import { PgStore } from '../../server/persistence/pg/PgStore';
+import { quoteIdentifier } from '../../server/persistence/pg/pgSchema';
 
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

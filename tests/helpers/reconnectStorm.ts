@@ -6,11 +6,11 @@
  */
 import fs from 'node:fs';
 import * as Y from 'yjs';
-import { SocketIOProvider } from '../../client/lib/collab/provider';
-import { connectSocket, reconnectionOf } from '../../client/lib/collab/socket';
+import { SocketIOProvider } from '../../client/lib/sync/SocketIOProvider';
+import { closeSocket, connectSocket, reconnectionOf } from '../../client/lib/sync/socket';
 import { createAccount } from '../../server/auth/accounts';
 import { loadConfig } from '../../server/config';
-import { SqliteStore } from '../../server/persistence/SqliteStore';
+import { SqliteStore } from '../../server/persistence/sqlite/SqliteStore';
 import { createStory, eventually, storedDoc } from './clients';
 import { freePort, type ServerProcess, startServerProcess } from './serverProcess';
 import { signIn, tempDataDir, type TestUser } from './testServer';
@@ -131,7 +131,7 @@ export async function runReconnectStorm({ clients, stories, downMs, env = {} }: 
     );
     for (const { socket, provider } of editors) {
       provider.destroy();
-      socket.disconnect();
+      closeSocket(socket);
     }
     editors.length = 0;
     // What storage holds once the process is gone: acknowledged means durable, kill -9 or not.
@@ -154,7 +154,7 @@ export async function runReconnectStorm({ clients, stories, downMs, env = {} }: 
   } finally {
     for (const { socket, provider } of editors) {
       provider.destroy();
-      socket.disconnect();
+      closeSocket(socket);
     }
     await server.kill();
     fs.rmSync(dataDir, { recursive: true, force: true });

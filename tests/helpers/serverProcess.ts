@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
-import { TEST_SERVER_ENV } from './testServer';
+import { TEST_SERVER_ENV } from './testEnvironment';
 
 export type ServerProcess = {
   child: ChildProcess;
@@ -29,9 +29,10 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts the server with `env` (PORT defaults to a random one) and resolves once it listens.
- * One process (tsx's CLI would fork a child that outlives a SIGKILL of its parent).
+ * One process (tsx's CLI would fork a child that outlives a SIGKILL of its parent). tsx compiles the
+ * server as it starts: seconds when idle, tens of seconds for several at once on a busy 2-core machine.
  */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...TEST_SERVER_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,12 +4,14 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Role } from '../../shared/roles';
 import { createAccount } from '../../server/auth/accounts';
+import { configurePasswordHashing } from '../../server/auth/passwords';
 import { loadServerSecret } from '../../server/auth/serverSecret';
 import { type App, createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { createLogger, type Logger } from '../../server/logger';
-import { SqliteStore } from '../../server/persistence/SqliteStore';
+import { SqliteStore } from '../../server/persistence/sqlite/SqliteStore';
 import type { Store } from '../../server/persistence/Store';
+import { TEST_SERVER_ENV } from './testEnvironment';
 
 export type TestServer = {
   url: string;
@@ -23,12 +25,6 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
-/**
- * Test servers spread their clients' returns over one second, not the default's few: tests that restart
- * a server wait for reconnections, and the spread itself is tested on its own (reconnectStorm.test.ts).
- */
-export const TEST_SERVER_ENV = { RECONNECT_SPREAD_MS: '1000' } as const;
-
 export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'galley-test-'));
 }
@@ -39,6 +35,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...TEST_SERVER_ENV, ...options.env });
+  configurePasswordHashing(config.passwordHashCost);
   const store = await SqliteStore.openForServer(dataDir);
   const app = createApp(config, {
     store: options.wrapStore ? options.wrapStore(store) : store,

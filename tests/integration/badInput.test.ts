@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { type GalleyClientSocket, connectSocket } from '../../client/lib/collab/socket';
+import { type GalleyClientSocket, closeSocket, connectSocket } from '../../client/lib/sync/socket';
 import { LIMITS } from '../../shared/limits';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { STORY_FIELDS } from '../../shared/story';
@@ -38,10 +38,11 @@ beforeAll(async () => {
   await eventually(() => expect(contents(editorB.doc)).toBe(contents(editorA.doc)));
 });
 
+// Also after a setup that failed half-way: its own error is the one to read.
 afterAll(async () => {
-  editorA.close();
-  editorB.close();
-  await server.close();
+  editorA?.close();
+  editorB?.close();
+  await server?.close();
 });
 
 /** A raw, joined Socket.IO connection with no client-side guard rails. */
@@ -342,7 +343,7 @@ describe('bad input', () => {
       await editorA.provider.whenSaved();
       expect((await storedDoc(server.store, storyId)).getText('check').toString()).toContain(marker);
     } finally {
-      socket.disconnect();
+      closeSocket(socket);
     }
   });
 
@@ -378,7 +379,7 @@ describe('bad input', () => {
         joiner.close();
       }
     } finally {
-      socket.disconnect();
+      closeSocket(socket);
     }
   });
 
@@ -411,6 +412,6 @@ describe('bad input', () => {
     expect(answers.every((a) => (a as Answer).ok)).toBe(true);
     // 450 messages at 200 per second cannot all be through in much under two seconds.
     expect(Date.now() - started).toBeGreaterThan(1_500);
-    flood.disconnect();
+    closeSocket(flood);
   }, 20_000);
 });

@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { type GalleyClientSocket } from '../../client/lib/collab/socket';
+import { type GalleyClientSocket } from '../../client/lib/sync/socket';
 import { COMMENT_LIMITS, COMMENTS_ROOT, type CommentOpInput, readThreads, resolveAnchor, THREAD_KEYS } from '../../shared/comments';
 import type { Ack } from '../../shared/errors';
 import { connectClient, createStory, eventually, setParagraphs, storedDoc, type TestClient } from '../helpers/clients';

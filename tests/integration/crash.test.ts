@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../server/auth/accounts';
-import { SqliteStore } from '../../server/persistence/SqliteStore';
+import { SqliteStore } from '../../server/persistence/sqlite/SqliteStore';
 import { connectClient, createStory, eventually, storedDoc } from '../helpers/clients';
 import { killAllServerProcesses, type ServerProcess, startServerProcess, freePort } from '../helpers/serverProcess';
 import { signIn, tempDataDir, type TestUser } from '../helpers/testServer';
@@ -28,6 +28,7 @@ async function startServer(port: number): Promise<void> {
 const crash = () => server!.kill();
 
 describe('a real crash', () => {
+  // Room for four server starts (tsx compiles the server: seconds each on a busy machine) and three rounds of typing.
   it('keeps every acknowledged edit through repeated SIGKILLs while clients type, and all clients converge', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
@@ -43,11 +44,14 @@ describe('a real crash', () => {
     );
 
     for (let round = 0; round < KILLS; round++) {
+      const before = typists.map((t) => t.typed);
       typists.forEach((t) => t.start());
       await new Promise((r) => setTimeout(r, TYPING_MS));
+      // Killed once every typist has had words of this round acknowledged, however long the restart and
+      // the reconnections took on a busy machine.
+      await eventually(() => typists.forEach((t, i) => expect(t.acknowledged).toBeGreaterThan(before[i])), 30_000);
       await crash();
       const acknowledged = typists.map((t) => t.acknowledged);
-      expect(acknowledged.every((n) => n > 0)).toBe(true);
 
       // What the crashed server left on disk holds every acknowledged word.
       const disk = SqliteStore.open(dataDir);
@@ -78,5 +82,5 @@ describe('a real crash', () => {
     const disk = SqliteStore.open(dataDir);
     expect((await storedDoc(disk, storyId)).getXmlFragment('body').toJSON()).toBe(reference.getXmlFragment('body').toJSON());
     await disk.close();
-  }, 90_000);
+  }, 180_000);
 });

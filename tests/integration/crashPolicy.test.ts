@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../server/auth/accounts';
-import { SqliteStore } from '../../server/persistence/SqliteStore';
+import { SqliteStore } from '../../server/persistence/sqlite/SqliteStore';
 import { connectClient, createStory, eventually, storedDoc } from '../helpers/clients';
 import { killAllServerProcesses, startServerProcess } from '../helpers/serverProcess';
 import { signIn, tempDataDir, type TestUser } from '../helpers/testServer';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Store } from '../../server/persistence/Store';
-import { SqliteStore } from '../../server/persistence/SqliteStore';
-import { fragmentText } from '../../server/publishing/renderStory';
+import { SqliteStore } from '../../server/persistence/sqlite/SqliteStore';
+import { fragmentText } from '../../server/publishing/storyContent';
 import { readThreads } from '../../shared/comments';
 import { LIMITS } from '../../shared/limits';
 import { STORY_FIELDS } from '../../shared/story';
@@ -282,7 +282,7 @@ describe('acknowledged means committed', () => {
       async () => expect(text(await storedDoc(server.store, storyId), 'body')).toBe('Written while the disk was away.'),
       5_000,
     );
-    expect(text(b.doc, 'body')).toBe('Written while the disk was away.');
+    await eventually(() => expect(text(b.doc, 'body')).toBe('Written while the disk was away.'));
     // The sender resyncs by itself and gets its acknowledgement.
     await a.provider.whenSaved();
   });

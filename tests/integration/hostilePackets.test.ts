@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccount } from '../../server/auth/accounts';
-import { SqliteStore } from '../../server/persistence/SqliteStore';
+import { SqliteStore } from '../../server/persistence/sqlite/SqliteStore';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { connectClient, createStory, eventually, storedDoc, type TestClient } from '../helpers/clients';
 import { PacketType, RawSocketIO } from '../helpers/rawSocketIO';

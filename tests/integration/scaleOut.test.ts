@@ -6,8 +6,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createAccount } from '../../server/auth/accounts';
-import { PgStore } from '../../server/persistence/PgStore';
-import { connectSocket, type GalleyClientSocket } from '../../client/lib/collab/socket';
+import { PgStore } from '../../server/persistence/pg/PgStore';
+import { closeSocket, connectSocket, type GalleyClientSocket } from '../../client/lib/sync/socket';
 import { STORY_FIELDS } from '../../shared/story';
 import type { StoryWorkflow } from '../../shared/workflow';
 import { connectClient, createStory, eventually, setParagraphs, storedDoc, type TestClient } from '../helpers/clients';
@@ -75,17 +75,17 @@ describe.skipIf(!available)('several nodes on Postgres and Redis', () => {
     nodes.push(...(await Promise.all(Array.from({ length: NODES }, startNode))));
     writer = await account('writer', 'Wren Writer');
     editor = await account('editor', 'Eddie Editor');
-  }, 60_000);
+  }, 120_000);
 
   // A test that killed a node and failed before restarting it must not take the next ones down with it.
   afterEach(async () => {
     for (const [i, node] of nodes.entries())
       if (node.child.exitCode !== null || node.child.signalCode !== null) nodes[i] = await startNode();
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     clients.forEach((c) => c.close());
-    sockets.forEach((s) => s.disconnect());
+    sockets.forEach(closeSocket);
     killAllServerProcesses();
     await store?.close();
     await postgresProxy?.close();
@@ -164,10 +164,10 @@ describe.skipIf(!available)('several nodes on Postgres and Redis', () => {
     const storyId = await createStory(nodes[0], writer);
     const typists = await Promise.all([0, 1, 0, 1].map(async (n, i) => new Typist(i, await client(nodes[n], writer, storyId))));
     typists.forEach((t) => t.start(20));
-    await new Promise((r) => setTimeout(r, 1_200));
+    // Killed once every typist has had words acknowledged, however long that takes on a busy machine.
+    await eventually(() => typists.forEach((t) => expect(t.acknowledged).toBeGreaterThanOrEqual(10)), 20_000);
     await nodes[0].kill();
     const acknowledged = typists.map((t) => t.acknowledged);
-    expect(acknowledged.every((n) => n > 0)).toBe(true);
     const stored = await storedDoc(store, storyId);
     typists.forEach((t, i) => expect(wordsOf(stored, t)).toEqual(expect.arrayContaining(t.allWords().slice(0, acknowledged[i]))));
 
@@ -176,7 +176,9 @@ describe.skipIf(!available)('several nodes on Postgres and Redis', () => {
       t.client.close();
       t.use(await client(nodes[2], writer, storyId, t.client.doc));
     }
-    await new Promise((r) => setTimeout(r, 600));
+    // They carry on there: words typed after the move are acknowledged too.
+    const moved = typists.map((t) => t.typed);
+    await eventually(() => typists.forEach((t, i) => expect(t.acknowledged).toBeGreaterThan(moved[i])), 20_000);
     typists.forEach((t) => t.stop());
     await Promise.all(typists.map((t) => t.client.provider.whenSaved()));
     await eventually(() => typists.forEach((t) => expect(fieldsOf(t.client.doc)).toEqual(fieldsOf(typists[1].client.doc))), 10_000);
@@ -220,9 +222,10 @@ describe.skipIf(!available)('several nodes on Postgres and Redis', () => {
     await new Promise((r) => setTimeout(r, 300));
     postgresProxy.pause();
     const before = typist.typed;
+    // Time for an acknowledgement that should not come, and for a good many words to be typed meanwhile.
     await new Promise((r) => setTimeout(r, 1_200));
-    // Typed meanwhile, none of it acknowledged: the client still shows "Saving…".
-    expect(typist.typed).toBeGreaterThan(before + 10);
+    await eventually(() => expect(typist.typed).toBeGreaterThan(before + 10));
+    // None of it acknowledged: the client still shows "Saving…".
     expect(typist.acknowledged).toBeLessThanOrEqual(before);
     expect(typist.client.provider.unacknowledged + (typist.client.provider.pendingOffline ? 1 : 0)).toBeGreaterThan(0);
     postgresProxy.resume();
@@ -283,10 +286,11 @@ describe.skipIf(!available)('several nodes on Postgres and Redis', () => {
     expect(typing.provider.canEdit).toBe(true);
     const demoted = await call(nodes[0], 'PATCH', `/api/users/${writer.id}`, { user: admin, body: { role: 'viewer' } });
     expect(demoted.status).toBe(200);
-    // Well before the 30-second sweep: the change is sent to every node.
-    await eventually(() => expect(typing.provider.canEdit).toBe(false), 3_000);
+    // Well before the 30-second sweep: the change is sent to every node (the 2-second rule itself is
+    // measured in accessChanges.test.ts, from the moment the change is made).
+    await eventually(() => expect(typing.provider.canEdit).toBe(false), 10_000);
     expect((await call(nodes[0], 'PATCH', `/api/users/${writer.id}`, { user: admin, body: { role: 'writer' } })).status).toBe(200);
-    await eventually(() => expect(typing.provider.canEdit).toBe(true), 3_000);
+    await eventually(() => expect(typing.provider.canEdit).toBe(true), 10_000);
 
     typing.close();
     await eventually(() => expect(present.get(storyId)).toEqual([]));

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createAccount } from '../../server/auth/accounts';
-import { SqliteStore } from '../../server/persistence/SqliteStore';
+import { SqliteConnection } from '../../server/persistence/sqlite/SqliteConnection';
+import { SqliteStore } from '../../server/persistence/sqlite/SqliteStore';
 import { newDraft } from '../../server/workflow/workflowState';
 import { tempDataDir } from '../helpers/testServer';
 import { storeContract } from './storeContract';
@@ -29,9 +31,28 @@ function contractOn(name: string, open: (dir: string) => Promise<SqliteStore>) {
 contractOn('SqliteStore', async (dir) => SqliteStore.open(dir));
 contractOn('SqliteStore with its appender thread (as a server runs it)', (dir) => SqliteStore.openForServer(dir));
 
+/** A named version of the story, numbered `i` in its name. */
+const version = (storyId: string, i: number) => ({
+  storyId,
+  kind: 'named' as const,
+  name: `Version ${i}`,
+  authorIds: [],
+  slug: 'lock',
+  headline: 'Lock',
+  standfirst: '',
+  byline: '',
+  bodyHtml: '<p>x</p>',
+  content: '{}',
+  docState: Uint8Array.of(i % 256),
+  publishedAt: new Date().toISOString(),
+  publishedBy: 'Lock',
+  publishedById: 'lock',
+});
+
 describe('SqliteStore with its appender thread', () => {
   it('never lets its two connections wait for each other’s write lock, whatever runs at once', async () => {
-    // With no busy timeout, any overlap of the two connections' writes fails at once with SQLITE_BUSY.
+    // With no busy timeout, any overlap of the two connections' writes fails at once with SQLITE_BUSY. The writes
+    // below come from every aggregate (SqliteConnection.write puts each in its turn), mixed with appends.
     const dir = tempDataDir();
     const store = await SqliteStore.openForServer(dir, { busyTimeoutMs: 0 });
     dirs.set(store, dir);
@@ -56,12 +77,35 @@ describe('SqliteStore with its appender thread', () => {
       if (i % 4 === 0) work.push(store.touchStory(storyId, `Headline ${i}`, new Date().toISOString()));
       if (i % 10 === 0) work.push(store.claimClients(storyId, new Map([[1000 + i, author.id]])));
       if (i % 50 === 0) work.push(store.compact(storyId, (updates) => Uint8Array.of(updates.length)));
+      // Writes of the other aggregates: accounts (with its access-change record) and publications.
+      if (i % 20 === 0) work.push(store.updateUser(author.id, { role: i % 40 === 0 ? 'editor' : 'writer' }));
+      if (i % 25 === 0) work.push(store.saveVersion(version(storyId, i)));
       if (i % 3 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     const outcomes = await Promise.allSettled(work);
     expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);
     expect((await store.loadClientOwners(storyIds[0])).size).toBe(40);
+    expect((await store.listRevisions(storyIds[0])).length).toBe(8);
     await store.close();
+  });
+});
+
+describe('SqliteConnection', () => {
+  it('refuses a statement that writes outside its write helper, so no write can skip the appender’s turn', async () => {
+    const connection = new SqliteConnection(new Database(':memory:'), null);
+    await connection.write(() => connection.prepare('CREATE TABLE notes (text TEXT)').run());
+    expect(() => connection.prepare("INSERT INTO notes VALUES ('outside')")).toThrow(/A write outside SqliteConnection.write/);
+    await connection.write(() => connection.prepare("INSERT INTO notes VALUES ('inside')").run());
+    // A write that fails is rolled back, and the guard is up again after it.
+    await expect(
+      connection.write(() => {
+        connection.prepare("INSERT INTO notes VALUES ('rolled back')").run();
+        connection.prepare('INSERT INTO missing VALUES (1)').run();
+      }),
+    ).rejects.toThrow(/no such table/);
+    expect(() => connection.prepare('DELETE FROM notes')).toThrow(/A write outside SqliteConnection.write/);
+    expect(connection.prepare('SELECT text FROM notes').pluck().all()).toEqual(['inside']);
+    await connection.close();
   });
 });
 

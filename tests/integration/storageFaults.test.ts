@@ -19,12 +19,12 @@ import { createAccount } from '../../server/auth/accounts';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { connectCluster } from '../../server/cluster/redisCluster';
-import { PgStore } from '../../server/persistence/PgStore';
+import { PgStore } from '../../server/persistence/pg/PgStore';
 import { requireRedisServer, startRedis } from '../helpers/redisServer';
 import { createTestDatabase, dropSchema, freshSchemaName, POSTGRES_URL, requirePostgres } from '../helpers/postgres';
 import { call } from '../helpers/http';
 import { connectClient, createStory, eventually, rawSocket, setParagraphs, storedDoc, type TestClient } from '../helpers/clients';
-import { describeSaveState } from '../../client/lib/collab/saveState';
+import { describeSaveState } from '../../client/lib/sync/saveState';
 import type { ErrorBody } from '../../shared/errors';
 import { createUser, signIn, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
 

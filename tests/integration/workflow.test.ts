@@ -14,7 +14,7 @@ import * as Y from 'yjs';
 import type { StorySummary } from '../../shared/api';
 import { PROTOCOL_VERSION, type ClientToServerEvents, type JoinAnswer, type ServerToClientEvents } from '../../shared/protocol';
 import type { StoryStatus, StoryWorkflow } from '../../shared/workflow';
-import { fragmentText } from '../../server/publishing/renderStory';
+import { fragmentText } from '../../server/publishing/storyContent';
 import { connectClient, createStory, eventually, setParagraphs, type TestClient, rawSocket } from '../helpers/clients';
 import { call, type Answer } from '../helpers/http';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';

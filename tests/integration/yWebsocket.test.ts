@@ -10,7 +10,7 @@ import { Authenticator } from '../../server/auth/Authenticator';
 import { LiveAccess } from '../../server/auth/LiveAccess';
 import { loadServerSecret } from '../../server/auth/serverSecret';
 import { createLogger } from '../../server/logger';
-import { fragmentText } from '../../server/publishing/renderStory';
+import { fragmentText } from '../../server/publishing/storyContent';
 import { MessageLimits } from '../../server/transport/MessageGate';
 import { attachYWebsocket } from '../../server/transport/yWebsocketServer';
 import { LIMITS } from '../../shared/limits';
@@ -183,7 +183,7 @@ describe('the y-websocket endpoint', () => {
     await eventually(() => expect(text(serverDoc(storyId), 'body')).toBe('It survives.\nBoth paragraphs.'));
     // Still connected: shutting down closes y-websocket connections (going away) and does not hang.
     await server.stop();
-    expect(yws.closeCodes).toContain(1001);
+    await eventually(() => expect(yws.closeCodes).toContain(1001));
     yws.close();
     ywsClients = [];
 

@@ -35,4 +35,23 @@ describe('npm start’s client build check', () => {
     write('shared/story.ts', 10);
     expect(clientBuildIsStale(root)).toBe(true);
   });
+
+  it('builds when the build’s configuration or the client’s compiler options change', () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'galley-build-'));
+    const sources = ['client/main.ts', 'vite.config.ts', 'tsconfig.base.json', 'tsconfig.client.json'];
+    for (const source of sources) write(source, 100);
+    // The server's compiler options do not change the client's build.
+    write('tsconfig.server.json', 10);
+    write('dist/client/index.html', 50);
+    for (const dir of ['client', 'dist', 'dist/client']) {
+      const old = new Date(Date.now() - 100_000);
+      fs.utimesSync(path.join(root, dir), old, old);
+    }
+    expect(clientBuildIsStale(root)).toBe(false);
+    for (const source of sources.slice(1)) {
+      write(source, 10);
+      expect(clientBuildIsStale(root), source).toBe(true);
+      write(source, 100);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodyParts, insertMention, matchingMembers, mentionedIds, mentionQuery } from '../../client/lib/collab/commentMentions';
+import { bodyParts, insertMention, matchingMembers, mentionedIds, mentionQuery } from '../../client/lib/story/commentMentions';
 
 const ana = { id: 'a', name: 'Ana Lopez' };
 const ana2 = { id: 'a2', name: 'Ana' };

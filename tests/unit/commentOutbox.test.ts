@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommentOp } from '../../shared/comments';
 import type { Ack } from '../../shared/errors';
-import { ANCHOR_RETRIES, CommentOutbox, outboxKey } from '../../client/lib/collab/commentOutbox';
+import { ANCHOR_RETRIES, CommentOutbox, outboxKey } from '../../client/lib/story/CommentOutbox';
 
 /** localStorage as the browser has it: strings only, shared by everything that opens the same key. */
 class MemoryStorage {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommentOp, CommentThread } from '../../shared/comments';
-import type { PendingOp } from '../../client/lib/collab/commentOutbox';
-import { withPending } from '../../client/lib/collab/commentThreads';
+import type { PendingOp } from '../../client/lib/story/CommentOutbox';
+import { withPending } from '../../client/lib/story/commentThreads';
 
 const me = { id: 'me', name: 'Ana Writer' };
 const T1 = '00000000-0000-4000-8000-000000000001';

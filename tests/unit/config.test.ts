@@ -36,6 +36,19 @@ describe('loadConfig', () => {
     expect(message).toContain('PUBLIC_URL');
   });
 
+  it('hashes passwords at production’s cost unless told otherwise, may raise it, and lowers it only for the test suite', () => {
+    expect(loadConfig({}).passwordHashCost).toBe(15);
+    expect(loadConfig({ PASSWORD_HASH_COST: '16' }).passwordHashCost).toBe(16);
+    expect(() => loadConfig({ PASSWORD_HASH_COST: '18' })).toThrow(/PASSWORD_HASH_COST/);
+    for (const NODE_ENV of [undefined, 'production', 'development']) {
+      expect(() => loadConfig({ PASSWORD_HASH_COST: '14', NODE_ENV })).toThrow(
+        /PASSWORD_HASH_COST: may be below 15 only with NODE_ENV=test/,
+      );
+    }
+    expect(loadConfig({ PASSWORD_HASH_COST: '4', NODE_ENV: 'test' }).passwordHashCost).toBe(4);
+    expect(() => loadConfig({ PASSWORD_HASH_COST: '3', NODE_ENV: 'test' })).toThrow(/PASSWORD_HASH_COST/);
+  });
+
   it('refuses out-of-range ports', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
   });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { PresenceActivity } from '../../client/lib/collab/PresenceActivity';
+import { PresenceActivity } from '../../client/lib/story/PresenceActivity';
 import { AWAY_AFTER_MS, TYPING_CLAIM_MS } from '../../shared/protocol';
 
 const LOCAL = Symbol('local edits');

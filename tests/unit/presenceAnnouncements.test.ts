@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PresenceAnnouncements } from '../../client/lib/collab/presenceAnnouncements.svelte';
-import type { Person } from '../../client/lib/collab/storySession.svelte';
+import { PresenceAnnouncements } from '../../client/lib/story/PresenceAnnouncements.svelte';
+import type { Person } from '../../client/lib/story/StorySession.svelte';
 
 const person = (name: string, more: Partial<Person> = {}): Person => ({
   id: name.toLowerCase(),

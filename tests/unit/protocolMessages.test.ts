@@ -9,11 +9,11 @@ import type { Connection } from '../../server/documents/StoryDocument';
 import { StoryDocument } from '../../server/documents/StoryDocument';
 import { createLogger } from '../../server/logger';
 import { GroupCommit } from '../../server/persistence/GroupCommit';
-import { SqliteStore } from '../../server/persistence/SqliteStore';
+import { SqliteStore } from '../../server/persistence/sqlite/SqliteStore';
 import { newDraft } from '../../server/workflow/workflowState';
 import { storedDoc } from '../helpers/clients';
 import { guardAwarenessUpdate } from '../../server/transport/awarenessGuard';
-import { toBytes } from '../../server/transport/binary';
+import { toBytes } from '../../shared/binary';
 import { encodeStep1, encodeUpdateMessage, handleSyncMessage } from '../../server/transport/syncMessage';
 
 const log = createLogger('silent');

@@ -3,8 +3,8 @@ import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import { SOCKET_PARSER } from '../../shared/socketParser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ReconnectPolicy, type ReconnectPolicyOptions } from '../../client/lib/collab/ReconnectPolicy';
-import { connectSocket, reconnectionOf, type GalleyClientSocket } from '../../client/lib/collab/socket';
+import { ReconnectPolicy, type ReconnectPolicyOptions } from '../../client/lib/sync/ReconnectPolicy';
+import { closeSocket, connectSocket, reconnectionOf, type GalleyClientSocket } from '../../client/lib/sync/socket';
 import { ReconnectSpread } from '../../server/transport/ReconnectSpread';
 
 /** A policy whose connect attempts are timed; without a hint its phase is `random()`, here 0.5. */
@@ -308,7 +308,7 @@ describe('connectSocket with a real Socket.IO server', () => {
     });
   });
   afterEach(async () => {
-    client?.disconnect();
+    if (client) closeSocket(client);
     await io.close();
   });
 
@@ -339,12 +339,12 @@ describe('connectSocket with a real Socket.IO server', () => {
     expect(handshakes).toHaveLength(1);
   });
 
-  it('gives up waiting when its owner disconnects between attempts', async () => {
+  it('gives up waiting when its owner closes it between attempts', async () => {
     io.on('connection', (socket) => socket.disconnect(true));
     client = connectSocket(url);
     const policy = reconnectionOf(client)!;
     await vi.waitFor(() => expect(policy.phase).toBe('waiting'));
-    client.disconnect();
+    closeSocket(client);
     expect(policy.phase).toBe('stopped');
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(handshakes).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import * as Y from 'yjs';
-import { renderStory, fragmentText, escapeHtml } from '../../server/publishing/renderStory';
+import { renderStory, escapeHtml } from '../../server/publishing/renderStory';
+import { fragmentText } from '../../server/publishing/storyContent';
 import { type Build, docWith, el, p, txt } from '../helpers/yjsBuilders';
 
 const body = (...builds: Build[]) => renderStory(docWith({ body: builds })).bodyHtml;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSaveState, type SaveFacts } from '../../client/lib/collab/saveState';
+import { describeSaveState, type SaveFacts } from '../../client/lib/sync/saveState';
 
 const live: SaveFacts = { online: true, live: true, wasLive: true, refused: false, failedAttempts: 0, unsaved: false, held: false };
 

@@ -9,7 +9,7 @@
 import { defaultDeleteFilter, defaultProtectedNodes, ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { STORY_FIELDS, type StoryField } from '../../../shared/story';
-import { changedField } from '../collab/changedField';
+import { changedField } from './changedField';
 
 export class StoryUndo {
   readonly manager: Y.UndoManager;

@@ -3,20 +3,34 @@
  * by its author. Every character in the Y.Doc carries the Yjs client id that
  * wrote it; the plugin walks the field's Y.XmlFragment beside the ProseMirror
  * document (the Yjs binding keeps them the same shape) to find where each
- * author's runs are, and asks StoryAuthors who each client id is.
+ * author's runs are, and asks the story's authors (StoryAuthors) who each client id is.
  */
 import { Extension } from '@tiptap/core';
 import type { Node as PMNode } from '@tiptap/pm/model';
 import { Plugin, PluginKey } from '@tiptap/pm/state';
 import { Decoration, DecorationSet } from '@tiptap/pm/view';
 import * as Y from 'yjs';
-import type { Author, StoryAuthors } from '../collab/storyAuthors.svelte';
+import type { StoryAuthor } from '../../../shared/api';
 
 export const attributionKey = new PluginKey<DecorationSet>('attribution');
 
 type Run = { from: number; to: number; client: number };
 
-export type AttributionOptions = { authors: StoryAuthors | null; fragment: Y.XmlFragment | null; field: string };
+export type Author = Pick<StoryAuthor, 'userId' | 'name' | 'color'>;
+
+/** What the view needs from the story's authors (StoryAuthors), shared by every field. */
+export type AttributionState = {
+  /** The view is on. */
+  readonly on: boolean;
+  /** Who wrote with a Yjs client id. */
+  authorOf(clientId: number): Author;
+  /** Told after each colouring which authors the field's text has. */
+  report(field: string, authors: Author[]): void;
+  /** The view turned on or off, or more authors became known. */
+  onChange(listener: () => void): () => void;
+};
+
+export type AttributionOptions = { authors: AttributionState | null; fragment: Y.XmlFragment | null; field: string };
 
 export const Attribution = Extension.create<AttributionOptions>({
   name: 'attribution',

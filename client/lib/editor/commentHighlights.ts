@@ -18,11 +18,27 @@ import {
 import * as Y from 'yjs';
 import { COMMENT_LIMITS, type SelectionAnchor } from '../../../shared/comments';
 import type { StoryField } from '../../../shared/story';
-import type { StoryComments } from '../collab/storyComments.svelte';
 
 const commentHighlightsKey = new PluginKey<DecorationSet>('commentHighlights');
 
-export type CommentHighlightsOptions = { comments: StoryComments | null; field: StoryField | null };
+/** An open thread as a field's editor draws it. */
+export type HighlightedThread = { id: string; start: Uint8Array; end: Uint8Array; active: boolean };
+
+/** What the highlights need from the story's threads (StoryComments), shared by every field. */
+export type CommentHighlightState = {
+  /** The open, attached threads of a field. */
+  highlighted(field: StoryField): HighlightedThread[];
+  /** The field's selection changed while it held the page's selection: how to anchor a thread to it, or null. */
+  selected(field: StoryField, anchorOf: (() => SelectionAnchor | null) | null): void;
+  /** How the field selects a thread's range when the sidebar asks; returns the detach. */
+  attachField(field: StoryField, reveal: (start: Uint8Array, end: Uint8Array) => boolean): () => void;
+  /** A highlight was clicked. */
+  open(threadId: string): void;
+  /** Threads or the active thread changed: redraw. */
+  onChange(listener: () => void): () => void;
+};
+
+export type CommentHighlightsOptions = { comments: CommentHighlightState | null; field: StoryField | null };
 
 type SyncState = {
   doc: Y.Doc;

@@ -1,14 +1,21 @@
 /**
  * The Tiptap extensions behind each story field. The field's schema is the
- * contract with the publisher (server/publishing/renderStory.ts), so each
- * field allows only what the public page renders for it.
+ * contract with the publisher (the allow-list in server/publishing/storyContent.ts),
+ * so each field lists its extensions whole and allows only what the public
+ * page renders for it.
  */
 import { Extension, type AnyExtension } from '@tiptap/core';
-import Blockquote from '@tiptap/extension-blockquote';
-import Document from '@tiptap/extension-document';
-import { BulletList, ListItem, OrderedList } from '@tiptap/extension-list';
-import { Placeholder } from '@tiptap/extensions';
-import StarterKit, { type StarterKitOptions } from '@tiptap/starter-kit';
+import { Blockquote } from '@tiptap/extension-blockquote';
+import { Bold } from '@tiptap/extension-bold';
+import { Document } from '@tiptap/extension-document';
+import { HardBreak } from '@tiptap/extension-hard-break';
+import { Heading } from '@tiptap/extension-heading';
+import { Italic } from '@tiptap/extension-italic';
+import { Link } from '@tiptap/extension-link';
+import { BulletList, ListItem, ListKeymap, OrderedList } from '@tiptap/extension-list';
+import { Paragraph } from '@tiptap/extension-paragraph';
+import { Text } from '@tiptap/extension-text';
+import { Dropcursor, Placeholder } from '@tiptap/extensions';
 import type { StoryField } from '../../../shared/story';
 import { isAllowedLink } from './links';
 import { BLOCK_SUGGESTIONS, SuggestionMarks } from './suggestionMarks';
@@ -24,33 +31,6 @@ export const FIELD_SPECS: Record<StoryField, FieldSpec> = {
   standfirst: { multiline: true, placeholder: 'Sum the story up in a sentence or two' },
   byline: { multiline: false, placeholder: 'By …' },
   body: { multiline: true, placeholder: 'Write the story' },
-};
-
-/** Everything StarterKit brings, switched off; each field turns on what it needs. */
-const NOTHING: Partial<StarterKitOptions> = {
-  blockquote: false,
-  bold: false,
-  bulletList: false,
-  code: false,
-  codeBlock: false,
-  document: false,
-  dropcursor: false,
-  gapcursor: false,
-  hardBreak: false,
-  heading: false,
-  horizontalRule: false,
-  italic: false,
-  link: false,
-  listItem: false,
-  listKeymap: false,
-  orderedList: false,
-  strike: false,
-  underline: false,
-  // Collaboration brings Yjs-aware undo; ProseMirror's own history would fight it.
-  undoRedo: false,
-  // It appends a paragraph on every change, which in a shared document means
-  // duplicate writes from every client (and refused writes from viewers).
-  trailingNode: false,
 };
 
 /** A document of exactly one paragraph: headline, standfirst, byline. */
@@ -88,14 +68,20 @@ export function fieldExtensions(field: StoryField, options: FieldExtensionOption
   return [...fieldSchema(field, options), ...SuggestionMarks];
 }
 
+/**
+ * Each field's nodes, marks and editing aids, listed whole. Not in any field: ProseMirror's own undo
+ * history (Collaboration brings Yjs-aware undo, which it would fight) and the trailing node (it appends
+ * a paragraph on every change, which in a shared document means duplicate writes from every client, and
+ * refused writes from viewers).
+ */
 function fieldSchema(field: StoryField, { onEnter }: FieldExtensionOptions): AnyExtension[] {
   const placeholder = Placeholder.configure({ placeholder: FIELD_SPECS[field].placeholder });
   switch (field) {
     case 'headline':
     case 'byline':
-      return [OneParagraph, StarterKit.configure(NOTHING), EnterMovesOn.configure({ onEnter }), placeholder];
+      return [OneParagraph, Paragraph, Text, EnterMovesOn.configure({ onEnter }), placeholder];
     case 'standfirst':
-      return [OneParagraph, StarterKit.configure({ ...NOTHING, bold: {}, italic: {} }), EnterMovesOn.configure({ onEnter }), placeholder];
+      return [OneParagraph, Bold, Italic, Paragraph, Text, EnterMovesOn.configure({ onEnter }), placeholder];
     case 'body':
       return [
         BodyDocument,
@@ -103,24 +89,23 @@ function fieldSchema(field: StoryField, { onEnter }: FieldExtensionOptions): Any
         BodyBulletList,
         BodyOrderedList,
         BodyListItem,
-        StarterKit.configure({
-          ...NOTHING,
-          bold: {},
-          dropcursor: {},
-          hardBreak: {},
-          heading: { levels: [2, 3] },
-          italic: {},
-          link: {
-            autolink: true,
-            openOnClick: false,
-            linkOnPaste: true,
-            defaultProtocol: 'https',
-            protocols: ['mailto'],
-            isAllowedUri: (url) => isAllowedLink(url),
-            HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: null },
-          },
-          listKeymap: {},
+        Bold,
+        Dropcursor,
+        HardBreak,
+        Heading.configure({ levels: [2, 3] }),
+        Italic,
+        ListKeymap,
+        Link.configure({
+          autolink: true,
+          openOnClick: false,
+          linkOnPaste: true,
+          defaultProtocol: 'https',
+          protocols: ['mailto'],
+          isAllowedUri: (url) => isAllowedLink(url),
+          HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: null },
         }),
+        Paragraph,
+        Text,
         placeholder,
       ];
   }

@@ -1,7 +1,7 @@
 import express from 'express';
 import { StoryIdParam, type StoryAuthor, type StoryAuthors } from '../../../shared/api';
 import { SERVER_OWNER } from '../../documents/updateGuard';
-import { findStory } from '../../workflow/publishStory';
+import { findStory } from '../../workflow/findStory';
 import type { ApiDeps } from './apiDeps';
 import { authorize, noBody } from '../sessionMiddleware';
 import { validate } from '../validate';

@@ -1,6 +1,6 @@
 import express from 'express';
 import { type DamagedStories, type DamageReviewed, StoryIdParam } from '../../../shared/api';
-import { findStory } from '../../workflow/publishStory';
+import { findStory } from '../../workflow/findStory';
 import type { ApiDeps } from './apiDeps';
 import { authorize, noBody } from '../sessionMiddleware';
 import { validate } from '../validate';

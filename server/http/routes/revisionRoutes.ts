@@ -3,7 +3,7 @@ import { RevisionNumberParam, StoryIdParam, type RevisionDetail, type RevisionDi
 import { GalleyError } from '../../../shared/errors';
 import { revisionDiff } from '../../publishing/revisionDiff';
 import { storyContent } from '../../publishing/storyContent';
-import { findStory } from '../../workflow/publishStory';
+import { findStory } from '../../workflow/findStory';
 import { revisionContent } from '../../workflow/revisionContent';
 import { versionSummaries } from '../../workflow/versionSummaries';
 import type { ApiDeps } from './apiDeps';

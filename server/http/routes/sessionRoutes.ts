@@ -3,7 +3,7 @@ import { ChangePasswordBody, SetupBody, SignInBody } from '../../../shared/api';
 import { GalleyError } from '../../../shared/errors';
 import { changePassword, createFirstAdmin, toPublicUser } from '../../auth/accounts';
 import { SESSION_COOKIE } from '../../auth/Authenticator';
-import { DUMMY_HASH_PROMISE, verifyPassword } from '../../auth/passwords';
+import { dummyHash, verifyPassword } from '../../auth/passwords';
 import type { UserRecord } from '../../persistence/Store';
 import type { ApiDeps } from './apiDeps';
 import { currentUser, noBody, requireSession } from '../sessionMiddleware';
@@ -41,7 +41,7 @@ export function sessionRoutes(deps: ApiDeps): express.Router {
     await throttle.check(email, ip);
     const user = await store.getUserByEmail(email);
     // Same work and same answer whether the email is unknown, the password wrong or the account deactivated.
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
     if (!user || !ok || user.deactivatedAt) {
       await throttle.failed(email, ip);
       throw new GalleyError('unauthenticated', 'Email or password is incorrect');

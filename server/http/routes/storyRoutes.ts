@@ -4,8 +4,8 @@ import { CreateStoryBody, StoryIdParam, type StoryDetail, type StorySummary } fr
 import { openMentions, openThreadCount } from '../../../shared/comments';
 import { STORY_FIELDS } from '../../../shared/story';
 import type { CommentSummary, StoryRecord, UserRecord } from '../../persistence/Store';
-import { fragmentText } from '../../publishing/renderStory';
-import { findStory } from '../../workflow/publishStory';
+import { fragmentText } from '../../publishing/storyContent';
+import { findStory } from '../../workflow/findStory';
 import { newDraft, workflowOf } from '../../workflow/workflowState';
 import type { ApiDeps } from './apiDeps';
 import { authorize, noBody } from '../sessionMiddleware';

@@ -9,7 +9,7 @@ import {
   type RevertResult,
 } from '../../../shared/api';
 import { GalleyError } from '../../../shared/errors';
-import { findStory } from '../../workflow/publishStory';
+import { findStory } from '../../workflow/findStory';
 import { revertAuthorSince } from '../../workflow/selectiveRevert';
 import { takeVersion } from '../../workflow/takeVersion';
 import { authorsBetween } from '../../workflow/versionAuthors';

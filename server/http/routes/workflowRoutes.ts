@@ -1,7 +1,8 @@
 import express, { type Request } from 'express';
 import { ReturnStoryBody, ScheduleStoryBody, SetSlugBody, StoryIdParam, type ChecksResult, type Publication } from '../../../shared/api';
 import { GalleyError } from '../../../shared/errors';
-import { checkDraft, findStory, publishStory } from '../../workflow/publishStory';
+import { findStory } from '../../workflow/findStory';
+import { checkDraft, publishStory } from '../../workflow/publishStory';
 import {
   storyFor,
   returnStory,

@@ -1,0 +1,86 @@
+/**
+ * "Who wrote this?": whether the attribution view is on, and who wrote with
+ * each Yjs client id of the story, as the server bound them (GET
+ * /api/stories/:id/authors); suggestions are attributed the same way. A
+ * client id not yet known (someone who joined after the list was fetched)
+ * asks for the list again.
+ */
+import { ObservableV2 } from 'lib0/observable';
+import { api } from '../api';
+import type { AttributionState, Author } from '../editor/attribution';
+import { safeColor } from '../people';
+
+const UNKNOWN: Author = { userId: '', name: 'Someone', color: '#9ca3af' };
+/** At most one refetch for unknown client ids in this long. */
+const REFETCH_AFTER_MS = 2_000;
+
+export class StoryAuthors implements AttributionState {
+  on = $state(false);
+  /** The authors of the text now in the story, by name (what the legend shows). */
+  present = $state.raw<Author[]>([]);
+  #byClient = new Map<number, Author>();
+  #perField = new Map<string, Author[]>();
+  readonly #events = new ObservableV2<{ change: () => void }>();
+  #lastFetch = 0;
+  #fetching: Promise<void> | null = null;
+  #refetch: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly storyId: string) {}
+
+  async toggle(): Promise<void> {
+    this.on = !this.on;
+    if (this.on) await this.#fetch();
+    this.#changed();
+  }
+
+  /** The author of a client id's text; asks the server again (at most every 2 s) for ids it does not know. */
+  authorOf(clientId: number): Author {
+    const author = this.#byClient.get(clientId);
+    if (author) return author;
+    this.#refetchSoon();
+    return UNKNOWN;
+  }
+
+  #refetchSoon(): void {
+    if (this.#refetch || this.#fetching) return;
+    const wait = Math.max(0, this.#lastFetch + REFETCH_AFTER_MS - Date.now());
+    this.#refetch = setTimeout(() => {
+      this.#refetch = undefined;
+      void this.#fetch().then(() => this.#changed());
+    }, wait);
+  }
+
+  /** Called by the editors after colouring their text, with the authors they found. */
+  report(field: string, authors: Author[]): void {
+    this.#perField.set(field, authors);
+    const byId = new Map([...this.#perField.values()].flat().map((a) => [a.userId || a.name, a]));
+    const present = [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+    if (present.map((a) => a.name).join() !== this.present.map((a) => a.name).join()) this.present = present;
+  }
+  /** Editors recolour when the view turns on or off, or when authors arrive. */
+  onChange(listener: () => void): () => void {
+    this.#events.on('change', listener);
+    return () => this.#events.off('change', listener);
+  }
+
+  #changed(): void {
+    this.#events.emit('change', []);
+  }
+
+  #fetch(): Promise<void> {
+    this.#lastFetch = Date.now();
+    this.#fetching = api
+      .storyAuthors(this.storyId)
+      .then(({ authors }) => {
+        for (const a of authors) this.#byClient.set(a.clientId, { userId: a.userId, name: a.name, color: safeColor(a.color) });
+      })
+      .catch(() => {})
+      .finally(() => (this.#fetching = null));
+    return this.#fetching;
+  }
+
+  destroy(): void {
+    clearTimeout(this.#refetch);
+    this.#events.destroy();
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Publications: the public pages, the immutable revisions behind them (publications, named and automatic
+ * versions), and the public listings. Part of the storage contract (Store.ts); rules S-PUB-* of the
+ * contract suite.
+ */
+import type { VersionKind } from '../../shared/versions';
+
+/** What the public site serves for a story: rendered once at publication. */
+export type PublicationRecord = {
+  storyId: string;
+  slug: string;
+  headline: string;
+  standfirst: string;
+  byline: string;
+  bodyHtml: string;
+  /** First publication. */
+  publishedAt: string;
+  /** Latest publication. */
+  updatedAt: string;
+  publishedBy: string;
+  /** Set while the story is unpublished: its address answers 410 Gone. */
+  unpublishedAt: string | null;
+};
+
+type PublicationStats = { count: number; lastUpdatedAt: string | null };
+
+/** An immutable version of a story: one act of publishing, a named version or an automatic one. */
+export type RevisionRecord = {
+  storyId: string;
+  /** 1, 2, 3… per story across every kind, assigned by the store. */
+  number: number;
+  kind: VersionKind;
+  /** A named version's name; null for the other kinds. */
+  name: string | null;
+  /** Who changed the story since the version before (ids; their insertions and deletions). */
+  authorIds: string[];
+  slug: string;
+  headline: string;
+  standfirst: string;
+  byline: string;
+  bodyHtml: string;
+  /** The structured content (StoryContent, JSON) as published. */
+  content: string;
+  /** Y.encodeStateAsUpdate of the story at publication. */
+  docState: Uint8Array;
+  /** When the version was taken and who took it (an automatic one: the server, with an empty name). */
+  publishedAt: string;
+  publishedBy: string;
+  publishedById: string;
+};
+
+/** A publication's revision, as savePublication takes it: the store fills in the kind. */
+type PublicationRevision = Omit<RevisionRecord, 'number' | 'kind' | 'name' | 'authorIds'> & { authorIds?: string[] };
+
+export interface PublicationStore {
+  /**
+   * Atomically: stores the revision (numbering it), replaces the public page,
+   * marks the story published and live, clears any schedule. With `scheduledFor`,
+   * only if the story is still scheduled for exactly that time — so a scheduled
+   * publication happens once however many processes try. Resolves to the
+   * revision number, or null when that condition failed.
+   */
+  savePublication(
+    publication: Omit<PublicationRecord, 'unpublishedAt'>,
+    revision: PublicationRevision,
+    scheduledFor?: string,
+  ): Promise<number | null>;
+  /** Takes the public page down (410 Gone); false if the story was not live. */
+  unpublish(storyId: string, at: string, by: string): Promise<boolean>;
+  /**
+   * Stores a named or automatic version, numbered after the story's latest revision. With
+   * `after`, only if the latest is still number `after` (0: none), so processes taking the
+   * same automatic version at once store it once; null when it was not.
+   */
+  saveVersion(revision: Omit<RevisionRecord, 'number'>, after?: number): Promise<number | null>;
+
+  /** The page at `slug`, unpublished ones included (they answer 410). */
+  getPublicationBySlug(slug: string): Promise<PublicationRecord | undefined>;
+  /** Live publications, newest first. */
+  listPublications(limit: number, offset?: number): Promise<PublicationRecord[]>;
+  /** How many stories are live, and the latest `updatedAt` among them (null when none): paging and Last-Modified. */
+  publicationStats(): Promise<PublicationStats>;
+
+  /** Oldest first. */
+  listRevisions(storyId: string): Promise<RevisionRecord[]>;
+  /** The highest-numbered revision: what a new version or publication is compared with. */
+  latestRevision(storyId: string): Promise<RevisionRecord | undefined>;
+  getRevision(storyId: string, number: number): Promise<RevisionRecord | undefined>;
+}

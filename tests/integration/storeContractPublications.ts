@@ -1,0 +1,160 @@
+/**
+ * The Store contract's rules for publications, S-PUB-n (PublicationStore: publications, revisions and versions,
+ * public listings). See storeContract.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { type StoreFactory, storeWithStories, publication, story, user } from './storeContractFixtures';
+
+export function publicationRules(factory: StoreFactory): void {
+  const withStories = (count: number) => storeWithStories(factory, count);
+
+  describe('publications', () => {
+    it('S-PUB-1 saves a publication atomically with its revision and marks the story published', async () => {
+      const {
+        store,
+        stories: [s],
+      } = await withStories(1);
+      expect(await store.isSlugTaken('budget', s.id)).toBe(false);
+      const [pub, rev] = publication(s.id, 'budget', '2026-03-01T10:00:00.000Z');
+      expect(await store.savePublication(pub, rev)).toBe(1);
+      expect(await store.getPublicationBySlug('budget')).toEqual({ ...pub, unpublishedAt: null });
+      expect(await store.getStory(s.id)).toMatchObject({
+        status: 'published',
+        slug: 'budget',
+        publishedBy: 'Ed',
+        headline: 'H budget',
+        live: true,
+        publishedAt: pub.updatedAt,
+        lastPublishedAt: pub.updatedAt,
+        statusChangedAt: pub.updatedAt,
+        statusChangedBy: 'Ed',
+      });
+      expect(await store.isSlugTaken('budget', s.id)).toBe(false);
+      expect(await store.isSlugTaken('budget', 'another-story')).toBe(true);
+
+      const [again, rev2] = publication(s.id, 'budget', '2026-03-02T10:00:00.000Z');
+      expect(await store.savePublication({ ...again, publishedAt: pub.publishedAt, headline: 'Updated' }, rev2)).toBe(2);
+      expect(await store.getPublicationBySlug('budget')).toMatchObject({
+        headline: 'Updated',
+        publishedAt: pub.publishedAt,
+        updatedAt: again.updatedAt,
+      });
+      expect(await store.getStory(s.id)).toMatchObject({ publishedAt: pub.updatedAt, lastPublishedAt: again.updatedAt });
+      const revisions = await store.listRevisions(s.id);
+      expect(revisions.map((r) => r.number)).toEqual([1, 2]);
+      expect([...revisions[0].docState]).toEqual([1, 2, 3]);
+      expect(revisions[0].content).toBe('{"body":1}');
+      expect(await store.getRevision(s.id, 2)).toMatchObject({ number: 2, publishedAt: again.updatedAt });
+      expect(await store.getRevision(s.id, 3)).toBeUndefined();
+      expect(await store.latestRevision(s.id)).toMatchObject({ number: 2, headline: revisions[1].headline });
+      await store.close();
+    });
+
+    it('S-PUB-2 numbers versions and publications together, storing an automatic one only if none came meanwhile', async () => {
+      const {
+        store,
+        u,
+        stories: [s],
+      } = await withStories(1);
+      const [, rev] = publication(s.id, 'versions', '2026-03-01T10:00:00.000Z');
+      const named = { ...rev, kind: 'named' as const, name: 'Before legal', authorIds: [u.id], publishedById: u.id };
+      expect(await store.saveVersion(named)).toBe(1);
+      expect(await store.savePublication(...publication(s.id, 'versions', '2026-03-01T11:00:00.000Z'))).toBe(2);
+      const auto = { ...rev, kind: 'auto' as const, name: null, authorIds: [], publishedBy: '' };
+      expect(await store.saveVersion(auto, 1)).toBeNull();
+      expect(await store.saveVersion(auto, 2)).toBe(3);
+      const listed = await store.listRevisions(s.id);
+      expect(listed.map((r) => [r.number, r.kind, r.name, r.authorIds])).toEqual([
+        [1, 'named', 'Before legal', [u.id]],
+        [2, 'publication', null, []],
+        [3, 'auto', null, []],
+      ]);
+      await store.close();
+    });
+
+    it('S-PUB-3 refuses a second story with a slug already in use, changing nothing', async () => {
+      const {
+        store,
+        stories: [a, b],
+      } = await withStories(2);
+      await store.savePublication(...publication(a.id, 'same', '2026-03-01T10:00:00.000Z'));
+      await expect(store.savePublication(...publication(b.id, 'same', '2026-03-01T11:00:00.000Z'))).rejects.toThrow();
+      expect(await store.getStory(b.id)).toMatchObject({ status: 'draft', slug: null });
+      expect(await store.listRevisions(b.id)).toEqual([]);
+      expect(await store.latestRevision(b.id)).toBeUndefined();
+      await store.close();
+    });
+
+    it('S-PUB-4 lists publications newest first with paging', async () => {
+      const store = await factory.open();
+      const u = user();
+      await store.createUser(u);
+      for (const day of [1, 3, 2]) {
+        const s = story(u.id);
+        await store.createStory(s);
+        await store.savePublication(...publication(s.id, `day-${day}`, `2026-03-0${day}T10:00:00.000Z`));
+      }
+      expect((await store.listPublications(10)).map((p) => p.slug)).toEqual(['day-3', 'day-2', 'day-1']);
+      expect((await store.listPublications(1, 1)).map((p) => p.slug)).toEqual(['day-2']);
+      await store.close();
+    });
+
+    it('S-PUB-5 counts publications and reports the latest update, republications included', async () => {
+      const store = await factory.open();
+      expect(await store.publicationStats()).toEqual({ count: 0, lastUpdatedAt: null });
+      const u = user();
+      await store.createUser(u);
+      const a = story(u.id);
+      const b = story(u.id);
+      await store.createStory(a);
+      await store.createStory(b);
+      await store.savePublication(...publication(a.id, 'first', '2026-03-01T10:00:00.000Z'));
+      await store.savePublication(...publication(b.id, 'second', '2026-03-02T10:00:00.000Z'));
+      expect(await store.publicationStats()).toEqual({ count: 2, lastUpdatedAt: '2026-03-02T10:00:00.000Z' });
+      // Republishing the older story: still two stories, and its update is now the latest.
+      const [again, rev] = publication(a.id, 'first', '2026-03-05T10:00:00.000Z');
+      await store.savePublication({ ...again, publishedAt: '2026-03-01T10:00:00.000Z' }, rev);
+      expect(await store.publicationStats()).toEqual({ count: 2, lastUpdatedAt: '2026-03-05T10:00:00.000Z' });
+      await store.close();
+    });
+
+    it('S-PUB-6 publishes a scheduled story once: only while it is still scheduled for that time', async () => {
+      const {
+        store,
+        u,
+        stories: [s],
+      } = await withStories(1);
+      const when = '2026-03-01T10:00:00.000Z';
+      await store.changeStatus(s.id, { status: 'scheduled', at: when, by: 'Ed', scheduledFor: when, scheduledById: u.id }, ['draft']);
+      expect(await store.savePublication(...publication(s.id, 'once', when), '2026-03-01T09:00:00.000Z')).toBeNull();
+      expect(await store.savePublication(...publication(s.id, 'once', when), when)).toBe(1);
+      expect(await store.savePublication(...publication(s.id, 'once', when), when)).toBeNull();
+      expect(await store.listRevisions(s.id)).toHaveLength(1);
+      expect(await store.getStory(s.id)).toMatchObject({ status: 'published', scheduledFor: null, live: true });
+      await store.close();
+    });
+
+    it('S-PUB-7 unpublishes: the page is kept for a 410, left out of lists, and back on republication', async () => {
+      const {
+        store,
+        stories: [s],
+      } = await withStories(1);
+      await store.savePublication(...publication(s.id, 'gone', '2026-03-01T10:00:00.000Z'));
+      const at = '2026-03-02T10:00:00.000Z';
+      expect(await store.unpublish(s.id, at, 'Ed')).toBe(true);
+      expect(await store.unpublish(s.id, at, 'Ed')).toBe(false);
+      expect(await store.getPublicationBySlug('gone')).toMatchObject({ unpublishedAt: at });
+      expect(await store.listPublications(10)).toEqual([]);
+      expect(await store.publicationStats()).toEqual({ count: 0, lastUpdatedAt: null });
+      expect(await store.getStory(s.id)).toMatchObject({ status: 'unpublished', live: false, statusChangedBy: 'Ed', slug: 'gone' });
+      await store.savePublication(...publication(s.id, 'gone', '2026-03-03T10:00:00.000Z'));
+      expect(await store.getPublicationBySlug('gone')).toMatchObject({
+        unpublishedAt: null,
+        publishedAt: '2026-03-01T10:00:00.000Z',
+        updatedAt: '2026-03-03T10:00:00.000Z',
+      });
+      expect(await store.getStory(s.id)).toMatchObject({ status: 'published', live: true, publishedAt: '2026-03-01T10:00:00.000Z' });
+      await store.close();
+    });
+  });
+}
