@@ -59,7 +59,9 @@ export function decodeClientUpdate(bytes: Uint8Array): ClientUpdate {
  *   reported as `foreign` (the caller refuses it, or strips it from a resync:
  *   see `newContentOnly`);
  * - it must not insert or delete anything under the `comments` root: only the
- *   server writes there, after checking each `story:comment` operation.
+ *   server writes there, after checking each `story:comment` operation;
+ * - a new item must sit between its origin and right origin in the order the
+ *   document has them (refuseMisorderedItems).
  * What the update builds on is not checked here: the document applies what it
  * can place and holds back the rest (StoryDocument, "held back").
  */
@@ -73,6 +75,7 @@ export function checkClientUpdate(doc: Y.Doc, update: ClientUpdate, owners: Clie
     else if (span.from < known(client)) check.repeated.push(client);
   }
   refuseCommentWrites(doc, update, new Set(check.foreign), known);
+  refuseMisorderedItems(doc, update, known);
   return check;
 }
 
@@ -81,6 +84,76 @@ export function unownedClients(doc: Y.Doc, update: ClientUpdate, owners: ClientO
   return [...update.spans]
     .filter(([client, span]) => span.to > Y.getState(doc.store, client) && !owners.has(client))
     .map(([client]) => client);
+}
+
+/** Steps along the document's lists one update may cost refuseMisorderedItems: far above an honest update's. */
+const MAX_ORDER_STEPS = 1_000_000;
+
+/**
+ * Refuses a new item placed between an origin and a right origin the document has in the other order.
+ * Yjs inserts an item somewhere between the two (YATA) and takes that order for granted: with a forged
+ * pair, where the item lands depends on what arrived first, so the same updates replayed in another
+ * order (a fresh join's sync, a reload, a compaction) put the text in another order, and storage and
+ * the editors' copies stop agreeing. A pair the document already holds is checked in place. A pair that
+ * involves the update's own new items is checked by applying the update to a copy of the document,
+ * unless the item simply continues the one before it (what typing and pasting send).
+ */
+function refuseMisorderedItems(doc: Y.Doc, update: ClientUpdate, known: (client: number) => number): void {
+  const held = (id: Y.ID) => id.clock < known(id.client);
+  const steps = { count: 0 };
+  let trial = false;
+  for (const struct of update.structs) {
+    if (!(struct instanceof Y.Item) || !struct.origin || !struct.rightOrigin) continue;
+    if (struct.id.clock + struct.length <= known(struct.id.client)) continue; // already here: ignored when applied
+    if (held(struct.origin) && held(struct.rightOrigin)) expectInOrder(doc.store, struct.origin, struct.rightOrigin, steps);
+    else trial ||= !continuesPrevious(update.structs, struct);
+  }
+  if (trial) refuseMisplacedInCopy(doc, update, steps);
+}
+
+/** The item whose origin ends the update's previous struct and that shares its right origin: placed right after it. */
+function continuesPrevious(structs: Decoded['structs'], item: Y.Item): boolean {
+  const origin = item.origin!;
+  const previous = structs.find((s) => s.id.client === origin.client && s.id.clock + s.length - 1 === origin.clock);
+  return previous instanceof Y.Item && previous.rightOrigin !== null && Y.compareIDs(previous.rightOrigin, item.rightOrigin);
+}
+
+/** Applies the update to a copy of the document and checks that each new item landed left of its right origin. */
+function refuseMisplacedInCopy(doc: Y.Doc, update: ClientUpdate, steps: { count: number }): void {
+  const copy = new Y.Doc();
+  try {
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+    Y.applyUpdate(copy, update.bytes);
+    const placed = (id: Y.ID) => id.clock < Y.getState(copy.store, id.client);
+    for (const struct of update.structs) {
+      if (!(struct instanceof Y.Item) || !struct.origin || !struct.rightOrigin) continue;
+      if (placed(struct.id) && placed(struct.rightOrigin)) expectInOrder(copy.store, struct.id, struct.rightOrigin, steps);
+    }
+  } catch (error) {
+    if (error instanceof GalleyError) throw error;
+    throw new GalleyError('invalid', `Update could not be applied: ${(error as Error).message}`);
+  } finally {
+    copy.destroy();
+  }
+}
+
+/** Throws unless `to` comes after `from` in their list (what is garbage-collected is not checked). */
+function expectInOrder(store: Y.Doc['store'], from: Y.ID, to: Y.ID, steps: { count: number }): void {
+  const left = Y.getItem(store, from);
+  const right = Y.getItem(store, to);
+  if (!(left instanceof Y.Item) || !(right instanceof Y.Item)) return;
+  if (left === right) {
+    if (to.clock <= from.clock) misordered();
+    return;
+  }
+  for (let next = left.right; next !== right; next = next.right) {
+    if (next === null) misordered();
+    if (++steps.count > MAX_ORDER_STEPS) throw new GalleyError('invalid', 'Update places too many items too far from their neighbours');
+  }
+}
+
+function misordered(): never {
+  throw new GalleyError('invalid', 'Update places an item after its right neighbour');
 }
 
 /**

@@ -383,6 +383,69 @@ describe('bad input', () => {
     }
   });
 
+  it('refuses an item placed after its right neighbour, which would put replays of the story out of order', async () => {
+    setParagraphs(editorA.doc, 'byline', ['abcdefgh']);
+    await editorA.provider.whenSaved();
+    const live = server.app.registry.get(storyId)!.doc;
+    await eventually(() => expect(live.getXmlFragment('byline').toString()).toContain('abcdefgh'));
+    const before = contents(live);
+    // A copy of the story, then one character typed into the byline under the attacker's own new id,
+    // whose right origin is rewritten to a character before its origin: "after the f, before the c".
+    const forged = new Y.Doc();
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(live));
+    const text = (forged.getXmlFragment('byline').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    expect(text.toString()).toBe('abcdefgh');
+    text.insert(6, 'X');
+    const item = forged.store.clients.get(forged.clientID)![0] as Y.Item;
+    const c = Y.createID(item.origin!.client, item.origin!.clock - 3);
+    item.rightOrigin = c;
+    const socket = await attacker();
+    try {
+      const update = Y.encodeStateAsUpdate(forged, Y.encodeStateVector(live));
+      const answer = await answerOf(socket, (ack) => socket.emit('story:sync', storyId, updateMessage(update), ack));
+      expect(answer).toMatchObject({ ok: false, error: { code: 'invalid' } });
+      expect(contents(live)).toBe(before);
+      // Replays agree: someone joining sees what storage holds, and both what memory holds.
+      const joiner = await connectClient(server, viewerUser, storyId);
+      try {
+        expect(contents(joiner.doc)).toBe(before);
+        expect(contents(await storedDoc(server.store, storyId))).toBe(before);
+      } finally {
+        joiner.close();
+      }
+    } finally {
+      closeSocket(socket);
+    }
+  });
+
+  it('refuses an item placed after its right neighbour when both are new in the same update', async () => {
+    const live = server.app.registry.get(storyId)!.doc;
+    const before = contents(live);
+    // New text in the standfirst under the attacker's own new id, then a character "after the b, before the a" of it.
+    const forged = new Y.Doc();
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(live));
+    const paragraph = new Y.XmlElement('paragraph');
+    const fragment = forged.getXmlFragment('standfirst');
+    fragment.insert(fragment.length, [paragraph]);
+    const text = new Y.XmlText();
+    paragraph.insert(0, [text]);
+    text.insert(0, 'abcd');
+    text.insert(2, 'X');
+    const own = forged.store.clients.get(forged.clientID)!;
+    const x = own.find((s) => s instanceof Y.Item && s.content instanceof Y.ContentString && s.content.str === 'X') as Y.Item;
+    expect(x.origin!.client).toBe(forged.clientID);
+    x.rightOrigin = Y.createID(x.origin!.client, x.origin!.clock - 1);
+    const socket = await attacker();
+    try {
+      const update = Y.encodeStateAsUpdate(forged, Y.encodeStateVector(live));
+      const answer = await answerOf(socket, (ack) => socket.emit('story:sync', storyId, updateMessage(update), ack));
+      expect(answer).toMatchObject({ ok: false, error: { code: 'invalid' } });
+      expect(contents(live)).toBe(before);
+    } finally {
+      closeSocket(socket);
+    }
+  });
+
   it('closes a connection that keeps sending bad input, and only that one', async () => {
     const socket = await attacker();
     const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
