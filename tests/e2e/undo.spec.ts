@@ -74,3 +74,56 @@ async function pressUntil(
   }
   await expect(field(page, name)).toHaveText(expected);
 }
+
+test('undo and redo take back a burst of typing as one step while someone else types, in another field and in the same one', async ({
+  browser,
+  server,
+}) => {
+  const { ana, ben } = await twoEditorsOnANewStory(browser, server);
+  const sentence = 'Tickets cost more from May.';
+
+  // Ben types one character in the standfirst: a remote change in a field Ana is not in.
+  await field(ben, 'Standfirst').click();
+  await ben.keyboard.type('S');
+  await expect(field(ana, 'Standfirst')).toHaveText('S');
+  await field(ana, 'Body').click();
+  await ana.keyboard.type(sentence);
+  await expect(field(ana, 'Body')).toHaveText(sentence);
+  await expectOneStep(ana, undoKey, sentence, '');
+  await expectOneStep(ana, redoKey, '', sentence);
+  await expect(field(ana, 'Standfirst')).toHaveText('S');
+
+  // Ben now types in the body too, after Ana's sentence, while she adds another.
+  await field(ben, 'Body').click();
+  await ben.keyboard.press('End');
+  await ben.keyboard.type(' Ben.');
+  await expect(field(ana, 'Body')).toHaveText(`${sentence} Ben.`);
+  await field(ana, 'Body').click();
+  await ana.keyboard.press('ControlOrMeta+Home');
+  const more = 'Ferries too. ';
+  await ana.keyboard.type(more);
+  await expect(field(ben, 'Body')).toHaveText(`${more}${sentence} Ben.`);
+  await expectOneStep(ana, undoKey, `${more}${sentence} Ben.`, `${sentence} Ben.`);
+  await expectOneStep(ana, redoKey, `${sentence} Ben.`, `${more}${sentence} Ben.`);
+  // Ben's words were never Ana's to take back, and his own undo still takes them back whole.
+  await expect(field(ben, 'Body')).toHaveText(`${more}${sentence} Ben.`);
+  await expectOneStep(ben, undoKey, `${more}${sentence} Ben.`, `${more}${sentence}`);
+  await expect(field(ana, 'Body')).toHaveText(`${more}${sentence}`);
+  await expect(field(ana, 'Standfirst')).toHaveText('S');
+});
+
+/**
+ * Pressing `key` takes the body from `from` to `to` in a step or two (typing is grouped by pauses, and a
+ * busy machine may pause once), never one character per press as it did once someone else had typed.
+ */
+async function expectOneStep(page: Page, key: string, from: string, to: string): Promise<void> {
+  await expect(field(page, 'Body')).toHaveText(from);
+  for (let presses = 1; ; presses++) {
+    await page.keyboard.press(key);
+    // Each press is a whole step or nothing: wait until this one has shown.
+    await expect.poll(() => field(page, 'Body').textContent()).not.toBe(from);
+    if ((await field(page, 'Body').textContent()) === to) return;
+    expect(presses, `still "${await field(page, 'Body').textContent()}" after ${presses} presses`).toBeLessThan(2);
+    from = (await field(page, 'Body').textContent()) ?? '';
+  }
+}

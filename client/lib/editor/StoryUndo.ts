@@ -11,13 +11,32 @@ import * as Y from 'yjs';
 import { STORY_FIELDS, type StoryField } from '../../../shared/story';
 import { changedField } from './changedField';
 
+/**
+ * The shared manager, deaf to stopCapturing() from outside. y-tiptap calls it from a field editor's view
+ * update whenever that editor's last document change was not for history, and a remote change is not:
+ * once someone else had typed in a field, every later transaction there (a caret moving in the awareness,
+ * on each of this person's keystrokes elsewhere) ended the current undo step, so Ctrl+Z took back one
+ * character at a time. Steps end here by pause (captureTimeout), on entering another field, and after a
+ * change of this person's that is not for history (see StoryUndo).
+ */
+class FieldsUndoManager extends Y.UndoManager {
+  override stopCapturing(): void {
+    // Yjs itself calls it while undoing, so that a redo step is never merged into the one before.
+    if (this.undoing) super.stopCapturing();
+  }
+
+  endStep(): void {
+    super.stopCapturing();
+  }
+}
+
 export class StoryUndo {
-  readonly manager: Y.UndoManager;
+  readonly manager: FieldsUndoManager;
   #field: StoryField | null = null;
 
   /** `reveal` is told which field an undo or redo changed, to put the caret there. */
   constructor(doc: Y.Doc, reveal: (field: StoryField) => void) {
-    this.manager = new Y.UndoManager(
+    this.manager = new FieldsUndoManager(
       STORY_FIELDS.map((field) => doc.getXmlFragment(field)),
       {
         trackedOrigins: new Set([ySyncPluginKey]),
@@ -25,6 +44,10 @@ export class StoryUndo {
         captureTransaction: (tr) => tr.meta.get('addToHistory') !== false,
       },
     );
+    // A change of this person's that history skips still ends the step before it, as y-tiptap meant to.
+    doc.on('afterTransaction', (tr: Y.Transaction) => {
+      if (tr.origin === ySyncPluginKey && tr.meta.get('addToHistory') === false && tr.changed.size > 0) this.manager.endStep();
+    });
     this.manager.on('stack-item-popped', ({ changedParentTypes }) => {
       const field = changedField(changedParentTypes.keys());
       // After the transaction: the field's editor has rendered the change (and restored its selection) by then.
@@ -34,7 +57,7 @@ export class StoryUndo {
 
   /** Typing in another field starts a new undo step, however fast it follows. */
   enterField(field: StoryField): void {
-    if (this.#field !== field) this.manager.stopCapturing();
+    if (this.#field !== field) this.manager.endStep();
     this.#field = field;
   }
 }
