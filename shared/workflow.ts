@@ -102,7 +102,13 @@ export function nextStatus(state: Pick<StoryWorkflow, 'status' | 'live'>, action
   }
 }
 
-/** Actions this role may take from this state: the buttons to show. */
+/**
+ * Actions this role may take from this state: the buttons to show. Someone who may publish is not offered
+ * "Submit for review" (they publish, or send back); the server still accepts it from them.
+ */
 export function availableActions(role: Role, state: Pick<StoryWorkflow, 'status' | 'live'>): WorkflowAction[] {
-  return WORKFLOW_ACTIONS.filter((action) => can(role, ACTION_PERMISSION[action]) && actionRefusal(state, action) === null);
+  const publishes = can(role, 'story:publish');
+  return WORKFLOW_ACTIONS.filter(
+    (action) => can(role, ACTION_PERMISSION[action]) && actionRefusal(state, action) === null && !(action === 'submit' && publishes),
+  );
 }

@@ -187,3 +187,44 @@ test('history compares a revision with the draft, restores it for everyone, and 
   await expect(between.locator('ins', { hasText: 'Quay' })).toHaveCount(1);
   await expect(between.locator('del', { hasText: 'May' })).toHaveCount(1);
 });
+
+test('the web address and the workflow buttons say what is true in each state, for a writer and an editor', async ({ browser, server }) => {
+  const writerPage = await signedInPage(browser, server, await createUser(server, 'writer', 'Wes Writer'));
+  const editorPage = await signedInPage(browser, server, await createUser(server, 'editor', 'Edie Editor'));
+  const url = await newStory(writerPage);
+  await editorPage.goto(url);
+  await expect(workflowStatus(editorPage, 'Draft')).toBeVisible({ timeout: 20_000 });
+  const hint = (page: Page) => page.locator('.web-address .form-field__hint');
+
+  // A blank story has no address yet, and says so in words (not an encoded ellipsis).
+  await expect(hint(writerPage)).toHaveText('The web address is made from the headline, once it has one.');
+  // Editors publish; "Submit for review" is the writer's button.
+  await expect(editorPage.getByRole('button', { name: 'Publish', exact: true })).toBeVisible();
+  await expect(editorPage.getByRole('button', { name: /Submit/ })).toHaveCount(0);
+  await expect(writerPage.getByRole('button', { name: 'Submit for review' })).toBeVisible();
+
+  await fillStory(writerPage, {
+    headline: 'Night buses return',
+    standfirst: 'Three routes run again from Friday.',
+    byline: 'By Wes Writer',
+    body: 'The council restored the routes after a petition.',
+  });
+  await expect(hint(writerPage)).toContainText('Will be published at');
+  await expect(hint(writerPage)).toContainText('/stories/night-buses-return, made from the headline until you choose one.');
+
+  await editorPage.getByRole('button', { name: 'Publish', exact: true }).click();
+  await expect(workflowStatus(writerPage, 'Published')).toBeVisible();
+  await expect(hint(writerPage)).toContainText('Published at');
+  // On a live story the writer's review is of the changes since.
+  await expect(writerPage.getByRole('button', { name: 'Submit changes for review' })).toBeVisible();
+  await expect(editorPage.getByRole('button', { name: /Submit/ })).toHaveCount(0);
+
+  await editorPage.getByRole('button', { name: 'Unpublish' }).click();
+  await editorPage.getByRole('dialog', { name: 'Unpublish this story?' }).getByRole('button', { name: 'Unpublish' }).click();
+  await expect(workflowStatus(writerPage, 'Unpublished')).toBeVisible();
+  for (const page of [writerPage, editorPage]) {
+    await expect(hint(page)).toContainText('Was published at');
+    await expect(hint(page)).toContainText('not public now.');
+  }
+  await expect(writerPage.getByRole('button', { name: 'Submit for review' })).toBeVisible();
+});

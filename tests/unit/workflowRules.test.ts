@@ -8,10 +8,11 @@ describe('the editorial workflow rules', () => {
     expect(availableActions('viewer', state('draft'))).toEqual([]);
     expect(availableActions('writer', state('draft'))).toEqual(['submit']);
     expect(availableActions('writer', state('in_review'))).toEqual([]);
-    expect(availableActions('editor', state('draft'))).toEqual(['submit', 'publish', 'schedule']);
+    expect(availableActions('editor', state('draft'))).toEqual(['publish', 'schedule']);
     expect(availableActions('editor', state('in_review'))).toEqual(['return', 'publish', 'schedule']);
     expect(availableActions('admin', state('scheduled'))).toEqual(['return', 'publish', 'schedule', 'unschedule']);
-    expect(availableActions('editor', state('published', true))).toEqual(['submit', 'publish', 'schedule', 'unpublish']);
+    expect(availableActions('editor', state('published', true))).toEqual(['publish', 'schedule', 'unpublish']);
+    expect(availableActions('writer', state('published', true))).toEqual(['submit']);
     expect(availableActions('editor', state('in_review', true))).toEqual(['return', 'publish', 'schedule', 'unpublish']);
     expect(availableActions('writer', state('unpublished'))).toEqual(['submit']);
   });
