@@ -9,14 +9,21 @@
  * suggested adding, `{ deletion: { id, by } }` on text someone suggested
  * removing; `id` groups the parts of one suggestion within a field, `by` is the
  * suggester's user id as their editor claims it. Who really made a suggestion
- * is the Yjs client id that wrote its mark (`client`), which the server bound
- * to its user: that cannot be forged. The marks also carry zero-width spaces
- * (U+200B) that anchor a suggested paragraph break; they are never content.
+ * is fixed by the server when its first mark arrives: the user its Yjs client id
+ * is bound to, kept in the `suggestionAuthors` map (which only the server writes)
+ * under the suggestion's key. A restore, an undo or a revert writes the marks
+ * again under another client id; the map still names who suggested it. For a
+ * suggestion older than the map, the client id that wrote the mark (`client`)
+ * stands in. The marks also carry zero-width spaces (U+200B) that anchor a
+ * suggested paragraph break; they are never content.
  */
 import * as Y from 'yjs';
 import { STORY_FIELDS, type StoryField } from './story';
 
 export const SUGGESTION_MARKS = { insertion: 'insertion', deletion: 'deletion', modification: 'modification' } as const;
+
+/** The root map, written only by the server, of who made each suggestion: suggestionKey → user id. */
+export const SUGGESTION_AUTHORS_ROOT = 'suggestionAuthors';
 
 /** The anchor the suggestion marks put at a suggested paragraph break. */
 export const SUGGESTION_ANCHOR = '\u200B';
@@ -29,7 +36,9 @@ export type Suggestion = {
   field: StoryField;
   /** Who suggested it (a user id) by the mark's own claim; null when a client wrote the mark without saying. */
   by: string | null;
-  /** The Yjs client id that wrote the mark: its owner is who really suggested it. */
+  /** Who suggested it (a user id), as the server recorded when its first mark arrived; null if it did not. */
+  author: string | null;
+  /** The Yjs client id that wrote the mark: its owner stands in for `author` when there is none. */
   client: number;
   /** The text suggested for adding, and for removing (anchors left out). */
   inserted: string;
@@ -38,10 +47,11 @@ export type Suggestion = {
 
 /** The open suggestions of a story, field by field, in reading order. */
 export function readSuggestions(doc: Y.Doc): Suggestion[] {
-  return STORY_FIELDS.flatMap((field) => fieldSuggestions(field, doc.getXmlFragment(field)));
+  const authors = doc.getMap<unknown>(SUGGESTION_AUTHORS_ROOT);
+  return STORY_FIELDS.flatMap((field) => fieldSuggestions(field, doc.getXmlFragment(field), authors));
 }
 
-function fieldSuggestions(field: StoryField, fragment: Y.XmlFragment): Suggestion[] {
+function fieldSuggestions(field: StoryField, fragment: Y.XmlFragment, authors: Y.Map<unknown>): Suggestion[] {
   const byId = new Map<string, Suggestion>();
   for (const { insert, formats } of textRuns(fragment)) {
     for (const kind of ['insertion', 'deletion'] as const) {
@@ -51,7 +61,16 @@ function fieldSuggestions(field: StoryField, fragment: Y.XmlFragment): Suggestio
       const key = suggestionKey(field, attrs.id);
       let suggestion = byId.get(key);
       if (!suggestion) {
-        suggestion = { id: attrs.id, field, by: attrs.by, client: format.item.id.client, inserted: '', deleted: '' };
+        const author = authors.get(key);
+        suggestion = {
+          id: attrs.id,
+          field,
+          by: attrs.by,
+          author: typeof author === 'string' ? author : null,
+          client: format.item.id.client,
+          inserted: '',
+          deleted: '',
+        };
         byId.set(key, suggestion);
       }
       const text = insert.replaceAll(SUGGESTION_ANCHOR, '');
@@ -65,6 +84,28 @@ function fieldSuggestions(field: StoryField, fragment: Y.XmlFragment): Suggestio
 /** One suggestion's identity: its field and its mark id (ids are unique within a field). */
 export function suggestionKey(field: StoryField, id: string | number): string {
   return `${field}:${typeof id}:${id}`;
+}
+
+/**
+ * The keys of the suggestions whose marks `items` (new items of a transaction) write, by the field they
+ * are in: what the server records the author of, if it has not yet.
+ */
+export function suggestionKeysIn(doc: Y.Doc, items: Iterable<Y.Item>): Set<string> {
+  const keys = new Set<string>();
+  const fields = new Map<unknown, StoryField>(STORY_FIELDS.map((field) => [doc.getXmlFragment(field), field]));
+  for (const item of items) {
+    if (!(item.content instanceof Y.ContentFormat) || (item.content.key !== 'insertion' && item.content.key !== 'deletion')) continue;
+    const attrs = suggestionAttrs(item.content.value);
+    const field = attrs && fields.get(rootType(item));
+    if (field) keys.add(suggestionKey(field, attrs.id));
+  }
+  return keys;
+}
+
+function rootType(item: Y.Item): unknown {
+  let type = item.parent as Y.AbstractType<unknown>;
+  for (let depth = 0; type._item && depth < 64; depth++) type = type._item.parent as Y.AbstractType<unknown>;
+  return type;
 }
 
 /** A suggestion mark's attributes as stored, or null when they are not one (any Yjs client may write anything). */

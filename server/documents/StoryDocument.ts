@@ -4,6 +4,8 @@ import { applyAwarenessUpdate, Awareness, removeAwarenessStates } from 'y-protoc
 import type { PresenceUser } from '../../shared/api';
 import type { StoryDamageNotice } from '../../shared/protocol';
 import { GalleyError } from '../../shared/errors';
+import { pickColorIndex, STORY_COLORS_ROOT, storyColor } from '../../shared/personColors';
+import { SUGGESTION_AUTHORS_ROOT, suggestionKeysIn } from '../../shared/suggestions';
 import type { Logger } from '../logger';
 import type { GroupCommit } from '../persistence/GroupCommit';
 import type { DamagedRow, LogEntry, Store, StoredLog, UserRecord } from '../persistence/Store';
@@ -196,11 +198,35 @@ export class StoryDocument extends ObservableV2<DocumentEvents> {
       check.foreign.length === 0 && check.repeated.length === 0
         ? update.bytes
         : newContentOnly(this.doc, update, check.repeated, check.foreign);
+    let applied: Applied;
     try {
-      return this.#transact({ kind: 'client', connection: sender }, () => Y.applyUpdate(this.doc, own));
+      applied = this.#transact({ kind: 'client', connection: sender }, () => Y.applyUpdate(this.doc, own));
     } catch (error) {
       throw new GalleyError('invalid', `Update could not be applied: ${(error as Error).message}`);
     }
+    this.#recordSuggestionAuthors(update, sender);
+    return applied;
+  }
+
+  /**
+   * Fixes who made each suggestion whose first mark just arrived: the sender, as the server bound its
+   * client id. Recorded once, so a restore, an undo or a revert that writes the marks again (under the
+   * restorer's client id) leaves the suggestion with whoever made it (shared/suggestions.ts).
+   */
+  #recordSuggestionAuthors(update: ClientUpdate, sender: Connection): void {
+    const marks = update.structs.filter(
+      (s): s is Y.Item =>
+        s instanceof Y.Item && s.content instanceof Y.ContentFormat && s.id.clock < Y.getState(this.doc.store, s.id.client),
+    );
+    if (marks.length === 0) return;
+    const placed = marks.map((s) => Y.getItem(this.doc.store, s.id)).filter((s): s is Y.Item => s instanceof Y.Item);
+    const authors = this.doc.getMap<string>(SUGGESTION_AUTHORS_ROOT);
+    const unknown = [...suggestionKeysIn(this.doc, placed)].filter((key) => !authors.has(key));
+    if (unknown.length === 0) return;
+    const userId = sender.user.id;
+    this.applyServerChange(() => unknown.forEach((key) => authors.set(key, userId))).catch((error: Error) =>
+      this.deps.log.error({ err: error, storyId: this.storyId }, 'recording suggestion authors failed'),
+    );
   }
 
   /**
@@ -388,7 +414,30 @@ export class StoryDocument extends ObservableV2<DocumentEvents> {
   addConnection(connection: Connection): void {
     this.#admitted.add(connection);
     this.connections.set(connection.id, connection);
+    this.#assignColor(connection.user.id);
     this.emit('presence', [this.presence()]);
+  }
+
+  /**
+   * Gives someone joining the story a colour no one else present has (shared/personColors.ts): their
+   * earlier one when it is free, so a person keeps their colour while they are in the story.
+   */
+  #assignColor(userId: string): void {
+    const colors = this.doc.getMap<unknown>(STORY_COLORS_ROOT);
+    const indexOf = (id: string) => {
+      const index = colors.get(id);
+      return typeof index === 'number' ? index : undefined;
+    };
+    const present = this.presence()
+      .filter((person) => person.userId !== userId)
+      .flatMap((person) => indexOf(person.userId) ?? []);
+    const mine = indexOf(userId);
+    if (mine !== undefined && storyColor(this.doc, userId) && !present.includes(mine)) return;
+    const recorded = new Set([...colors.keys()].flatMap((id) => indexOf(id) ?? []));
+    const index = pickColorIndex(present, recorded);
+    this.applyServerChange(() => colors.set(userId, index)).catch((error: Error) =>
+      this.deps.log.error({ err: error, storyId: this.storyId }, 'assigning a colour failed'),
+    );
   }
 
   removeConnection(connection: Connection): void {

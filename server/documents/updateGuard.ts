@@ -1,11 +1,16 @@
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { COMMENTS_ROOT } from '../../shared/comments';
+import { STORY_COLORS_ROOT } from '../../shared/personColors';
+import { SUGGESTION_AUTHORS_ROOT } from '../../shared/suggestions';
 import { GalleyError } from '../../shared/errors';
 import type { AnyYType } from '../../shared/yType';
 
 /** Which user first wrote with each Yjs client id in a story. */
 export type ClientOwners = Map<number, string>;
+
+/** Roots only the server writes: comment threads (story:comment operations), who made each suggestion, people's colours. */
+const SERVER_ROOTS: ReadonlySet<string> = new Set([COMMENTS_ROOT, SUGGESTION_AUTHORS_ROOT, STORY_COLORS_ROOT]);
 
 /** Owner recorded for the server's own writes (publication metadata). */
 export const SERVER_OWNER = '@server';
@@ -58,7 +63,8 @@ export function decodeClientUpdate(bytes: Uint8Array): ClientUpdate {
  *   for the first time are returned; new content under others' ids is
  *   reported as `foreign` (the caller refuses it, or strips it from a resync:
  *   see `newContentOnly`);
- * - it must not insert or delete anything under the `comments` root: only the
+ * - it must not insert or delete anything under the server's own roots
+ *   (`comments`, `suggestionAuthors`, `colors`): only the
  *   server writes there, after checking each `story:comment` operation;
  * - a new item must sit between its origin and right origin in the order the
  *   document has them (refuseMisorderedItems).
@@ -74,7 +80,7 @@ export function checkClientUpdate(doc: Y.Doc, update: ClientUpdate, owners: Clie
     else if (span.to > known(client) && owner !== userId) check.foreign.push(client);
     else if (span.from < known(client)) check.repeated.push(client);
   }
-  refuseCommentWrites(doc, update, new Set(check.foreign), known);
+  refuseServerRootWrites(doc, update, new Set(check.foreign), known);
   refuseMisorderedItems(doc, update, known);
   return check;
 }
@@ -175,22 +181,22 @@ export function newContentOnly(doc: Y.Doc, update: ClientUpdate, repeated: numbe
 }
 
 /**
- * Refuses an update whose new items go under `comments`, or that deletes live items there.
+ * Refuses an update whose new items go under a server root, or that deletes live items there.
  * A new item's root is named by its parent (a root name, or the ID of the item holding its
  * parent type) or, when the encoding left the parent out, shared with its origin or right
  * origin; those may be items of the same update, so chains are followed through the update to
  * the document. Deletions count only for items still live here: a client's full delete set
- * also lists what the server itself deleted under `comments`.
+ * also lists what the server itself deleted there.
  */
-function refuseCommentWrites(doc: Y.Doc, { structs, ds }: ClientUpdate, foreign: Set<number>, known: (client: number) => number): void {
-  const comments = doc.share.get(COMMENTS_ROOT);
-  const roots = new NewItemRoots(doc, structs, known, comments);
+function refuseServerRootWrites(doc: Y.Doc, { structs, ds }: ClientUpdate, foreign: Set<number>, known: (client: number) => number): void {
+  const serverRoots = new Set([...SERVER_ROOTS].flatMap((name) => doc.share.get(name) ?? []));
+  const roots = new NewItemRoots(doc, structs, known, serverRoots);
   for (const struct of structs) {
     if (!(struct instanceof Y.Item) || foreign.has(struct.id.client)) continue; // stripped from a resync, or refused
     if (struct.id.clock + struct.length <= known(struct.id.client)) continue; // already here: ignored when applied
-    if (roots.underComments(struct)) commentWrite();
+    if (roots.underServerRoot(struct)) serverRootWrite();
   }
-  if (!comments) return;
+  if (serverRoots.size === 0) return;
   for (const [client, deletions] of ds.clients) {
     const stored = doc.store.clients.get(client);
     if (!stored) continue;
@@ -198,14 +204,14 @@ function refuseCommentWrites(doc: Y.Doc, { structs, ds }: ClientUpdate, foreign:
       if (clock >= known(client)) continue; // new items of this update, checked above
       for (let i = Y.findIndexSS(stored, clock); i < stored.length && stored[i].id.clock < clock + len; i++) {
         const struct = stored[i];
-        if (struct instanceof Y.Item && !struct.deleted && rootOf(struct) === comments) commentWrite();
+        if (struct instanceof Y.Item && !struct.deleted && serverRoots.has(rootOf(struct))) serverRootWrite();
       }
     }
   }
 }
 
-function commentWrite(): never {
-  throw new GalleyError('forbidden', 'Comments change only through story:comment operations, not Yjs updates');
+function serverRootWrite(): never {
+  throw new GalleyError('forbidden', 'Comments, suggestion authors and colours change only through the server, not Yjs updates');
 }
 
 /** The root type of an item of the document. */
@@ -215,7 +221,7 @@ export function rootOf(item: Y.Item): AnyYType {
   return type;
 }
 
-/** Whether an update's new items go under `comments`, remembered along each chain of references. */
+/** Whether an update's new items go under a server root, remembered along each chain of references. */
 class NewItemRoots {
   #memo = new Map<Y.Item, boolean>();
   #byClient: Map<number, Y.Item[]> | undefined;
@@ -224,10 +230,10 @@ class NewItemRoots {
     private readonly doc: Y.Doc,
     private readonly structs: Decoded['structs'],
     private readonly known: (client: number) => number,
-    private readonly comments: AnyYType | undefined,
+    private readonly serverRoots: Set<AnyYType>,
   ) {}
 
-  underComments(item: Y.Item): boolean {
+  underServerRoot(item: Y.Item): boolean {
     const chain = new Set<Y.Item>();
     let current = item;
     let answer: boolean;
@@ -241,7 +247,7 @@ class NewItemRoots {
       chain.add(current);
       const parent = current.parent as unknown;
       if (typeof parent === 'string') {
-        answer = parent === COMMENTS_ROOT;
+        answer = SERVER_ROOTS.has(parent);
         break;
       }
       const ref = parent instanceof Y.ID ? parent : (current.origin ?? current.rightOrigin);
@@ -250,18 +256,18 @@ class NewItemRoots {
         current = next;
         continue;
       }
-      answer = ref !== null && ref.clock < this.known(ref.client) && this.#inDocumentUnderComments(ref);
+      answer = ref !== null && ref.clock < this.known(ref.client) && this.#inDocumentUnderServerRoot(ref);
       break;
     }
     chain.forEach((i) => this.#memo.set(i, answer));
     return answer;
   }
 
-  #inDocumentUnderComments(id: Y.ID): boolean {
-    if (!this.comments) return false;
-    // Garbage-collected structs are what is left of deleted types, and no type under `comments` is ever deleted.
+  #inDocumentUnderServerRoot(id: Y.ID): boolean {
+    if (this.serverRoots.size === 0) return false;
+    // Garbage-collected structs are what is left of deleted types, and no type under a server root is ever deleted.
     const struct = Y.getItem(this.doc.store, id) as Y.Item | Y.GC;
-    return struct instanceof Y.Item && rootOf(struct) === this.comments;
+    return struct instanceof Y.Item && this.serverRoots.has(rootOf(struct));
   }
 
   /** The update's item that holds the given ID (its clock may fall inside a run of characters). */

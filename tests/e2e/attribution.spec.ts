@@ -33,6 +33,14 @@ test('“Who wrote this?” colours each person’s text with a legend, for anyo
   await expect.poll(() => written(vic, 'Headline', 'Ana Writer')).toBe('Harbour ferry');
   await expect.poll(() => written(vic, 'Headline', 'Ben Editor')).toBe(' strike ends');
   await expect.poll(() => written(vic, 'Body', 'Ben Editor')).toBe('Crews return on Monday.');
+  // Each run names its author on hover, and two authors never share a colour.
+  await expect(byAuthor('Ana Writer').first()).toHaveAttribute('title', 'Ana Writer');
+  await expect(byAuthor('Ben Editor').first()).toHaveAttribute('title', 'Ben Editor');
+  const shadow = (name: string) =>
+    byAuthor(name)
+      .first()
+      .evaluate((el) => getComputedStyle(el).boxShadow);
+  expect(await shadow('Ana Writer')).not.toBe(await shadow('Ben Editor'));
   const legend = vic.getByRole('region', { name: 'Who wrote this story' });
   await expect(legend.getByRole('listitem')).toHaveText(['Ana Writer', 'Ben Editor']);
 

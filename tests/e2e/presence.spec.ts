@@ -65,6 +65,8 @@ test('presence: one entry per person across tabs, announced arrivals, fields and
     expect(await ben.evaluate(() => getSelection()!.anchorOffset)).toBe(0);
   }).toPass();
   await expect(ana.locator('.collaboration-carets__label', { hasText: 'Ben Editor' })).toBeVisible();
+  // The caret itself names Ben on hover.
+  await expect(field(ana, 'Headline').locator('.collaboration-carets__caret')).toHaveAttribute('title', 'Ben Editor');
   // Measured once Ben's caret is where he put it, at the start of the line (his click put it elsewhere first).
   const caretAtStart = () =>
     ana.evaluate(() => {

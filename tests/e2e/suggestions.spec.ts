@@ -1,11 +1,23 @@
 import type { Locator, Page } from '@playwright/test';
 import { expect, expectSaved, field, test, twoEditorsOnANewStory } from './fixtures';
 
-/** The account's colour as the server hands it out (#rrggbb), as the browser computes it (rgb(…)). */
-async function colourOf(page: Page): Promise<string> {
-  const { user } = (await (await page.request.get('/api/session')).json()) as { user: { color: string } };
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(user.color.slice(i, i + 2), 16));
-  return `rgb(${r}, ${g}, ${b})`;
+/** Someone's colour in this story as a page's presence list shows it (rgb(…)). */
+const colourOf = (page: Page, name: string) =>
+  page
+    .getByRole('list', { name: 'People in this story' })
+    .locator(`.avatar[title="${name}"]`)
+    .first()
+    .evaluate((el) => getComputedStyle(el).backgroundColor);
+
+/** Each person's colour in the story once both pages show the same one: two people, two colours. */
+async function storyColours(ana: Page, ben: Page): Promise<{ anaColour: string; benColour: string }> {
+  const agreed = async (name: string) => {
+    await expect.poll(async () => (await colourOf(ana, name)) === (await colourOf(ben, name))).toBe(true);
+    return colourOf(ana, name);
+  };
+  const [anaColour, benColour] = [await agreed('Ana Writer'), await agreed('Ben Editor')];
+  expect(anaColour).not.toBe(benColour);
+  return { anaColour, benColour };
 }
 
 const insertions = (page: Page, name: 'Body' | 'Standfirst' | 'Headline') => field(page, name).locator('ins .suggestion--insertion');
@@ -23,7 +35,7 @@ test('a writer suggests, an editor sees it live in her colour, accepts and rejec
   server,
 }) => {
   const { ana, ben } = await twoEditorsOnANewStory(browser, server);
-  const anaColour = await colourOf(ana);
+  const { anaColour } = await storyColours(ana, ben);
 
   // Ben writes the story normally.
   await field(ben, 'Headline').click();

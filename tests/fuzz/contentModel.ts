@@ -5,7 +5,10 @@
  */
 import * as Y from 'yjs';
 import { COMMENTS_ROOT } from '../../shared/comments';
+import { STORY_COLORS_ROOT } from '../../shared/personColors';
+import { SUGGESTION_AUTHORS_ROOT } from '../../shared/suggestions';
 import { STORY_FIELDS, type StoryField } from '../../shared/story';
+import { rootOf } from '../../server/documents/updateGuard';
 import { setParagraphs } from '../helpers/clients';
 
 const KNOWN_CONTENT: Record<StoryField, string[]> = {
@@ -57,7 +60,12 @@ export class ContentModel {
     }
     const comments = doc.getMap(COMMENTS_ROOT);
     if (comments.size > 0) problems.push(`comments appeared: ${JSON.stringify(clip(JSON.stringify(comments.toJSON())))}`);
-    const strangers = [...Y.decodeStateVector(Y.encodeStateVector(doc)).keys()].filter((client) => !this.writers.has(client));
+    // The server's own bookkeeping (people's colours, suggestion authors) is not content; anything else is.
+    const bookkeeping = new Set<unknown>([STORY_COLORS_ROOT, SUGGESTION_AUTHORS_ROOT].map((root) => doc.getMap(root)));
+    const strangers = [...doc.store.clients]
+      .filter(([client]) => !this.writers.has(client))
+      .filter(([, structs]) => structs.some((struct) => !(struct instanceof Y.Item && bookkeeping.has(rootOf(struct)))))
+      .map(([client]) => client);
     if (strangers.length > 0) problems.push(`content written by Yjs client(s) ${strangers.join(', ')}, not an honest editor`);
     const pending = doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
     if (pending) problems.push('holds pending (unapplied) updates');

@@ -306,6 +306,15 @@ const cases: Case[] = [
     },
   ],
   [
+    'a Yjs update naming itself the author of a suggestion',
+    'forbidden',
+    (s, ack) => {
+      const doc = new Y.Doc();
+      doc.getMap('suggestionAuthors').set('body:string:i1', 'someone-else');
+      s.emit('story:sync', storyId, updateMessage(Y.encodeStateAsUpdate(doc)), ack);
+    },
+  ],
+  [
     'a join for a story that does not exist',
     'not_found',
     (s, ack) => s.emit('story:join', { storyId: '00000000-0000-4000-8000-000000000001', protocolVersion: PROTOCOL_VERSION }, ack as any),

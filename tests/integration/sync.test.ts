@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { storyColor } from '../../shared/personColors';
 import { SOCKET_PARSER } from '../../shared/socketParser';
 import { fragmentText } from '../../server/publishing/storyContent';
 import { STORY_FIELDS } from '../../shared/story';
@@ -37,7 +38,10 @@ describe('co-editing over Socket.IO', () => {
   it('sends each Yjs update as one WebSocket frame each way (no separate binary attachment)', async () => {
     const storyId = await createStory(server, writer);
     const a = await join(writer, storyId);
-    const b = await join(await createUser(server, 'editor'), storyId);
+    const editor = await createUser(server, 'editor');
+    const b = await join(editor, storyId);
+    // The server's own update giving each a colour (on join) has reached both: only the edit's frames follow.
+    await eventually(() => [a, b].forEach((c) => expect(storyColor(c.doc, editor.id)).toBeDefined()));
     // Each WebSocket frame, with the Socket.IO packet it decodes to on its own (so a packet is one frame).
     const framesIn: Frame[] = [];
     const framesOut: Frame[] = [];

@@ -52,12 +52,12 @@ describe('publishing with suggestions open', () => {
     const doc = storyWithSuggestions();
     const client = doc.clientID;
     expect(readSuggestions(doc)).toEqual([
-      { id: 'h1', field: 'headline', by: ANA, client, inserted: 'sharply ', deleted: '' },
-      { id: 's1', field: 'standfirst', by: ANA, client, inserted: '', deleted: 'from Monday' },
-      { id: 'b1', field: 'body', by: ANA, client, inserted: '', deleted: 'late ' },
-      { id: 'b2', field: 'body', by: ANA, client, inserted: 'on Tuesday', deleted: '' },
-      { id: 'b3', field: 'body', by: ANA, client, inserted: '', deleted: '' },
-      { id: 'b4', field: 'body', by: ANA, client, inserted: 'A whole new paragraph.', deleted: '' },
+      { id: 'h1', field: 'headline', by: ANA, author: null, client, inserted: 'sharply ', deleted: '' },
+      { id: 's1', field: 'standfirst', by: ANA, author: null, client, inserted: '', deleted: 'from Monday' },
+      { id: 'b1', field: 'body', by: ANA, author: null, client, inserted: '', deleted: 'late ' },
+      { id: 'b2', field: 'body', by: ANA, author: null, client, inserted: 'on Tuesday', deleted: '' },
+      { id: 'b3', field: 'body', by: ANA, author: null, client, inserted: '', deleted: '' },
+      { id: 'b4', field: 'body', by: ANA, author: null, client, inserted: 'A whole new paragraph.', deleted: '' },
     ]);
   });
 

@@ -33,6 +33,8 @@ export type FieldSession = {
   readonly canEdit: boolean;
   enterField(field: StoryField): void;
   leaveField(field: StoryField): void;
+  /** An awareness `user` with its colour in this story (carets). */
+  inStoryColors<T extends { id?: unknown; color?: unknown }>(user: T): T;
 };
 
 /** What every field's editor shares: the story, and the views and modes that span its fields. */
@@ -99,8 +101,9 @@ export class LiveEditor {
         CollaborationCaret.configure({
           provider: session.provider,
           user: session.me,
-          render: renderCaret,
-          selectionRender: renderSelection,
+          // In the person's colour in this story (StorySession.colorOf), not the one their awareness carries.
+          render: (user) => renderCaret(session.inStoryColors(user)),
+          selectionRender: (user) => renderSelection(session.inStoryColors(user)),
         }),
         Attribution.configure({ authors, fragment: session.provider.doc.getXmlFragment(field), field }),
         Suggesting.configure({ state: suggesting, field }),

@@ -52,6 +52,7 @@ export const Attribution = Extension.create<AttributionOptions>({
           class: 'attribution',
           style: `background-color: ${author.color}40; box-shadow: inset 0 -2px 0 ${author.color}`,
           'data-author': author.name,
+          title: author.name,
         });
       });
       authors.report(field, [...found.values()]);

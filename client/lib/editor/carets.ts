@@ -17,6 +17,7 @@ export function renderCaret(user: CaretUser): HTMLElement {
   caret.setAttribute('aria-hidden', 'true');
   caret.style.borderColor = colorOf(user);
   caret.dataset.name = typeof user.name === 'string' ? user.name : 'Someone';
+  caret.title = caret.dataset.name;
   caret.dataset.color = colorOf(user);
   return caret;
 }

@@ -25,7 +25,11 @@ export class StoryAuthors implements AttributionState {
   #fetching: Promise<void> | null = null;
   #refetch: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly storyId: string) {}
+  /** `colorOf` gives a person's colour in this story (StorySession.colorOf), falling back to their account's. */
+  constructor(
+    private readonly storyId: string,
+    private readonly colorOf: (userId: string, fallback: string) => string,
+  ) {}
 
   async toggle(): Promise<void> {
     this.on = !this.on;
@@ -36,9 +40,17 @@ export class StoryAuthors implements AttributionState {
   /** The author of a client id's text; asks the server again (at most every 2 s) for ids it does not know. */
   authorOf(clientId: number): Author {
     const author = this.#byClient.get(clientId);
-    if (author) return author;
+    if (author) return { ...author, color: this.colorOf(author.userId, author.color) };
     this.#refetchSoon();
     return UNKNOWN;
+  }
+
+  /** A user's name and colour among the story's authors; asks the server again when it is not one of them yet. */
+  authorOfUser(userId: string): Author | undefined {
+    for (const author of this.#byClient.values())
+      if (author.userId === userId) return { ...author, color: this.colorOf(author.userId, author.color) };
+    this.#refetchSoon();
+    return undefined;
   }
 
   #refetchSoon(): void {

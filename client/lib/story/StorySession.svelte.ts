@@ -14,6 +14,7 @@ import * as Y from 'yjs';
 import type { PublicUser } from '../../../shared/api';
 import type { ErrorBody } from '../../../shared/errors';
 import type { AwarenessUser, GalleyAwarenessState, StoryDamageNotice } from '../../../shared/protocol';
+import { STORY_COLORS_ROOT, storyColor } from '../../../shared/personColors';
 import { can, type Role } from '../../../shared/roles';
 import { FIELD_LABELS, isStoryField, type StoryField } from '../../../shared/story';
 import type { StoryWorkflow } from '../../../shared/workflow';
@@ -111,12 +112,15 @@ export class StorySession implements FieldSession {
       const offChange = provider.on('change', update);
       const offReconnection = this.#reconnection?.on('change', update);
       provider.awareness.on('change', update);
+      const colors = provider.doc.getMap(STORY_COLORS_ROOT);
+      colors.observe(update);
       window.addEventListener('online', update);
       window.addEventListener('offline', update);
       return () => {
         offChange();
         offReconnection?.();
         provider.awareness.off('change', update);
+        colors.unobserve(update);
         window.removeEventListener('online', update);
         window.removeEventListener('offline', update);
       };
@@ -208,6 +212,19 @@ export class StorySession implements FieldSession {
     });
   }
 
+  /**
+   * A person's colour in this story, as the server assigned it when they joined (distinct from everyone
+   * else's present: shared/personColors.ts); `fallback` (their account's) until it has.
+   */
+  colorOf(userId: string, fallback?: unknown): string {
+    return storyColor(this.provider.doc, userId) ?? safeColor(typeof fallback === 'string' ? fallback : undefined);
+  }
+
+  /** An awareness `user` with its colour in this story. */
+  inStoryColors<T extends { id?: unknown; color?: unknown }>(user: T): T {
+    return typeof user.id === 'string' ? { ...user, color: this.colorOf(user.id, user.color) } : user;
+  }
+
   /** Everyone in the story, once each (several tabs collapse into one), you first. */
   get people(): Person[] {
     this.#subscribe();
@@ -232,7 +249,7 @@ export class StorySession implements FieldSession {
       byId.set(user.id, {
         id: user.id,
         name: user.name,
-        color: safeColor(user.color),
+        color: this.colorOf(user.id, user.color),
         initials: initials(user.name),
         field,
         typing,

@@ -47,7 +47,7 @@ export class StoryWorkspace {
 
   constructor({ socket, storyId, user }: StoryWorkspaceOptions) {
     this.session = this.#own(new StorySession({ socket, storyId, user }));
-    this.authors = this.#own(new StoryAuthors(storyId));
+    this.authors = this.#own(new StoryAuthors(storyId, (userId, fallback) => this.session.colorOf(userId, fallback)));
     this.comments = this.#own(new StoryComments(this.session));
     this.suggesting = this.#own(new SuggestingMode(this.session, this.authors));
     this.editors = createStoryEditors({

@@ -1,15 +1,14 @@
 /**
  * Suggesting (track changes) for this person, in this tab: whether they are
  * suggesting (their own mode: nobody else's editor changes), and who made each
- * suggestion: the owner of the Yjs client id that wrote its mark, from the
- * story's authors as the server bound them, so it cannot be forged; the mark's
- * own `by`, looked up in presence, only until that binding is known. What the
+ * suggestion: whom the server recorded when its first mark arrived (or, for an
+ * older one, the owner of the Yjs client id that wrote its mark), so it cannot
+ * be forged; the mark's own `by`, looked up in presence, only until that is known. What the
  * editors need to turn edits into suggestions and colour them by author.
  */
 import { ObservableV2 } from 'lib0/observable';
 import { readSuggestions, type Suggestion, suggestionKey } from '../../../shared/suggestions';
 import type { SuggestingState } from '../editor/suggestions';
-import { safeColor } from '../people';
 import type { StoryAuthors } from './StoryAuthors.svelte';
 import type { StorySession } from './StorySession.svelte';
 
@@ -47,13 +46,20 @@ export class SuggestingMode implements SuggestingState {
   authorOf(userId: string | null): SuggestionAuthor {
     if (!userId) return UNKNOWN;
     const { me } = this.#session;
-    if (userId === me.id) return { name: me.name, color: safeColor(me.color) };
+    if (userId === me.id) return { name: me.name, color: this.#session.colorOf(me.id, me.color) };
     return this.#session.people.find((person) => person.id === userId) ?? UNKNOWN;
   }
 
-  /** Who made a suggestion: the owner of the client id that wrote it; its own claim until the owner is known. */
+  /**
+   * Who made a suggestion: whom the server recorded when its first mark arrived; for a suggestion older
+   * than that record, the owner of the client id that wrote it; the mark's own claim until that is known.
+   */
   authorOfSuggestion(suggestion: Suggestion): SuggestionAuthor {
     void this.#authorsVersion;
+    if (suggestion.author) {
+      const recorded = this.authorOf(suggestion.author);
+      return recorded !== UNKNOWN ? recorded : (this.#authors.authorOfUser(suggestion.author) ?? UNKNOWN);
+    }
     if (suggestion.client === this.#session.provider.doc.clientID) return this.authorOf(this.userId);
     // Asks the server again for client ids it does not know yet.
     const bound = this.#authors.authorOf(suggestion.client);
