@@ -107,3 +107,27 @@ test('presence: one entry per person across tabs, announced arrivals, fields and
   await expect(announcements(ben)).toContainText('Ana Writer left', { timeout: 5_000 });
   await expect(people(ben).getByRole('button', { name: /^Ana Writer/ })).toHaveCount(0);
 });
+
+test('a caret’s name label fades once the caret stops, and shows again on hover or when it moves', async ({ browser, server }) => {
+  const { ana, ben } = await twoEditorsOnANewStory(browser, server);
+  await field(ana, 'Headline').click();
+  await ana.keyboard.type('Harbour ferry strike ends');
+  await expect(field(ben, 'Headline')).toHaveText('Harbour ferry strike ends');
+  await field(ben, 'Headline').click();
+  await ben.keyboard.press('End');
+  const label = ana.locator('.collaboration-carets__label', { hasText: 'Ben Editor' });
+  const caret = field(ana, 'Headline').locator('.collaboration-carets__caret');
+  await expect(caret).toHaveAttribute('title', 'Ben Editor');
+  // Still (and Ana's pointer, left where she clicked, away from it), it fades (carets.ts: 2.5 s) and no
+  // longer covers the line above.
+  await ana.mouse.move(0, 0);
+  await expect(label).toHaveCSS('opacity', '0');
+  // Hovering the caret names it again, until the pointer leaves.
+  await caret.hover();
+  await expect(label).toHaveCSS('opacity', '1');
+  await ana.mouse.move(0, 0);
+  await expect(label).toHaveCSS('opacity', '0');
+  // Moving shows it again.
+  await ben.keyboard.press('ArrowLeft');
+  await expect(label).toHaveCSS('opacity', '1');
+});

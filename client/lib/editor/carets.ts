@@ -27,18 +27,38 @@ export function renderSelection(user: CaretUser): DecorationAttrs {
   return { nodeName: 'span', class: 'collaboration-carets__selection', style: `background-color: ${colorOf(user)}33` };
 }
 
+/** How long a caret's name label stays after the caret last moved (Google Docs does about as long). */
+const LABEL_SHOWN_MS = 2_500;
+
 /**
  * Keeps one label per remote caret in `overlay` (a positioned sibling of the
- * editable element), placed just above the caret. Call `update()` after every
- * editor transaction; returns the teardown.
+ * editable element), placed just above the caret. A label shows while its caret
+ * moves and fades out LABEL_SHOWN_MS after it stops, so it never sits over the
+ * line above for long; hovering the caret shows it again. Call `update()` after
+ * every editor transaction; returns the teardown.
  */
 export function caretLabels(editable: HTMLElement, overlay: HTMLElement): { update: () => void; destroy: () => void } {
   let frame = 0;
+  /** Where each person's caret was last drawn, whether their label has faded, and the timer that fades it. */
+  const shown = new Map<string, { at: string; idle: boolean; timer?: ReturnType<typeof setTimeout> }>();
+  let hovered: string | null = null;
+  const showFor = (name: string) => {
+    const entry = shown.get(name);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    entry.idle = false;
+    entry.timer = setTimeout(() => {
+      entry.idle = true;
+      update();
+    }, LABEL_SHOWN_MS);
+    update();
+  };
   const draw = () => {
     frame = 0;
     const carets = [...editable.querySelectorAll<HTMLElement>('.collaboration-carets__caret')];
     const origin = overlay.getBoundingClientRect();
     const labels = overlay.children;
+    const present = new Set<string>();
     carets.forEach((caret, index) => {
       let label = labels[index] as HTMLElement | undefined;
       if (!label) {
@@ -46,17 +66,46 @@ export function caretLabels(editable: HTMLElement, overlay: HTMLElement): { upda
         label.className = 'collaboration-carets__label';
         overlay.append(label);
       }
+      const name = caret.dataset.name ?? '';
       const rect = caret.getBoundingClientRect();
-      label.textContent = caret.dataset.name ?? '';
+      const at = `${rect.left - origin.left},${rect.top - origin.top}`;
+      label.textContent = name;
       label.style.backgroundColor = caret.dataset.color ?? '';
       label.style.left = `${rect.left - origin.left}px`;
       label.style.top = `${rect.top - origin.top}px`;
+      present.add(name);
+      let entry = shown.get(name);
+      if (!entry || entry.at !== at) {
+        entry ??= { at, idle: false };
+        entry.at = at;
+        shown.set(name, entry);
+        showFor(name);
+      }
+      label.classList.toggle('collaboration-carets__label--idle', entry.idle && hovered !== name);
     });
     while (labels.length > carets.length) labels[labels.length - 1].remove();
+    for (const [name, entry] of shown) {
+      if (present.has(name)) continue;
+      clearTimeout(entry.timer);
+      shown.delete(name);
+    }
   };
   const update = () => {
     if (!frame) frame = requestAnimationFrame(draw);
   };
+  // Hovering a caret shows its name; it stays a moment after the pointer leaves (for the editable or beyond).
+  const caretName = (target: EventTarget | null) =>
+    (target instanceof Element ? target.closest<HTMLElement>('.collaboration-carets__caret') : null)?.dataset.name ?? null;
+  const hover = (event: MouseEvent) => {
+    const name = caretName(event.type === 'mouseover' ? event.target : event.relatedTarget);
+    if (name === hovered) return;
+    const left = hovered;
+    hovered = name;
+    if (left) showFor(left);
+    update();
+  };
+  editable.addEventListener('mouseover', hover);
+  editable.addEventListener('mouseout', hover);
   const resizes = new ResizeObserver(update);
   resizes.observe(editable);
   return {
@@ -64,6 +113,9 @@ export function caretLabels(editable: HTMLElement, overlay: HTMLElement): { upda
     destroy: () => {
       cancelAnimationFrame(frame);
       resizes.disconnect();
+      editable.removeEventListener('mouseover', hover);
+      editable.removeEventListener('mouseout', hover);
+      for (const entry of shown.values()) clearTimeout(entry.timer);
       overlay.replaceChildren();
     },
   };
