@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { compression } from 'vite-plugin-compression2';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
 
@@ -10,7 +11,12 @@ export default defineConfig({
   // The browser app lives in client/; the Node server serves dist/client.
   root: 'client',
   // Vite's root is client/, so point the plugin at the top-level svelte.config.js explicitly.
-  plugins: [svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) }), offlineShell()],
+  plugins: [
+    svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) }),
+    offlineShell(),
+    // Brotli and gzip copies of every text asset beside it, served as the browser accepts (server/http/clientApp.ts).
+    compression({ algorithms: ['brotliCompress', 'gzip'], include: /\.(js|css|html|svg|json|webmanifest)$/, threshold: 1024 }),
+  ],
   build: {
     outDir: '../dist/client',
     emptyOutDir: true,
@@ -60,6 +66,8 @@ function offlineShell() {
     showMaximumFileSizeToCacheInBytesWarning: true,
     workbox: {
       globPatterns: ['**/*'],
+      // The compressed copies are the same files: the browser gets whichever the server picks.
+      globIgnores: ['**/*.{br,gz}'],
       // Take over at once, like the page's first load: what it loads next is served from the precache.
       skipWaiting: true,
       clientsClaim: true,

@@ -31,7 +31,15 @@ export function tempDataDir(): string {
 
 /** A real Galley server on a random loopback port (or `port`, to come back where clients expect it), with its own SQLite data dir. */
 export async function startTestServer(
-  options: { dataDir?: string; env?: Record<string, string>; wrapStore?: (store: Store) => Store; log?: Logger; port?: number } = {},
+  options: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    wrapStore?: (store: Store) => Store;
+    log?: Logger;
+    port?: number;
+    /** The built app to serve, if not dist/client. */
+    clientDir?: string;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDataDir();
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...TEST_SERVER_ENV, ...options.env });
@@ -41,6 +49,7 @@ export async function startTestServer(
     store: options.wrapStore ? options.wrapStore(store) : store,
     log: options.log ?? createLogger(config.logLevel),
     secret: loadServerSecret(dataDir, config.sessionSecret),
+    clientDir: options.clientDir,
   });
   await new Promise<void>((resolve) => app.httpServer.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (app.httpServer.address() as AddressInfo).port;
