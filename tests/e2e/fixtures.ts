@@ -1,8 +1,19 @@
 import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
 
-/** Each test gets its own real Galley server on a random port with a fresh data dir. */
-export const test = base.extend<{ server: TestServer }>({
+/**
+ * Each test gets its own real Galley server on a random port with a fresh data dir, and every browser
+ * context it opened is closed after it: left open, each test's pages would keep reconnecting to servers
+ * long gone, loading the machine for every test after it.
+ */
+export const test = base.extend<{ server: TestServer; closeContexts: void }>({
+  closeContexts: [
+    async ({ browser }, use) => {
+      await use();
+      await Promise.all(browser.contexts().map((context) => context.close()));
+    },
+    { auto: true },
+  ],
   // Playwright reads a fixture's dependencies from its first parameter's destructuring: none here.
   // eslint-disable-next-line no-empty-pattern
   server: async ({}, use) => {

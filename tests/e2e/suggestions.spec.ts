@@ -2,12 +2,11 @@ import type { Locator, Page } from '@playwright/test';
 import { expect, expectSaved, field, test, twoEditorsOnANewStory } from './fixtures';
 
 /** Someone's colour in this story as a page's presence list shows it (rgb(…)). */
-const colourOf = (page: Page, name: string) =>
-  page
-    .getByRole('list', { name: 'People in this story' })
-    .locator(`.avatar[title="${name}"]`)
-    .first()
-    .evaluate((el) => getComputedStyle(el).backgroundColor);
+async function colourOf(page: Page, name: string): Promise<string> {
+  const avatar = page.getByRole('list', { name: 'People in this story' }).locator(`.avatar[title="${name}"]`).first();
+  await expect(avatar).toBeVisible();
+  return avatar.evaluate((el) => getComputedStyle(el).backgroundColor);
+}
 
 /** Each person's colour in the story once both pages show the same one: two people, two colours. */
 async function storyColours(ana: Page, ben: Page): Promise<{ anaColour: string; benColour: string }> {
