@@ -1,3 +1,4 @@
+import { DueSoonReminders } from './notifications/DueSoonReminders';
 import { createServer, type Server as HttpServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,26 +7,35 @@ import type { ServerOptions } from 'socket.io';
 import { NEWSROOM_ROOM, storyRoom } from '../shared/protocol';
 import type { DocumentRelay } from './cluster/DocumentRelay';
 import type { Config } from './config';
+import { recordPlanning } from './activity/planningActivity';
+import { StoryActivity } from './activity/StoryActivity';
 import { Authenticator } from './auth/Authenticator';
 import { LiveAccess } from './auth/LiveAccess';
 import { SignInThrottle } from './auth/SignInThrottle';
 import { DocumentRegistry } from './documents/DocumentRegistry';
+import { SearchBackfill } from './documents/SearchBackfill';
 import { StorySummaries } from './documents/StorySummaries';
 import { accessLog } from './http/accessLog';
 import { apiRouter } from './http/apiRouter';
 import { clientApp } from './http/clientApp';
 import { errorHandler } from './http/errorHandler';
+import { mediaFiles } from './http/mediaFiles';
 import { previewRouter } from './http/previewRouter';
 import { publicRouter } from './http/publicRouter';
 import { appSecurityHeaders } from './http/securityHeaders';
 import type { Logger } from './logger';
+import { MediaLibrary } from './media/MediaLibrary';
+import { notificationDelivery } from './notifications/notificationDelivery';
+import type { Notifier } from './notifications/Notifier';
 import type { Store } from './persistence/Store';
 import { MessageLimits } from './transport/MessageGate';
-import { createSocketServer } from './transport/socketServer';
+import { createSocketServer, evictStory } from './transport/socketServer';
 import type { GalleyServer } from './transport/transportTypes';
 import { attachYWebsocket, refuseUpgrade, yWebsocketStoryId } from './transport/yWebsocketServer';
 import { AutoVersions } from './workflow/AutoVersions';
 import { PublicationScheduler } from './workflow/PublicationScheduler';
+import type { RetentionDeps } from './workflow/storyRetention';
+import { TrashSweeper } from './workflow/TrashSweeper';
 import { workflowOf } from './workflow/workflowState';
 
 const DEFAULT_CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
@@ -39,7 +49,16 @@ export type AppDeps = {
   /** Several processes (REDIS_URL): Socket.IO's adapter and the document relay. */
   cluster?: { relay: DocumentRelay; adapter: ServerOptions['adapter']; redis: unknown };
 };
-export type App = { httpServer: HttpServer; io: GalleyServer; registry: DocumentRegistry; close(): Promise<void> };
+export type App = {
+  httpServer: HttpServer;
+  io: GalleyServer;
+  registry: DocumentRegistry;
+  /** Tells people what concerns them (also the planning's way to say "assigned" and "due soon"). */
+  notifier: Notifier;
+  /** The Trash's retention sweep (tests run it at a time of their choosing). */
+  trashSweeper: TrashSweeper;
+  close(): Promise<void>;
+};
 
 /** Builds the whole server without listening; `main.ts` listens, tests use port 0. */
 export function createApp(config: Config, deps: AppDeps): App {
@@ -55,12 +74,20 @@ export function createApp(config: Config, deps: AppDeps): App {
   access.watch(store, log);
   const { allowedOrigins } = config;
   const { deadConnectionMs, reconnectPeriodMs } = config;
+  // The io it pushes through is made just below; it is only used once requests arrive.
+  const { notifier, outbox } = notificationDelivery(config, { store, log, httpServer, io: () => io });
   const io = createSocketServer(
     httpServer,
-    { store, registry, log, limits, auth, access, allowedOrigins },
+    { store, registry, log, limits, auth, access, allowedOrigins, notifier },
     { deadConnectionMs, reconnectPeriodMs },
   );
   if (deps.cluster) io.adapter(deps.cluster.adapter);
+  /** Each story's timeline: a new entry reaches everyone in the story (through the Redis adapter, on every node). */
+  const activity = new StoryActivity({
+    store,
+    log,
+    push: (entry) => io.to(storyRoom(entry.storyId)).emit('story:activity', entry.storyId, entry),
+  });
   // The standard y-websocket protocol at /yjs/<storyId>, for stock Yjs clients.
   const yWebsocket = attachYWebsocket(httpServer, { store, registry, log, limits, auth, access, allowedOrigins });
   // Socket.IO leaves upgrades it does not own alone (destroyUpgrade: false): refuse those nobody takes.
@@ -79,11 +106,38 @@ export function createApp(config: Config, deps: AppDeps): App {
       (error: unknown) => log.error({ err: error, storyId }, 'could not announce a workflow change'),
     );
   };
-  const scheduler = new PublicationScheduler({ store, registry, announce, log }, { checkEveryMs: config.scheduleCheckMs });
+  const scheduler = new PublicationScheduler(
+    { store, registry, announce, notifier, activity, log },
+    { checkEveryMs: config.scheduleCheckMs },
+  );
   scheduler.start();
   /** A version was saved: an open History panel in the story refreshes (through the Redis adapter, on every node). */
   const announceVersion = (storyId: string) => io.to(storyRoom(storyId)).emit('story:versions', storyId);
-  const autoVersions = new AutoVersions({ store, registry, log, announceVersion }, config.autoVersionIdleMs);
+  const autoVersions = new AutoVersions({ store, registry, log, announceVersion, activity }, config.autoVersionIdleMs);
+
+  const media = new MediaLibrary(store, { maxPixels: config.media.maxPixels });
+
+  /** A story went to the Trash: this node's connections to it, of both transports, are taken out of it. */
+  const evictHere = (storyId: string) => {
+    evictStory(io, registry, storyId);
+    yWebsocket.evict(storyId);
+  };
+  // Another node's (through the Redis adapter).
+  io.on('story:evict', evictHere);
+  const retention: RetentionDeps = {
+    store,
+    activity,
+    announce,
+    settle: (storyId) => summaries.flushStory(storyId),
+    // This node's connections at once, the other nodes' through the adapter (with none, there are no others).
+    evict: (storyId) => {
+      evictHere(storyId);
+      if (deps.cluster) io.serverSideEmit('story:evict', storyId);
+    },
+    retentionDays: config.trash.retentionDays,
+  };
+  const trashSweeper = new TrashSweeper({ store, log }, { retentionDays: config.trash.retentionDays, everyMs: config.trash.sweepMs });
+  trashSweeper.start();
 
   app.disable('x-powered-by');
   // First, so that every answer is logged, refusals included, with the whole time it took.
@@ -100,24 +154,53 @@ export function createApp(config: Config, deps: AppDeps): App {
       allowedOrigins,
       publicOrigin,
       announce,
+      notifier,
+      activity,
       announceVersion,
+      media,
+      maxUploadBytes: config.media.maxBytes,
+      retention,
     }),
   );
-  app.use(previewRouter({ store, registry, announce, auth, publicOrigin }));
+  app.use(mediaFiles({ store, media, auth }));
+  app.use(previewRouter({ store, registry, announce, notifier, activity, auth, publicOrigin }));
   app.use(publicRouter(store, publicOrigin));
   app.use(clientApp(deps.clientDir ?? DEFAULT_CLIENT_DIR));
   app.use(errorHandler(log));
 
-  const summaries = new StorySummaries(store, log, (storyId) => io.to(NEWSROOM_ROOM).emit('newsroom:changed', storyId));
+  const summaries = new StorySummaries(
+    store,
+    log,
+    (storyId) => io.to(NEWSROOM_ROOM).emit('newsroom:changed', storyId),
+    async (storyId, changes) => {
+      await recordPlanning(activity, store, storyId, changes);
+      for (const change of changes) if (change.kind === 'assigned') await notifyAssigned(storyId, change.userIds, change.by);
+    },
+  );
+  /** Tells the newly assigned, in the name of whoever assigned them (the clock's, when nobody is known). */
+  const notifyAssigned = async (storyId: string, assigneeIds: string[], byId: string | null) => {
+    const by = byId ? await store.getUserById(byId) : undefined;
+    await notifier.notifyAssigned(storyId, assigneeIds, by ? { id: by.id, name: by.name } : { id: 'galley', name: 'Galley' });
+  };
+  const reminders = new DueSoonReminders({ store, notifier, log }, config.dueSoonCheckMs);
+  reminders.start();
   registry.on('create', (document) => summaries.track(document));
+  // Stories never indexed for search (stored before it existed) are indexed once, in the background.
+  const searchBackfill = new SearchBackfill(store, registry, log);
+  searchBackfill.start();
 
   return {
     httpServer,
     io,
     registry,
+    notifier,
+    trashSweeper,
     async close() {
       await access.close();
+      await trashSweeper.stop();
       await scheduler.stop();
+      await reminders.stop();
+      await outbox?.stop();
       await autoVersions.stop();
       // First: open WebSockets would keep the HTTP server (closed by io.close) from closing.
       await yWebsocket.close();
@@ -125,6 +208,7 @@ export function createApp(config: Config, deps: AppDeps): App {
       // Idle keep-alive HTTP connections would otherwise hold the server open until they time out.
       httpServer.closeAllConnections();
       await closed;
+      await searchBackfill.stop();
       await summaries.flush();
       await registry.closeAll();
     },

@@ -47,6 +47,7 @@ const EnvSchema = z
       .refine((url) => /^rediss?:\/\//.test(url), 'must be a redis:// or rediss:// URL')
       .optional(),
     SCHEDULE_CHECK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    DUE_SOON_CHECK_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
     DEAD_CONNECTION_MS: z.coerce.number().int().min(1000).max(120_000).default(5000),
     AUTO_VERSION_IDLE_MS: z.coerce.number().int().min(50).default(600_000),
     RECONNECT_SPREAD_MS: z.coerce.number().int().min(500).max(120_000).default(5_600),
@@ -56,6 +57,25 @@ const EnvSchema = z
       .min(PASSWORD_HASH_COST.testMin)
       .max(PASSWORD_HASH_COST.max)
       .default(PASSWORD_HASH_COST.default),
+    MEDIA_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(200 * 1024 * 1024)
+      .default(20 * 1024 * 1024),
+    MEDIA_MAX_PIXELS: z.coerce.number().int().min(10_000).max(500_000_000).default(50_000_000),
+    SMTP_URL: z
+      .url()
+      .refine((url) => /^smtps?:\/\//.test(url), 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    SMTP_FROM: z
+      .string()
+      .max(200)
+      .regex(/^([^<>\r\n]*<[^<>@\s]+@[^<>\s]+>|[^<>@\s]+@[^<>\s]+)$/, 'must be an address, or a name and <address>')
+      .default('Galley <galley@localhost>'),
+    SMTP_RETRY_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+    TRASH_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    TRASH_SWEEP_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
     NODE_ENV: z.string().optional(),
   })
   .superRefine((env, ctx) => {
@@ -95,6 +115,8 @@ export type Config = {
   messageRates: { syncPerSecond: number; awarenessPerSecond: number; badPerMinute: number };
   /** How often each process looks for scheduled publications that are due. */
   scheduleCheckMs: number;
+  /** How often each process looks for assigned stories due within the hour (their assignees are told once). */
+  dueSoonCheckMs: number;
   /**
    * How long a Socket.IO connection may go silent before it counts as gone (its person leaves the
    * story for everyone): the heartbeat's interval plus its timeout.
@@ -110,6 +132,12 @@ export type Config = {
   redisUrl: string | undefined;
   /** scrypt cost (log2 N) of new password hashes; see server/auth/passwords.ts. */
   passwordHashCost: number;
+  /** Uploads: the largest file, and the most pixels an image may decode to (all frames together). */
+  media: { maxBytes: number; maxPixels: number };
+  /** Notification emails over SMTP; null (SMTP_URL unset): no email at all. `retryMs`: the first retry's delay. */
+  email: { smtpUrl: string; from: string; retryMs: number } | null;
+  /** Stories stay in the Trash `retentionDays`, then each node's sweep (every `sweepMs`) purges them. */
+  trash: { retentionDays: number; sweepMs: number };
 };
 
 export class ConfigError extends Error {}
@@ -140,11 +168,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       badPerMinute: e.BAD_MESSAGES_PER_MINUTE,
     },
     scheduleCheckMs: e.SCHEDULE_CHECK_MS,
+    dueSoonCheckMs: e.DUE_SOON_CHECK_MS,
     deadConnectionMs: e.DEAD_CONNECTION_MS,
     autoVersionIdleMs: e.AUTO_VERSION_IDLE_MS,
     reconnectPeriodMs: e.RECONNECT_SPREAD_MS,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     passwordHashCost: e.PASSWORD_HASH_COST,
+    media: { maxBytes: e.MEDIA_MAX_BYTES, maxPixels: e.MEDIA_MAX_PIXELS },
+    email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.SMTP_FROM, retryMs: e.SMTP_RETRY_MS } : null,
+    trash: { retentionDays: e.TRASH_RETENTION_DAYS, sweepMs: e.TRASH_SWEEP_MS },
   };
 }

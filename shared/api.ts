@@ -2,7 +2,9 @@
  * The JSON API under /api: request schemas (validated by the server at the
  * boundary, reused by the client's forms) and response shapes.
  */
-import { z } from 'zod';
+import type { StoryPlanning } from './planning';
+import { z } from 'zod/mini';
+import type { StoryImage } from './figures';
 import { LIMITS } from './limits';
 import { ROLES, type Role } from './roles';
 import type { PublicationProblems } from './publicationChecks';
@@ -10,57 +12,63 @@ import type { StoryField } from './story';
 import type { VersionKind } from './versions';
 import type { StoryWorkflow } from './workflow';
 
-const email = z.string().trim().toLowerCase().max(LIMITS.emailMaxChars).email('Enter a valid email address');
+/** Lengths are checked with their own wording: zod/mini carries no default English messages. */
+const upTo = (max: number) => z.maxLength(max, `At most ${max} characters`);
+const email = z.pipe(z.string().check(z.trim(), z.toLowerCase(), upTo(LIMITS.emailMaxChars)), z.email('Enter a valid email address'));
 const password = z
   .string()
-  .min(LIMITS.passwordMinChars, `Password must be at least ${LIMITS.passwordMinChars} characters`)
-  .max(LIMITS.passwordMaxChars);
-const name = z.string().trim().min(1, 'Name is required').max(LIMITS.nameMaxChars);
+  .check(
+    z.minLength(LIMITS.passwordMinChars, `Password must be at least ${LIMITS.passwordMinChars} characters`),
+    upTo(LIMITS.passwordMaxChars),
+  );
+const name = z.string().check(z.trim(), z.minLength(1, 'Name is required'), upTo(LIMITS.nameMaxChars));
+const required = (message: string, max: number) => z.string().check(z.trim(), z.minLength(1, message), upTo(max));
 
-export const SignInBody = z.strictObject({ email, password: z.string().min(1).max(LIMITS.passwordMaxChars) });
+export const SignInBody = z.strictObject({
+  email,
+  password: z.string().check(z.minLength(1, 'Enter your password'), upTo(LIMITS.passwordMaxChars)),
+});
 export const SetupBody = z.strictObject({ email, name, password });
 export const CreateUserBody = z.strictObject({ email, name, password, role: z.enum(ROLES) });
-export const CreateStoryBody = z.strictObject({ headline: z.string().max(LIMITS.headlineMaxChars).optional() }).optional();
+export const CreateStoryBody = z.optional(z.strictObject({ headline: z.optional(z.string().check(upTo(LIMITS.headlineMaxChars))) }));
 export const StoryIdParam = z.uuid('Story ids are UUIDs');
 export const UserIdParam = z.uuid('User ids are UUIDs');
 export const TokenIdParam = z.uuid('Token ids are UUIDs');
 export const UpdateUserBody = z
-  .strictObject({ name: name.optional(), role: z.enum(ROLES).optional(), active: z.boolean().optional(), password: password.optional() })
-  .refine((body) => Object.keys(body).length > 0, 'Say what to change: name, role, active or password');
+  .strictObject({
+    name: z.optional(name),
+    role: z.optional(z.enum(ROLES)),
+    active: z.optional(z.boolean()),
+    password: z.optional(password),
+  })
+  .check(z.refine((body) => Object.keys(body).length > 0, 'Say what to change: name, role, active or password'));
 export const ChangePasswordBody = z.strictObject({
-  currentPassword: z.string().min(1).max(LIMITS.passwordMaxChars),
+  currentPassword: z.string().check(z.minLength(1, 'Enter your current password'), upTo(LIMITS.passwordMaxChars)),
   newPassword: password,
 });
-export const CreateTokenBody = z.strictObject({ name: z.string().trim().min(1, 'Name the token').max(LIMITS.nameMaxChars) });
-export const RevisionNumberParam = z.coerce.number().int().positive().max(1_000_000);
-export const SaveVersionBody = z.strictObject({
-  name: z.string().trim().min(1, 'Name the version').max(LIMITS.noteMaxChars),
-});
+export const CreateTokenBody = z.strictObject({ name: required('Name the token', LIMITS.nameMaxChars) });
+export const RevisionNumberParam = z.pipe(
+  z.coerce.number('Revision numbers are whole numbers'),
+  z.int('Revision numbers are whole numbers').check(z.positive('Revision numbers start at 1'), z.lte(1_000_000, 'No such revision')),
+);
+export const SaveVersionBody = z.strictObject({ name: required('Name the version', LIMITS.noteMaxChars) });
 /** "Revert changes by <author> since <version>": the author, by user id. */
 export const RevertAuthorBody = z.strictObject({ userId: z.uuid('Choose whose changes to revert') });
-export const ReturnStoryBody = z.strictObject({
-  note: z.string().trim().min(1, 'Say what needs changing').max(LIMITS.noteMaxChars),
-});
+export const ReturnStoryBody = z.strictObject({ note: required('Say what needs changing', LIMITS.noteMaxChars) });
 /** How far ahead a story may be scheduled. */
 export const MAX_SCHEDULE_DAYS = 366;
 export const ScheduleStoryBody = z.strictObject({
-  at: z.iso
-    .datetime({ offset: true, message: 'Give a date and time, like 2026-12-01T09:00:00Z' })
-    .refine((at) => Date.parse(at) > Date.now(), 'Choose a time in the future')
-    .refine((at) => Date.parse(at) < Date.now() + MAX_SCHEDULE_DAYS * 86_400_000, `Choose a time within ${MAX_SCHEDULE_DAYS} days`),
+  at: z.iso.datetime({ offset: true, error: 'Give a date and time, like 2026-12-01T09:00:00Z' }).check(
+    z.refine((at) => Date.parse(at) > Date.now(), 'Choose a time in the future'),
+    z.refine((at) => Date.parse(at) < Date.now() + MAX_SCHEDULE_DAYS * 86_400_000, `Choose a time within ${MAX_SCHEDULE_DAYS} days`),
+  ),
 });
 /** A chosen web address; null goes back to following the headline (before first publication only). */
-export const SetSlugBody = z.strictObject({
-  slug: z
-    .string()
-    .trim()
-    .max(LIMITS.slugMaxChars * 2)
-    .nullable(),
-});
+export const SetSlugBody = z.strictObject({ slug: z.nullable(z.string().check(z.trim(), upTo(LIMITS.slugMaxChars * 2))) });
 /** For routes that take no query string: unknown fields are refused here too. */
 export const NoQuery = z.strictObject({});
 /** For routes that take no body. */
-export const NoBody = z.strictObject({}).optional();
+export const NoBody = z.optional(z.strictObject({}));
 
 export type SignInBody = z.infer<typeof SignInBody>;
 export type SetupBody = z.infer<typeof SetupBody>;
@@ -85,6 +93,14 @@ export type StorySummary = {
   openComments: number;
   /** The caller is @mentioned in one of them. */
   mentionsYou: boolean;
+  /** Who has it, which desk, when it is due (shared/planning.ts), as its document last said. */
+  planning: StoryPlanning;
+  /** The assignees with their names. */
+  assignees: Array<{ id: string; name: string }>;
+  /** When it was archived (hidden from the newsroom's default list); null when it is not. */
+  archivedAt: string | null;
+  /** Who created it (a writer may archive their own: shared/roles.ts mayArchive). */
+  createdBy: string;
 };
 
 export type StoryDetail = StorySummary & {
@@ -110,7 +126,7 @@ export type StoryAuthor = { clientId: number; userId: string; name: string; colo
 export type StoryAuthors = { authors: StoryAuthor[] };
 
 /** Active newsroom members, whom comments may @mention. */
-type NewsroomMember = { id: string; name: string; color: string };
+export type NewsroomMember = { id: string; name: string; color: string };
 export type NewsroomMembers = { members: NewsroomMember[] };
 
 /** Someone who changed the story (inserted or deleted) between two versions. */
@@ -138,7 +154,8 @@ export type RevertResult = { reverted: boolean };
 
 /**
  * The structured content of a story (allow-listed, as published): each field a
- * tree of nodes in the editor's schema. See server/publishing/storyContent.ts.
+ * tree of nodes in the editor's schema, and the lead image. See server/publishing/storyContent.ts.
+ * A Body picture is a `figure` node whose attrs are a BodyFigure (shared/figures.ts).
  */
 export type ContentNode = {
   type: string;
@@ -148,7 +165,8 @@ export type ContentNode = {
   content?: ContentNode[];
 };
 export type ContentMark = { type: string; attrs?: Record<string, string> };
-export type StoryContent = Record<StoryField, ContentNode>;
+/** `lead` is left out when the story has none, and by revisions stored before lead images existed. */
+export type StoryContent = Record<StoryField, ContentNode> & { lead?: StoryImage | null };
 
 export type RevisionDetail = RevisionSummary & {
   standfirst: string;

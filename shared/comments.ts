@@ -9,7 +9,7 @@
  * comment through validated operations without being able to change the text.
  */
 import * as Y from 'yjs';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { STORY_FIELDS, type StoryField } from './story';
 import type { AnyYType } from './yType';
 
@@ -71,10 +71,13 @@ export type CommentThread = {
 
 const body = z
   .string()
-  .transform((s) => s.trim())
-  .pipe(z.string().min(1, 'Write something first').max(COMMENT_LIMITS.bodyMaxChars));
+  .check(
+    z.trim(),
+    z.minLength(1, 'Write something first'),
+    z.maxLength(COMMENT_LIMITS.bodyMaxChars, `At most ${COMMENT_LIMITS.bodyMaxChars} characters`),
+  );
 const binary = z.custom<Uint8Array | ArrayBuffer>((v) => v instanceof Uint8Array || v instanceof ArrayBuffer, 'binary');
-const mentions = z.array(z.uuid()).max(COMMENT_LIMITS.mentionsMax).default([]);
+const mentions = z._default(z.array(z.uuid()).check(z.maxLength(COMMENT_LIMITS.mentionsMax)), []);
 
 /** What a client may ask the server to do to the story's comments (event `story:comment`). */
 export const CommentOp = z.discriminatedUnion('type', [
@@ -85,7 +88,7 @@ export const CommentOp = z.discriminatedUnion('type', [
     field: z.enum(STORY_FIELDS),
     start: binary,
     end: binary,
-    quote: z.string().max(COMMENT_LIMITS.quoteMaxChars),
+    quote: z.string().check(z.maxLength(COMMENT_LIMITS.quoteMaxChars)),
     body,
     mentions,
   }),

@@ -30,4 +30,24 @@ export const LIMITS = {
   noteMaxChars: 2000,
   /** Published stories shown under "Recent stories". */
   recentStories: 5,
+  /** One `story:provenance` claim: at most this many copied runs (under `maxPacketArrayLength`), … */
+  copiesPerClaim: 200,
+  /** … and this many characters in all (a longer restore is claimed in several). */
+  copiedCharsPerClaim: 200_000,
+  /** Provenance claims one connection may send per second (more wait their turn). */
+  claimsPerSecond: 10,
+  /** The newsroom's search: the longest query, … */
+  searchQueryMaxChars: 200,
+  /** … stories a page of the list holds, … */
+  storyPageSize: 50,
+  /** … and the words of a story that are indexed (Postgres keeps word positions up to 16,383). */
+  searchIndexMaxWords: 16_000,
+  /** A story's activity timeline: entries a page holds, … */
+  activityPageSize: 50,
+  /** … and the largest detail one entry keeps, as JSON bytes (a note or version name of noteMaxChars fits). */
+  activityDetailMaxBytes: 16_384,
+  /** The newsroom's managed lists (shared/taxonomy.ts): the most sections, … */
+  sectionsMax: 200,
+  /** … and the most tags. */
+  tagsMax: 1_000,
 } as const;

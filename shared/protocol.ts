@@ -2,10 +2,13 @@
  * The Socket.IO protocol between the client provider and the server, defined
  * once. Prose spec: shared/PROTOCOL.md.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
+import type { ActivityView } from './activity';
 import type { PresenceUser } from './api';
 import type { CommentOpInput } from './comments';
+import type { NotificationView } from './notifications';
 import type { Ack, ErrorBody } from './errors';
+import type { ProvenanceClaim, ProvenanceResult } from './provenanceClaim';
 import type { Role } from './roles';
 import type { StoryWorkflow } from './workflow';
 
@@ -17,9 +20,11 @@ export type Binary = Uint8Array | ArrayBuffer;
 
 export const JoinRequest = z.strictObject({
   storyId: z.uuid(),
-  protocolVersion: z.number().int(),
+  protocolVersion: z.int(),
   /** The client's Yjs state vector: the answer then carries what the client lacks (one round trip, not two). */
-  stateVector: z.custom<Binary>((value) => value instanceof Uint8Array || value instanceof ArrayBuffer, 'a binary state vector').optional(),
+  stateVector: z.optional(
+    z.custom<Binary>((value) => value instanceof Uint8Array || value instanceof ArrayBuffer, 'a binary state vector'),
+  ),
 });
 export type JoinRequest = z.infer<typeof JoinRequest>;
 
@@ -53,6 +58,8 @@ export interface ClientToServerEvents {
   'story:awareness': (storyId: string, update: Binary) => void;
   /** A comment operation (shared/comments.ts), applied by the server; acknowledged once durable. */
   'story:comment': (storyId: string, op: CommentOpInput, ack: (answer: Ack) => void) => void;
+  /** Which of the sender's new items copy which earlier ones (shared/provenanceClaim.ts); acknowledged once recorded. */
+  'story:provenance': (storyId: string, claim: ProvenanceClaim, ack: (answer: Ack<ProvenanceResult>) => void) => void;
   /** Subscribe to newsroom list changes (presence, headlines, publications). */
   'newsroom:watch': (ack: (answer: Ack) => void) => void;
 }
@@ -64,6 +71,7 @@ export const CLIENT_EVENTS: ReadonlySet<string> = new Set<keyof ClientToServerEv
   'story:sync',
   'story:awareness',
   'story:comment',
+  'story:provenance',
   'newsroom:watch',
 ]);
 
@@ -74,17 +82,28 @@ export interface ServerToClientEvents {
   'story:workflow': (storyId: string, workflow: StoryWorkflow) => void;
   /** A version of the story was saved (named or automatic): an open History panel shows it. */
   'story:versions': (storyId: string) => void;
+  /** A new entry in the story's activity timeline: an open Activity panel shows it. */
+  'story:activity': (storyId: string, entry: ActivityView) => void;
   /** Your role changed while you were in the story (e.g. downgraded to read-only). */
   'story:access': (storyId: string, access: JoinResult) => void;
+  /** The story was moved to the Trash: the server has taken this socket out of it; rejoining is refused. */
+  'story:deleted': (storyId: string) => void;
   'newsroom:presence': (storyId: string, present: PresenceUser[]) => void;
   'newsroom:changed': (storyId: string) => void;
+  /** A new notification for you (to every tab of yours, on every node), with your unread count now. */
+  'notification:new': (notification: NotificationView, unread: number) => void;
+  /** Some of your notifications were marked read (`all`: every one), maybe in another tab: the count now. */
+  'notification:read': (ids: string[] | 'all', unread: number) => void;
   'protocol:error': (error: ErrorBody & { storyId?: string }) => void;
   /** When to reconnect should this connection be lost (see ReconnectHint). */
   'connection:hint': (hint: ReconnectHint) => void;
 }
 
-/** Between server processes (through the Redis adapter): none; access changes travel through the store. */
-export type InterServerEvents = Record<string, never>;
+/**
+ * Between server processes (through the Redis adapter; access changes travel through the store):
+ * `story:evict`, a story went to the Trash, so every node takes its connections out of it.
+ */
+export type InterServerEvents = { 'story:evict': (storyId: string) => void };
 
 /** Rooms: one per story, plus the newsroom list. */
 export const storyRoom = (storyId: string) => `story:${storyId}`;

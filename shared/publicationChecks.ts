@@ -3,13 +3,24 @@
  * the server runs them again (plus slug uniqueness, which only it can know)
  * before anything goes out.
  */
+import { altTextProblem } from './figures';
 import { LIMITS } from './limits';
 import { isValidSlug, slugify } from './slug';
 
-export type CheckedField = 'headline' | 'standfirst' | 'byline' | 'body' | 'slug';
+export type CheckedField = 'headline' | 'standfirst' | 'byline' | 'body' | 'slug' | 'images';
 
-/** The plain text of each field, and the slug the story asked for (null: from the headline). */
-export type CheckedStory = { headline: string; standfirst: string; byline: string; bodyText: string; slug: string | null };
+/**
+ * The plain text of each field, the slug the story asked for (null: from the headline), and the
+ * pictures without alt text (shared/figures.ts `missingAltText`).
+ */
+export type CheckedStory = {
+  headline: string;
+  standfirst: string;
+  byline: string;
+  bodyText: string;
+  slug: string | null;
+  missingAlt: readonly string[];
+};
 
 export type PublicationProblems = Partial<Record<CheckedField, string>>;
 
@@ -25,6 +36,8 @@ export function publicationProblems(story: CheckedStory): PublicationProblems {
   if (!story.bodyText.trim()) problems.body = 'Add body text';
   const slugProblem = story.slug === null ? generatedSlugProblem(headline) : slugProblemOf(story.slug);
   if (slugProblem) problems.slug = slugProblem;
+  const altProblem = altTextProblem(story.missingAlt);
+  if (altProblem) problems.images = altProblem;
   return problems;
 }
 

@@ -1,4 +1,7 @@
 import * as Y from 'yjs';
+import { textCopies } from './copiedText';
+import { LEAD_ROOT, LEAD_TEXT_ROOTS } from './figures';
+import type { CopiedText } from './provenanceClaim';
 import { STORY_FIELDS } from './story';
 
 /**
@@ -8,22 +11,53 @@ import { STORY_FIELDS } from './story';
  * It is an ordinary Yjs edit in ONE transaction with the caller's origin, so the
  * provider syncs it to everyone like any keystroke, and an UndoManager tracking
  * that origin takes the whole restore back in one step (and nothing else).
+ * Returns which new text items copy which of the version's: the copies are
+ * written under the restorer's Yjs client id, and the caller claims them
+ * (`story:provenance`) so the text stays its first author's.
  * Runs in the browser too, so it imports only yjs and shared code.
  */
-export function restoreRevision(target: Y.Doc, source: Y.Doc, origin: unknown): void {
+export function restoreRevision(target: Y.Doc, source: Y.Doc, origin: unknown): CopiedText[] {
+  const texts: TextPair[] = [];
   target.transact(() => {
     for (const field of STORY_FIELDS) {
-      copyFragment(source.getXmlFragment(field), target.getXmlFragment(field));
+      copyFragment(source.getXmlFragment(field), target.getXmlFragment(field), texts);
     }
+    copyLead(source, target);
   }, origin);
+  // The copies are part of the document now, with their item ids.
+  return texts.flatMap(([from, to]) => textCopies(from, to));
 }
 
+/** The lead image comes back with the version, or goes if the version had none (an upload under way is not copied). */
+function copyLead(from: Y.Doc, to: Y.Doc): void {
+  const [source, target] = [from.getMap<unknown>(LEAD_ROOT), to.getMap<unknown>(LEAD_ROOT)];
+  for (const key of ['media', 'width', 'height'] as const) {
+    const value = source.get(key);
+    const kept = typeof value === 'string' || typeof value === 'number' ? value : undefined;
+    if (kept === undefined) {
+      if (target.has(key)) target.delete(key);
+    } else if (target.get(key) !== kept) target.set(key, kept);
+  }
+  for (const root of Object.values(LEAD_TEXT_ROOTS)) {
+    const [was, is] = [from.getText(root), to.getText(root)];
+    if (was.toString() === is.toString()) continue;
+    is.delete(0, is.length);
+    is.insert(0, was.toString());
+  }
+}
+
+/** A text of the version and its copy. */
+type TextPair = [from: Y.XmlText, to: Y.XmlText];
+
 /** An unchanged field is left alone, so restoring does not churn it for collaborators. */
-function copyFragment(from: Y.XmlFragment, to: Y.XmlFragment): void {
+function copyFragment(from: Y.XmlFragment, to: Y.XmlFragment, texts: TextPair[]): void {
   const copied = xmlChildren(from);
   if (sameList(copied, xmlChildren(to))) return;
   to.delete(0, to.length);
-  to.insert(0, copied.map(copyNode));
+  to.insert(
+    0,
+    copied.map((node) => copyNode(node, texts)),
+  );
 }
 
 type XmlChild = Y.XmlElement | Y.XmlText;
@@ -40,16 +74,20 @@ function xmlChildren(parent: Y.XmlFragment): XmlChild[] {
  * source; any client can write such content. Those values mean nothing to the
  * editor, so they are left out; everything else (JSON) is copied.
  */
-function copyNode(node: XmlChild): XmlChild {
+function copyNode(node: XmlChild, texts: TextPair[]): XmlChild {
   if (node instanceof Y.XmlText) {
     const text = new Y.XmlText();
     text.applyDelta(copiedDelta(node));
+    texts.push([node, text]);
     return text;
   }
   const element = new Y.XmlElement(node.nodeName);
   // Typed as strings, but y-prosemirror stores numbers (heading level) and clients anything.
   for (const [key, value] of copiedAttributes(node)) element.setAttribute(key, value as string);
-  element.insert(0, xmlChildren(node).map(copyNode));
+  element.insert(
+    0,
+    xmlChildren(node).map((child) => copyNode(child, texts)),
+  );
   return element;
 }
 

@@ -5,7 +5,7 @@
  * connections at once, and refuses to leave the newsroom without an active
  * admin (409); its refusals are kept here for the page to show as they are.
  */
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { type AccountSummary, CreateUserBody, UpdateUserBody } from '../../shared/api';
 import type { Role } from '../../shared/roles';
 import { api, errorMessage } from './api';

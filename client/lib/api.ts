@@ -3,7 +3,8 @@
  * server's code, message and per-field messages, so forms can show them as-is.
  */
 import { ObservableV2 } from 'lib0/observable';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
+import type { ActivityPage } from '../../shared/activity';
 import type {
   AccountSummary,
   ChangePasswordBody,
@@ -33,6 +34,7 @@ import type {
   WorkflowResult,
 } from '../../shared/api';
 import type { ErrorBody, ErrorCode } from '../../shared/errors';
+import type { StoryList } from '../../shared/newsroomQuery';
 
 export class ApiError extends Error {
   constructor(
@@ -56,7 +58,8 @@ export function onSessionLost(listener: () => void): () => void {
   return () => events.off('sessionLost', listener);
 }
 
-async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+/** One call to the API (for area modules of their own, such as notificationsApi.ts). */
+export async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -64,20 +67,27 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
       credentials: 'same-origin',
       headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
     });
-  } catch {
-    throw new ApiError(0, 'network', 'Cannot reach the Galley server. Check your connection and try again.');
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw networkError();
   }
   if (response.status === 204) return undefined as T;
   const payload: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    // A 401 from sign-in is its answer (wrong email or password); from anything else, the session is gone.
-    if (response.status === 401 && !(method === 'POST' && path === '/api/session')) {
-      events.emit('sessionLost', []);
-    }
-    throw toApiError(response.status, payload);
-  }
+  if (!response.ok) throw refusal(response.status, payload, method === 'POST' && path === '/api/session');
   return payload as T;
+}
+
+export const networkError = () => new ApiError(0, 'network', 'Cannot reach the Galley server. Check your connection and try again.');
+
+/**
+ * The error a refused request stands for (the server's code, message and per-field messages). A 401 means
+ * the session is gone, and the app is told, except from sign-in, where it is the answer (wrong password).
+ */
+export function refusal(status: number, payload: unknown, signingIn = false): ApiError {
+  if (status === 401 && !signingIn) events.emit('sessionLost', []);
+  return toApiError(status, payload);
 }
 
 function toApiError(status: number, payload: unknown): ApiError {
@@ -106,7 +116,8 @@ export const api = {
   updateUser: (id: string, body: z.infer<typeof UpdateUserBody>) =>
     request<{ user: AccountSummary }>('PATCH', `/api/users/${encodeURIComponent(id)}`, body),
   endUserSessions: (id: string) => request<void>('DELETE', `/api/users/${encodeURIComponent(id)}/sessions`),
-  listStories: () => request<{ stories: StorySummary[] }>('GET', '/api/stories'),
+  /** A page of the newsroom list: `query` is newsroomView's (search words, filters, sort, cursor). */
+  listStories: (query = '') => request<StoryList>('GET', query ? `/api/stories?${query}` : '/api/stories'),
   createStory: () => request<{ id: string; story: StorySummary }>('POST', '/api/stories', {}),
   getStory: (id: string) => request<{ story: StoryDetail }>('GET', storyPath(id)),
   /** The server's own pre-publish checks (slug uniqueness included) and the address it would publish at. */
@@ -133,6 +144,11 @@ export const api = {
   /** Takes back one person's changes since version `n`, for everyone. */
   revertAuthor: (id: string, n: number, userId: string) =>
     request<RevertResult>('POST', storyPath(id, `revisions/${n}/revert`), { userId }),
+  /** Tells the server this person restored version `n` (their own edit): it goes into the story's timeline. */
+  reportRestore: (id: string, n: number) => request<void>('POST', storyPath(id, `revisions/${n}/restored`)),
+  /** A page of the story's activity timeline, newest first; `before`: the `next` of the page before. */
+  storyActivity: (id: string, before?: string) =>
+    request<ActivityPage>('GET', storyPath(id, before ? `activity?before=${encodeURIComponent(before)}` : 'activity')),
   /** Who wrote with each Yjs client id in the story ("Who wrote this?"). */
   storyAuthors: (id: string) => request<StoryAuthors>('GET', storyPath(id, 'authors')),
   /** Everyone who may be @mentioned in a comment. */

@@ -9,6 +9,9 @@ const OWNER_KEY = 'galley:drafts-owner';
 /** Comments written offline and not sent yet (CommentOutbox), one localStorage key per user and story. */
 export const COMMENT_OUTBOX_PREFIX = 'galley:comment-outbox:';
 
+/** Pictures added on this device and not uploaded yet (PendingUploads): one person's drafts too, deleted with them. */
+export const PENDING_UPLOADS_DATABASE = 'galley-uploads';
+
 export function draftDatabaseName(storyId: string): string {
   return `${PREFIX}${storyId}`;
 }
@@ -29,7 +32,7 @@ export async function clearLocalDrafts(): Promise<void> {
   if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return;
   const databases = await indexedDB.databases().catch(() => []);
   // What y-indexeddb's clearDocument() does; importing it would pull Yjs into the entry bundle.
-  for (const { name } of databases) if (name?.startsWith(PREFIX)) indexedDB.deleteDatabase(name);
+  for (const { name } of databases) if (name?.startsWith(PREFIX) || name === PENDING_UPLOADS_DATABASE) indexedDB.deleteDatabase(name);
 }
 
 /**

@@ -17,6 +17,11 @@ class Router {
     return this.#url.searchParams;
   }
 
+  /** `#thread-…` or `#field-…`: where in a story a link points. */
+  get hash(): string {
+    return this.#url.hash;
+  }
+
   navigate(to: string, { replace = false }: { replace?: boolean } = {}): void {
     const url = new URL(to, window.location.href);
     if (url.href === window.location.href && !replace) return;

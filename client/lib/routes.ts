@@ -6,6 +6,8 @@ export type Route =
   | { name: 'users' }
   | { name: 'damagedStories' }
   | { name: 'settings' }
+  | { name: 'mediaLibrary' }
+  | { name: 'trash' }
   | { name: 'story'; id: string }
   | { name: 'notFound' };
 
@@ -19,6 +21,8 @@ export function matchRoute(pathname: string): Route {
   if (path === '/admin/users') return { name: 'users' };
   if (path === '/admin/damaged-stories') return { name: 'damagedStories' };
   if (path === '/settings') return { name: 'settings' };
+  if (path === '/media-library') return { name: 'mediaLibrary' };
+  if (path === '/trash') return { name: 'trash' };
   const story = STORY_PATH.exec(path);
   if (story) return { name: 'story', id: story[1].toLowerCase() };
   return { name: 'notFound' };

@@ -4,6 +4,7 @@ import { GalleyError } from '../../shared/errors';
 import { can } from '../../shared/roles';
 import type { StoryField } from '../../shared/story';
 import { toBytes } from '../../shared/binary';
+import type { CommentNews } from '../notifications/notificationRules';
 import type { Store, UserRecord } from '../persistence/Store';
 import type { StoryDocument } from './StoryDocument';
 import { rootOf } from './updateGuard';
@@ -16,12 +17,16 @@ type Thread = { map: Y.Map<unknown>; messages: Y.Map<CommentMessage> };
  * Applies one connection's comment operations (`story:comment`), in the order it sent them:
  * each is checked against the sender's role and the story as it is now, then made by the
  * server (the only writer under `comments`) and resolves once committed. Everything the
- * thread records about who and when is stamped here, never taken from the client.
+ * thread records about who and when is stamped here, never taken from the client. The
+ * notifications a message makes (mentions, replies) are stored before it is acknowledged.
  */
 export class CommentOperations {
   #turn: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly notify: (news: CommentNews) => Promise<void> = async () => {},
+  ) {}
 
   apply(document: StoryDocument, user: UserRecord, raw: unknown): Promise<void> {
     const run = this.#turn.then(() => this.#apply(document, user, raw));
@@ -40,7 +45,10 @@ export class CommentOperations {
     await document.applied();
     // No await from here to the change: it is made on the state it was checked against.
     const change = plan(document.doc, op, user, new Date().toISOString());
+    // Read before the change: who was in the thread before this message, who is newly mentioned.
+    const news = change && newsOf(document.doc, op, user, document.storyId);
     await (change ? document.applyServerChange(change) : document.flushed());
+    if (news) await this.notify(news);
   }
 
   async #checkMentions(ids: string[]): Promise<void> {
@@ -106,6 +114,40 @@ function plan(doc: Y.Doc, op: CommentOp, user: UserRecord, now: string): Change 
       const resolution: Resolution | null = op.type === 'resolve' ? { by: user.id, byName: user.name, at: now } : null;
       return () => map.set(THREAD_KEYS.resolved, resolution);
     }
+  }
+}
+
+/** What a new message tells others: null for operations that say nothing to anyone. */
+function newsOf(doc: Y.Doc, op: CommentOp, user: UserRecord, storyId: string): CommentNews | null {
+  const news = { type: 'comment' as const, storyId, actor: { id: user.id, name: user.name }, threadId: op.threadId };
+  const threads = doc.getMap<unknown>(COMMENTS_ROOT);
+  switch (op.type) {
+    case 'start':
+      return { ...news, field: op.field, body: op.body, mentions: op.mentions, participants: [] };
+    case 'reply': {
+      const { map, messages } = existingThread(threads, op.threadId);
+      const participants = [
+        String(map.get(THREAD_KEYS.createdBy)),
+        ...[...messages.values()].filter((m) => !m.deleted).map((m) => m.authorId),
+      ];
+      return {
+        ...news,
+        field: map.get(THREAD_KEYS.field) as StoryField,
+        body: op.body,
+        mentions: op.mentions,
+        participants: [...new Set(participants)],
+      };
+    }
+    case 'edit': {
+      const { map, messages } = existingThread(threads, op.threadId);
+      const before = messages.get(op.messageId)?.mentions ?? [];
+      const mentions = op.mentions.filter((id) => !before.includes(id));
+      return mentions.length
+        ? { ...news, field: map.get(THREAD_KEYS.field) as StoryField, body: op.body, mentions, participants: [] }
+        : null;
+    }
+    default:
+      return null;
   }
 }
 

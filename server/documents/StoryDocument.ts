@@ -128,6 +128,11 @@ export class StoryDocument extends ObservableV2<DocumentEvents> {
    * StoredLogDamaged when a row does not load whole: the document is then unusable, and the registry
    * loads a new one from what of the log can be loaded (logTriage).
    */
+  /** The user who writes with Yjs client id `clientId` here, when known (who assigned someone, for instance). */
+  ownerOf(clientId: number): string | undefined {
+    return this.#claims.owners.get(clientId);
+  }
+
   loadFrom(stored: StoredLog, owners: ClientOwners): void {
     this.#claims = new ClientClaims(this.deps.store, this.storyId, owners);
     owners.set(this.doc.clientID, SERVER_OWNER);

@@ -1,10 +1,13 @@
 import { openMentions, openThreadCount } from '../../shared/comments';
+import { readPlanning } from '../../shared/planning';
 import type { Logger } from '../logger';
 import type { Store } from '../persistence/Store';
 import { fragmentText } from '../publishing/storyContent';
+import { type PlanningChange, planningChanges } from './planningChanges';
 import type { StoryDocument } from './StoryDocument';
+import { storyText } from './storyText';
 
-/** How long edits settle before the list's headline, "last edited" and open comments are refreshed. */
+/** How long edits settle before the list's headline, "last edited", open comments and planning are refreshed. */
 const DEBOUNCE_MS = 1_000;
 
 /**
@@ -20,6 +23,11 @@ export class StorySummaries {
     private readonly store: Store,
     private readonly log: Logger,
     private readonly onWritten: (storyId: string) => void,
+    /**
+     * What changed in a story's planning since its last summary, and who changed it when known: seen by one
+     * process however many write the summary (setStoryPlanning), so each is told and recorded once.
+     */
+    private readonly onPlanned: (storyId: string, changes: PlanningChange[]) => Promise<void> = async () => {},
   ) {}
 
   track(document: StoryDocument): void {
@@ -43,10 +51,22 @@ export class StorySummaries {
       const comments = { openComments: openThreadCount(document.doc), mentionedIds: openMentions(document.doc) };
       const editedAt = pending?.text === false ? null : new Date().toISOString();
       await this.store.touchStory(document.storyId, headline, editedAt, comments);
+      const planning = readPlanning(document.doc);
+      const before = await this.store.setStoryPlanning(document.storyId, planning);
+      const changes = before ? await planningChanges(this.store, document, before, planning) : [];
+      if (changes.length > 0) await this.onPlanned(document.storyId, changes);
+      // The search index follows the text on every node that has the story open (unchanged text is not rewritten).
+      await this.store.indexStory(document.storyId, storyText(document.doc));
       this.onWritten(document.storyId);
     } catch (err) {
       this.log.warn({ err, storyId: document.storyId }, 'story summary not updated');
     }
+  }
+
+  /** Writes the story's pending summary now, if this node has one (before it goes to the Trash, headline and all). */
+  async flushStory(storyId: string): Promise<void> {
+    const pending = this.#pending.get(storyId);
+    if (pending) await this.#write(pending.document);
   }
 
   /** Writes every pending summary now (shutdown, or before a document unloads). */

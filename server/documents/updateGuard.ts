@@ -2,15 +2,20 @@ import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { COMMENTS_ROOT } from '../../shared/comments';
 import { STORY_COLORS_ROOT } from '../../shared/personColors';
+import { PROVENANCE_ROOT } from '../../shared/provenance';
 import { SUGGESTION_AUTHORS_ROOT } from '../../shared/suggestions';
 import { GalleyError } from '../../shared/errors';
 import type { AnyYType } from '../../shared/yType';
+import { listStartOf, type Placement, refuseForkedItem, type StepBudget } from './forkedClient';
 
 /** Which user first wrote with each Yjs client id in a story. */
 export type ClientOwners = Map<number, string>;
 
-/** Roots only the server writes: comment threads (story:comment operations), who made each suggestion, people's colours. */
-const SERVER_ROOTS: ReadonlySet<string> = new Set([COMMENTS_ROOT, SUGGESTION_AUTHORS_ROOT, STORY_COLORS_ROOT]);
+/**
+ * Roots only the server writes: comment threads (story:comment operations), who made each suggestion,
+ * people's colours, who first wrote text that was written again (provenance).
+ */
+const SERVER_ROOTS: ReadonlySet<string> = new Set([COMMENTS_ROOT, SUGGESTION_AUTHORS_ROOT, STORY_COLORS_ROOT, PROVENANCE_ROOT]);
 
 /** Owner recorded for the server's own writes (publication metadata). */
 export const SERVER_OWNER = '@server';
@@ -64,7 +69,7 @@ export function decodeClientUpdate(bytes: Uint8Array): ClientUpdate {
  *   reported as `foreign` (the caller refuses it, or strips it from a resync:
  *   see `newContentOnly`);
  * - it must not insert or delete anything under the server's own roots
- *   (`comments`, `suggestionAuthors`, `colors`): only the
+ *   (`comments`, `suggestionAuthors`, `colors`, `provenance`): only the
  *   server writes there, after checking each `story:comment` operation;
  * - a new item must sit between its origin and right origin in the order the
  *   document has them (refuseMisorderedItems).
@@ -80,8 +85,9 @@ export function checkClientUpdate(doc: Y.Doc, update: ClientUpdate, owners: Clie
     else if (span.to > known(client) && owner !== userId) check.foreign.push(client);
     else if (span.from < known(client)) check.repeated.push(client);
   }
-  refuseServerRootWrites(doc, update, new Set(check.foreign), known);
-  refuseMisorderedItems(doc, update, known);
+  const foreign = new Set(check.foreign);
+  refuseServerRootWrites(doc, update, foreign, known);
+  refuseMisorderedItems(doc, update, known, foreign);
   return check;
 }
 
@@ -104,36 +110,71 @@ const MAX_ORDER_STEPS = 1_000_000;
  * involves the update's own new items is checked by applying the update to a copy of the document,
  * unless the item simply continues the one before it (what typing and pasting send).
  */
-function refuseMisorderedItems(doc: Y.Doc, update: ClientUpdate, known: (client: number) => number): void {
-  const held = (id: Y.ID) => id.clock < known(id.client);
-  const steps = { count: 0 };
+function refuseMisorderedItems(doc: Y.Doc, update: ClientUpdate, known: (client: number) => number, foreign: Set<number>): void {
+  const heldOrNone = (id: Y.ID | null) => id === null || id.clock < known(id.client);
+  const steps: StepBudget = { count: 0, max: MAX_ORDER_STEPS };
   let trial = false;
+  // Clients with a new item earlier in this update: one that is not in the document yet could land
+  // between a later item's neighbours, so such later items are checked where it is (in a copy).
+  const writing = new Set<number>();
   for (const struct of update.structs) {
-    if (!(struct instanceof Y.Item) || !struct.origin || !struct.rightOrigin) continue;
+    if (!(struct instanceof Y.Item)) continue;
     if (struct.id.clock + struct.length <= known(struct.id.client)) continue; // already here: ignored when applied
-    if (held(struct.origin) && held(struct.rightOrigin)) expectInOrder(doc.store, struct.origin, struct.rightOrigin, steps);
-    else trial ||= !continuesPrevious(update.structs, struct);
+    if (foreign.has(struct.id.client)) continue; // refused, or left out of a resync
+    const first = !writing.has(struct.id.client);
+    writing.add(struct.id.client);
+    if (continuesPrevious(update.structs, struct, known)) continue;
+    const placed = newPart(struct, known(struct.id.client));
+    if (first && heldOrNone(placed.origin) && heldOrNone(placed.rightOrigin)) {
+      if (placed.origin && placed.rightOrigin) expectInOrder(doc.store, placed.origin, placed.rightOrigin, steps);
+      refuseForkedItem(doc.store, placed, () => listStartOf(doc, struct), steps);
+    } else trial = true;
   }
-  if (trial) refuseMisplacedInCopy(doc, update, steps);
+  if (trial) refuseMisplacedInCopy(doc, update, steps, foreign);
 }
 
-/** The item whose origin ends the update's previous struct and that shares its right origin: placed right after it. */
-function continuesPrevious(structs: Decoded['structs'], item: Y.Item): boolean {
-  const origin = item.origin!;
+/**
+ * Where the part of an item the document lacks goes: Yjs cuts what it has off the front, and the rest
+ * continues the document's own item at the cut (which, from a forked client, is another history's).
+ */
+function newPart(item: Y.Item, known: number): Placement {
+  if (item.id.clock >= known) return item;
+  return { id: Y.createID(item.id.client, known), origin: Y.createID(item.id.client, known - 1), rightOrigin: item.rightOrigin };
+}
+
+/**
+ * The item whose origin ends the update's previous struct and that shares its right origin: placed right
+ * after it, in a stretch of the list already checked for the previous one (a new one: what the document
+ * already has is skipped, so not checked, and may be another history's).
+ */
+function continuesPrevious(structs: Decoded['structs'], item: Y.Item, known: (client: number) => number): boolean {
+  const origin = item.origin;
+  if (!origin) return false;
   const previous = structs.find((s) => s.id.client === origin.client && s.id.clock + s.length - 1 === origin.clock);
-  return previous instanceof Y.Item && previous.rightOrigin !== null && Y.compareIDs(previous.rightOrigin, item.rightOrigin);
+  return (
+    previous instanceof Y.Item && previous.id.clock >= known(previous.id.client) && Y.compareIDs(previous.rightOrigin, item.rightOrigin)
+  );
 }
 
-/** Applies the update to a copy of the document and checks that each new item landed left of its right origin. */
-function refuseMisplacedInCopy(doc: Y.Doc, update: ClientUpdate, steps: { count: number }): void {
+/**
+ * Applies the update to a copy of the document and checks that each new item landed left of its right
+ * origin, with no earlier item of its own client between its neighbours.
+ */
+function refuseMisplacedInCopy(doc: Y.Doc, update: ClientUpdate, steps: StepBudget, foreign: Set<number>): void {
   const copy = new Y.Doc();
   try {
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
     Y.applyUpdate(copy, update.bytes);
-    const placed = (id: Y.ID) => id.clock < Y.getState(copy.store, id.client);
+    const placed = (id: Y.ID | null) => id === null || id.clock < Y.getState(copy.store, id.client);
     for (const struct of update.structs) {
-      if (!(struct instanceof Y.Item) || !struct.origin || !struct.rightOrigin) continue;
-      if (placed(struct.id) && placed(struct.rightOrigin)) expectInOrder(copy.store, struct.id, struct.rightOrigin, steps);
+      if (!(struct instanceof Y.Item) || foreign.has(struct.id.client)) continue;
+      const known = Y.getState(doc.store, struct.id.client);
+      if (struct.id.clock + struct.length <= known) continue;
+      const item = newPart(struct, known);
+      if (!placed(item.id) || !placed(item.origin) || !placed(item.rightOrigin)) continue;
+      if (item.rightOrigin) expectInOrder(copy.store, item.id, item.rightOrigin, steps);
+      const landed = Y.getItem(copy.store, item.id) as Y.Item;
+      refuseForkedItem(copy.store, item, () => listStartOf(copy, landed), steps);
     }
   } catch (error) {
     if (error instanceof GalleyError) throw error;
@@ -144,7 +185,7 @@ function refuseMisplacedInCopy(doc: Y.Doc, update: ClientUpdate, steps: { count:
 }
 
 /** Throws unless `to` comes after `from` in their list (what is garbage-collected is not checked). */
-function expectInOrder(store: Y.Doc['store'], from: Y.ID, to: Y.ID, steps: { count: number }): void {
+function expectInOrder(store: Y.Doc['store'], from: Y.ID, to: Y.ID, steps: StepBudget): void {
   const left = Y.getItem(store, from);
   const right = Y.getItem(store, to);
   if (!(left instanceof Y.Item) || !(right instanceof Y.Item)) return;
@@ -154,7 +195,7 @@ function expectInOrder(store: Y.Doc['store'], from: Y.ID, to: Y.ID, steps: { cou
   }
   for (let next = left.right; next !== right; next = next.right) {
     if (next === null) misordered();
-    if (++steps.count > MAX_ORDER_STEPS) throw new GalleyError('invalid', 'Update places too many items too far from their neighbours');
+    if (++steps.count > steps.max) throw new GalleyError('invalid', 'Update places too many items too far from their neighbours');
   }
 }
 
@@ -211,7 +252,10 @@ function refuseServerRootWrites(doc: Y.Doc, { structs, ds }: ClientUpdate, forei
 }
 
 function serverRootWrite(): never {
-  throw new GalleyError('forbidden', 'Comments, suggestion authors and colours change only through the server, not Yjs updates');
+  throw new GalleyError(
+    'forbidden',
+    'Comments, suggestion authors, colours and provenance change only through the server, not Yjs updates',
+  );
 }
 
 /** The root type of an item of the document. */

@@ -3,13 +3,18 @@ import { GalleyError } from '../../shared/errors';
 import { LIMITS } from '../../shared/limits';
 import type { ApiDeps } from './routes/apiDeps';
 import { accountRoutes } from './routes/accountRoutes';
+import { activityRoutes } from './routes/activityRoutes';
 import { sessionRoutes } from './routes/sessionRoutes';
 import { revisionRoutes } from './routes/revisionRoutes';
 import { attributionRoutes } from './routes/attributionRoutes';
 import { damagedStoryRoutes } from './routes/damagedStoryRoutes';
+import { mediaRoutes } from './routes/mediaRoutes';
 import { memberRoutes } from './routes/memberRoutes';
+import { notificationRoutes } from './routes/notificationRoutes';
 import { storyRoutes } from './routes/storyRoutes';
+import { taxonomyRoutes } from './routes/taxonomyRoutes';
 import { tokenRoutes } from './routes/tokenRoutes';
+import { trashRoutes } from './routes/trashRoutes';
 import { workflowRoutes } from './routes/workflowRoutes';
 import { loadPrincipal, noQuery, sameOriginWrites } from './sessionMiddleware';
 
@@ -18,8 +23,15 @@ export function apiRouter(deps: ApiDeps): express.Router {
   const router = express.Router();
   router.use(sameOriginWrites(deps.allowedOrigins));
   router.use(express.json({ limit: LIMITS.maxJsonBodyBytes }));
-  router.use(noQuery);
   router.use(loadPrincipal(deps.auth));
+  // The media library's list takes a search query; it checks its own (and its upload is multipart).
+  router.use(mediaRoutes(deps));
+  // Notifications' list takes a cursor; its other routes refuse queries themselves.
+  router.use(notificationRoutes(deps));
+  // A story's activity timeline takes a cursor; it checks its own query.
+  router.use(activityRoutes(deps));
+  // The newsroom list (GET /stories) takes a search and filters; it checks its own query (storyRoutes).
+  router.use((req, res, next) => (req.method === 'GET' && req.path === '/stories' ? next() : noQuery(req, res, next)));
   router.use(sessionRoutes(deps));
   router.use(accountRoutes(deps));
   router.use(tokenRoutes(deps));
@@ -28,7 +40,9 @@ export function apiRouter(deps: ApiDeps): express.Router {
   router.use(revisionRoutes(deps));
   router.use(attributionRoutes(deps));
   router.use(memberRoutes(deps));
+  router.use(taxonomyRoutes(deps));
   router.use(damagedStoryRoutes(deps));
+  router.use(trashRoutes(deps.retention));
   router.all('/{*rest}', () => {
     throw new GalleyError('not_found', 'No such API route');
   });

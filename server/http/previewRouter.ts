@@ -12,7 +12,9 @@ import {
   type PublishedStoryView,
 } from '../publishing/publicPages';
 import { STORIES_PATH } from '../publishing/site';
+import { storedImage } from '../persistence/storedImage';
 import { findStory } from '../workflow/findStory';
+import { revisionContent } from '../workflow/revisionContent';
 import { checkDraft, type PublishDeps } from '../workflow/publishStory';
 import { loadPrincipal } from './sessionMiddleware';
 import { publicPageSecurityHeaders } from './securityHeaders';
@@ -76,6 +78,8 @@ export function previewRouter(deps: PublishDeps & { auth: Authenticator; publicO
       if (!revision) throw new GalleyError('not_found', 'No such revision');
       const view = {
         ...revision,
+        // The lead image is kept in the revision's content, not beside its HTML.
+        lead: storedImage(revisionContent(revision).lead),
         slug: revision.slug || 'untitled',
         publishedAt: story.publishedAt ?? revision.publishedAt,
         updatedAt: revision.publishedAt,

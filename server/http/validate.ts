@@ -1,9 +1,12 @@
-import type { z } from 'zod';
+import { z } from 'zod/mini';
 import { GalleyError } from '../../shared/errors';
 
+// The shared schemas use zod/mini, which leaves messages to a locale: the server answers in English.
+z.config(z.locales.en());
+
 /** Parses untrusted input at the boundary; a 400 names every bad field. */
-export function validate<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input);
+export function validate<S extends z.core.$ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = z.safeParse(schema, input);
   if (result.success) return result.data;
   const fields: Record<string, string> = {};
   for (const issue of result.error.issues) {

@@ -3,6 +3,7 @@
  * versions), and the public listings. Part of the storage contract (Store.ts); rules S-PUB-* of the
  * contract suite.
  */
+import type { StoryImage } from '../../shared/figures';
 import type { VersionKind } from '../../shared/versions';
 
 /** What the public site serves for a story: rendered once at publication. */
@@ -13,6 +14,8 @@ export type PublicationRecord = {
   standfirst: string;
   byline: string;
   bodyHtml: string;
+  /** The lead image, shown above the body, as og:image and in the feeds; null when there is none. */
+  lead: StoryImage | null;
   /** First publication. */
   publishedAt: string;
   /** Latest publication. */
@@ -49,6 +52,9 @@ export type RevisionRecord = {
   publishedById: string;
 };
 
+/** A public page as savePublication takes it: without a lead image unless one is given. */
+export type NewPublication = Omit<PublicationRecord, 'unpublishedAt' | 'lead'> & { lead?: StoryImage | null };
+
 /** A publication's revision, as savePublication takes it: the store fills in the kind. */
 type PublicationRevision = Omit<RevisionRecord, 'number' | 'kind' | 'name' | 'authorIds'> & { authorIds?: string[] };
 
@@ -60,11 +66,7 @@ export interface PublicationStore {
    * publication happens once however many processes try. Resolves to the
    * revision number, or null when that condition failed.
    */
-  savePublication(
-    publication: Omit<PublicationRecord, 'unpublishedAt'>,
-    revision: PublicationRevision,
-    scheduledFor?: string,
-  ): Promise<number | null>;
+  savePublication(publication: NewPublication, revision: PublicationRevision, scheduledFor?: string): Promise<number | null>;
   /** Takes the public page down (410 Gone); false if the story was not live. */
   unpublish(storyId: string, at: string, by: string): Promise<boolean>;
   /**

@@ -3,6 +3,7 @@
  * redirects, and scheduled publications. Part of the storage contract (Store.ts); rules S-STO-* of the
  * contract suite.
  */
+import type { StoryPlanning } from '../../shared/planning';
 import type { StoryStatus } from '../../shared/workflow';
 
 export type StoryRecord = {
@@ -30,10 +31,12 @@ export type StoryRecord = {
   lastPublishedAt: string | null;
   /** Who published last. */
   publishedBy: string | null;
+  /** When it was archived: out of the newsroom's default list (StoryRetentionStore.ts); null when not. */
+  archivedAt: string | null;
 };
 
 /** A story as the newsroom list shows it: with what its open document last reported. */
-export type StoryListing = StoryRecord & CommentSummary;
+export type StoryListing = StoryRecord & CommentSummary & { planning: StoryPlanning };
 
 /** What the newsroom list shows of a story's comments (kept by StorySummaries from the document). */
 export type CommentSummary = {
@@ -53,9 +56,13 @@ export type StatusChange = {
   scheduledById?: string | null;
 };
 
+/** An assigned story with a due time. */
+export type DueStory = { storyId: string; dueAt: string; assigneeIds: string[] };
+
 /** A scheduled publication this process has claimed (see claimDueSchedules). */
 export type DueSchedule = { storyId: string; scheduledFor: string; scheduledById: string };
 
+/** A story in the Trash is gone for all of these: getStory answers undefined, lists leave it out (StoryRetentionStore.ts). */
 export interface StoryStore {
   createStory(story: StoryRecord): Promise<void>;
   getStory(id: string): Promise<StoryRecord | undefined>;
@@ -65,6 +72,14 @@ export interface StoryStore {
    * comments changed); the comment summary is left as it is when omitted.
    */
   touchStory(id: string, headline: string, updatedAt: string | null, comments?: CommentSummary): Promise<void>;
+  /**
+   * Keeps the list's view of a story's planning (read from its document). Answers the planning it
+   * replaced, read under the same lock (undefined: no such story), so however many processes write
+   * the same change, one sees it as a change: who was newly assigned is told once, and it is recorded once.
+   */
+  setStoryPlanning(id: string, planning: StoryPlanning): Promise<StoryPlanning | undefined>;
+  /** Assigned stories due after `from` and up to `until` (ISO times): who to remind that a story is due soon. */
+  storiesDueBetween(from: string, until: string): Promise<DueStory[]>;
 
   /**
    * Moves the story to a new status only if its status is one of `from`

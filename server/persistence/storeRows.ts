@@ -2,16 +2,21 @@
  * Row → record mapping shared by every SQL backend: the column names are the
  * same in SQLite and Postgres (see sqlite/sqliteSchema.ts, pg/pgSchema.ts).
  */
+import { isPriority, type StoryPlanning } from '../../shared/planning';
+import type { StoryImage } from '../../shared/figures';
 import type { StoryStatus } from '../../shared/workflow';
 import type { VersionKind } from '../../shared/versions';
 import type { SessionRecord, TokenRecord, UserRecord } from './AccountStore';
 import type { PublicationRecord, RevisionRecord } from './PublicationStore';
 import type { DamagedStory, DeletionRecord, QuarantineEntry, StoryDamage } from './StoryLogStore';
-import type { StoryListing, StoryRecord } from './StoryStore';
+import { storedLead } from './storedImage';
+import type { DueStory, StoryListing, StoryRecord } from './StoryStore';
 
 export type Row = Record<string, unknown>;
 
 export const orNull = (value: unknown) => (value as string | null) ?? null;
+/** A lead image as its column holds it: JSON text, or NULL for none. */
+export const leadColumn = (lead: StoryImage | null | undefined) => (lead ? JSON.stringify(lead) : null);
 /** A copy, not a view of the driver's Buffer (which may share a pooled allocation). */
 export const bytes = (value: unknown) => new Uint8Array(value as Buffer);
 
@@ -61,13 +66,36 @@ export const toStory = (r: Row): StoryRecord => ({
   publishedAt: orNull(r.published_at),
   lastPublishedAt: orNull(r.last_published_at),
   publishedBy: orNull(r.published_by),
+  archivedAt: orNull(r.archived_at),
 });
 
 export const toStoryListing = (r: Row): StoryListing => ({
   ...toStory(r),
   openComments: Number(r.open_comments ?? 0),
   mentionedIds: JSON.parse(String(r.mentioned_ids ?? '[]')) as string[],
+  planning: toPlanning(r),
 });
+
+export const toDueStory = (r: Row): DueStory => ({
+  storyId: r.id as string,
+  dueAt: r.due_at as string,
+  assigneeIds: JSON.parse(String(r.assignee_ids ?? '[]')) as string[],
+});
+
+/** Written by setStoryPlanning from a checked reading of the document; checked again on the way out all the same. */
+export function toPlanning(r: Row): StoryPlanning {
+  const list = (value: unknown) => {
+    const parsed: unknown = JSON.parse(String(value ?? '[]'));
+    return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : [];
+  };
+  return {
+    assigneeIds: list(r.assignee_ids),
+    section: orNull(r.section),
+    tags: list(r.tags),
+    dueAt: orNull(r.due_at),
+    priority: isPriority(r.priority) ? r.priority : 'normal',
+  };
+}
 
 export const toPublication = (r: Row): PublicationRecord => ({
   storyId: r.story_id as string,
@@ -76,6 +104,7 @@ export const toPublication = (r: Row): PublicationRecord => ({
   standfirst: r.standfirst as string,
   byline: r.byline as string,
   bodyHtml: r.body_html as string,
+  lead: storedLead(r.lead),
   publishedAt: r.published_at as string,
   updatedAt: r.updated_at as string,
   publishedBy: r.published_by as string,

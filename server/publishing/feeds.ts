@@ -1,4 +1,8 @@
+import sanitizeHtml from 'sanitize-html';
+import type { StoryImage } from '../../shared/figures';
+import { mediaUrl } from '../../shared/media';
 import type { PublicationRecord } from '../persistence/Store';
+import { sharedImage, type SharedImage } from './pictureMarkup';
 import { ATOM_PATH, JSON_FEED_PATH, SITE_NAME, STORIES_PATH } from './site';
 
 /**
@@ -7,13 +11,16 @@ import { ATOM_PATH, JSON_FEED_PATH, SITE_NAME, STORIES_PATH } from './site';
  * Both are built only from stored publications and are deterministic (no "now"),
  * so the same publications always give the same bytes and the same ETag.
  * Plain-text fields are escaped here; `bodyHtml` (sanitized by renderStory)
- * travels as escaped text in Atom and as a JSON string in JSON Feed.
+ * travels as escaped text in Atom and as a JSON string in JSON Feed, its
+ * pictures' addresses made absolute (a feed reader is not on our site).
+ * The lead image is each entry's image: an enclosure and Media RSS content in
+ * Atom, `image` in JSON Feed.
  */
 
 export type FeedStory = Pick<
   PublicationRecord,
   'storyId' | 'slug' | 'headline' | 'standfirst' | 'byline' | 'bodyHtml' | 'publishedAt' | 'updatedAt'
->;
+> & { lead?: StoryImage | null };
 
 /** Where the feed lives: `origin` is the public origin, e.g. https://news.example.com. */
 export type FeedSite = { origin: string };
@@ -31,7 +38,7 @@ export function renderAtomFeed(stories: readonly FeedStory[], site: FeedSite): s
   const self = `${site.origin}${ATOM_PATH}`;
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="${MEDIA_RSS}" xml:lang="en">`,
     element('id', self),
     element('title', FEED_TITLE),
     element('subtitle', FEED_DESCRIPTION),
@@ -58,10 +65,28 @@ function atomEntry(story: FeedStory, site: FeedSite): string {
     element('published', isoOr(story.publishedAt)),
     element('updated', isoOr(story.updatedAt)),
   ];
+  if (story.lead) lines.push(...atomImage(story.lead, site));
   if (author) lines.push(`<author>${element('name', author)}</author>`);
   if (story.standfirst) lines.push(element('summary', story.standfirst));
-  lines.push(`<content type="html">${escapeXml(story.bodyHtml)}</content>`, '</entry>');
+  lines.push(`<content type="html">${escapeXml(absoluteImages(story.bodyHtml, site))}</content>`, '</entry>');
   return lines.join('\n');
+}
+
+const MEDIA_RSS = 'http://search.yahoo.com/mrss/';
+
+/** The lead image twice over: Atom's own enclosure link, and Media RSS for readers that show a picture with its words. */
+function atomImage(lead: StoryImage, site: FeedSite): string[] {
+  const image = sharedImage(lead);
+  const url = escapeXml(absolute(site, image.path));
+  const words = [];
+  if (lead.alt) words.push(element('media:description', lead.alt));
+  if (lead.credit) words.push(element('media:credit', lead.credit));
+  return [
+    `<link rel="enclosure" type="image/jpeg" href="${url}"/>`,
+    `<media:content url="${url}" medium="image" type="image/jpeg" width="${image.width}" height="${image.height}">`,
+    ...words,
+    '</media:content>',
+  ];
 }
 
 export type JsonFeed = {
@@ -81,6 +106,8 @@ type JsonFeedItem = {
   title: string;
   summary?: string;
   content_html: string;
+  /** The lead image's 1280 JPEG, absolute. */
+  image?: string;
   date_published: string;
   date_modified: string;
   authors?: { name: string }[];
@@ -102,7 +129,8 @@ export function jsonFeed(stories: readonly FeedStory[], site: FeedSite): JsonFee
         url: storyUrl(site, story.slug),
         title: headlineOf(story),
         ...(story.standfirst ? { summary: story.standfirst } : {}),
-        content_html: story.bodyHtml,
+        content_html: absoluteImages(story.bodyHtml, site),
+        ...(story.lead ? { image: absolute(site, sharedImage(story.lead).path) } : {}),
         date_published: isoOr(story.publishedAt),
         date_modified: isoOr(story.updatedAt),
         ...(author ? { authors: [{ name: author }] } : {}),
@@ -122,6 +150,39 @@ export function renderJsonFeed(stories: readonly FeedStory[], site: FeedSite): s
 
 function unicodeEscape(c: string): string {
   return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+// ---------------------------------------------------------------------------
+// Pictures
+
+function absolute(site: FeedSite, path: SharedImage['path']): string {
+  return `${site.origin}${path}`;
+}
+
+/** "/media/": where every picture address starts. */
+const MEDIA_PATH = mediaUrl('ID').split('ID')[0];
+
+/**
+ * The body's picture addresses (`/media/…`, relative on our own pages) made absolute. Rewritten by a
+ * real HTML parser, never by matching text: the words of the story may well say "/media/" too. A body
+ * without pictures is passed on as it is.
+ */
+function absoluteImages(html: string, site: FeedSite): string {
+  if (!html.includes(MEDIA_PATH)) return html;
+  const onSite = (url: string) => (url.startsWith(MEDIA_PATH) ? `${site.origin}${url}` : url);
+  const rewrite = (tagName: string, attribs: sanitizeHtml.Attributes) => {
+    const out = { ...attribs };
+    if (out.src) out.src = onSite(out.src);
+    if (out.srcset) out.srcset = out.srcset.replace(/(^|,\s*)(\S+)/g, (_m, lead: string, url: string) => lead + onSite(url));
+    return { tagName, attribs: out };
+  };
+  return sanitizeHtml(html, {
+    allowedTags: false,
+    allowedAttributes: false,
+    allowVulnerableTags: true,
+    selfClosing: [...sanitizeHtml.defaults.selfClosing, 'source'],
+    transformTags: { img: rewrite, source: rewrite },
+  });
 }
 
 // ---------------------------------------------------------------------------

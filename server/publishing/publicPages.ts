@@ -1,5 +1,7 @@
+import type { StoryImage } from '../../shared/figures';
 import type { PublicationRecord } from '../persistence/Store';
-import { escapeHtml } from './renderStory';
+import { escapeHtml } from './escapeHtml';
+import { figureHtml, sharedImage } from './pictureMarkup';
 import { ATOM_PATH, indexPath, JSON_FEED_PATH, SITE_NAME, STYLESHEET_PATH } from './site';
 
 /**
@@ -8,7 +10,10 @@ import { ATOM_PATH, indexPath, JSON_FEED_PATH, SITE_NAME, STYLESHEET_PATH } from
  * only `bodyHtml`, sanitized by renderStory, goes in as-is.
  */
 
-export type PublishedStoryView = Omit<PublicationRecord, 'storyId' | 'publishedBy' | 'unpublishedAt'>;
+/** `lead` may be left out: a view without one (an old revision's, say) shows no lead image. */
+export type PublishedStoryView = Omit<PublicationRecord, 'storyId' | 'publishedBy' | 'unpublishedAt' | 'lead'> & {
+  lead?: StoryImage | null;
+};
 
 /** A page shown to the newsroom, not readers: a draft or an old revision. Marked, and kept out of search engines. */
 export type PreviewNotice = { label: string; detail: string };
@@ -41,6 +46,7 @@ export function renderStoryPage(story: PublishedStoryView, recent: StoryLink[], 
       preview ? previewBanner(preview) : '',
       '<article class="story">',
       storyHeader(story, headline),
+      story.lead ? figureHtml({ ...story.lead, layout: 'wide' }, 'lead') : '',
       `<div class="story-body">${story.bodyHtml}</div>`,
       shareSection(headline, story.standfirst, canonicalUrl),
       '</article>',
@@ -142,7 +148,27 @@ function storyMeta(story: PublishedStoryView, headline: string, canonicalUrl: st
   if (published) tags.push(metaProperty('article:published_time', published));
   const modified = isoDate(story.updatedAt);
   if (modified) tags.push(metaProperty('article:modified_time', modified));
+  if (story.lead) tags.push(...leadImageMeta(story.lead, originOf(canonicalUrl)));
   return tags.join('\n');
+}
+
+/** The canonical address is always absolute; should it not parse, a relative image beats a failed page. */
+function originOf(url: string): string {
+  return URL.canParse(url) ? new URL(url).origin : '';
+}
+
+/** What a shared link shows: the lead image's 1280 JPEG, at an absolute address, as a large card. */
+function leadImageMeta(lead: StoryImage, origin: string): string[] {
+  const image = sharedImage(lead);
+  const tags = [
+    metaProperty('og:image', `${origin}${image.path}`),
+    metaProperty('og:image:type', 'image/jpeg'),
+    metaProperty('og:image:width', String(image.width)),
+    metaProperty('og:image:height', String(image.height)),
+  ];
+  if (lead.alt) tags.push(metaProperty('og:image:alt', lead.alt));
+  tags.push('<meta name="twitter:card" content="summary_large_image">');
+  return tags;
 }
 
 function metaProperty(property: string, content: string): string {

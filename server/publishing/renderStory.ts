@@ -1,8 +1,13 @@
 import type * as Y from 'yjs';
 import sanitizeHtml from 'sanitize-html';
 import type { ContentMark, ContentNode, StoryContent } from '../../shared/api';
+import { FIGURE_LAYOUTS, missingAltText, type StoryImage } from '../../shared/figures';
 import { countWords, type StoryField } from '../../shared/story';
-import { MAX_DEPTH, contentText, fragmentContent, fragmentText } from './storyContent';
+import { readLead } from '../../shared/storyImages';
+import { storedImage } from '../persistence/storedImage';
+import { escapeHtml } from './escapeHtml';
+import { figureHtml } from './pictureMarkup';
+import { MAX_DEPTH, contentFigure, contentFigures, contentText, fragmentContent, fragmentText } from './storyContent';
 
 /**
  * Turns a story into public HTML and plain text: live from its Y.Doc
@@ -20,7 +25,14 @@ export type RenderedStory = {
   bodyHtml: string;
   bodyText: string;
   wordCount: number;
+  /** Shown above the body by the page itself (publicPages), never inside bodyHtml. */
+  lead: StoryImage | null;
+  /** The pictures without alt text, as the pre-publish check names them. */
+  missingAlt: string[];
 };
+
+/** What the HTML is rendered from: the Body's content and the lead image. */
+type Pictured = { body: ContentNode; lead: StoryImage | null };
 
 const LINK_REL = 'noopener noreferrer nofollow ugc';
 
@@ -30,33 +42,31 @@ const LINK_REL = 'noopener noreferrer nofollow ugc';
  * published text (search, word count) must not change with this refactor.
  */
 export function renderStory(doc: Y.Doc): RenderedStory {
-  const bodyHtml = renderBody(fragmentContent(doc.getXmlFragment('body')));
-  return rendered(bodyHtml, (field) => fragmentText(doc.getXmlFragment(field)));
+  const pictured = { body: fragmentContent(doc.getXmlFragment('body')), lead: readLead(doc) };
+  return rendered(pictured, (field) => fragmentText(doc.getXmlFragment(field)));
 }
 
-/** The same, for content stored with a revision (already allow-listed when stored). */
+/** The same, for content stored with a revision (already allow-listed when stored; its lead checked again). */
 export function renderContent(content: StoryContent): RenderedStory {
-  return rendered(renderBody(content.body), (field) => contentText(content[field]));
+  return rendered({ body: content.body, lead: storedImage(content.lead) }, (field) => contentText(content[field]));
 }
 
-function rendered(bodyHtml: string, textOf: (field: StoryField) => string): RenderedStory {
+function rendered({ body, lead }: Pictured, textOf: (field: StoryField) => string): RenderedStory {
   const bodyText = textOf('body');
   return {
     headline: oneLine(textOf('headline')),
     standfirst: oneLine(textOf('standfirst')),
     byline: oneLine(textOf('byline')),
-    bodyHtml,
+    bodyHtml: renderBody(body),
     bodyText,
     wordCount: countWords(bodyText),
+    lead,
+    missingAlt: missingAltText(lead, contentFigures(body)),
   };
 }
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 // ---------------------------------------------------------------------------
@@ -99,6 +109,10 @@ function renderNode(node: ContentNode, depth: number): string {
       return '<hr>';
     case 'codeBlock':
       return `<pre><code>${escapeHtml(contentText(node))}</code></pre>`;
+    case 'figure': {
+      const figure = contentFigure(node);
+      return figure ? figureHtml(figure, 'lazy') : '';
+    }
     default:
       // storyContent never produces other types; if one is stored anyway, its tag is never emitted.
       return inner();
@@ -148,14 +162,37 @@ function wrapMarks(html: string, marks: ContentMark[]): string {
 // ---------------------------------------------------------------------------
 // Defence in depth: the same allow-list again, enforced by a real HTML parser.
 
+const TEXT_TAGS = ['p', 'h2', 'h3', 'h4', 'blockquote', 'ul', 'ol', 'li', 'br', 'hr', 'pre', 'code', 'strong', 'em', 's', 'u', 'a'];
+const PICTURE_TAGS = ['figure', 'picture', 'source', 'img', 'figcaption', 'span'];
+
 const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: ['p', 'h2', 'h3', 'h4', 'blockquote', 'ul', 'ol', 'li', 'br', 'hr', 'pre', 'code', 'strong', 'em', 's', 'u', 'a'],
-  allowedAttributes: { a: ['href', 'rel'], ol: ['start'] },
+  allowedTags: [...TEXT_TAGS, ...PICTURE_TAGS],
+  allowedAttributes: {
+    a: ['href', 'rel'],
+    ol: ['start'],
+    source: ['type', 'srcset', 'sizes'],
+    img: ['src', 'srcset', 'sizes', 'width', 'height', 'alt', 'loading', 'decoding', 'fetchpriority'],
+  },
+  // Implies the class attribute, with only these values.
+  allowedClasses: { figure: ['figure', ...FIGURE_LAYOUTS.map((layout) => `figure--${layout}`)], span: ['figure__credit'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
+  selfClosing: [...sanitizeHtml.defaults.selfClosing, 'source'],
+  // An image or source loading anything but one of our own copies is left out whole.
+  exclusiveFilter: (frame) => (frame.tag === 'img' || frame.tag === 'source') && !loadsOnlyOurImages(frame.tag, frame.attribs),
 };
 
-function sanitizeBody(html: string): string {
+/** `/media/<id>/<width>.<format>`: the copies the media routes serve (server/http/mediaFiles.ts). */
+const OUR_IMAGE = /^\/media\/[A-Za-z0-9_-]{22}\/\d{3,4}\.(avif|webp|jpeg)$/;
+
+function loadsOnlyOurImages(tag: string, attribs: Record<string, string>): boolean {
+  if (tag === 'img' && !OUR_IMAGE.test(attribs.src ?? '')) return false;
+  const candidates = (attribs.srcset ?? '').split(',').map((candidate) => candidate.trim().split(/\s+/));
+  return candidates.every(([url, descriptor, ...rest]) => OUR_IMAGE.test(url) && /^\d+w$/.test(descriptor ?? '') && rest.length === 0);
+}
+
+/** Exported for its tests: what reaches readers even if the markup above went wrong. */
+export function sanitizeBody(html: string): string {
   return sanitizeHtml(html, SANITIZE_OPTIONS);
 }

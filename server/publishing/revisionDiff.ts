@@ -2,8 +2,9 @@ import { diffArrays, diffWordsWithSpace, wordsWithSpaceDiff, type Change } from 
 import sanitizeHtml from 'sanitize-html';
 import type { ContentNode, FieldDiff, StoryContent } from '../../shared/api';
 import { FIELD_LABELS, STORY_FIELDS, type StoryField } from '../../shared/story';
-import { escapeHtml, headingTag } from './renderStory';
-import { MAX_DEPTH, contentText } from './storyContent';
+import { escapeHtml } from './escapeHtml';
+import { headingTag } from './renderStory';
+import { MAX_DEPTH, contentFigure, contentText } from './storyContent';
 
 /**
  * What changed between two published versions of a story, as readable HTML with
@@ -13,6 +14,10 @@ import { MAX_DEPTH, contentText } from './storyContent';
  * unreadable and the reader-facing change is the words. A body block whose words
  * are the same but whose formatting changed is still flagged (class only), so
  * `changed` never hides an edit.
+ *
+ * A picture in the body reads as a line of its words, "[Picture: <alt text>]"
+ * and its caption and credit, so a new caption shows as words changed; another
+ * image or layout with the same words is flagged like formatting.
  *
  * The input is stored content, but every string is escaped anyway and the result
  * goes through sanitize-html with an allow-list of the few tags built here.
@@ -246,6 +251,8 @@ function visit(node: ContentNode, place: Place, depth: number, out: Block[]): vo
     case 'horizontalRule':
       out.push(makeBlock({ box: place.box, tag: 'hr' }, '', ''));
       return;
+    case 'figure':
+      return pushFigure(out, place, node);
     case 'bulletList':
       return collect(node, { box: 'ul', tag: 'li' }, depth, out);
     case 'orderedList':
@@ -268,6 +275,15 @@ function pushBlock(out: Block[], place: Place, inline: ContentNode[]): void {
   const text = inline.map((node) => (node.type === 'text' ? (node.text ?? '') : '\n')).join('');
   // Blank blocks are not published (renderStory drops them), so they are not a change either.
   if (text.trim() !== '') out.push(makeBlock(place, text, JSON.stringify(inline)));
+}
+
+function pushFigure(out: Block[], place: Place, node: ContentNode): void {
+  const figure = contentFigure(node);
+  if (!figure) return; // never published, so never a change
+  const { media, width, height, layout, alt, caption, credit } = figure;
+  const words = [`[Picture: ${alt || 'no alt text'}]`, caption, credit && `(${credit})`].filter(Boolean).join(' ');
+  const tag = place.tag === 'li' ? 'li' : 'p';
+  out.push(makeBlock({ box: place.box, tag }, words, JSON.stringify([media, width, height, layout])));
 }
 
 /** No object spread here: this runs once per block, and spread is many times slower. */

@@ -1,7 +1,10 @@
 import * as Y from 'yjs';
 import type { ContentMark, ContentNode, StoryContent } from '../../shared/api';
+import { FIGURE_NODE, isFigureLayout, type BodyFigure } from '../../shared/figures';
 import { STORY_FIELDS } from '../../shared/story';
+import { bodyFigure, figureAttrs, readLead } from '../../shared/storyImages';
 import { SUGGESTION_ANCHOR, SUGGESTION_MARKS } from '../../shared/suggestions';
+import { storedImage } from '../persistence/storedImage';
 
 /**
  * The structured content of a story: each field's Y.XmlFragment walked against
@@ -17,6 +20,10 @@ import { SUGGESTION_ANCHOR, SUGGESTION_MARKS } from '../../shared/suggestions';
  * Pending suggestions (shared/suggestions.ts) are read as if rejected: text
  * suggested for adding is left out, text suggested for removing stays as
  * ordinary text, and neither mark is ever published.
+ *
+ * Pictures (shared/figures.ts): a Body `figure` keeps only its checked
+ * attributes, and one without a picture (an upload under way, or nonsense) is
+ * left out whole; the lead image is read from its own roots.
  */
 
 /** The editor never nests this deep; a hostile doc could, to blow the stack. */
@@ -31,7 +38,10 @@ type Child = Y.XmlElement | Y.XmlText;
 
 export function storyContent(doc: Y.Doc): StoryContent {
   const fields = STORY_FIELDS.map((field) => [field, fragmentContent(doc.getXmlFragment(field))]);
-  return Object.fromEntries(fields) as StoryContent;
+  const content = Object.fromEntries(fields) as StoryContent;
+  // Left out when there is none, so a story without pictures stores the same JSON as before them.
+  const lead = readLead(doc);
+  return lead ? { ...content, lead } : content;
 }
 
 export function fragmentContent(fragment: Y.XmlFragment): ContentNode {
@@ -64,10 +74,41 @@ function elementNodes(el: Y.XmlElement, depth: number): ContentNode[] {
       return [{ type }]; // leaves: whatever a client put inside is not content
     case 'codeBlock':
       return [codeBlock(el, depth)];
+    case FIGURE_NODE:
+      return figureNodes(el);
     default:
       // Unknown wrapper: keep what the reporter wrote, never the element itself.
       return childNodes(el, depth);
   }
+}
+
+/** A leaf: its checked attributes only, in a fixed order; nothing at all without a picture. */
+function figureNodes(el: Y.XmlElement): ContentNode[] {
+  const attrs = figureAttrs(el);
+  const figure = attrs && bodyFigure(attrs);
+  if (!figure) return [];
+  const { media, width, height, alt, caption, credit, layout } = figure;
+  return [{ type: FIGURE_NODE, attrs: { media, width, height, alt, caption, credit, layout } }];
+}
+
+/**
+ * The Body's pictures in stored content, in document order, each checked again (stored content is
+ * re-read from storage): what the page shows, what becomes public with it, what needs alt text.
+ */
+export function contentFigures(node: ContentNode, depth = 0): BodyFigure[] {
+  if (depth > MAX_DEPTH) return [];
+  if (node.type === FIGURE_NODE) {
+    const figure = contentFigure(node);
+    return figure ? [figure] : [];
+  }
+  return (node.content ?? []).flatMap((child) => contentFigures(child, depth + 1));
+}
+
+/** A stored figure node's picture, or null if it is not a whole one. */
+export function contentFigure(node: ContentNode): BodyFigure | null {
+  const image = storedImage(node.attrs);
+  const layout = node.attrs?.layout;
+  return image && { ...image, layout: isFigureLayout(layout) ? layout : 'inline' };
 }
 
 /** ProseMirror leaves out empty `content`; so do we, so equal docs give equal JSON. */

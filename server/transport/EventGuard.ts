@@ -10,11 +10,20 @@ import type { GalleySocket } from './transportTypes';
  */
 type Outcome = { data?: unknown; dataAtAck?: () => unknown; afterAck?: () => void };
 
+/** Where bytes may be in an event's arguments: an argument itself, or one key of an argument object. */
+type BytesPath = number | readonly [number, string];
+
 export type EventRule = {
   /** The rate gate the event passes first (sync, awareness, comment), or none. */
   kind: MessageKind | null;
   /** Arguments before the optional ack callback; any other count is a bad request. */
   arity: number;
+  /**
+   * Where the event's arguments may hold bytes; anywhere else they are a bad request, refused before any
+   * schema sees them: a schema for an object takes a byte array for an object with a key per byte, so a
+   * megabyte of bytes would cost it a million-key error message.
+   */
+  bytes?: readonly BytesPath[];
 };
 
 type Handler = (...args: unknown[]) => Promise<Outcome | void> | Outcome | void;
@@ -47,6 +56,7 @@ export class EventGuard {
     const args = ack ? received.slice(0, -1) : received;
     try {
       if (args.length !== rule.arity) throw new GalleyError('bad_request', `${event} takes ${rule.arity} argument(s), not ${args.length}`);
+      refuseStrayBytes(event, args, rule.bytes ?? []);
       if (rule.kind) await this.gate.admit(rule.kind);
       const outcome = (await handler(...args)) ?? {};
       ack?.({ ok: true, data: outcome.dataAtAck?.() ?? outcome.data ?? null });
@@ -68,6 +78,22 @@ export class EventGuard {
     this.log.warn({ userId: this.socket.data.user.id }, 'closing a connection that keeps sending bad input');
     this.socket.emit('protocol:error', { code: 'rate_limited', message: 'Too many bad messages; disconnecting' });
     this.socket.disconnect(true);
+  }
+}
+
+/** Walks the arguments (the packet decoder bounded their size and depth) for bytes off the rule's paths. */
+function refuseStrayBytes(event: string, args: unknown[], allowed: readonly BytesPath[]): void {
+  const paths = new Set(allowed.map((path) => (typeof path === 'number' ? `${path}` : `${path[0]}.${path[1]}`)));
+  const stack: Array<[unknown, string]> = args.map((arg, i) => [arg, `${i}`]);
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (value instanceof Uint8Array || value instanceof ArrayBuffer) {
+      if (!paths.has(path)) throw new GalleyError('bad_request', `${event} carries bytes where it takes none`);
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push([item, `${path}.${i}`]));
+    } else if (typeof value === 'object' && value !== null) {
+      Object.entries(value).forEach(([key, item]) => stack.push([item, `${path}.${key}`]));
+    }
   }
 }
 

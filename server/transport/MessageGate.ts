@@ -3,7 +3,7 @@ import { type ErrorCode, GalleyError } from '../../shared/errors';
 import { COMMENT_LIMITS } from '../../shared/comments';
 import { LIMITS } from '../../shared/limits';
 
-export type MessageKind = 'sync' | 'awareness' | 'comment';
+export type MessageKind = 'sync' | 'awareness' | 'comment' | 'provenance';
 
 /** Error codes that mean the client sent something it should not have. */
 const BAD_INPUT: ReadonlySet<string> = new Set<ErrorCode>(['bad_request', 'invalid', 'forbidden', 'too_large', 'not_joined']);
@@ -16,6 +16,8 @@ export class MessageLimits {
   readonly awareness: RateLimiterMemory;
   /** People type comments: a fixed rate, far above any person's, that still bounds a script. */
   readonly comment = new RateLimiterMemory({ points: COMMENT_LIMITS.opsPerSecond, duration: 1 });
+  /** Provenance claims follow restores and undos: a fixed rate, far above a person's. */
+  readonly provenance = new RateLimiterMemory({ points: LIMITS.claimsPerSecond, duration: 1 });
   readonly bad: RateLimiterMemory;
 
   constructor(rates: MessageRates) {
@@ -39,6 +41,7 @@ export class MessageLimits {
       this.sync.delete(connectionId),
       this.awareness.delete(connectionId),
       this.comment.delete(connectionId),
+      this.provenance.delete(connectionId),
       this.bad.delete(connectionId),
     ]);
   }

@@ -2,15 +2,18 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { LIMITS } from '../../shared/limits';
+import { userRoom } from '../../shared/notifications';
 import { NEWSROOM_ROOM, storyRoom } from '../../shared/protocol';
 import { can } from '../../shared/roles';
 import { SOCKET_PARSER } from '../../shared/socketParser';
 import { originAllowed } from '../http/originPolicy';
+import { ProvenanceClaims } from '../documents/ProvenanceClaims';
+import type { Notifier } from '../notifications/Notifier';
 import type { Connection, StoryDocument } from '../documents/StoryDocument';
 import { EventGuard } from './EventGuard';
 import { decoderOf, PacketDecoder } from './PacketDecoder';
 import { ReconnectSpread } from './ReconnectSpread';
-import { registerStoryHandlers } from './storyHandlers';
+import { leaveStory, registerStoryHandlers } from './storyHandlers';
 import { encodeStep1, encodeUpdateMessage } from './syncMessage';
 import type { GalleyServer, GalleySocket, TransportDeps } from './transportTypes';
 
@@ -31,7 +34,7 @@ const SERVER_PARSER = { Encoder: SOCKET_PARSER.Encoder, Decoder: PacketDecoder }
  */
 export function createSocketServer(
   httpServer: HttpServer,
-  deps: TransportDeps,
+  deps: TransportDeps & { notifier: Notifier },
   { deadConnectionMs, reconnectPeriodMs }: SocketServerOptions,
 ): GalleyServer {
   const io: GalleyServer = new Server(httpServer, {
@@ -85,8 +88,11 @@ export function createSocketServer(
   });
 
   const spread = new ReconnectSpread(reconnectPeriodMs);
+  const provenance = new ProvenanceClaims(deps.store);
   io.on('connection', (socket) => {
     const guard = new EventGuard(socket, socket.data.gate, deps.log);
+    // Every tab of a person is in their room: notifications reach them all, on every node (Redis adapter).
+    void socket.join(userRoom(socket.data.user.id));
     // Socket.IO reports a connection's errors as an 'error' event: without a listener, Node would throw it.
     socket.on('error', (error) => deps.log.debug({ err: error, userId: socket.data.user.id }, 'socket error'));
     socket.on('disconnect', () => void deps.limits.forget(socket.id).catch(() => undefined));
@@ -94,12 +100,21 @@ export function createSocketServer(
       'disconnect',
       spread.admit((hint) => socket.emit('connection:hint', hint)),
     );
-    registerStoryHandlers(socket, guard, deps);
+    registerStoryHandlers(socket, guard, { ...deps, provenance });
     guard.on('newsroom:watch', { kind: null, arity: 0 }, () => {
       void socket.join(NEWSROOM_ROOM);
     });
   });
   return io;
+}
+
+/** A story went to the Trash: each of this node's sockets in it is told and taken out (a rejoin finds no story). */
+export function evictStory(io: GalleyServer, registry: TransportDeps['registry'], storyId: string): void {
+  for (const socket of io.of('/').sockets.values()) {
+    if (!socket.data.joined.has(storyId)) continue;
+    socket.emit('story:deleted', storyId);
+    leaveStory(socket, registry, storyId);
+  }
 }
 
 /** Applies a change of access to a live socket: disconnect it, or change what it may do in each story. */

@@ -5,6 +5,8 @@ import { LIMITS } from '../../shared/limits';
 import { type JoinAnswer, JoinRequest, PROTOCOL_VERSION, storyRoom } from '../../shared/protocol';
 import { can } from '../../shared/roles';
 import { CommentOperations } from '../documents/CommentOperations';
+import type { ProvenanceClaims } from '../documents/ProvenanceClaims';
+import type { Notifier } from '../notifications/Notifier';
 import { guardAwarenessUpdate } from './awarenessGuard';
 import { toBytes } from '../../shared/binary';
 import type { EventGuard } from './EventGuard';
@@ -13,7 +15,12 @@ import type { GalleySocket, TransportDeps } from './transportTypes';
 import { encodeMissing, encodeStep1, handleSyncMessage } from './syncMessage';
 import { workflowOf } from '../workflow/workflowState';
 
-type Deps = Pick<TransportDeps, 'store' | 'registry' | 'log'>;
+type Deps = Pick<TransportDeps, 'store' | 'registry' | 'log'> & {
+  /** Checks and records provenance claims; one for the server, so the history it reads serves every connection. */
+  provenance: ProvenanceClaims;
+  /** Tells the people a comment mentions or replies to. */
+  notifier: Notifier;
+};
 
 /** Every story event of a socket, registered through its guard (see EventGuard). */
 export function registerStoryHandlers(socket: GalleySocket, guard: EventGuard, deps: Deps): void {
@@ -30,7 +37,7 @@ export function registerStoryHandlers(socket: GalleySocket, guard: EventGuard, d
     return entry;
   };
 
-  guard.on('story:join', { kind: null, arity: 1 }, async (raw: unknown) => {
+  guard.on('story:join', { kind: null, arity: 1, bytes: [[0, 'stateVector']] }, async (raw: unknown) => {
     const request = JoinRequest.safeParse(raw);
     if (!request.success) throw new GalleyError('bad_request', 'Join needs { storyId: uuid, protocolVersion }');
     const { storyId, protocolVersion, stateVector } = request.data;
@@ -72,32 +79,41 @@ export function registerStoryHandlers(socket: GalleySocket, guard: EventGuard, d
     return { data, dataAtAck, afterAck };
   });
 
-  guard.on('story:sync', { kind: 'sync', arity: 2 }, async (storyId: unknown, payload: unknown) => {
+  guard.on('story:sync', { kind: 'sync', arity: 2, bytes: [1] }, async (storyId: unknown, payload: unknown) => {
     const { document, connection, canEdit } = joined(storyId);
     const reply = await handleSyncMessage(document, connection, toBytes(payload, LIMITS.maxMessageBytes), canEdit);
     if (reply) socket.emit('story:sync', document.storyId, reply);
   });
 
-  const comments = new CommentOperations(store);
-  guard.on('story:comment', { kind: 'comment', arity: 2 }, async (storyId: unknown, op: unknown) => {
-    const { document } = joined(storyId);
-    await comments.apply(document, socket.data.user, op);
+  const comments = new CommentOperations(store, (news) => deps.notifier.notify(news));
+  guard.on(
+    'story:comment',
+    {
+      kind: 'comment',
+      arity: 2,
+      bytes: [
+        [1, 'start'],
+        [1, 'end'],
+      ],
+    },
+    async (storyId: unknown, op: unknown) => {
+      const { document } = joined(storyId);
+      await comments.apply(document, socket.data.user, op);
+    },
+  );
+
+  guard.on('story:provenance', { kind: 'provenance', arity: 2 }, async (storyId: unknown, claim: unknown) => {
+    const { document, canEdit } = joined(storyId);
+    return { data: await deps.provenance.apply(document, socket.data.user, canEdit, claim) };
   });
 
-  guard.on('story:awareness', { kind: 'awareness', arity: 2 }, (storyId: unknown, payload: unknown) => {
+  guard.on('story:awareness', { kind: 'awareness', arity: 2, bytes: [1] }, (storyId: unknown, payload: unknown) => {
     const { document, connection } = joined(storyId);
     const update = guardAwarenessUpdate(document, connection, toBytes(payload, LIMITS.maxAwarenessBytes));
     applyAwarenessUpdate(document.awareness, update, connection);
   });
 
-  const leave = (storyId: string) => {
-    const entry = socket.data.joined.get(storyId);
-    if (!entry) return;
-    socket.data.joined.delete(storyId);
-    void socket.leave(storyRoom(storyId));
-    entry.document.removeConnection(entry.connection);
-    registry.release(entry.document);
-  };
+  const leave = (storyId: string) => leaveStory(socket, registry, storyId);
 
   guard.on('story:leave', { kind: null, arity: 1 }, (storyId: unknown) => {
     if (typeof storyId !== 'string') throw new GalleyError('bad_request', 'Leave needs a story id');
@@ -112,6 +128,16 @@ export function registerStoryHandlers(socket: GalleySocket, guard: EventGuard, d
       }
     }
   });
+}
+
+/** Takes the socket out of a story it joined: out of its room, its document released. */
+export function leaveStory(socket: GalleySocket, registry: TransportDeps['registry'], storyId: string): void {
+  const entry = socket.data.joined.get(storyId);
+  if (!entry) return;
+  socket.data.joined.delete(storyId);
+  void socket.leave(storyRoom(storyId));
+  entry.document.removeConnection(entry.connection);
+  registry.release(entry.document);
 }
 
 /** A client's state vector, refused before the join does anything if it does not decode. */

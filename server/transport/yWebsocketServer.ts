@@ -43,6 +43,8 @@ const CLOSE_POLICY_VIOLATION = 1008;
 const CLOSE_GOING_AWAY = 1001;
 /** In y-websocket's 4400–4499 range: the stock client does not reconnect. */
 const CLOSE_UNAUTHORIZED = 4401;
+/** The story went to the Trash: not to be reconnected to. */
+const CLOSE_STORY_DELETED = 4410;
 /**
  * y-websocket has no acks, so a message refused for coming too fast would be lost without its sender
  * knowing. Instead, once this many of a connection's messages wait, the socket is no longer read (TCP
@@ -52,7 +54,11 @@ const PAUSE_READING_AT = 64;
 const RESUME_READING_AT = 16;
 
 export type YWebsocketDeps = TransportDeps & { heartbeatMs?: number };
-export type YWebsocketServer = { close(): Promise<void> };
+export type YWebsocketServer = {
+  /** Closes every connection to a story that went to the Trash (a reconnection is refused with 404). */
+  evict(storyId: string): void;
+  close(): Promise<void>;
+};
 
 /** One y-websocket connection: one WebSocket in one story. */
 type Peer = {
@@ -347,6 +353,10 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
   };
 
   return {
+    evict(storyId) {
+      const document = registry.get(storyId);
+      for (const peer of (document && peersOf.get(document)) ?? []) peer.ws.close(CLOSE_STORY_DELETED, 'The story was deleted');
+    },
     async close() {
       closing = true;
       const open = [...wss.clients].map(

@@ -82,7 +82,10 @@ export class PublicationScheduler {
     const reasons = error.fields ? Object.values(error.fields).join('; ') : error.message;
     const note = `Scheduled publication did not go out: ${reasons}`;
     const change = { status: 'draft' as const, at: new Date().toISOString(), by: null, note };
-    if (await this.#deps.store.changeStatus(item.storyId, change, ['scheduled'])) this.#deps.announce(item.storyId);
+    if (await this.#deps.store.changeStatus(item.storyId, change, ['scheduled'])) {
+      await this.#deps.activity.record(item.storyId, null, { kind: 'unscheduled', detail: { note } });
+      this.#deps.announce(item.storyId);
+    }
     this.#deps.log.warn({ storyId: item.storyId, reason: reasons }, 'scheduled publication refused');
   }
 }

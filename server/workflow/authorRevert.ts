@@ -1,4 +1,6 @@
 import * as Y from 'yjs';
+import { redoneCopies } from '../../shared/copiedText';
+import type { CopiedText } from '../../shared/provenanceClaim';
 import { STORY_FIELDS } from '../../shared/story';
 import { stateVector } from './versionAuthors';
 
@@ -27,6 +29,8 @@ export type Revert = {
   update: Uint8Array;
   /** The author's deletions this revert restores (Y.encodeSnapshot): to record, so no later revert restores them again. */
   restored: Uint8Array;
+  /** The text it brings back, written again under `clientId`, and the items it copies: for the provenance record. */
+  copies: CopiedText[];
 };
 
 /**
@@ -61,7 +65,12 @@ export function authorRevert(input: RevertInput): Revert | null {
     undo.undoStack.push({ insertions, deletions, meta: new Map() } as unknown as (typeof undo.undoStack)[number]);
     undo.undo();
     undo.destroy();
-    return change && { update: change, restored: Y.encodeSnapshot(Y.createSnapshot(deletions, new Map())) };
+    if (!change) return null;
+    return {
+      update: change,
+      restored: Y.encodeSnapshot(Y.createSnapshot(deletions, new Map())),
+      copies: redoneCopies(doc, deletions, { client: input.clientId, from: 0 }),
+    };
   } finally {
     doc.destroy();
   }

@@ -1,12 +1,15 @@
 import * as Y from 'yjs';
+import { publishedMediaIds } from '../media/publishedMedia';
 import { GalleyError } from '../../shared/errors';
 import { publicationProblems, type PublicationProblems } from '../../shared/publicationChecks';
 import { can } from '../../shared/roles';
 import { slugify, uniqueSlug } from '../../shared/slug';
+import type { StoryActivity } from '../activity/StoryActivity';
 import type { DocumentRegistry } from '../documents/DocumentRegistry';
+import type { Notifier } from '../notifications/Notifier';
 import type { Store, StoryRecord, UserRecord } from '../persistence/Store';
 import { renderStory, type RenderedStory } from '../publishing/renderStory';
-import { storyContent } from '../publishing/storyContent';
+import { contentFigures, storyContent } from '../publishing/storyContent';
 import { findStory } from './findStory';
 import { authorsBetween } from './versionAuthors';
 
@@ -15,6 +18,10 @@ export type PublishDeps = {
   registry: DocumentRegistry;
   /** Tells everyone watching the story (and the newsroom list) that its workflow state changed. */
   announce: (storyId: string) => void;
+  /** Tells the story's people of a move, before the move is answered (so its notifications are stored). */
+  notifier: Notifier;
+  /** Records each move in the story's timeline, before the move is answered. */
+  activity: StoryActivity;
 };
 
 export type PublishedStory = { storyId: string; slug: string; revision: number; publishedAt: string; publishedBy: string };
@@ -31,6 +38,7 @@ export function checkDraft(deps: PublishDeps, story: StoryRecord): Promise<Draft
 }
 
 async function checkRendered(store: Store, story: StoryRecord, rendered: RenderedStory): Promise<DraftCheck> {
+  // `missingAlt` comes with the rendering: the pictures it counts are the ones the page shows.
   const problems = publicationProblems({ ...rendered, slug: story.slug });
   const slug = await addressFor(store, story, rendered.headline, problems);
   return { rendered, slug, problems };
@@ -72,21 +80,27 @@ async function publishNow(deps: PublishDeps, storyId: string, user: UserRecord, 
     await document.flushed();
     // All three from the same state of the document, before anything else is awaited.
     const rendered = renderStory(document.doc);
-    const content = JSON.stringify(storyContent(document.doc));
+    const structured = storyContent(document.doc);
+    const content = JSON.stringify(structured);
     const docState = Y.encodeStateAsUpdate(document.doc);
     const { slug, problems } = await checkRendered(deps.store, story, rendered);
     refuseIfNotReady(problems);
     const authorIds = await authorsBetween(deps.store, storyId, docState, await deps.store.latestRevision(storyId));
     const now = new Date().toISOString();
-    const { headline, standfirst, byline, bodyHtml } = rendered;
+    const { headline, standfirst, byline, bodyHtml, lead } = rendered;
     const page = { storyId, slug, headline, standfirst, byline, bodyHtml };
     const revision = await deps.store.savePublication(
-      { ...page, publishedAt: story.publishedAt ?? now, updatedAt: now, publishedBy: user.name },
+      { ...page, lead, publishedAt: story.publishedAt ?? now, updatedAt: now, publishedBy: user.name },
       { ...page, content, docState, authorIds, publishedAt: now, publishedBy: user.name, publishedById: user.id },
       scheduledFor,
     );
     if (revision === null) return null;
+    // Its images become public with it (and stop being so with the ones a new revision dropped).
+    await deps.store.setPublishedMedia(storyId, publishedMediaIds(lead, contentFigures(structured.body)));
     deps.announce(storyId);
+    const detail = { revision, slug, scheduled: scheduledFor !== undefined };
+    await deps.activity.record(storyId, user, story.publishedAt ? { kind: 'republished', detail } : { kind: 'published', detail });
+    await deps.notifier.publication('published', storyId, user);
     return { storyId, slug, revision, publishedAt: now, publishedBy: user.name };
   });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { uint32 } from 'lib0/random';
 import * as Y from 'yjs';
+import { recordCopies } from '../documents/provenanceRecord';
 import type { Connection } from '../documents/StoryDocument';
 import { logUpdates, type RevisionRecord, type UserRecord } from '../persistence/Store';
 import { authorRevert } from './authorRevert';
@@ -14,8 +15,10 @@ const CLOCK_SLACK_MS = 60_000;
  * the version go, what they deleted since comes back, everyone else's edits stay. The change is
  * applied as the actor's own edit, through the same path as a client's update: it is
  * checked, committed, sent to everyone in the story at once and relayed to other processes;
- * the text it brings back is attributed to the actor, and its deletions are recorded as theirs
- * (so it can itself be reverted). Resolves to false when there was nothing to revert.
+ * its deletions are recorded as theirs (so it can itself be reverted). The text it brings back is
+ * written again under a client id bound to the actor, and stays its first author's: the revert
+ * records each copy in the provenance record (shared/provenance.ts). Resolves to false when there
+ * was nothing to revert.
  */
 export async function revertAuthorSince(deps: VersionDeps, version: RevisionRecord, authorId: string, actor: UserRecord): Promise<boolean> {
   const { store, registry } = deps;
@@ -29,6 +32,7 @@ export async function revertAuthorSince(deps: VersionDeps, version: RevisionReco
   return registry.withDocument(storyId, async (document) => {
     const authorClients = new Set([...owners].filter(([, userId]) => userId === authorId).map(([client]) => client));
     const theirs = deletions.filter((d) => d.userId === authorId);
+    const clientId = unusedClientId(document.doc, owners);
     const revert = authorRevert({
       version: version.docState,
       history: logUpdates(log),
@@ -36,11 +40,14 @@ export async function revertAuthorSince(deps: VersionDeps, version: RevisionReco
       authorClients,
       authorDeletions: theirs.filter((d) => !d.restored).map((d) => d.ds),
       restored: theirs.filter((d) => d.restored).map((d) => d.ds),
-      clientId: unusedClientId(document.doc, owners),
+      clientId,
     });
     if (!revert) return false;
     await document.applyClientUpdate(revert.update, actingAs(actor));
+    await recordCopies(document, revert.copies, new Map(owners).set(clientId, actor.id));
     await store.recordRestored({ storyId, userId: authorId, at: new Date().toISOString(), ds: revert.restored });
+    const author = { id: authorId, name: (await store.getUserById(authorId))?.name ?? 'A former member' };
+    await deps.activity.record(storyId, actor, { kind: 'reverted', detail: { number: version.number, author } });
     return true;
   });
 }

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { StoryActivity } from '../activity/StoryActivity';
 import type { DocumentRegistry } from '../documents/DocumentRegistry';
 import { SERVER_OWNER } from '../documents/updateGuard';
 import type { RevisionRecord, Store, UserRecord } from '../persistence/Store';
@@ -13,6 +14,8 @@ export type VersionDeps = {
   registry: DocumentRegistry;
   /** Tells everyone in the story that a version was saved. */
   announceVersion: (storyId: string) => void;
+  /** Named versions, restores and reverts go into the story's timeline (automatic versions do not). */
+  activity: StoryActivity;
 };
 
 /** A named version (someone asked, with a name) or an automatic one (the server, after a pause). */
@@ -55,6 +58,8 @@ export async function takeVersion(deps: VersionDeps, storyId: string, request: V
     const number = await deps.store.saveVersion(version, request.kind === 'auto' ? (previous?.number ?? 0) : undefined);
     if (number === null) return null;
     deps.announceVersion(storyId);
+    if (request.kind === 'named')
+      await deps.activity.record(storyId, request.by, { kind: 'version', detail: { number, name: request.name } });
     return { ...version, number };
   });
 }

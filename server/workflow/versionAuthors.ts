@@ -5,7 +5,10 @@ import type { RevisionRecord, Store } from '../persistence/Store';
 /**
  * Who changed the story between two states: the owners of the client ids whose clocks moved
  * on from `since` to `state` (their insertions; the server bound each id to its first writer),
- * and the people whose deletions were recorded after the earlier version.
+ * and the people whose deletions were recorded after the earlier version. A change is an act, so
+ * text someone brought back (a restore, an undo, a revert) counts as their change here, though
+ * "Who wrote this?" still names its first author (shared/provenance.ts): it is also what the
+ * selective revert takes back when it reverts them.
  */
 export async function authorsBetween(
   store: Store,

@@ -45,23 +45,34 @@ async function announced(deps: PublishDeps, storyId: string): Promise<StoryWorkf
 }
 
 export async function submitStory(deps: PublishDeps, storyId: string, user: UserRecord): Promise<StoryWorkflow> {
-  return move(deps, await storyFor(deps, storyId, user, 'submit'), user, 'submit');
+  const workflow = await move(deps, await storyFor(deps, storyId, user, 'submit'), user, 'submit');
+  await deps.activity.record(storyId, user, { kind: 'submitted', detail: {} });
+  await deps.notifier.submitted(storyId, user);
+  return workflow;
 }
 
 /** "Send back": the note tells the writer what to change, and stays with the story until its next move. */
 export async function returnStory(deps: PublishDeps, storyId: string, user: UserRecord, note: string): Promise<StoryWorkflow> {
-  return move(deps, await storyFor(deps, storyId, user, 'return'), user, 'return', { note });
+  const workflow = await move(deps, await storyFor(deps, storyId, user, 'return'), user, 'return', { note });
+  await deps.activity.record(storyId, user, { kind: 'returned', detail: { note } });
+  await deps.notifier.returned(storyId, user, note);
+  return workflow;
 }
 
 /** Schedules only a story that would publish now: the checks run again when the time comes. */
 export async function scheduleStory(deps: PublishDeps, storyId: string, user: UserRecord, at: string): Promise<StoryWorkflow> {
   const story = await storyFor(deps, storyId, user, 'schedule');
   refuseIfNotReady((await checkDraft(deps, story)).problems);
-  return move(deps, story, user, 'schedule', { scheduledFor: new Date(at).toISOString(), scheduledById: user.id });
+  const scheduledFor = new Date(at).toISOString();
+  const workflow = await move(deps, story, user, 'schedule', { scheduledFor, scheduledById: user.id });
+  await deps.activity.record(storyId, user, { kind: 'scheduled', detail: { at: scheduledFor } });
+  return workflow;
 }
 
 export async function unscheduleStory(deps: PublishDeps, storyId: string, user: UserRecord): Promise<StoryWorkflow> {
-  return move(deps, await storyFor(deps, storyId, user, 'unschedule'), user, 'unschedule');
+  const workflow = await move(deps, await storyFor(deps, storyId, user, 'unschedule'), user, 'unschedule');
+  await deps.activity.record(storyId, user, { kind: 'unscheduled', detail: {} });
+  return workflow;
 }
 
 export async function unpublishStory(deps: PublishDeps, storyId: string, user: UserRecord): Promise<StoryWorkflow> {
@@ -69,6 +80,9 @@ export async function unpublishStory(deps: PublishDeps, storyId: string, user: U
   if (!(await deps.store.unpublish(storyId, new Date().toISOString(), user.name))) {
     throw new GalleyError('conflict', 'The story is not published');
   }
+  await deps.store.setPublishedMedia(storyId, []);
+  await deps.activity.record(storyId, user, { kind: 'unpublished', detail: {} });
+  await deps.notifier.publication('unpublished', storyId, user);
   return announced(deps, storyId);
 }
 

@@ -36,5 +36,6 @@ export function newDraft(id: string, author: { id: string; name: string }, now: 
     publishedAt: null,
     lastPublishedAt: null,
     publishedBy: null,
+    archivedAt: null,
   };
 }

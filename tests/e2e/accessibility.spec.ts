@@ -2,8 +2,11 @@
  * axe-core on every page a newsroom uses, as a person reaches it: zero violations on each, the story page
  * with each of its panels and views open, at a desktop and a phone width.
  */
+import { randomUUID } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { call } from '../helpers/http';
+import { newDraft } from '../../server/workflow/workflowState';
 import { createUser, expect, expectSaved, field, signedInPage, test } from './fixtures';
 
 /** The page's violations, each with where (the first few targets) so a failure says what to fix. */
@@ -22,7 +25,10 @@ for (const width of [1280, 390]) {
   test.describe(`at ${width} px`, () => {
     test.use({ viewport: { width, height: width > 500 ? 800 : 844 } });
 
-    test('setup, sign-in, newsroom, accounts, settings and damaged stories have no axe violations', async ({ browser, server }) => {
+    test('setup, sign-in, newsroom, accounts, settings, damaged stories and the Trash have no axe violations', async ({
+      browser,
+      server,
+    }) => {
       const anonymous = await (await browser.newContext({ baseURL: server.url, viewport: { width, height: 800 } })).newPage();
       await anonymous.goto('/setup');
       await expect(anonymous.getByRole('heading', { level: 1 })).toBeVisible();
@@ -33,13 +39,31 @@ for (const width of [1280, 390]) {
       await expect(anonymous.getByRole('button', { name: 'Sign in' })).toBeVisible();
       expect(await violations(anonymous), 'sign-in').toEqual([]);
 
+      // Settings shows the lists of sections and tags to admins and editors: one of each to check.
+      for (const kind of ['sections', 'tags'] as const) {
+        await server.store.addTerm(
+          { id: randomUUID(), kind, name: `Axe ${kind}`, key: `axe ${kind}`, createdAt: new Date().toISOString() },
+          100,
+        );
+      }
       const page = await signedInPage(browser, server, admin);
       await page.setViewportSize({ width, height: 800 });
       expect(await violations(page), 'newsroom').toEqual([]);
+      // The newsroom as a board, with a story on it.
+      await call(server, 'POST', '/api/stories', { user: admin, body: {} });
+      await page.goto('/?view=board');
+      await expect(page.getByRole('region', { name: /^Draft/ }).getByRole('listitem')).toHaveCount(1);
+      expect(await violations(page), 'newsroom board').toEqual([]);
+      // The Trash with a story in it and a line of its record.
+      const trashed = crypto.randomUUID();
+      await server.store.createStory(newDraft(trashed, admin, new Date().toISOString()));
+      await server.store.trashStory(trashed, { id: admin.id, name: admin.name }, new Date().toISOString());
       for (const [path, heading] of [
         ['/admin/users', 'Accounts'],
         ['/settings', 'Settings'],
         ['/admin/damaged-stories', 'Damaged stories'],
+        ['/trash', 'Trash'],
+        ['/?state=archived', 'Archived stories'],
       ] as const) {
         await page.goto(path);
         await expect(page.getByRole('heading', { name: heading, level: 1 })).toBeVisible();
@@ -65,17 +89,42 @@ for (const width of [1280, 390]) {
       await expectSaved(page);
       expect(await violations(page), 'story').toEqual([]);
 
-      for (const view of ['Who wrote this?', 'Suggesting']) {
-        await page.getByRole('button', { name: view }).click();
-        await expect(page.getByRole('button', { name: view })).toHaveAttribute('aria-pressed', 'true');
-        expect(await violations(page), view).toEqual([]);
-        await page.getByRole('button', { name: view }).click();
+      // On a phone these tools are behind More: open it first, as a person would.
+      const more = page.getByRole('button', { name: 'More tools' });
+      const pressTool = async (name: string) => {
+        if (await more.isVisible()) {
+          await more.click();
+          await expect(more).toHaveAttribute('aria-expanded', 'true');
+        }
+        await page.getByRole('button', { name }).click();
+      };
+      if (width < 1280) {
+        await more.click();
+        await expect(page.getByRole('button', { name: 'Who wrote this?' })).toBeVisible();
+        expect(await violations(page), 'More tools open').toEqual([]);
+        await more.click();
       }
-      for (const panel of [/^Comments/, /^History/]) {
+      for (const view of ['Who wrote this?', 'Suggesting']) {
+        // Hidden again once chosen, when behind More.
+        const toggle = page.getByRole('button', { name: view, includeHidden: true });
+        await pressTool(view);
+        await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+        expect(await violations(page), view).toEqual([]);
+        await pressTool(view);
+        await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+      }
+      // A phone shows each panel as a sheet over the page, closed with its own button.
+      for (const [panel, close] of [
+        [/^Comments/, 'Close comments'],
+        [/^History/, 'Close history'],
+        [/^Activity/, 'Close activity'],
+      ] as const) {
         await page.getByRole('button', { name: panel }).click();
         await expect(page.getByRole('button', { name: panel })).toHaveAttribute('aria-expanded', 'true');
+        await expect(page.getByRole('button', { name: close })).toBeVisible();
         expect(await violations(page), String(panel)).toEqual([]);
-        await page.getByRole('button', { name: panel }).click();
+        await page.getByRole('button', { name: close }).click();
+        await expect(page.getByRole('button', { name: panel })).toHaveAttribute('aria-expanded', 'false');
       }
 
       await page.getByRole('button', { name: 'Publish', exact: true }).click();

@@ -55,3 +55,50 @@ test('“Who wrote this?” colours each person’s text with a legend, for anyo
   await expect(byAuthor('Ana Writer')).toHaveCount(0);
   await expect(legend).toHaveCount(0);
 });
+
+test('text brought back by a restore or by Ctrl+Z is still its first author’s', async ({ browser, server }) => {
+  const { ana, ben } = await twoEditorsOnANewStory(browser, server);
+  // Ben (the editor) writes a sentence; Ana (the writer) saves a version of it.
+  await field(ben, 'Body').click();
+  await ben.keyboard.type('The ferry sails at dawn.');
+  await expect(field(ana, 'Body')).toHaveText('The ferry sails at dawn.');
+  await expectSaved(ben);
+  await ana.getByRole('button', { name: 'History' }).click();
+  const history = ana.getByRole('region', { name: 'History' });
+  await history.getByLabel('Version name').fill('Ben’s sentence');
+  await history.getByRole('button', { name: 'Save version' }).click();
+  await expect(history.getByRole('heading', { name: /Revision 1/ })).toContainText('Ben’s sentence');
+
+  // Ana deletes it and writes her own; then restores the version: Ben's sentence comes back, written again by her editor.
+  await field(ana, 'Body').click();
+  await ana.keyboard.press('ControlOrMeta+a');
+  await ana.keyboard.press('Backspace');
+  await ana.keyboard.type('Ana rewrote it.');
+  await expect(field(ben, 'Body')).toHaveText('Ana rewrote it.');
+  await expectSaved(ana);
+  await history.getByRole('button', { name: 'Restore this version' }).click();
+  const confirm = ana.getByRole('dialog', { name: 'Restore revision 1?' });
+  await confirm.getByRole('button', { name: 'Restore' }).click();
+  await expect(field(ben, 'Body')).toHaveText('The ferry sails at dawn.');
+
+  // "Who wrote this?": the sentence is Ben's, for Ana and for Ben, and the legend names only him.
+  for (const page of [ana, ben]) {
+    await page.getByRole('button', { name: 'Who wrote this?' }).click();
+    await expect.poll(() => written(page, 'Body', 'Ben Editor')).toBe('The ferry sails at dawn.');
+    await expect(page.locator('.attribution[data-author="Ben Editor"]').first()).toHaveAttribute('title', 'Ben Editor');
+    await expect(page.locator('.attribution[data-author="Ana Writer"]')).toHaveCount(0);
+    await expect(page.getByRole('region', { name: 'Who wrote this story' }).getByRole('listitem')).toHaveText(['Ben Editor']);
+  }
+
+  // Ana deletes the sentence's last word and takes it back with Ctrl+Z: still Ben's.
+  await field(ana, 'Body').click();
+  await ana.keyboard.press('ControlOrMeta+End');
+  for (let i = 0; i < ' dawn.'.length; i++) await ana.keyboard.press('Backspace');
+  await expect(field(ben, 'Body')).toHaveText('The ferry sails at');
+  await ana.keyboard.press('ControlOrMeta+z');
+  await expect(field(ben, 'Body')).toHaveText('The ferry sails at dawn.');
+  for (const page of [ana, ben]) {
+    await expect.poll(() => written(page, 'Body', 'Ben Editor')).toBe('The ferry sails at dawn.');
+    await expect(page.locator('.attribution[data-author="Ana Writer"]')).toHaveCount(0);
+  }
+});

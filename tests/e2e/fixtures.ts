@@ -54,6 +54,8 @@ export async function twoEditorsOnANewStory(browser: Browser, server: TestServer
   const ben = await signedInPage(browser, server, await createUser(server, 'editor', 'Ben Editor'));
   await ana.getByRole('button', { name: 'New story' }).click();
   await expect(ana).toHaveURL(/\/story\/[0-9a-f-]{36}$/);
+  // Ana is in the story before Ben opens it, so Ben finds her there rather than seeing her arrive.
+  await expect(field(ana, 'Headline')).toBeEditable({ timeout: 20_000 });
   await ben.goto(ana.url());
   await expect(field(ben, 'Headline')).toBeEditable({ timeout: 20_000 });
   return { ana, ben, url: ana.url() };

@@ -11,6 +11,7 @@ test('presence: one entry per person across tabs, announced arrivals, fields and
   const { ana, ben, url } = await twoEditorsOnANewStory(browser, server);
 
   // Ana, already here, opens a second tab: Ben lists her once (and heard of her arrival once).
+  await expect(people(ben).getByRole('button', { name: /^Ana Writer/ })).toHaveCount(1);
   const anaAgain = await ana.context().newPage();
   await anaAgain.goto(url);
   await expect(field(anaAgain, 'Headline')).toBeEditable({ timeout: 20_000 });

@@ -93,7 +93,8 @@ test('undo and redo take back a burst of typing as one step while someone else t
   await expectOneStep(ana, redoKey, '', sentence);
   await expect(field(ana, 'Standfirst')).toHaveText('S');
 
-  // Ben now types in the body too, after Ana's sentence, while she adds another.
+  // Ben now types in the body too, after Ana's sentence (once he has it), while she adds another.
+  await expect(field(ben, 'Body')).toHaveText(sentence);
   await field(ben, 'Body').click();
   await ben.keyboard.press('End');
   await ben.keyboard.type(' Ben.');

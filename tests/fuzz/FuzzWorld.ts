@@ -32,7 +32,13 @@ export class FuzzWorld {
   exitedAt: number | null = null;
   /** False where /proc/<pid>/clear_refs cannot reset the peak: memory is then only sampled. */
   readonly peakResettable: boolean;
+  /**
+   * Resident memory the ceiling counts from: after start, then after the first batch that passed. The
+   * first hostile frames of each kind load and compile code paths no start-up touches (30-40 MB under
+   * tsx), which is warming up, not growth.
+   */
   baseline: Memory;
+  #warm = false;
 
   private constructor(
     readonly dataDir: string,
@@ -96,6 +102,13 @@ export class FuzzWorld {
     const status = fs.readFileSync(`/proc/${this.server.child.pid}/status`, 'utf8');
     const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
     return { rssKb: kb('VmRSS'), peakKb: kb('VmHWM') };
+  }
+
+  /** Counts the ceiling from now, once: after the first batch, when the code paths are warm. */
+  warmedUp(): void {
+    if (this.#warm) return;
+    this.#warm = true;
+    this.baseline = this.memory();
   }
 
   /** Starts a new peak-memory window (Linux: `5` into clear_refs resets VmHWM); false when not possible. */

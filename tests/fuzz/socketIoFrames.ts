@@ -116,6 +116,21 @@ const commentOpArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.record({ type: fc.constantFrom('resolve', 'reopen', 'unknown', '__proto__'), threadId: idArb }),
 );
 
+/** Provenance claims shaped like the real ones (shared/provenanceClaim.ts): small ids that may name real items, wrong values mixed in. */
+const itemIdArb = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ client: fc.nat({ max: 2 ** 32 - 1 }), clock: fc.nat({ max: 64 }) }) },
+  { weight: 1, arbitrary: garbageArb },
+);
+const provenanceClaimArb = fc.record({
+  copies: fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.array(fc.record({ to: itemIdArb, from: itemIdArb, length: fc.integer({ min: -1, max: 64 }) }), { maxLength: 4 }),
+    },
+    { weight: 1, arbitrary: garbageArb },
+  ),
+});
+
 /** Plausible arguments for each client event, before arity and type damage. */
 function plausibleArgs(event: string, as: Identity): fc.Arbitrary<unknown[]> {
   const anyStory = storyIdOf(STORY_REFS);
@@ -130,6 +145,8 @@ function plausibleArgs(event: string, as: Identity): fc.Arbitrary<unknown[]> {
       return fc.tuple(anyStory, fc.oneof({ weight: 5, arbitrary: awarenessUpdateArb }, { weight: 1, arbitrary: garbageArb }));
     case 'story:comment':
       return fc.oneof(fc.tuple(storyIdOf(COMMENTABLE[as]), commentOpArb), fc.tuple(anyStory, garbageArb));
+    case 'story:provenance':
+      return fc.oneof(fc.tuple(anyStory, provenanceClaimArb), fc.tuple(anyStory, garbageArb));
     default:
       return fc.constant([]);
   }

@@ -33,6 +33,8 @@ export type StormResult = {
   noticedWithinMs: number;
   /** Every connect attempt after the kill, in ms from the moment the server listened again (negative: while down). */
   attempts: number[];
+  /** When the policy had scheduled each of those attempts, on the same clock (timers fire late on a busy machine). */
+  scheduled: number[];
   /** Attempts that failed (connect_error) after the kill. */
   failedAttempts: number;
   /** Per editor, ms from the moment the server listened again until it had rejoined its story. */
@@ -73,6 +75,7 @@ export async function runReconnectStorm({ clients, stories, downMs, env = {} }: 
 
     let killedAt = Infinity;
     const attemptsAt: number[] = [];
+    const scheduledAt: number[] = [];
     let failedAttempts = 0;
     const lostAt: number[] = [];
     const backAt: (number | undefined)[] = editors.map(() => undefined);
@@ -81,7 +84,10 @@ export async function runReconnectStorm({ clients, stories, downMs, env = {} }: 
       let noticed = false;
       policy.on('change', () => {
         if (Date.now() < killedAt) return;
-        if (policy.phase === 'connecting') attemptsAt.push(Date.now());
+        if (policy.phase === 'connecting') {
+          attemptsAt.push(Date.now());
+          scheduledAt.push(policy.dueAt ?? Date.now());
+        }
         if (policy.phase === 'waiting' && !noticed) {
           noticed = true;
           lostAt.push(Date.now());
@@ -123,8 +129,8 @@ export async function runReconnectStorm({ clients, stories, downMs, env = {} }: 
     );
     await eventually(
       () => {
-        const unsaved = editors.filter((e) => e.provider.unacknowledged > 0 || e.provider.pendingOffline).length;
-        if (unsaved > 0) throw new Error(`${unsaved} editors have unsaved edits`);
+        const unsaved = editors.filter((e) => e.provider.unacknowledged > 0 || e.provider.pendingOffline);
+        if (unsaved.length > 0) throw new Error(`${unsaved.length} editors have unsaved edits: ${unsavedState(unsaved, server)}`);
       },
       30_000,
       50,
@@ -147,6 +153,7 @@ export async function runReconnectStorm({ clients, stories, downMs, env = {} }: 
       outageMs: listeningAt - killedAt,
       noticedWithinMs: Math.max(...lostAt) - Math.min(...lostAt),
       attempts: attemptsAt.map((at) => at - listeningAt).sort((a, b) => a - b),
+      scheduled: scheduledAt.map((at) => at - listeningAt).sort((a, b) => a - b),
       failedAttempts,
       backAfterMs: backAt.map((at) => at! - listeningAt),
       storedCopies: Array.from({ length: clients }, (_, i) => stored.get(storyIds[i % stories])!.split(editText(i)).length - 1),
@@ -159,6 +166,25 @@ export async function runReconnectStorm({ clients, stories, downMs, env = {} }: 
     await server.kill();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Why edits are still unsaved, for the failure message: the editors' states and the server's warnings. */
+function unsavedState(unsaved: Editor[], server: ServerProcess): string {
+  const count = (of: (e: Editor) => string) => {
+    const counts = new Map<string, number>();
+    for (const e of unsaved) counts.set(of(e), (counts.get(of(e)) ?? 0) + 1);
+    return JSON.stringify(Object.fromEntries(counts));
+  };
+  const warnings = server
+    .output()
+    .split('\n')
+    .filter((line) => /"level":(4|5|6)0/.test(line))
+    .slice(-10);
+  return (
+    `status ${count((e) => `${e.provider.status}${e.provider.synced ? '+synced' : ''}`)}, ` +
+    `unacknowledged ${count((e) => String(e.provider.unacknowledged))}, pendingOffline ${count((e) => String(e.provider.pendingOffline))}, ` +
+    `held ${count((e) => String(e.provider.held !== null))}; server warnings: ${warnings.join(' | ') || 'none'}`
+  );
 }
 
 /** When the process logged that it listens (its own clock, the same as ours), rather than when we read it. */

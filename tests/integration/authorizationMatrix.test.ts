@@ -14,10 +14,13 @@ import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { readThreads } from '../../shared/comments';
+import { DEFAULT_PREFERENCES } from '../../shared/notifications';
+import { PROVENANCE_ROOT } from '../../shared/provenance';
 import { CLIENT_EVENTS, type ClientToServerEvents, PROTOCOL_VERSION, type ServerToClientEvents } from '../../shared/protocol';
 import { type Action, can, type Role } from '../../shared/roles';
 import { STORY_STATUSES, type StoryStatus } from '../../shared/workflow';
 import { discoverApiRoutes } from '../helpers/apiRoutes';
+import { png } from '../helpers/images';
 import { connectClient, createStory, eventually, setParagraphs, storedDoc, rawSocket } from '../helpers/clients';
 import { createUser, signIn, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
 
@@ -208,6 +211,43 @@ async function ensureLive(): Promise<void> {
   if ((await server.store.getStory(storyId))!.live) return;
   const answer = await api('POST', `${story()}/publish`, { cookie: editor.cookie });
   if (answer.status !== 200) throw new Error(`publishing the matrix story failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+}
+
+let matrixImageId: string | undefined;
+/** An image uploaded by the writer (outside the row's principal), for the media rows. */
+async function matrixImage(): Promise<string> {
+  if (matrixImageId) return matrixImageId;
+  const answer = await upload({ cookie: writer.cookie }, await png(33, 22));
+  if (answer.status !== 201) throw new Error(`uploading the matrix image failed: ${answer.status}`);
+  return (matrixImageId = answer.body.media.id as string);
+}
+
+async function upload(headers: Record<string, string>, bytes: Uint8Array): Promise<Answer> {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)], { type: 'image/png' }), 'matrix.png');
+  const res = await fetch(`${server.url}/api/media`, { method: 'POST', headers, body: form });
+  return { status: res.status, body: await res.json() };
+}
+
+/** A fresh unread notification of `account`'s (its only unread one), made straight in the store. */
+async function ownNotification(account: TestUser): Promise<string> {
+  await server.store.markAllNotificationsRead(account.id, new Date().toISOString());
+  const id = randomUUID();
+  const record = { id, userId: account.id, kind: 'mention' as const, storyId, actorId: admin.id, actorName: admin.name };
+  await server.store.addNotifications(
+    [{ ...record, createdAt: new Date().toISOString(), readAt: null, data: {}, inApp: true, dedupeKey: null }],
+    [],
+  );
+  return id;
+}
+
+/** A story of the row's own, for the Trash rows: made by the editor, outside the row's principal. */
+let throwawayId = '';
+/** A fresh story, put in the Trash straight in the store. */
+async function trashedStory(): Promise<string> {
+  throwawayId = await createStory(server, editor);
+  expect(await server.store.trashStory(throwawayId, { id: editor.id, name: editor.name }, new Date().toISOString())).toBe(true);
+  return throwawayId;
 }
 
 /** Far enough ahead that no scheduler run picks it up during the suite. */
@@ -527,6 +567,26 @@ const HTTP_ROWS: HttpRow[] = [
     after: async (_p, answer, allowed) => expect(typeof answer.body.reverted === 'boolean').toBe(allowed),
   },
   {
+    route: 'POST /api/stories/:id/revisions/:number/restored',
+    access: 'story:edit',
+    ok: 204,
+    call: async (p) => {
+      await ensureLive();
+      return api('POST', `${story()}/revisions/1/restored`, p.headers());
+    },
+    after: async (p, _answer, allowed) => {
+      const [latest] = await server.store.listStoryActivity(storyId, { limit: 1 });
+      expect(latest.kind === 'restored' && latest.actor?.id === p.account?.id).toBe(allowed);
+    },
+  },
+  {
+    route: 'GET /api/stories/:id/activity',
+    access: 'story:read',
+    ok: 200,
+    call: (p) => api('GET', `${story()}/activity`, p.headers()),
+    after: async (_p, answer, allowed) => expect(Array.isArray(answer.body.activity)).toBe(allowed),
+  },
+  {
     route: 'GET /api/damaged-stories',
     access: 'users:manage',
     ok: 200,
@@ -551,9 +611,183 @@ const HTTP_ROWS: HttpRow[] = [
       expect((await server.store.listQuarantine()).some((q) => q.storyId === damagedStoryId)).toBe(true);
     },
   },
+  {
+    route: 'POST /api/media',
+    access: 'story:edit',
+    ok: 201,
+    // A new image each call (its own size), so an allowed upload is a new one.
+    call: async (p) => upload(p.headers(), await png(40 + ++counter, 30)),
+    after: async (_p, answer, allowed) => expect(answer.body?.media?.id !== undefined).toBe(allowed),
+  },
+  {
+    route: 'GET /api/media',
+    access: 'story:read',
+    ok: 200,
+    call: async (p) => api('GET', `/api/media?q=${await matrixImage()}`, p.headers()),
+  },
+  {
+    route: 'GET /api/media/:id',
+    access: 'story:read',
+    ok: 200,
+    call: async (p) => api('GET', `/api/media/${await matrixImage()}`, p.headers()),
+  },
+  {
+    route: 'PATCH /api/media/:id',
+    access: 'story:edit',
+    ok: 200,
+    call: async (p) => api('PATCH', `/api/media/${await matrixImage()}`, p.headers(), { caption: `caption ${++counter}` }),
+    after: async (_p, _answer, allowed) =>
+      expect((await server.store.getMedia(await matrixImage()))?.caption === `caption ${counter}`).toBe(allowed),
+  },
+  // Notifications: everyone signed in has their own (tests/integration/notifications.test.ts: never anyone else's).
+  { route: 'GET /api/notifications', access: 'authenticated', ok: 200, call: (p) => api('GET', '/api/notifications', p.headers()) },
+  {
+    route: 'GET /api/notifications/unread-count',
+    access: 'authenticated',
+    ok: 200,
+    call: (p) => api('GET', '/api/notifications/unread-count', p.headers()),
+  },
+  {
+    route: 'POST /api/notifications/read-all',
+    access: 'authenticated',
+    ok: 204,
+    call: (p) => api('POST', '/api/notifications/read-all', p.headers()),
+  },
+  {
+    route: 'POST /api/notifications/:id/read',
+    access: 'authenticated',
+    ok: 204,
+    // One of the account's own, made for the call (anonymous callers try the target's: refused before it matters).
+    call: async (p) => api('POST', `/api/notifications/${await ownNotification(p.account ?? target)}/read`, p.headers()),
+    // Read exactly when allowed.
+    after: async (p, _answer, allowed) => {
+      if (p.account) expect((await server.store.countUnread(p.account.id)) === 0).toBe(allowed);
+    },
+  },
+  {
+    route: 'GET /api/notifications/preferences',
+    access: 'authenticated',
+    ok: 200,
+    call: (p) => api('GET', '/api/notifications/preferences', p.headers()),
+  },
+  {
+    route: 'PUT /api/notifications/preferences',
+    access: 'authenticated',
+    ok: 200,
+    call: (p) => api('PUT', '/api/notifications/preferences', p.headers(), { ...DEFAULT_PREFERENCES, emailMode: 'digest' }),
+    after: async (p, _answer, allowed) => {
+      if (p.account) expect((await server.store.getNotificationPreferences(p.account.id))?.emailMode === 'digest').toBe(allowed);
+      if (p.account) await server.store.setNotificationPreferences(p.account.id, DEFAULT_PREFERENCES);
+    },
+  },
   // The API's catch-all: an unknown route is 404 whoever asks (it reveals nothing and does nothing).
+  {
+    route: 'POST /api/stories/:id/archive',
+    // Any story for editors; writers only their own (tests/integration/trash.test.ts): the matrix story is the editor's.
+    access: 'story:archive',
+    ok: 200,
+    call: (p) => api('POST', `${story()}/archive`, p.headers()),
+    after: async (_p, _answer, allowed) => {
+      const archived = (await server.store.getStory(storyId))!.archivedAt !== null;
+      await server.store.archiveStory(storyId, null);
+      expect(archived).toBe(allowed);
+    },
+  },
+  {
+    route: 'POST /api/stories/:id/unarchive',
+    access: 'story:archive',
+    ok: 200,
+    call: async (p) => {
+      await server.store.archiveStory(storyId, new Date().toISOString());
+      return api('POST', `${story()}/unarchive`, p.headers());
+    },
+    after: async (_p, _answer, allowed) => {
+      const archived = (await server.store.getStory(storyId))!.archivedAt !== null;
+      await server.store.archiveStory(storyId, null);
+      expect(archived).toBe(!allowed);
+    },
+  },
+  {
+    route: 'DELETE /api/stories/:id',
+    access: 'story:delete',
+    ok: 204,
+    call: async (p) => {
+      throwawayId = await createStory(server, editor);
+      return api('DELETE', `/api/stories/${throwawayId}`, p.headers());
+    },
+    after: async (_p, _answer, allowed) => expect((await server.store.getStory(throwawayId)) === undefined).toBe(allowed),
+  },
+  {
+    route: 'POST /api/stories/:id/restore',
+    access: 'story:delete',
+    ok: 200,
+    call: async (p) => api('POST', `/api/stories/${await trashedStory()}/restore`, p.headers()),
+    after: async (_p, _answer, allowed) => expect((await server.store.getStory(throwawayId)) !== undefined).toBe(allowed),
+  },
+  {
+    route: 'GET /api/trash',
+    access: 'story:delete',
+    ok: 200,
+    call: (p) => api('GET', '/api/trash', p.headers()),
+    after: async (_p, answer, allowed) => expect(Array.isArray(answer.body.stories)).toBe(allowed),
+  },
+  {
+    route: 'DELETE /api/trash/:id',
+    access: 'story:delete',
+    ok: 204,
+    call: async (p) => api('DELETE', `/api/trash/${await trashedStory()}`, p.headers()),
+    after: async (_p, _answer, allowed) => expect((await server.store.trashedStories()).some((s) => s.id === throwawayId)).toBe(!allowed),
+  },
   { route: 'ALL /api/{*rest}', access: 'public', ok: 404, call: (p) => api('GET', '/api/no-such-route', p.headers()) },
+  ...(['sections', 'tags'] as const).flatMap(termRows),
 ];
+
+/** The four routes of a managed list (sections or tags): each call on a name of its own. */
+function termRows(kind: 'sections' | 'tags'): HttpRow[] {
+  const add = async () => (await server.store.addTerm(matrixTerm(kind), 1_000), lastTerm);
+  return [
+    {
+      route: `GET /api/${kind}`,
+      access: 'story:read',
+      ok: 200,
+      call: async (p) => {
+        await add();
+        return api('GET', `/api/${kind}`, p.headers());
+      },
+      after: async (_p, answer, allowed) => expect(answer.body.terms?.length > 0).toBe(allowed),
+    },
+    {
+      route: `POST /api/${kind}`,
+      access: 'taxonomy:manage',
+      ok: 201,
+      call: (p) => api('POST', `/api/${kind}`, p.headers(), { name: `Matrix ${p.name} ${++counter}` }),
+      after: async (p, _answer, allowed) =>
+        expect((await server.store.listTerms(kind)).some((t) => t.name === `Matrix ${p.name} ${counter}`)).toBe(allowed),
+    },
+    {
+      route: `PATCH /api/${kind}/:id`,
+      access: 'taxonomy:manage',
+      ok: 200,
+      call: async (p) => api('PATCH', `/api/${kind}/${(await add()).id}`, p.headers(), { name: `Renamed ${p.name} ${++counter}` }),
+      after: async (p, _answer, allowed) =>
+        expect((await server.store.listTerms(kind)).some((t) => t.name === `Renamed ${p.name} ${counter}`)).toBe(allowed),
+    },
+    {
+      route: `DELETE /api/${kind}/:id`,
+      access: 'taxonomy:manage',
+      ok: 204,
+      call: async (p) => api('DELETE', `/api/${kind}/${(await add()).id}`, p.headers()),
+      after: async (_p, _answer, allowed) => expect((await server.store.listTerms(kind)).some((t) => t.id === lastTerm.id)).toBe(!allowed),
+    },
+  ];
+}
+
+let lastTerm = { id: '', name: '' };
+function matrixTerm(kind: 'sections' | 'tags') {
+  const name = `Term ${++counter}`;
+  lastTerm = { id: randomUUID(), name };
+  return { ...lastTerm, kind, key: name.toLowerCase(), createdAt: new Date().toISOString() };
+}
 
 describe('the matrix covers the whole API', () => {
   const discovered = discoverApiRoutes();
@@ -748,6 +982,29 @@ const SOCKET_ROWS: SocketRow[] = [
       // Written, in storage, exactly when accepted, in the account's name.
       const thread = readThreads(await storedDoc(server.store, storyId)).find((t) => t.id === op.threadId);
       expect(thread?.messages[0].authorId).toBe(answer.ok ? p.account!.id : undefined);
+      return answer.ok ? 'ok' : answer.error.code;
+    },
+  },
+  {
+    event: 'story:provenance',
+    access: 'story:edit',
+    run: async (socket, p) => {
+      await joinOrThrow(socket);
+      // A copy of the body's first word (written by Eddie Editor) under a new client id of the principal's.
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(liveDocument().doc));
+      const original = ((doc.getXmlFragment('body').get(0) as Y.XmlElement).get(0) as Y.XmlText)._start!.id;
+      const clock = Y.getState(doc.store, doc.clientID);
+      const before = Y.encodeStateVector(doc);
+      doc.getText('matrix').insert(0, 'Every');
+      const own = Y.encodeStateAsUpdate(doc, before);
+      await socket.timeout(5_000).emitWithAck('story:sync', storyId, message(syncProtocol.messageYjsUpdate, own));
+      const copy = { to: { client: doc.clientID, clock }, from: { client: original.client, clock: original.clock }, length: 5 };
+      const answer = await socket.timeout(5_000).emitWithAck('story:provenance', storyId, { copies: [copy] });
+      // Recorded as the editor's text exactly when accepted (for the editor's own copy, the binding already says so).
+      const recorded = (await storedDoc(server.store, storyId)).getMap(PROVENANCE_ROOT).get(`${doc.clientID}:${clock}`);
+      const copiedByEditor = p.account?.id === editor.id;
+      expect(recorded).toEqual(answer.ok && !copiedByEditor ? { length: 5, author: editor.id } : undefined);
       return answer.ok ? 'ok' : answer.error.code;
     },
   },

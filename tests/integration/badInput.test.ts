@@ -6,6 +6,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { type GalleyClientSocket, closeSocket, connectSocket } from '../../client/lib/sync/socket';
 import { LIMITS } from '../../shared/limits';
+import { PROVENANCE_ROOT } from '../../shared/provenance';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { STORY_FIELDS } from '../../shared/story';
 import { connectClient, createStory, eventually, setParagraphs, storedDoc, type TestClient } from '../helpers/clients';
@@ -14,21 +15,26 @@ import { createUser, startTestServer, type TestServer, type TestUser } from '../
 let server: TestServer;
 let storyId: string;
 let otherStoryId: string;
+/** A story in the Trash: as good as gone. */
+let trashedStoryId: string;
 let editorA: TestClient;
 let editorB: TestClient;
 let attackerUser: TestUser;
 let viewerUser: TestUser;
+let honestAna: TestUser;
 
 const contents = (doc: Y.Doc) => JSON.stringify(STORY_FIELDS.map((f) => doc.getXmlFragment(f).toJSON()));
 
 beforeAll(async () => {
   server = await startTestServer();
-  const a = await createUser(server, 'editor', 'Honest Ana');
+  const a = (honestAna = await createUser(server, 'editor', 'Honest Ana'));
   const b = await createUser(server, 'writer', 'Honest Ben');
   attackerUser = await createUser(server, 'writer', 'Mallory');
   viewerUser = await createUser(server, 'viewer', 'Val Viewer');
   storyId = await createStory(server, a);
   otherStoryId = await createStory(server, a);
+  trashedStoryId = await createStory(server, a);
+  await server.store.trashStory(trashedStoryId, { id: a.id, name: a.name }, new Date().toISOString());
   editorA = await connectClient(server, a, storyId);
   editorB = await connectClient(server, b, storyId);
   setParagraphs(editorA.doc, 'headline', ['Intact headline']);
@@ -102,6 +108,13 @@ function awarenessUpdate(clientId: number, state: unknown): Uint8Array {
   encoding.writeVarString(encoder, JSON.stringify(state));
   return encoding.toUint8Array(encoder);
 }
+
+/** The id of the first character of a one-paragraph field's text, in Honest Ana's copy (she wrote it). */
+function firstCharacter(field: string): { client: number; clock: number } {
+  const text = (editorA.doc.getXmlFragment(field).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+  return { client: text._start!.id.client, clock: text._start!.id.clock };
+}
+const at = (id: { client: number; clock: number }, offset: number) => ({ client: id.client, clock: id.clock + offset });
 
 type Case = [name: string, code: string, send: (socket: GalleyClientSocket, ack: (a: Answer) => void) => void, user?: () => TestUser];
 
@@ -315,9 +328,100 @@ const cases: Case[] = [
     },
   ],
   [
+    'a Yjs update writing into the provenance record',
+    'forbidden',
+    (s, ack) => {
+      const doc = new Y.Doc();
+      doc.getMap(PROVENANCE_ROOT).set(`${doc.clientID}:0`, { length: 4, author: randomUUID() });
+      s.emit('story:sync', storyId, updateMessage(Y.encodeStateAsUpdate(doc)), ack);
+    },
+  ],
+  ['a provenance claim that is not one', 'bad_request', (s, ack) => s.emit('story:provenance', storyId, { copies: 'all' } as any, ack)],
+  [
+    'a provenance claim naming the author itself',
+    'bad_request',
+    (s, ack) =>
+      s.emit(
+        'story:provenance',
+        storyId,
+        { copies: [{ to: firstCharacter('headline'), from: firstCharacter('body'), length: 1, author: randomUUID() }] } as any,
+        ack,
+      ),
+  ],
+  [
+    'a provenance claim of too many copies',
+    'bad_request',
+    (s, ack) => {
+      const copy = { to: { client: 1, clock: 0 }, from: { client: 2, clock: 0 }, length: 1 };
+      s.emit('story:provenance', storyId, { copies: Array.from({ length: LIMITS.copiesPerClaim + 1 }, () => copy) }, ack);
+    },
+  ],
+  [
+    'a provenance claim of too much text',
+    'too_large',
+    (s, ack) => {
+      const copy = { to: firstCharacter('headline'), from: firstCharacter('body'), length: LIMITS.copiedCharsPerClaim };
+      s.emit('story:provenance', storyId, { copies: [copy, copy] }, ack);
+    },
+  ],
+  [
+    'a provenance claim for text someone else wrote',
+    'forbidden',
+    (s, ack) =>
+      s.emit('story:provenance', storyId, { copies: [{ to: firstCharacter('headline'), from: firstCharacter('body'), length: 6 }] }, ack),
+  ],
+  [
+    'a provenance claim for items that do not exist',
+    'invalid',
+    (s, ack) =>
+      s.emit(
+        'story:provenance',
+        storyId,
+        { copies: [{ to: at(firstCharacter('headline'), 100_000), from: firstCharacter('body'), length: 6 }] },
+        ack,
+      ),
+    () => honestAna,
+  ],
+  [
+    'a provenance claim whose copy holds other text than its original',
+    'invalid',
+    // "headl" is not a copy of "body."
+    (s, ack) =>
+      s.emit(
+        'story:provenance',
+        storyId,
+        { copies: [{ to: at(firstCharacter('headline'), 7), from: at(firstCharacter('body'), 7), length: 5 }] },
+        ack,
+      ),
+    () => honestAna,
+  ],
+  [
+    'a viewer’s provenance claim',
+    'forbidden',
+    (s, ack) =>
+      s.emit('story:provenance', storyId, { copies: [{ to: firstCharacter('headline'), from: firstCharacter('body'), length: 6 }] }, ack),
+    () => viewerUser,
+  ],
+  [
+    'a provenance claim for a story not joined',
+    'not_joined',
+    (s, ack) =>
+      s.emit(
+        'story:provenance',
+        otherStoryId,
+        { copies: [{ to: firstCharacter('headline'), from: firstCharacter('body'), length: 6 }] },
+        ack,
+      ),
+  ],
+  [
     'a join for a story that does not exist',
     'not_found',
     (s, ack) => s.emit('story:join', { storyId: '00000000-0000-4000-8000-000000000001', protocolVersion: PROTOCOL_VERSION }, ack as any),
+  ],
+  [
+    'a join for a story in the Trash',
+    'not_found',
+    (s, ack) => s.emit('story:join', { storyId: trashedStoryId, protocolVersion: PROTOCOL_VERSION }, ack as any),
   ],
 ];
 
@@ -328,6 +432,8 @@ describe('bad input', () => {
 
   it.each(cases)('refuses %s with a clear error, and nothing else changes', async (_name, code, send, user) => {
     const before = contents(server.app.registry.get(storyId)!.doc);
+    const provenance = (doc: Y.Doc) => JSON.stringify(doc.getMap(PROVENANCE_ROOT).toJSON());
+    const provenanceBefore = provenance(server.app.registry.get(storyId)!.doc);
     const socket = await attacker(user?.());
     try {
       const answer = await answerOf(socket, (ack) => send(socket, ack));
@@ -339,6 +445,7 @@ describe('bad input', () => {
       const live = server.app.registry.get(storyId)!.doc;
       expect(contents(live)).toBe(before);
       expect(contents(await storedDoc(server.store, storyId))).toBe(before);
+      expect(provenance(live)).toBe(provenanceBefore);
       expect(JSON.stringify(live.toJSON())).not.toContain('EVIL');
       // Nothing is left waiting in the server's copy either (held-back parts are never kept as Yjs pending state).
       expect(live.store.pendingStructs).toBeNull();
@@ -455,6 +562,67 @@ describe('bad input', () => {
     }
   });
 
+  it('refuses new text written with a client id whose earlier edits the writer does not know (a forked id)', async () => {
+    setParagraphs(editorA.doc, 'byline', ['ac']);
+    await editorA.provider.whenSaved();
+    const live = server.app.registry.get(storyId)!.doc;
+    await eventually(() => expect(live.getXmlFragment('byline').toString()).toContain('ac'));
+    const story = Y.encodeStateAsUpdate(live);
+    const textOf = (doc: Y.Doc) => (doc.getXmlFragment('byline').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    // The attacker's own id writes "b" between the a and the c…
+    const first = new Y.Doc();
+    Y.applyUpdate(first, story);
+    textOf(first).insert(1, 'b');
+    const socket = await attacker();
+    try {
+      const own = Y.encodeStateAsUpdate(first, Y.encodeStateVector(live));
+      expect(await answerOf(socket, (ack) => socket.emit('story:sync', storyId, updateMessage(own), ack))).toMatchObject({ ok: true });
+      await eventually(() => expect(live.getXmlFragment('byline').toString()).toContain('abc'));
+      const before = contents(live);
+      // …then a second document under the same id, from the story as it was before: it never saw its "b",
+      // writes one character elsewhere (the clock the server has) and an "X" between the a and the c.
+      const fork = new Y.Doc();
+      Y.applyUpdate(fork, story);
+      fork.clientID = first.clientID;
+      fork.getText('check').insert(0, 'z');
+      textOf(fork).insert(1, 'X');
+      const update = Y.encodeStateAsUpdate(fork, Y.encodeStateVector(live));
+      const answer = await answerOf(socket, (ack) => socket.emit('story:sync', storyId, updateMessage(update), ack));
+      expect(answer).toMatchObject({ ok: false, error: { code: 'invalid' } });
+      expect(contents(live)).toBe(before);
+      const joiner = await connectClient(server, viewerUser, storyId);
+      try {
+        expect(contents(joiner.doc)).toBe(before);
+        expect(contents(await storedDoc(server.store, storyId))).toBe(before);
+      } finally {
+        joiner.close();
+      }
+    } finally {
+      closeSocket(socket);
+    }
+  });
+
+  it('refuses bytes where an event takes none before any schema reads them (a schema takes them for an object with a key per byte)', async () => {
+    const socket = await attacker();
+    try {
+      const megabyte = new Uint8Array(1_000_000).fill(0x68);
+      for (const send of [
+        (ack: (a: Answer) => void) => socket.emit('story:provenance', storyId, megabyte as any, ack),
+        (ack: (a: Answer) => void) => socket.emit('story:comment', storyId, { type: 'resolve', threadId: megabyte } as any, ack),
+        (ack: (a: Answer) => void) => socket.emit('story:join', megabyte as any, ack as any),
+      ]) {
+        const answer = await answerOf(socket, send);
+        // Refused as bytes, before a schema could try them as an object (the fuzz suite saw 100 MB spent on one).
+        expect(answer).toMatchObject({
+          ok: false,
+          error: { code: 'bad_request', message: expect.stringMatching(/carries bytes where it takes none$/) },
+        });
+      }
+    } finally {
+      closeSocket(socket);
+    }
+  });
+
   it('closes a connection that keeps sending bad input, and only that one', async () => {
     const socket = await attacker();
     const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
@@ -486,4 +654,45 @@ describe('bad input', () => {
     expect(Date.now() - started).toBeGreaterThan(1_500);
     closeSocket(flood);
   }, 20_000);
+});
+
+describe('bad input to a story’s activity timeline', () => {
+  const activity = (query: string, id = storyId) => `${server.url}/api/stories/${id}/activity${query}`;
+  const get = (url: string) => fetch(url, { headers: { cookie: viewerUser.cookie } });
+
+  it.each([
+    ['a cursor that is not one', '?before=yesterday'],
+    ['a negative cursor', '?before=-5'],
+    ['a cursor of zero', '?before=0'],
+    ['a cursor too long to be an id', `?before=${'9'.repeat(40)}`],
+    ['a repeated cursor', '?before=1&before=2'],
+    ['a cursor as an object', '?before[id]=1'],
+    ['an unknown query key', '?limit=1000'],
+  ])('refuses %s with a 400 naming it', async (_name, query) => {
+    const answer = await get(activity(query));
+    expect(answer.status).toBe(400);
+    const { error } = (await answer.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('bad_request');
+    expect(error.message.length).toBeGreaterThan(5);
+  });
+
+  it('refuses a story id that is not one (400) and answers 404 for an unknown story', async () => {
+    expect((await get(activity('', 'not-a-story'))).status).toBe(400);
+    expect((await get(activity('', randomUUID()))).status).toBe(404);
+  });
+
+  it('refuses a restore report with a body, a bad version number or an unknown version, recording nothing', async () => {
+    const before = await server.store.listStoryActivity(storyId, { limit: 1 });
+    const report = (number: string, body?: string) =>
+      fetch(`${server.url}/api/stories/${storyId}/revisions/${number}/restored`, {
+        method: 'POST',
+        headers: { cookie: honestAna.cookie, origin: server.url, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body,
+      });
+    expect((await report('1', '{"number":2}')).status).toBe(400);
+    expect((await report('zero')).status).toBe(400);
+    expect((await report('-1')).status).toBe(400);
+    expect((await report('999999')).status).toBe(404);
+    expect(await server.store.listStoryActivity(storyId, { limit: 1 })).toEqual(before);
+  });
 });

@@ -36,7 +36,7 @@ it('thousands of hostile frames leave the server up and prompt, honest edits sav
     console.log(
       `fuzz: seed ${seed}: ${stats.runs} batch(es), ${stats.sessions} sessions, ${stats.frames} frames sent ` +
         `(${stats.byTransport['socket.io']} Socket.IO, ${stats.byTransport['y-websocket']} y-websocket; ${stats.framesCutOff} more cut off by the server closing), ` +
-        `slowest HTTP ${Math.round(stats.slowestHttpMs)} ms (limit ${PROMPT_MS}), peak RSS ${Math.round(stats.peakRssKb / 1024)} MB (ceiling: start + ${MEMORY_CEILING_MB} MB), ` +
+        `slowest HTTP ${Math.round(stats.slowestHttpMs)} ms (limit ${PROMPT_MS}), peak RSS ${Math.round(stats.peakRssKb / 1024)} MB (ceiling: warm + ${MEMORY_CEILING_MB} MB), ` +
         `${stats.failedRuns} failed, ${target.restarts} restart(s), ${Math.round((Date.now() - started) / 1000)} s`,
     );
   }

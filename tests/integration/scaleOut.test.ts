@@ -3,6 +3,7 @@
  * one Redis: clients spread over them co-edit, see each other, survive a node's
  * death, a Redis restart and Postgres going away for a while.
  */
+import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createAccount } from '../../server/auth/accounts';
@@ -235,6 +236,25 @@ describe.skipIf(!available)('several nodes on Postgres and Redis', () => {
     expect(wordsOf(await storedDoc(store, storyId), typist)).toEqual(typist.allWords());
     await eventually(() => expect(wordsOf(watcher.doc, typist)).toEqual(typist.allWords()), 10_000);
   }, 40_000);
+
+  it('takes every node’s editors out of a story deleted on one node, and restores it for all', async () => {
+    const storyId = await createStory(nodes[0], writer);
+    const open = await Promise.all(nodes.map((node) => client(node, writer, storyId)));
+    setParagraphs(open[1].doc, 'headline', ['Lighthouse keepers']);
+    await open[1].provider.whenSaved();
+    const told = nodes.map(() => [] as string[]);
+    open.forEach((c, i) => c.provider.socket.on('story:deleted', (id) => told[i].push(id)));
+
+    expect((await call(nodes[0], 'DELETE', `/api/stories/${storyId}`, { user: editor })).status).toBe(204);
+    await eventually(() => expect(told).toEqual([[storyId], [storyId], [storyId]]));
+    for (const node of nodes) expect((await call(node, 'GET', `/api/stories/${storyId}`, { user: writer })).status).toBe(404);
+    const rejoin = await open[2].provider.socket.emitWithAck('story:join', { storyId, protocolVersion: PROTOCOL_VERSION });
+    expect(rejoin).toMatchObject({ ok: false, error: { code: 'not_found' } });
+
+    expect((await call(nodes[1], 'POST', `/api/stories/${storyId}/restore`, { user: editor })).status).toBe(200);
+    const back = await client(nodes[2], writer, storyId);
+    await eventually(() => expect(back.doc.getXmlFragment('headline').toJSON()).toContain('Lighthouse keepers'));
+  }, 30_000);
 
   it('counts failed sign-ins across nodes: the lockout holds whichever node is asked', async () => {
     const signInAt = (node: ServerProcess, password: string) =>

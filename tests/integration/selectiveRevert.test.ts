@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { connectClient, createStory, eventually, setParagraphs, storedDoc, type TestClient } from '../helpers/clients';
 import { call } from '../helpers/http';
+import { writtenBy } from '../helpers/provenance';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
 
 let server: TestServer;
@@ -80,15 +81,26 @@ describe('selective revert', () => {
     expect(bodyText((await connectClient(server, ben, storyId).then((client) => (clients.push(client), client))).doc)).toEqual(expected);
   });
 
-  it('attributes restored text to whoever reverted, and their revert can itself be reverted', async () => {
+  it('writes restored text as whoever reverted, keeps it its first author’s, and the revert can itself be reverted', async () => {
     server = await startTestServer();
-    const { ana, cleo, storyId, a, c, number } = await coWritten();
+    const { ana, ben, cleo, storyId, a, b, c, number } = await coWritten();
+    // Ben deletes Ana's "The "; Cleo reverts Ben.
+    paragraph(b.doc, 0).delete(0, 4);
+    await b.provider.whenSaved();
+    expect((await revert(storyId, number, cleo, { userId: ben.id })).body).toEqual({ reverted: true });
+    await eventually(() => expect(bodyText(c.doc)[0]).toBe('The quick brown fox jumps.'));
+    // Written again under a client id bound to Cleo (so the revert is her change)…
+    const authors = (await call(server, 'GET', `/api/stories/${storyId}/authors`, { user: cleo })).body.authors as { userId: string }[];
+    expect(authors.some((author) => author.userId === cleo.id)).toBe(true);
+    // … and "Who wrote this?" still says Ana wrote it.
+    await eventually(async () => {
+      const owners = await server.store.loadClientOwners(storyId);
+      expect(writtenBy(c.doc, 'body', owners)[0]).toEqual(['The quick brown fox jumps.Second paragraph stays.Third paragraph.', ana.id]);
+    });
     paragraph(a.doc, 0).delete(0, 4);
     await a.provider.whenSaved();
     expect((await revert(storyId, number, cleo, { userId: ana.id })).body).toEqual({ reverted: true });
     await eventually(() => expect(bodyText(c.doc)[0]).toBe('The quick brown fox jumps.'));
-    const authors = (await call(server, 'GET', `/api/stories/${storyId}/authors`, { user: cleo })).body.authors as { userId: string }[];
-    expect(authors.some((author) => author.userId === cleo.id)).toBe(true);
     // Undo Cleo's revert: Ana's deletion is back.
     expect((await revert(storyId, number, cleo, { userId: cleo.id })).body).toEqual({ reverted: true });
     await eventually(() => expect(bodyText(c.doc)[0]).toBe('quick brown fox jumps.'));

@@ -5,6 +5,7 @@ import { createAccount } from '../../server/auth/accounts';
 import { SqliteConnection } from '../../server/persistence/sqlite/SqliteConnection';
 import { SqliteStore } from '../../server/persistence/sqlite/SqliteStore';
 import { newDraft } from '../../server/workflow/workflowState';
+import { sqliteRowsMentioning } from '../helpers/rowsMentioning';
 import { tempDataDir } from '../helpers/testServer';
 import { storeContract } from './storeContract';
 
@@ -25,6 +26,7 @@ function contractOn(name: string, open: (dir: string) => Promise<SqliteStore>) {
       dirs.set(again, dir);
       return again;
     },
+    rowsMentioning: async (store, text) => sqliteRowsMentioning(dirs.get(store as SqliteStore)!, text),
   });
 }
 

@@ -2,15 +2,22 @@
  * The Store contract: one suite every backend must pass (SqliteStore, both ways it opens, and PgStore),
  * grouped by aggregate, one file each (storeContract<Aggregate>.ts). Every rule has an id at the start of
  * its name, so a failure names the rule it broke: S-ACC-n accounts, S-LOG-n the story log, S-STO-n
- * stories, S-PUB-n publications, S-DB-n the database as a whole. An id is never reused or renumbered; a
+ * stories, S-PUB-n publications, S-MED-n media, S-NOT-n notifications, S-SRC-n search, S-TAX-n sections and tags,
+ * S-ACT-n activity timelines, S-TRS-n archive and Trash, S-DB-n the database as a whole. An id is never reused or renumbered; a
  * new rule takes the next number of its aggregate.
  */
 import { describe, expect, it } from 'vitest';
 import { accountRules } from './storeContractAccounts';
+import { activityRules } from './storeContractActivity';
+import { mediaRules } from './storeContractMedia';
+import { notificationRules } from './storeContractNotifications';
 import { type StoreFactory, story, user } from './storeContractFixtures';
 import { publicationRules } from './storeContractPublications';
+import { searchRules } from './storeContractSearch';
 import { storyRules } from './storeContractStories';
 import { storyLogRules } from './storeContractStoryLog';
+import { taxonomyRules } from './storeContractTaxonomy';
+import { trashRules } from './storeContractTrash';
 
 export function storeContract(name: string, factory: StoreFactory): void {
   describe(`Store contract: ${name}`, () => {
@@ -18,6 +25,12 @@ export function storeContract(name: string, factory: StoreFactory): void {
     storyLogRules(factory);
     storyRules(factory);
     publicationRules(factory);
+    mediaRules(factory);
+    notificationRules(factory);
+    searchRules(factory);
+    activityRules(factory);
+    taxonomyRules(factory);
+    trashRules(factory);
     databaseRules(factory);
   });
 }

@@ -5,8 +5,15 @@
 import type { Store, StoryRecord, UserRecord } from '../../server/persistence/Store';
 import { newDraft } from '../../server/workflow/workflowState';
 
-/** `open` returns a fresh, empty store; `reopen` (optional) reopens the same data. */
-export type StoreFactory = { open: () => Promise<Store>; reopen?: (store: Store) => Promise<Store> };
+/**
+ * `open` returns a fresh, empty store; `reopen` (optional) reopens the same data; `rowsMentioning` (optional) looks
+ * through every table of the database for rows holding `text` in any column, and answers those tables' names.
+ */
+export type StoreFactory = {
+  open: () => Promise<Store>;
+  reopen?: (store: Store) => Promise<Store>;
+  rowsMentioning?: (store: Store, text: string) => Promise<string[]>;
+};
 
 let n = 0;
 export const user = (over: Partial<UserRecord> = {}): UserRecord => {
@@ -36,7 +43,7 @@ type NewPublication = Parameters<Store['savePublication']>;
 export const publication = (storyId: string, slug: string, at: string): [NewPublication[0], NewPublication[1]] => {
   const content = { storyId, slug, headline: `H ${slug}`, standfirst: 'S', byline: 'B', bodyHtml: '<p>x</p>' };
   return [
-    { ...content, publishedAt: at, updatedAt: at, publishedBy: 'Ed' },
+    { ...content, lead: null, publishedAt: at, updatedAt: at, publishedBy: 'Ed' },
     { ...content, content: '{"body":1}', docState: Uint8Array.of(1, 2, 3), publishedAt: at, publishedBy: 'Ed', publishedById: 'ed-id' },
   ];
 };

@@ -156,5 +156,45 @@ export function publicationRules(factory: StoreFactory): void {
       expect(await store.getStory(s.id)).toMatchObject({ status: 'published', live: true, publishedAt: '2026-03-01T10:00:00.000Z' });
       await store.close();
     });
+
+    it('S-PUB-8 keeps the lead image with the page, replaces it on republication, and reads back only a whole, checked picture', async () => {
+      const {
+        store,
+        stories: [s],
+      } = await withStories(1);
+      const lead = {
+        media: 'L'.repeat(22),
+        width: 1600,
+        height: 900,
+        alt: 'A ferry “at dusk”',
+        caption: 'The 6pm sailing',
+        credit: 'Jo Lee',
+      };
+      const [pub, rev] = publication(s.id, 'lead', '2026-03-01T10:00:00.000Z');
+      await store.savePublication({ ...pub, lead }, rev);
+      expect(await store.getPublicationBySlug('lead')).toEqual({ ...pub, lead, unpublishedAt: null });
+      expect((await store.listPublications(10)).map((p) => p.lead)).toEqual([lead]);
+
+      // Republished without one (or by a caller that says nothing of it): the page has none.
+      const [again, rev2] = publication(s.id, 'lead', '2026-03-02T10:00:00.000Z');
+      const { lead: _omitted, ...withoutLead } = again;
+      await store.savePublication(withoutLead, rev2);
+      expect((await store.getPublicationBySlug('lead'))?.lead).toBeNull();
+
+      // What reaches the page is checked again when read: a stored value that is not a picture is none.
+      for (const hostile of [
+        { ...lead, media: '../../../etc/passwd' },
+        { ...lead, width: 1e9 },
+        { ...lead, height: -1 },
+        { media: lead.media },
+      ]) {
+        await store.savePublication({ ...again, lead: hostile as typeof lead }, rev2);
+        expect((await store.getPublicationBySlug('lead'))?.lead, JSON.stringify(hostile)).toBeNull();
+      }
+      const long = { ...lead, alt: ` ${'a'.repeat(600)} `, caption: 7 as unknown as string };
+      await store.savePublication({ ...again, lead: long }, rev2);
+      expect((await store.getPublicationBySlug('lead'))?.lead).toEqual({ ...lead, alt: 'a'.repeat(500), caption: '' });
+      await store.close();
+    });
   });
 }

@@ -3,6 +3,7 @@
  * addresses and redirects, schedules). See storeContract.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { NO_PLANNING } from '../../shared/planning';
 import { type StoreFactory, storeWithStories, publication } from './storeContractFixtures';
 
 export function storyRules(factory: StoreFactory): void {
@@ -118,6 +119,49 @@ export function storyRules(factory: StoreFactory): void {
       ]);
       expect(await store.claimDueSchedules(now, lease)).toEqual([]);
       expect((await store.claimDueSchedules(lease, '2026-03-01T10:02:00.000Z')).map((d) => d.storyId)).toEqual([due.id]);
+      await store.close();
+    });
+
+    it('S-STO-5 keeps a story planning for the list, and answers the planning each change replaced', async () => {
+      const {
+        store,
+        u,
+        stories: [story],
+      } = await withStories(1);
+      expect((await store.listStories())[0].planning).toEqual(NO_PLANNING);
+      const planning = {
+        assigneeIds: [u.id, 'other'],
+        section: 'City',
+        tags: ['council'],
+        dueAt: '2027-01-01T09:00:00.000Z',
+        priority: 'high' as const,
+      };
+      // Each answers the planning it replaced: what changed, seen once.
+      expect(await store.setStoryPlanning(story.id, planning)).toEqual(NO_PLANNING);
+      expect((await store.listStories())[0].planning).toEqual(planning);
+      expect(await store.setStoryPlanning(story.id, { ...planning, section: null })).toEqual(planning);
+      expect(await store.setStoryPlanning(story.id, { ...planning, assigneeIds: [u.id, 'other', 'third'] })).toEqual({
+        ...planning,
+        section: null,
+      });
+      expect(await store.setStoryPlanning('no-such-story', planning)).toBeUndefined();
+      await store.close();
+    });
+
+    it('S-STO-6 finds the assigned stories due in a window, soonest first', async () => {
+      const {
+        store,
+        u,
+        stories: [soon, later, unassigned, past],
+      } = await withStories(4);
+      const plan = (dueAt: string, assigneeIds: string[]) => ({ ...NO_PLANNING, dueAt, assigneeIds });
+      await store.setStoryPlanning(soon.id, plan('2027-01-01T10:30:00.000Z', [u.id]));
+      await store.setStoryPlanning(later.id, plan('2027-01-01T12:00:00.000Z', [u.id]));
+      await store.setStoryPlanning(unassigned.id, plan('2027-01-01T10:20:00.000Z', []));
+      await store.setStoryPlanning(past.id, plan('2027-01-01T09:59:00.000Z', [u.id]));
+      expect(await store.storiesDueBetween('2027-01-01T10:00:00.000Z', '2027-01-01T11:00:00.000Z')).toEqual([
+        { storyId: soon.id, dueAt: '2027-01-01T10:30:00.000Z', assigneeIds: [u.id] },
+      ]);
       await store.close();
     });
   });

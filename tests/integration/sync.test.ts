@@ -197,16 +197,23 @@ describe('co-editing over Socket.IO', () => {
       clients.push(b);
       b.provider.awareness.setLocalStateField('field', 'body');
       await eventually(() => expect(a.provider.awareness.getStates().get(b.doc.clientID)).toMatchObject({ field: 'body' }));
+      // The proxy takes new connections, so B may be back online soon after it noticed: every status it goes through counts.
+      let wentOffline = false;
+      const offStatus = b.provider.on('change', () => {
+        if (b.provider.status === 'disconnected') wentOffline = true;
+      });
       const cut = Date.now();
       proxy.freeze(); // no FIN, no RST: neither end is told
       await eventually(() => expect(a.provider.awareness.getStates().has(b.doc.clientID)).toBe(false), 8_000, 50);
       const noticed = Date.now() - cut;
-      await eventually(() => expect(b.provider.status).toBe('disconnected'), 8_000, 50);
       expect(noticed).toBeLessThan(6_500);
+      // Its own side runs on this test process's timers, which a busy machine delays: only bounded loosely.
+      await eventually(() => expect(wentOffline).toBe(true), 15_000, 50);
+      offStatus();
     } finally {
       await proxy.close();
     }
-  }, 20_000);
+  }, 40_000);
 
   it('tells every joiner who is in the story, even when nobody else is (so the client knows its roster is complete)', async () => {
     const storyId = await createStory(server, writer);

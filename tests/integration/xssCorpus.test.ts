@@ -4,6 +4,9 @@
  * bypasses the editor's schema (hostile element names and attributes, javascript: links,
  * markup in heading levels and list starts), then published and edited again.
  *
+ * The payload is also every word of a picture: the lead image's alt text, caption and credit
+ * (their own Y.Text roots) and a Body figure's (its attributes).
+ *
  * Everything a reader, a feed reader or the newsroom is then served is parsed with a real
  * HTML/XML parser (htmlparser2) and must contain nothing that runs or loads active content,
  * while the payload's text must still be there, escaped — so the test cannot pass by
@@ -15,9 +18,11 @@
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { LEAD_ROOT, LEAD_TEXT_ROOTS } from '../../shared/figures';
 import { XSS_PAYLOADS } from '../fixtures/xssPayloads';
 import { connectClient, createStory, eventually, setParagraphs, type TestClient } from '../helpers/clients';
 import { call } from '../helpers/http';
+import { png, uploadImage } from '../helpers/images';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
 
 type Node = ReturnType<typeof parseDocument>;
@@ -26,10 +31,13 @@ type Element = ReturnType<typeof DomUtils.findAll>[number];
 let server: TestServer;
 let editor: TestUser;
 const clients: TestClient[] = [];
+/** The picture every payload story shows, as its lead image and in its Body. */
+let picture: { id: string; width: number; height: number };
 
 beforeAll(async () => {
   server = await startTestServer();
   editor = await createUser(server, 'editor', 'Eddie Editor');
+  picture = (await uploadImage(server.url, editor.cookie, await png(64, 40), { type: 'image/png' })).body.media as typeof picture;
 }, 20_000);
 
 afterAll(async () => {
@@ -59,7 +67,19 @@ const FORBIDDEN_ELEMENTS = new Set([
   'portal',
 ]);
 /** Attributes holding a URL (or a document) a browser may load or navigate to. */
-const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'srcdoc', 'data', 'poster', 'background', 'ping']);
+const URL_ATTRIBUTES = new Set([
+  'href',
+  'src',
+  'srcset',
+  'action',
+  'formaction',
+  'xlink:href',
+  'srcdoc',
+  'data',
+  'poster',
+  'background',
+  'ping',
+]);
 const BAD_SCHEME = /^(javascript|vbscript|data):/;
 
 /** Every tag Galley's own pages, story bodies, diffs and Atom feed are built from: nothing else may appear in the raw markup. */
@@ -100,8 +120,16 @@ const PAGE_TAGS = new Set([
   'code',
   'ins',
   'del',
+  'figure',
+  'picture',
+  'source',
+  'img',
+  'figcaption',
 ]);
 const ATOM_TAGS = new Set([
+  'media:content',
+  'media:description',
+  'media:credit',
   'feed',
   'id',
   'title',
@@ -155,8 +183,18 @@ function problemsOf(doc: Node, links: LinkRule): string[] {
       if (a === 'srcdoc') problems.push(`<${name} srcdoc>`);
       if (URL_ATTRIBUTES.has(a) && BAD_SCHEME.test(normalizedUrl(value))) problems.push(`<${name} ${a}="${value}">: dangerous URL`);
     }
+    if (name === 'img' || name === 'source') problems.push(...imageProblems(el));
   }
   return problems;
+}
+
+/** A picture loads only our own copies (`/media/<id>/<width>.<format>`, absolute in feeds). */
+const OUR_COPY = /^(https?:\/\/[^/]+)?\/media\/[A-Za-z0-9_-]{22}\/\d+\.(avif|webp|jpeg)$/;
+
+function imageProblems(el: Element): string[] {
+  const { src, srcset = '' } = el.attribs;
+  const urls = [...(src === undefined ? [] : [src]), ...srcset.split(',').map((candidate) => candidate.trim().split(/\s+/)[0])];
+  return urls.filter((url) => !OUR_COPY.test(url)).map((url) => `<${el.name}> loads ${JSON.stringify(url)}`);
 }
 
 /** Tag names in the raw markup, whatever a parser makes of it: only the site's own. */
@@ -253,8 +291,32 @@ function writePayload(doc: Y.Doc, payload: string, marker: string): string[] {
       el('blockquote', { cite: 'javascript:alert(1)' }, [el('paragraph', {}, [text(m('quote'))])]),
       el('hardBreak', { onclick: payload }, [el('script', {}, [text('never shown: a hard break has no content')])]),
     ]);
+    writePictures(doc, payload);
   });
   return markers;
+}
+
+/** The payload as every word of the lead image and of a Body picture (appended: the body's first block stays the payload paragraph). */
+function writePictures(doc: Y.Doc, payload: string): void {
+  const lead = doc.getMap(LEAD_ROOT);
+  lead.set('media', picture.id);
+  lead.set('width', picture.width);
+  lead.set('height', picture.height);
+  for (const root of Object.values(LEAD_TEXT_ROOTS)) doc.getText(root).insert(0, payload);
+  const words = { alt: payload, caption: payload, credit: payload };
+  const figure = { media: picture.id, width: String(picture.width), height: String(picture.height), layout: payload, ...words };
+  const body = doc.getXmlFragment('body');
+  body.insert(body.length, [el('figure', figure, [text(`figure child ${payload}`)])]);
+}
+
+/** Each picture's alt text and caption (its credit included) hold the payload, as text. */
+function expectPictureWords(doc: Node, want: string, count: number, where: string): void {
+  const images = byName(doc, 'img');
+  expect(images, where).toHaveLength(count);
+  for (const img of images) expect(squash(img.attribs.alt), where).toBe(want);
+  const captions = byName(doc, 'figcaption').map((caption) => squash(DomUtils.textContent(caption)));
+  expect(captions, where).toEqual(Array.from({ length: count }, () => expect.stringContaining(want)));
+  for (const caption of captions) expect(caption.split(want).length - 1, where).toBeGreaterThanOrEqual(2);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -315,6 +377,8 @@ describe('the checker itself', () => {
       '<p onclick="x">x</p>',
       '<input autofocus>',
       '<details open>',
+      '<img src="https://evil.example/x.jpeg">',
+      '<picture><source srcset="/media/AAAAAAAAAAAAAAAAAAAAAA/320.jpeg 320w, https://evil.example/x 640w"></picture>',
     ]) {
       expect(flagged(bad), bad).not.toEqual([]);
     }
@@ -338,6 +402,11 @@ describe.each(XSS_PAYLOADS.map((p, i) => ({ ...p, marker: `survivor${i}` })))('p
     const bodyText = squash(textOf(byClass(pageDoc, 'story-body')));
     expect(bodyText).toContain(want);
     for (const m of markers) expect(bodyText, m).toContain(squash(m));
+    // The lead image and the Body picture, their words as text; og:image:alt as an attribute value.
+    expectPictureWords(pageDoc, want, 2, 'public page pictures');
+    const imageAlt = byName(pageDoc, 'meta').find((m) => m.attribs.property === 'og:image:alt');
+    expect(squash(imageAlt?.attribs.content ?? '')).toBe(want);
+    expect(bodyText).not.toContain(squash('figure child'));
     // Links kept only for absolute http(s) targets; the breakout attempt stays inside its attribute.
     const bodyLinks = byClass(pageDoc, 'story-body').flatMap((b) => DomUtils.findAll((e) => e.name === 'a', b.children));
     expect(bodyLinks.map((a) => a.attribs.href)).toEqual(['https://news.example/%22%3E%3Cscript%3Ealert(1)%3C/script%3E']);
@@ -371,6 +440,9 @@ describe.each(XSS_PAYLOADS.map((p, i) => ({ ...p, marker: `survivor${i}` })))('p
     expect(squash(textOf(DomUtils.findAll((e) => e.name === 'summary', entry!.children)))).toBe(want);
     const atomContent = safeHtml(DomUtils.textContent(DomUtils.findAll((e) => e.name === 'content', entry!.children)), 'feed.xml content');
     expect(squash(DomUtils.textContent(atomContent))).toContain(want);
+    expectPictureWords(atomContent, want, 1, 'feed.xml content pictures');
+    const mediaWords = DomUtils.findAll((e) => e.name === 'media:description' || e.name === 'media:credit', entry!.children);
+    expect(mediaWords.map((e) => squash(DomUtils.textContent(e)))).toEqual([want, want]);
 
     // The JSON feed: no markup in its bytes at all; each item's HTML safe.
     const json = await get('/feed.json');
@@ -382,6 +454,7 @@ describe.each(XSS_PAYLOADS.map((p, i) => ({ ...p, marker: `survivor${i}` })))('p
     expect(item, 'the story in feed.json').toBeDefined();
     expect(squash(item!.title)).toBe(want);
     expect(squash(DomUtils.textContent(parseDocument(item!.content_html)))).toContain(want);
+    expectPictureWords(parseDocument(item!.content_html), want, 1, 'feed.json content_html pictures');
 
     // The newsroom's views, after the draft moved on.
     await editAfterPublication(client, payload);
@@ -484,4 +557,114 @@ describe('the damaged-stories list (admins)', () => {
     const listed = new Map((answer.body.stories as Array<{ storyId: string; headline: string }>).map((s) => [s.storyId, s.headline]));
     written.forEach(({ storyId }, i) => expect(listed.get(storyId), written[i].payload).toBe(headlines[i]));
   }, 60_000);
+});
+
+describe('the Trash and its deletion record (editors)', () => {
+  it('carries every payload headline as JSON text, unchanged, in the Trash and the record, for the app to show as text', async () => {
+    const written = await Promise.all(
+      XSS_PAYLOADS.map(async ({ payload }) => {
+        const storyId = await createStory(server, editor);
+        const client = await connectClient(server, editor, storyId);
+        clients.push(client);
+        setParagraphs(client.doc, 'headline', [payload]);
+        await client.provider.whenSaved();
+        return { storyId, payload };
+      }),
+    );
+    // Deleting stores the document's headline first, so the record has it as written.
+    for (const { storyId } of written) expect((await call(server, 'DELETE', `/api/stories/${storyId}`, { user: editor })).status).toBe(204);
+
+    const answer = await call(server, 'GET', '/api/trash', { user: editor });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    const trashed = new Map((answer.body.stories as Array<{ id: string; headline: string }>).map((s) => [s.id, s.headline]));
+    const recorded = new Map((answer.body.records as Array<{ storyId: string; headline: string }>).map((r) => [r.storyId, r.headline]));
+    for (const { storyId, payload } of written) {
+      expect(squash(trashed.get(storyId)!), payload).toBe(squash(payload));
+      expect(recorded.get(storyId), payload).toBe(trashed.get(storyId));
+    }
+  }, 60_000);
+});
+
+describe('the media library (captions, credits, alt text)', () => {
+  it('keeps every payload as plain JSON text, unchanged but for trimming, and serves the image itself as an image only', async () => {
+    const upload = await uploadImage(server.url, editor.cookie, await png(48, 32), {
+      type: 'image/png',
+      name: '<img src=x onerror=alert(1)>.png',
+    });
+    expect(upload.status).toBe(201);
+    const { id } = upload.body.media as { id: string };
+    for (const { payload } of XSS_PAYLOADS) {
+      const details = { caption: payload.slice(0, 1000), credit: payload.slice(0, 200), alt: payload.slice(0, 500) };
+      const patched = await call(server, 'PATCH', `/api/media/${id}`, { user: editor, body: details });
+      expect(patched.status, payload).toBe(200);
+      const answer = await call(server, 'GET', `/api/media/${id}`, { user: editor });
+      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      const { caption, credit, alt } = answer.body.media as Record<string, string>;
+      expect({ caption, credit, alt }, payload).toEqual({
+        caption: details.caption.trim(),
+        credit: details.credit.trim(),
+        alt: details.alt.trim(),
+      });
+    }
+    const file = await fetch(`${server.url}/media/${id}/original`, { headers: { cookie: editor.cookie } });
+    expect(file.headers.get('content-type')).toBe('image/png');
+    expect(file.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+  });
+});
+
+describe('a story’s activity timeline (send-back notes, version names, people’s names)', () => {
+  it('carries every payload as plain JSON text, unchanged but for trimming, for the app to show as text', async () => {
+    const { payload: hostileName } = XSS_PAYLOADS[0];
+    const writer = await createUser(server, 'writer', hostileName.slice(0, 80));
+    const storyId = await createStory(server, writer);
+    const path = `/api/stories/${storyId}`;
+    const expected: Array<{ kind: string; text: string }> = [];
+    for (const { payload } of XSS_PAYLOADS) {
+      expect((await call(server, 'POST', `${path}/submit`, { user: writer })).status, payload).toBe(200);
+      expect((await call(server, 'POST', `${path}/return`, { user: editor, body: { note: payload } })).status, payload).toBe(200);
+      const saved = await call(server, 'POST', `${path}/versions`, { user: writer, body: { name: payload } });
+      expect(saved.status, payload).toBe(201);
+      expected.push({ kind: 'returned', text: payload.trim() }, { kind: 'version', text: payload.trim() });
+    }
+    const entries: Array<{ kind: string; actor: { name: string } | null; detail: { note?: string; name?: string } }> = [];
+    let before = '';
+    for (;;) {
+      const answer = await call(server, 'GET', `${path}/activity${before}`, { user: editor });
+      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      entries.push(...answer.body.activity);
+      if (!answer.body.next) break;
+      before = `?before=${answer.body.next}`;
+    }
+    const said = entries
+      .reverse()
+      .filter((e) => e.kind === 'returned' || e.kind === 'version')
+      .map((e) => ({ kind: e.kind, text: e.kind === 'returned' ? e.detail.note : e.detail.name }));
+    expect(said).toEqual(expected);
+    expect(entries.find((e) => e.kind === 'created')?.actor?.name).toBe(hostileName.slice(0, 80).trim());
+  }, 60_000);
+});
+
+describe('the sections and tags lists', () => {
+  it('keeps every payload that fits as a name, as plain JSON text, spaces collapsed', async () => {
+    for (const kind of ['sections', 'tags'] as const) {
+      const max = kind === 'sections' ? 60 : 40;
+      const names = [...new Set(XSS_PAYLOADS.map(({ payload }) => payload.replace(/\s+/g, ' ').trim().slice(0, max).trim()))].filter(
+        Boolean,
+      );
+      for (const name of names) {
+        const added = await call(server, 'POST', `/api/${kind}`, { user: editor, body: { name } });
+        // Two payloads may differ only in case: the list keeps one of them.
+        expect([201, 409], name).toContain(added.status);
+      }
+      const answer = await call(server, 'GET', `/api/${kind}`, { user: editor });
+      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      const listed = new Set((answer.body.terms as Array<{ name: string }>).map((t) => t.name.toLowerCase()));
+      for (const name of names) expect(listed.has(name.toLowerCase()), name).toBe(true);
+    }
+  });
 });

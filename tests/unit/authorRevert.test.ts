@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { documentText } from '../../server/documents/StoryHistory';
 import { authorRevert } from '../../server/workflow/authorRevert';
 import { docWith, p } from '../helpers/yjsBuilders';
 
@@ -63,8 +64,14 @@ describe('authorRevertUpdate', () => {
 
     // The same from the version's state alone (the log compacted away): what A deleted was in it.
     expect(revert(version, 'a', [])).toEqual(revert(version, 'a'));
-    expect(revertNow(version, 'a')).not.toBeNull();
+    const done = revertNow(version, 'a');
     expect(body(server).toString()).toBe('Look: The quick fox jumps');
+    // What it brought back is written again under its own client id: it says which of B's items each copies.
+    expect(done?.copies).toEqual([
+      { to: { client: 4242, clock: expect.any(Number) }, from: { client: writers.b.clientID, clock: expect.any(Number) }, length: 6 },
+    ]);
+    const [copy] = done!.copies;
+    expect(documentText(server, copy.to.client, copy.to.clock, copy.length)).toBe('quick ');
     // Reverting again changes nothing: "quick " is not restored twice.
     revertNow(version, 'a');
     expect(body(server).toString()).toBe('Look: The quick fox jumps');

@@ -76,4 +76,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://db/galley', SESSION_SECRET: secret })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL/);
   });
+
+  it('sends no email without SMTP_URL, and checks SMTP_URL and SMTP_FROM when given', () => {
+    expect(loadConfig({}).email).toBeNull();
+    expect(loadConfig({ SMTP_URL: 'smtp://mail.example.com:587', SMTP_FROM: 'Desk <desk@example.com>' }).email).toEqual({
+      smtpUrl: 'smtp://mail.example.com:587',
+      from: 'Desk <desk@example.com>',
+      retryMs: 60_000,
+    });
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example.com' })).toThrow(/SMTP_URL/);
+    expect(() => loadConfig({ SMTP_URL: 'smtp://mail.example.com', SMTP_FROM: 'Desk\r\nBcc: everyone@example.com' })).toThrow(/SMTP_FROM/);
+    expect(() => loadConfig({ SMTP_URL: 'smtp://mail.example.com', SMTP_RETRY_MS: '5' })).toThrow(/SMTP_RETRY_MS/);
+  });
+
+  it('keeps the Trash 30 days by default, and refuses a retention or sweep interval out of range', () => {
+    expect(loadConfig({}).trash).toEqual({ retentionDays: 30, sweepMs: 3_600_000 });
+    expect(loadConfig({ TRASH_RETENTION_DAYS: '7', TRASH_SWEEP_MS: '60000' }).trash).toEqual({ retentionDays: 7, sweepMs: 60_000 });
+    for (const days of ['0', '1.5', '3651', 'soon'])
+      expect(() => loadConfig({ TRASH_RETENTION_DAYS: days })).toThrow(/TRASH_RETENTION_DAYS/);
+    expect(() => loadConfig({ TRASH_SWEEP_MS: '10' })).toThrow(/TRASH_SWEEP_MS/);
+  });
 });

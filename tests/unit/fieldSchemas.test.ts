@@ -36,6 +36,11 @@ const ONE_PARAGRAPH_NODES = [
   ['text', null, []],
 ];
 
+/** Blocks that publish only with some attributes: a figure shows a picture once its upload is done. */
+const BLOCK_ATTRS: Record<string, Record<string, unknown>> = {
+  figure: { media: 'A'.repeat(22), width: 800, height: 600, alt: 'A quay' },
+};
+
 describe('field schemas', () => {
   it('keeps the headline and byline to one paragraph of plain text', () => {
     for (const field of ['headline', 'byline'] as const) {
@@ -50,7 +55,7 @@ describe('field schemas', () => {
     });
   });
 
-  it('gives the body headings, quotes, lists, line breaks, bold, italic and links, and nothing else', () => {
+  it('gives the body headings, quotes, lists, pictures, line breaks, bold, italic and links, and nothing else', () => {
     expect(shape(schemaOf('body'))).toEqual({
       nodes: [
         ['paragraph', 'inline*', []],
@@ -59,6 +64,7 @@ describe('field schemas', () => {
         ['bulletList', 'listItem+', []],
         ['orderedList', 'listItem+', ['start', 'type']],
         ['listItem', 'paragraph block*', []],
+        ['figure', null, ['media', 'width', 'height', 'alt', 'caption', 'credit', 'layout', 'upload', 'uploadBy']],
         ['hardBreak', null, []],
         ['heading', 'inline*', ['level']],
         ['text', null, []],
@@ -82,7 +88,7 @@ describe('field schemas', () => {
       const blocks = types.filter((type) => type.isBlock && type !== schema.topNodeType && schema.topNodeType.contentMatch.matchType(type));
       const doc = schema.topNodeType.create(null, [
         paragraph,
-        ...blocks.filter((type) => type.name !== 'paragraph').map((type) => type.createAndFill()!),
+        ...blocks.filter((type) => type.name !== 'paragraph').map((type) => type.createAndFill(BLOCK_ATTRS[type.name] ?? null)!),
       ]);
       const ydoc = new Y.Doc();
       prosemirrorToYXmlFragment(doc, ydoc.getXmlFragment(field));

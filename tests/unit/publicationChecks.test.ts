@@ -7,6 +7,7 @@ const ready = {
   byline: 'Sam Reporter',
   bodyText: 'Traffic flowed again.',
   slug: null,
+  missingAlt: [],
 };
 
 describe('publicationProblems', () => {
@@ -15,12 +16,21 @@ describe('publicationProblems', () => {
   });
 
   it('names each missing field with its own message', () => {
-    expect(publicationProblems({ headline: ' ', standfirst: '', byline: '\n', bodyText: '  ', slug: null })).toEqual({
+    expect(publicationProblems({ headline: ' ', standfirst: '', byline: '\n', bodyText: '  ', slug: null, missingAlt: [] })).toEqual({
       headline: 'Add a headline',
       standfirst: 'Add a standfirst: one paragraph that sums the story up',
       byline: 'Add a byline',
       body: 'Add body text',
     });
+  });
+
+  it('names every picture without alt text in one message', () => {
+    expect(publicationProblems({ ...ready, missingAlt: ['the lead image'] })).toEqual({
+      images: 'Add alt text to the lead image: describe each picture for people who cannot see it',
+    });
+    expect(publicationProblems({ ...ready, missingAlt: ['the lead image', 'picture 1 in the Body', 'picture 3 in the Body'] }).images).toBe(
+      'Add alt text to the lead image, picture 1 in the Body and picture 3 in the Body: describe each picture for people who cannot see it',
+    );
   });
 
   it('allows a headline of 120 characters and refuses 121, saying how long it is', () => {

@@ -52,6 +52,19 @@ describe('ReconnectPolicy', () => {
     expect(policy.phase).toBe('waiting');
   });
 
+  it('says when the attempt it waits for is due', () => {
+    const { policy, attempts } = policyWith();
+    policy.hint({ phase: 0.25, periodMs: 4_000 });
+    stableConnection(policy);
+    const lostAt = Date.now();
+    policy.lost();
+    expect(policy.dueAt).toBe(lostAt + 1_000);
+    vi.advanceTimersToNextTimer();
+    expect(attempts).toEqual([lostAt + 1_000]);
+    policy.lost();
+    expect(policy.dueAt).toBe(lostAt + 5_000);
+  });
+
   it('never shortens a hinted period longer than the cap', () => {
     const { policy } = policyWith();
     policy.hint({ phase: 0, periodMs: 60_000 });

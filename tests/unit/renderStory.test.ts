@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import * as Y from 'yjs';
-import { renderStory, escapeHtml } from '../../server/publishing/renderStory';
+import { escapeHtml } from '../../server/publishing/escapeHtml';
+import { renderStory } from '../../server/publishing/renderStory';
 import { fragmentText } from '../../server/publishing/storyContent';
 import { type Build, docWith, el, p, txt } from '../helpers/yjsBuilders';
 
@@ -176,7 +177,7 @@ describe('renderStory: hostile documents', () => {
   );
 
   it('keeps the text of unknown wrappers around allowed blocks', () => {
-    const html = body(el('callout', { onclick: 'x' }, p(['Para']), el('figure', {}, txt(['Caption']))));
+    const html = body(el('callout', { onclick: 'x' }, p(['Para']), el('aside', {}, txt(['Caption']))));
     expect(html).toBe('<p>Para</p>Caption');
   });
 
@@ -265,6 +266,8 @@ describe('renderStory: plain text fields', () => {
       bodyHtml: '',
       bodyText: '',
       wordCount: 0,
+      lead: null,
+      missingAlt: [],
     });
   });
 

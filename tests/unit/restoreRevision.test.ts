@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import * as Y from 'yjs';
+import { documentText } from '../../server/documents/StoryHistory';
+import { LEAD_ROOT, LEAD_TEXT_ROOTS } from '../../shared/figures';
 import { restoreRevision } from '../../shared/restoreRevision';
 import { STORY_FIELDS } from '../../shared/story';
 import { type Build, docWith, el, p, txt } from '../helpers/yjsBuilders';
@@ -10,6 +12,18 @@ const fill = (doc: Y.Doc, fields: Partial<Record<Field, Build[]>>) => docWith(fi
 /** Structure, attributes and formatting of every field: what a reader of the doc can observe. */
 function snapshot(doc: Y.Doc): Record<string, unknown> {
   return Object.fromEntries(STORY_FIELDS.map((field) => [field, doc.getXmlFragment(field).toArray().map(nodeJson)]));
+}
+
+/** Characters of visible text under a fragment. */
+function textLength(parent: Y.XmlFragment | Y.XmlElement): number {
+  let length = 0;
+  for (const child of parent.toArray()) {
+    if (child instanceof Y.XmlElement) length += textLength(child);
+    if (!(child instanceof Y.XmlText)) continue;
+    for (let item = child._start; item; item = item.right)
+      if (!item.deleted && item.content instanceof Y.ContentString) length += item.length;
+  }
+  return length;
 }
 
 function nodeJson(node: unknown): unknown {
@@ -77,6 +91,27 @@ describe('restoreRevision', () => {
     ((target.getXmlFragment('byline').get(0) as Y.XmlElement).get(0) as Y.XmlText).insert(0, 'By ');
     expect(source.getXmlFragment('byline').toString()).toBe('<paragraph>Jane Doe</paragraph>');
     expect(target.getXmlFragment('byline').toString()).toBe('<paragraph>By Jane Doe</paragraph>');
+  });
+
+  it('says which new text items copy which of the revision’s, character for character, whoever wrote them', () => {
+    // The revision's body written by two people: Ben inserted words inside Ana's paragraph.
+    const [ana, ben] = syncedPair();
+    fill(ana, { ...OLD, body: [p(['The ferry leaves at noon.'])] });
+    const text = (ben.getXmlFragment('body').get(0) as Y.XmlElement).get(0) as Y.XmlText;
+    text.insert('The ferry'.length, ' always');
+    text.format(0, 3, { bold: true });
+    const target = fill(new Y.Doc(), { body: [p(['Something else.'])] });
+    const copies = restoreRevision(target, ana, 'restore');
+    expect(snapshot(target)).toEqual(snapshot(ana));
+
+    // Every copy holds its original's text; together they cover the restored text once.
+    for (const { to, from, length } of copies) {
+      expect(to.client).toBe(target.clientID);
+      expect(documentText(target, to.client, to.clock, length)).toBe(documentText(ana, from.client, from.clock, length));
+    }
+    const total = copies.reduce((sum, copy) => sum + copy.length, 0);
+    expect(total).toBe(STORY_FIELDS.reduce((sum, field) => sum + textLength(ana.getXmlFragment(field)), 0));
+    expect(new Set(copies.map((copy) => copy.from.client))).toEqual(new Set([ana.clientID, ben.clientID]));
   });
 
   it('is one transaction with the given origin', () => {
@@ -206,5 +241,30 @@ describe('Yjs clone()', () => {
         .map((node) => (node as Y.XmlElement).clone()),
     );
     expect(snapshot(copy).body).toEqual(snapshot(doc).body);
+  });
+});
+
+describe('restoreRevision and the lead image', () => {
+  const lead = (doc: Y.Doc) => ({
+    ...doc.getMap(LEAD_ROOT).toJSON(),
+    alt: doc.getText(LEAD_TEXT_ROOTS.alt).toString(),
+    caption: doc.getText(LEAD_TEXT_ROOTS.caption).toString(),
+  });
+
+  it('brings back the version’s lead image and its words, and takes away one it did not have', () => {
+    const version = new Y.Doc();
+    version.getMap(LEAD_ROOT).set('media', 'A'.repeat(22));
+    version.getMap(LEAD_ROOT).set('width', 800);
+    version.getMap(LEAD_ROOT).set('height', 600);
+    version.getText(LEAD_TEXT_ROOTS.alt).insert(0, 'A crane');
+    const live = new Y.Doc();
+    live.getMap(LEAD_ROOT).set('media', 'B'.repeat(22));
+    live.getMap(LEAD_ROOT).set('upload', 'abc');
+    live.getText(LEAD_TEXT_ROOTS.caption).insert(0, 'Later caption');
+    restoreRevision(live, version, 'restore');
+    expect(lead(live)).toEqual({ media: 'A'.repeat(22), width: 800, height: 600, upload: 'abc', alt: 'A crane', caption: '' });
+
+    restoreRevision(live, new Y.Doc(), 'restore');
+    expect(lead(live)).toEqual({ upload: 'abc', alt: '', caption: '' });
   });
 });

@@ -155,7 +155,7 @@ describe('storyContent: hostile documents', () => {
   );
 
   it('splices an unknown wrapper’s children into its parent, keeping allowed blocks inside it', () => {
-    expect(bodyOf(el('callout', { onclick: 'x' }, p(['Para']), el('figure', {}, txt(['Caption']))))).toEqual([
+    expect(bodyOf(el('callout', { onclick: 'x' }, p(['Para']), el('aside', {}, txt(['Caption']))))).toEqual([
       para(t('Para')),
       t('Caption'),
     ]);
@@ -304,6 +304,8 @@ describe('renderContent: stored content renders like the live doc', () => {
         '<pre><code>if (a &lt; b) x();</code></pre>',
       bodyText: 'What happened\nRead the report.\nline one\nline two\nQuoted words\na\nb\nthird\nif (a < b) x();',
       wordCount: 18,
+      lead: null,
+      missingAlt: [],
     });
   });
 

@@ -25,7 +25,7 @@ describe('StoryUndo', () => {
   it('undoes only this editor’s changes, across fields, newest first, and says which field each undo changed', async () => {
     const doc = new Y.Doc();
     const revealed: StoryField[] = [];
-    const undo = new StoryUndo(doc, (field) => revealed.push(field));
+    const undo = new StoryUndo(doc, { reveal: (field) => revealed.push(field), claimCopies: () => {} });
     undo.enterField('headline');
     typeInto(doc, 'headline', 'Ferry fares rise', ySyncPluginKey);
     typeInto(doc, 'headline', ' again', 'provider'); // someone else's words, same paragraph
@@ -50,7 +50,7 @@ describe('StoryUndo', () => {
 
   it('makes a new undo step when typing moves to another field, however fast', () => {
     const doc = new Y.Doc();
-    const undo = new StoryUndo(doc, () => {});
+    const undo = new StoryUndo(doc, { reveal: () => {}, claimCopies: () => {} });
     undo.enterField('headline');
     typeInto(doc, 'headline', 'Quick', ySyncPluginKey);
     undo.enterField('byline');

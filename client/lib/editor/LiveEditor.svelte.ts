@@ -13,6 +13,7 @@ import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { ObservableV2 } from 'lib0/observable';
 import { untrack } from 'svelte';
 import { createSubscriber } from 'svelte/reactivity';
+import type { CopiedText } from '../../../shared/provenanceClaim';
 import type { AwarenessUser } from '../../../shared/protocol';
 import { countWords, FIELD_LABELS, type StoryField } from '../../../shared/story';
 import { batched } from '../batched';
@@ -20,6 +21,12 @@ import type { SocketIOProvider } from '../sync/SocketIOProvider';
 import { Attribution, attributionKey, type AttributionState } from './attribution';
 import { caretLabels, renderCaret, renderSelection } from './carets';
 import { CommentHighlights, type CommentHighlightState } from './commentHighlights';
+import { LinkShortcut } from './links';
+import { FIGURE_NODE } from '../../../shared/figures';
+import type { MediaSummary } from '../../../shared/media';
+import { pictureEdit, type FigureUploadState } from './figure';
+import { PasteReport } from './pasteReport';
+import { besideSelectedNode, insertPictures, PictureDrop, type PictureIntake } from './pictureDrop';
 import { fieldExtensions, FIELD_SPECS } from './fields';
 import { StoryUndo } from './StoryUndo';
 import { Suggesting, type SuggestingState } from './suggestions';
@@ -35,6 +42,8 @@ export type FieldSession = {
   leaveField(field: StoryField): void;
   /** An awareness `user` with its colour in this story (carets). */
   inStoryColors<T extends { id?: unknown; color?: unknown }>(user: T): T;
+  /** Text an undo or redo wrote again copies earlier text: told to the server (see StorySession.claimCopies). */
+  claimCopies(copies: readonly CopiedText[]): void;
 };
 
 /** What every field's editor shares: the story, and the views and modes that span its fields. */
@@ -46,6 +55,8 @@ export type StoryEditorsOptions = {
   suggesting: SuggestingState;
   /** The story's comment threads: highlighted in each field, started from its selection. */
   comments: CommentHighlightState;
+  /** Pictures added to the Body on this device: their uploads, and how new ones are taken in. */
+  pictures: PictureIntake & FigureUploadState;
 };
 
 export type LiveEditorOptions = StoryEditorsOptions & {
@@ -61,10 +72,14 @@ type LiveEditorEvents = {
   transaction: () => void;
   /** The field's content changed, locally or remotely. */
   update: () => void;
+  /** Ctrl+K in a field that has links: the toolbar opens its link form. */
+  link: () => void;
 };
 
 export class LiveEditor {
   readonly field: StoryField;
+  /** What the last paste could not keep, said under the field until dismissed or the next paste. */
+  pasteNotice = $state<string | null>(null);
   #options: LiveEditorOptions;
   #editor: Editor | null = null;
   #editable = false;
@@ -88,7 +103,8 @@ export class LiveEditor {
   attach = (element: HTMLElement): (() => void) => untrack(() => this.#mount(element));
 
   #mount(element: HTMLElement): () => void {
-    const { session, field, undo, authors, suggesting, comments, onEnter } = this.#options;
+    const { session, field, undo, authors, suggesting, comments, pictures, onEnter } = this.#options;
+    const report = (message: string | null) => (this.pasteNotice = message);
     this.#editable = session.canEdit;
     const editor = new Editor({
       element,
@@ -96,7 +112,7 @@ export class LiveEditor {
       // Our stylesheet styles the editor; Tiptap's injected CSS would fight it.
       injectCSS: false,
       extensions: [
-        ...fieldExtensions(field, { onEnter }),
+        ...fieldExtensions(field, { onEnter, uploads: pictures }),
         Collaboration.configure({ document: session.provider.doc, field, yUndoOptions: { undoManager: undo.manager } }),
         CollaborationCaret.configure({
           provider: session.provider,
@@ -108,6 +124,11 @@ export class LiveEditor {
         Attribution.configure({ authors, fragment: session.provider.doc.getXmlFragment(field), field }),
         Suggesting.configure({ state: suggesting, field }),
         CommentHighlights.configure({ comments, field }),
+        LinkShortcut.configure({ request: () => this.#events.emit('link', []) }),
+        // Only the Body takes documents pasted whole, and pictures (the one-line fields keep text alone).
+        ...(field === 'body'
+          ? [PasteReport.configure({ report, intake: pictures }), PictureDrop.configure({ intake: pictures, report })]
+          : []),
       ],
       editorProps: {
         attributes: {
@@ -158,6 +179,12 @@ export class LiveEditor {
   }
 
   #notify = batched(() => this.#events.emit('transaction', []));
+
+  /** Ctrl+K (⌘K) pressed in this field, if it has links; returns the unsubscribe. */
+  onLinkRequest(listener: () => void): () => void {
+    this.#events.on('link', listener);
+    return () => this.#events.off('link', listener);
+  }
 
   /** Any change to the field's content, local or remote; returns the unsubscribe. */
   onUpdate(listener: () => void): () => void {
@@ -236,6 +263,30 @@ export class LiveEditor {
     editor.view.focus();
   }
 
+  /** Adds pictures at the selection (the toolbar's Add picture); what could not be added is said under the field. */
+  addPictures(files: readonly File[]): void {
+    const editor = this.#editor;
+    if (!editor) return;
+    this.pasteNotice = insertPictures(editor.view, files, null, this.#options.pictures);
+  }
+
+  /** Adds a picture from the media library at the selection, its words from its last use. */
+  addFromLibrary(media: MediaSummary): void {
+    const editor = this.#editor;
+    if (!editor) return;
+    const refusal = this.#options.pictures.refusal();
+    this.pasteNotice = refusal;
+    if (refusal) return;
+    const { id, width, height, alt, caption, credit } = media;
+    const figure = editor.schema.nodes[FIGURE_NODE].create({ media: id, width, height, alt, caption, credit });
+    const { tr } = editor.state;
+    const beside = besideSelectedNode(editor.state);
+    if (beside === null) tr.replaceSelectionWith(figure);
+    else tr.insert(beside, figure);
+    editor.view.dispatch(pictureEdit(tr.scrollIntoView()));
+    editor.commands.focus();
+  }
+
   /** Runs a command against the live editor (toolbar buttons). */
   command(run: (editor: Editor) => void): void {
     if (this.#editor) run(this.#editor);
@@ -246,7 +297,11 @@ export class LiveEditor {
 export function createStoryEditors(options: StoryEditorsOptions): Record<StoryField, LiveEditor> {
   const order: StoryField[] = ['headline', 'standfirst', 'byline', 'body'];
   const editors = {} as Record<StoryField, LiveEditor>;
-  const undo = new StoryUndo(options.session.provider.doc, (field) => editors[field].reveal());
+  const { session } = options;
+  const undo = new StoryUndo(session.provider.doc, {
+    reveal: (field) => editors[field].reveal(),
+    claimCopies: (copies) => session.claimCopies(copies),
+  });
   order.forEach((field, index) => {
     editors[field] = new LiveEditor({
       ...options,

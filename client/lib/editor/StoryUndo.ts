@@ -9,7 +9,9 @@
 import { defaultDeleteFilter, defaultProtectedNodes, ySyncPluginKey } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { STORY_FIELDS, type StoryField } from '../../../shared/story';
+import type { CopiedText } from '../../../shared/provenanceClaim';
 import { changedField } from './changedField';
+import { followUndoCopies } from './undoCopies';
 
 /**
  * The shared manager, deaf to stopCapturing() from outside. y-tiptap calls it from a field editor's view
@@ -30,12 +32,18 @@ class FieldsUndoManager extends Y.UndoManager {
   }
 }
 
+export type StoryUndoOptions = {
+  /** Told which field an undo or redo changed, to put the caret there. */
+  reveal: (field: StoryField) => void;
+  /** Told which text an undo or redo brought back (new items copying deleted ones), to claim it for its first author. */
+  claimCopies: (copies: CopiedText[]) => void;
+};
+
 export class StoryUndo {
   readonly manager: FieldsUndoManager;
   #field: StoryField | null = null;
 
-  /** `reveal` is told which field an undo or redo changed, to put the caret there. */
-  constructor(doc: Y.Doc, reveal: (field: StoryField) => void) {
+  constructor(doc: Y.Doc, { reveal, claimCopies }: StoryUndoOptions) {
     this.manager = new FieldsUndoManager(
       STORY_FIELDS.map((field) => doc.getXmlFragment(field)),
       {
@@ -53,6 +61,7 @@ export class StoryUndo {
       // After the transaction: the field's editor has rendered the change (and restored its selection) by then.
       if (field) queueMicrotask(() => reveal(field));
     });
+    followUndoCopies(this.manager, claimCopies);
   }
 
   /** Typing in another field starts a new undo step, however fast it follows. */

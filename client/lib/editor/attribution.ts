@@ -1,9 +1,11 @@
 /**
  * The attribution view: a ProseMirror plugin that colours each run of text
- * by its author. Every character in the Y.Doc carries the Yjs client id that
- * wrote it; the plugin walks the field's Y.XmlFragment beside the ProseMirror
- * document (the Yjs binding keeps them the same shape) to find where each
- * author's runs are, and asks the story's authors (StoryAuthors) who each client id is.
+ * by its author. Every character in the Y.Doc carries the Yjs id (client id
+ * and clock) that wrote it; the plugin walks the field's Y.XmlFragment beside
+ * the ProseMirror document (the Yjs binding keeps them the same shape) to find
+ * where each item's text is, and asks the story's authors (StoryAuthors) who
+ * first wrote it: the provenance record for text written again (a restore, an
+ * undo, a revert), else the person the server bound the client id to.
  */
 import { Extension } from '@tiptap/core';
 import type { Node as PMNode } from '@tiptap/pm/model';
@@ -14,16 +16,21 @@ import type { StoryAuthor } from '../../../shared/api';
 
 export const attributionKey = new PluginKey<DecorationSet>('attribution');
 
-type Run = { from: number; to: number; client: number };
+/** Where an item's text sits in the ProseMirror document, and its Yjs id. */
+type ItemRun = { from: number; to: number; client: number; clock: number };
+type Run = { from: number; to: number; author: Author };
 
 export type Author = Pick<StoryAuthor, 'userId' | 'name' | 'color'>;
+
+/** Part of a run of text and who first wrote it. */
+export type AuthoredPart = { length: number; author: Author };
 
 /** What the view needs from the story's authors (StoryAuthors), shared by every field. */
 export type AttributionState = {
   /** The view is on. */
   readonly on: boolean;
-  /** Who wrote with a Yjs client id. */
-  authorOf(clientId: number): Author;
+  /** Who first wrote the `length` characters written from Yjs id (client, clock), in parts, in order. */
+  authorsOf(client: number, clock: number, length: number): AuthoredPart[];
   /** Told after each colouring which authors the field's text has. */
   report(field: string, authors: Author[]): void;
   /** The view turned on or off, or more authors became known. */
@@ -45,8 +52,7 @@ export const Attribution = Extension.create<AttributionOptions>({
     const decorate = (doc: PMNode): DecorationSet => {
       if (!authors.on) return DecorationSet.empty;
       const found = new Map<string, Author>();
-      const decorations = mergeRuns(textRuns(fragment, doc)).map(({ from, to, client }) => {
-        const author = authors.authorOf(client);
+      const decorations = authoredRuns(textRuns(fragment, doc), authors).map(({ from, to, author }) => {
         found.set(author.userId || author.name, author);
         return Decoration.inline(from, to, {
           class: 'attribution',
@@ -71,16 +77,16 @@ export const Attribution = Extension.create<AttributionOptions>({
   },
 });
 
-/** Where each Yjs client id's visible text sits in the ProseMirror document. */
-function textRuns(fragment: Y.XmlFragment, doc: PMNode): Run[] {
-  const runs: Run[] = [];
+/** Where each item's visible text sits in the ProseMirror document. */
+function textRuns(fragment: Y.XmlFragment, doc: PMNode): ItemRun[] {
+  const runs: ItemRun[] = [];
   const walk = (parent: Y.XmlFragment | Y.XmlElement, start: number): boolean => {
     let pos = start;
     for (const child of parent.toArray()) {
       if (child instanceof Y.XmlText) {
         for (let item = child._start; item; item = item.right) {
           if (item.deleted || !item.countable) continue;
-          if (item.content instanceof Y.ContentString) runs.push({ from: pos, to: pos + item.length, client: item.id.client });
+          if (item.content instanceof Y.ContentString) runs.push({ from: pos, to: pos + item.length, ...item.id });
           pos += item.length;
         }
       } else if (child instanceof Y.XmlElement) {
@@ -96,12 +102,19 @@ function textRuns(fragment: Y.XmlFragment, doc: PMNode): Run[] {
   return runs;
 }
 
-function mergeRuns(runs: Run[]): Run[] {
-  const merged: Run[] = [];
-  for (const run of runs) {
-    const last = merged.at(-1);
-    if (last && last.client === run.client && last.to === run.from) last.to = run.to;
-    else merged.push({ ...run });
+/** The items' text by first author, a run for each stretch one person wrote. */
+function authoredRuns(items: ItemRun[], authors: AttributionState): Run[] {
+  const runs: Run[] = [];
+  for (const { from, client, clock, to } of items) {
+    let at = from;
+    for (const { length, author } of authors.authorsOf(client, clock, to - from)) {
+      const last = runs.at(-1);
+      if (last && last.to === at && sameAuthor(last.author, author)) last.to = at + length;
+      else runs.push({ from: at, to: at + length, author });
+      at += length;
+    }
   }
-  return merged;
+  return runs;
 }
+
+const sameAuthor = (a: Author, b: Author) => (a.userId || a.name) === (b.userId || b.name);

@@ -17,6 +17,7 @@ import { Paragraph } from '@tiptap/extension-paragraph';
 import { Text } from '@tiptap/extension-text';
 import { Dropcursor, Placeholder } from '@tiptap/extensions';
 import type { StoryField } from '../../../shared/story';
+import { Figure, type FigureUploadState } from './figure';
 import { isAllowedLink } from './links';
 import { BLOCK_SUGGESTIONS, SuggestionMarks } from './suggestionMarks';
 
@@ -43,6 +44,21 @@ const BodyBulletList = BulletList.extend({ marks: BLOCK_SUGGESTIONS });
 const BodyOrderedList = OrderedList.extend({ marks: BLOCK_SUGGESTIONS });
 const BodyListItem = ListItem.extend({ marks: BLOCK_SUGGESTIONS });
 
+/**
+ * The Body has section headings (h2) and subheadings (h3): the headline is the page's h1. Headings pasted
+ * from Word, Google Docs or a web page stay headings at the nearest level (h1 → h2, h4–h6 → h3), and so
+ * do Word's Title and Subtitle paragraphs, instead of becoming plain paragraphs.
+ */
+const BodyHeading = Heading.extend({
+  parseHTML() {
+    return [
+      ...[1, 2, 3, 4, 5, 6].map((level) => ({ tag: `h${level}`, attrs: { level: level <= 2 ? 2 : 3 } })),
+      { tag: 'p.MsoTitle', attrs: { level: 2 }, priority: 60 },
+      { tag: 'p.MsoSubtitle', attrs: { level: 3 }, priority: 60 },
+    ];
+  },
+});
+
 /** Enter leaves a one-paragraph field for the next one instead of splitting it. */
 const EnterMovesOn = Extension.create<{ onEnter: () => void }>({
   name: 'enterMovesOn',
@@ -61,6 +77,8 @@ const EnterMovesOn = Extension.create<{ onEnter: () => void }>({
 export type FieldExtensionOptions = {
   /** Called when Enter is pressed in a one-paragraph field. */
   onEnter: () => void;
+  /** The Body's pictures being uploaded on this device (their progress shows on their placeholders). */
+  uploads?: FigureUploadState | null;
 };
 
 /** Every field can carry suggestions (track changes). */
@@ -74,7 +92,7 @@ export function fieldExtensions(field: StoryField, options: FieldExtensionOption
  * a paragraph on every change, which in a shared document means duplicate writes from every client, and
  * refused writes from viewers).
  */
-function fieldSchema(field: StoryField, { onEnter }: FieldExtensionOptions): AnyExtension[] {
+function fieldSchema(field: StoryField, { onEnter, uploads = null }: FieldExtensionOptions): AnyExtension[] {
   const placeholder = Placeholder.configure({ placeholder: FIELD_SPECS[field].placeholder });
   switch (field) {
     case 'headline':
@@ -91,8 +109,9 @@ function fieldSchema(field: StoryField, { onEnter }: FieldExtensionOptions): Any
         BodyListItem,
         Bold,
         Dropcursor,
+        Figure.configure({ uploads }),
         HardBreak,
-        Heading.configure({ levels: [2, 3] }),
+        BodyHeading.configure({ levels: [2, 3] }),
         Italic,
         ListKeymap,
         Link.configure({

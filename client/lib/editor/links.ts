@@ -1,3 +1,5 @@
+import { Extension } from '@tiptap/core';
+
 /** Links reporters may add: web pages and email addresses, nothing that runs code. */
 const ALLOWED_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 
@@ -21,3 +23,25 @@ export function normalizeLink(input: string): string | null {
   if (/^[^\s/]+\.[^\s/]+/.test(text)) return isAllowedLink(`https://${text}`) ? new URL(`https://${text}`).href : null;
   return null;
 }
+
+/**
+ * Ctrl+K (⌘K) as in Google Docs: asks for the toolbar's link form, in a field whose schema has links
+ * and while it may be edited; elsewhere the key is left to the browser.
+ */
+export const LinkShortcut = Extension.create<{ request: () => void }>({
+  name: 'linkShortcut',
+
+  addOptions() {
+    return { request: () => undefined };
+  },
+
+  addKeyboardShortcuts() {
+    return {
+      'Mod-k': () => {
+        if (!this.editor.isEditable || !this.editor.schema.marks.link) return false;
+        this.options.request();
+        return true;
+      },
+    };
+  },
+});

@@ -4,7 +4,7 @@
  */
 import type { Editor } from '@tiptap/core';
 
-export type ToolbarIcon = 'bold' | 'italic' | 'heading' | 'link' | 'quote' | 'bulletList' | 'orderedList';
+export type ToolbarIcon = 'bold' | 'italic' | 'heading' | 'link' | 'quote' | 'bulletList' | 'orderedList' | 'picture' | 'library';
 
 export type ToolbarCommand = {
   label: string;
@@ -29,8 +29,8 @@ export const TOOLBAR_COMMANDS: ToolbarCommand[] = [
       e.chain().focus().toggleHeading({ level }).run();
     },
   },
-  // Link needs a URL first: the toolbar asks for it.
-  { label: 'Link', icon: 'link', active: { name: 'link' } },
+  // Link needs a URL first: the toolbar asks for it (the shortcut goes through LiveEditor's `link` event).
+  { label: 'Link', icon: 'link', shortcut: 'Mod+K', active: { name: 'link' } },
   {
     label: 'Quote',
     icon: 'quote',

@@ -9,7 +9,9 @@
  * one transaction (shared/restoreRevision.ts), which the provider sends like
  * any keystroke, so everyone in the story sees it at once. An UndoManager
  * tracking only that transaction's origin lets "Undo restore" take back just
- * the restore, not anyone's typing since.
+ * the restore, not anyone's typing since. Both write text again under this
+ * client's id; which new items copy which is claimed with the server
+ * (StorySession.claimCopies), so the text stays its first author's.
  */
 import { fromBase64 } from 'lib0/buffer';
 import * as Y from 'yjs';
@@ -17,6 +19,7 @@ import type { RevisionDiff, RevisionSummary, VersionAuthor } from '../../../shar
 import { restoreRevision } from '../../../shared/restoreRevision';
 import { STORY_FIELDS } from '../../../shared/story';
 import { api, errorMessage } from '../api';
+import { followUndoCopies } from '../editor/undoCopies';
 import type { StorySession } from './StorySession.svelte';
 
 export class RevisionHistory {
@@ -46,6 +49,7 @@ export class RevisionHistory {
   readonly #origin = { restore: true };
   #session: StorySession;
   #undo: Y.UndoManager | null = null;
+  #offUndoCopies: (() => void) | null = null;
   #generation = 0;
 
   constructor(session: StorySession) {
@@ -160,10 +164,13 @@ export class RevisionHistory {
       const undo = this.#undoManager(target);
       // Each restore is its own step: "Undo restore" takes back the latest one only.
       undo.stopCapturing();
-      restoreRevision(target, source, this.#origin);
+      const copies = restoreRevision(target, source, this.#origin);
       undo.stopCapturing();
       source.destroy();
+      this.#session.claimCopies(copies);
       this.restored = { number, undone: false };
+      // The restore is this person's own edit, already made: the story's timeline hears of it, if it can.
+      api.reportRestore(this.#session.storyId, number).catch(() => {});
       return true;
     } catch (error) {
       this.actionError = errorMessage(error);
@@ -184,15 +191,20 @@ export class RevisionHistory {
   }
 
   #undoManager(doc: Y.Doc): Y.UndoManager {
-    this.#undo ??= new Y.UndoManager(
+    if (this.#undo) return this.#undo;
+    const undo = new Y.UndoManager(
       STORY_FIELDS.map((field) => doc.getXmlFragment(field)),
       { trackedOrigins: new Set([this.#origin]), captureTimeout: 0 },
     );
-    return this.#undo;
+    // "Undo restore" brings back what the restore replaced: written again, like the restore itself.
+    this.#offUndoCopies = followUndoCopies(undo, (copies) => this.#session.claimCopies(copies));
+    this.#undo = undo;
+    return undo;
   }
 
   destroy(): void {
     this.#generation++;
+    this.#offUndoCopies?.();
     this.#undo?.destroy();
     this.#undo = null;
   }

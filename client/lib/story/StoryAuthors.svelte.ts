@@ -1,13 +1,19 @@
 /**
- * "Who wrote this?": whether the attribution view is on, and who wrote with
- * each Yjs client id of the story, as the server bound them (GET
- * /api/stories/:id/authors); suggestions are attributed the same way. A
- * client id not yet known (someone who joined after the list was fetched)
- * asks for the list again.
+ * "Who wrote this?": whether the attribution view is on, and who first wrote
+ * each character of the story. That is the person the server bound the Yjs
+ * client id that wrote it to (GET /api/stories/:id/authors), unless the text
+ * was written again (a restore, an undo, a revert): then the story's
+ * provenance record, which only the server writes, names its first author
+ * (shared/provenance.ts). Suggestions are attributed by client id the same
+ * way. A client id or person not yet known (someone who joined after the list
+ * was fetched) asks for the list again.
  */
 import { ObservableV2 } from 'lib0/observable';
+import type * as Y from 'yjs';
+import { originalAuthors, PROVENANCE_ROOT, type ProvenanceIndex, readProvenance } from '../../../shared/provenance';
 import { api } from '../api';
-import type { AttributionState, Author } from '../editor/attribution';
+import { batched } from '../batched';
+import type { AttributionState, AuthoredPart, Author } from '../editor/attribution';
 import { safeColor } from '../people';
 
 const UNKNOWN: Author = { userId: '', name: 'Someone', color: '#9ca3af' };
@@ -19,6 +25,9 @@ export class StoryAuthors implements AttributionState {
   /** The authors of the text now in the story, by name (what the legend shows). */
   present = $state.raw<Author[]>([]);
   #byClient = new Map<number, Author>();
+  #byUser = new Map<string, Author>();
+  /** The provenance record, read again after each change to it. */
+  #provenance: ProvenanceIndex | null = null;
   #perField = new Map<string, Author[]>();
   readonly #events = new ObservableV2<{ change: () => void }>();
   #lastFetch = 0;
@@ -28,8 +37,17 @@ export class StoryAuthors implements AttributionState {
   /** `colorOf` gives a person's colour in this story (StorySession.colorOf), falling back to their account's. */
   constructor(
     private readonly storyId: string,
+    private readonly doc: Y.Doc,
     private readonly colorOf: (userId: string, fallback: string) => string,
-  ) {}
+  ) {
+    doc.getMap(PROVENANCE_ROOT).observe(this.#onProvenance);
+  }
+
+  /** Recolours after the Yjs transaction that changed the record, not from inside it. */
+  #onProvenance = batched((): void => {
+    this.#provenance = null;
+    this.#changed();
+  });
 
   async toggle(): Promise<void> {
     this.on = !this.on;
@@ -47,10 +65,19 @@ export class StoryAuthors implements AttributionState {
 
   /** A user's name and colour among the story's authors; asks the server again when it is not one of them yet. */
   authorOfUser(userId: string): Author | undefined {
-    for (const author of this.#byClient.values())
-      if (author.userId === userId) return { ...author, color: this.colorOf(author.userId, author.color) };
+    const author = this.#byUser.get(userId);
+    if (author) return { ...author, color: this.colorOf(author.userId, author.color) };
     this.#refetchSoon();
     return undefined;
+  }
+
+  /** Who first wrote text written from Yjs id (client, clock): whom the provenance record names, else the client id's owner. */
+  authorsOf(client: number, clock: number, length: number): AuthoredPart[] {
+    this.#provenance ??= readProvenance(this.doc);
+    return originalAuthors(this.#provenance, client, clock, length).map((part) => ({
+      length: part.length,
+      author: part.author === null ? this.authorOf(client) : (this.authorOfUser(part.author) ?? UNKNOWN),
+    }));
   }
 
   #refetchSoon(): void {
@@ -84,7 +111,11 @@ export class StoryAuthors implements AttributionState {
     this.#fetching = api
       .storyAuthors(this.storyId)
       .then(({ authors }) => {
-        for (const a of authors) this.#byClient.set(a.clientId, { userId: a.userId, name: a.name, color: safeColor(a.color) });
+        for (const a of authors) {
+          const author = { userId: a.userId, name: a.name, color: safeColor(a.color) };
+          this.#byClient.set(a.clientId, author);
+          this.#byUser.set(a.userId, author);
+        }
       })
       .catch(() => {})
       .finally(() => (this.#fetching = null));
@@ -92,6 +123,7 @@ export class StoryAuthors implements AttributionState {
   }
 
   destroy(): void {
+    this.doc.getMap(PROVENANCE_ROOT).unobserve(this.#onProvenance);
     clearTimeout(this.#refetch);
     this.#events.destroy();
   }

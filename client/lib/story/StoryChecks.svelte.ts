@@ -10,6 +10,8 @@ import { createSubscriber } from 'svelte/reactivity';
 import type { ChecksResult } from '../../../shared/api';
 import { openThreadCount } from '../../../shared/comments';
 import { publicationProblems, publicationWarnings, type CheckedField, type PublicationProblems } from '../../../shared/publicationChecks';
+import { missingAltText } from '../../../shared/figures';
+import { readFigures, readLead } from '../../../shared/storyImages';
 import { readSuggestions } from '../../../shared/suggestions';
 import { slugify } from '../../../shared/slug';
 import { STORY_FIELDS, type StoryField } from '../../../shared/story';
@@ -17,7 +19,7 @@ import { api } from '../api';
 import type { LiveEditor } from '../editor/LiveEditor.svelte';
 import type { StorySession } from './StorySession.svelte';
 
-const CHECKED_FIELDS: readonly CheckedField[] = ['headline', 'standfirst', 'byline', 'body', 'slug'];
+const CHECKED_FIELDS: readonly CheckedField[] = ['headline', 'standfirst', 'byline', 'body', 'slug', 'images'];
 
 /** Asking the server again waits for typing to pause. */
 const SERVER_CHECK_DELAY_MS = 1_500;
@@ -67,7 +69,15 @@ export class StoryChecks {
       byline: byline.text,
       bodyText: body.text,
       slug: this.#session.workflow?.slug ?? null,
+      missingAlt: this.#missingAlt(),
     });
+  }
+
+  /** Pictures without alt text, re-read as the document changes (the lead image's words are not in any editor). */
+  #missingAlt(): string[] {
+    this.#docChanges();
+    const { doc } = this.#session.provider;
+    return missingAltText(readLead(doc), readFigures(doc.getXmlFragment('body')));
   }
 
   /** Everything that stops publication now: the server's refusal first, then the live checks, then the server's own. */

@@ -19,9 +19,11 @@ import { can, type Role } from '../../../shared/roles';
 import { FIELD_LABELS, isStoryField, type StoryField } from '../../../shared/story';
 import type { StoryWorkflow } from '../../../shared/workflow';
 import { batched } from '../batched';
+import type { CopiedText } from '../../../shared/provenanceClaim';
 import type { FieldSession } from '../editor/LiveEditor.svelte';
 import { draftDatabaseName } from '../localDrafts';
 import { initials, safeColor } from '../people';
+import { ProvenanceOutbox } from '../sync/ProvenanceOutbox';
 import { SocketIOProvider } from '../sync/SocketIOProvider';
 import type { ReconnectPolicy } from '../sync/ReconnectPolicy';
 import { describeSaveState, type SaveState } from '../sync/saveState';
@@ -68,6 +70,8 @@ export class StorySession implements FieldSession {
 
   /** This device's copy of the story. */
   readonly #local: IndexeddbPersistence;
+  /** Which of our new text items copy which earlier ones, on their way to the server. */
+  readonly #copies: ProvenanceOutbox;
   readonly #reconnection: ReconnectPolicy | undefined;
   readonly #mayEdit: boolean;
   /** Joined and synced at least once since the story opened. */
@@ -87,6 +91,7 @@ export class StorySession implements FieldSession {
     this.#local = new IndexeddbPersistence(draftDatabaseName(storyId), doc);
     this.provider = new SocketIOProvider({ socket, storyId, doc, persistedOrigins: [this.#local] });
     const { provider } = this;
+    this.#copies = new ProvenanceOutbox(provider);
     provider.awareness.setLocalStateField('user', this.me);
     provider.awareness.setLocalStateField('field', null);
 
@@ -282,6 +287,14 @@ export class StorySession implements FieldSession {
     }, BLUR_GRACE_MS);
   }
 
+  /**
+   * Text we wrote again (a restore, an undo that brought text back) copies earlier text: the server is
+   * told, once it has our copies, so the text stays its first author's (shared/provenance.ts).
+   */
+  claimCopies(copies: readonly CopiedText[]): void {
+    this.#copies.claim(copies);
+  }
+
   dismissError(): void {
     this.error = null;
   }
@@ -294,6 +307,7 @@ export class StorySession implements FieldSession {
   destroy(): void {
     clearTimeout(this.#blurTimer);
     for (const off of this.#offProvider) off();
+    this.#copies.destroy();
     this.provider.destroy();
     void this.#local.destroy();
   }

@@ -70,6 +70,8 @@ export class ReconnectPolicy {
   phase: ReconnectPhase = 'connecting';
   /** Attempts that failed since the last successful connect. */
   failures = 0;
+  /** When the attempt being waited for (or under way) was due, in ms since the epoch. */
+  dueAt: number | undefined;
   #hint: ReconnectHint;
   #outage: Outage | undefined;
   #connectedAt = 0;
@@ -165,6 +167,7 @@ export class ReconnectPolicy {
     const turn = () => outage.roundStart + this.#hint.phase * this.periodOf(outage.round);
     // Rounds that passed while an attempt hung (or the machine slept) are skipped, not made up.
     while (turn() < now) this.#nextRound(outage);
+    this.dueAt = turn();
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#nextRound(outage);

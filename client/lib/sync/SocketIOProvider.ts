@@ -84,6 +84,7 @@ export class SocketIOProvider {
   #refusals = 0;
   #joined = false;
   #destroyed = false;
+  #deleted = false;
   readonly #events = new ObservableV2<ProviderEvents>();
 
   constructor({ socket, storyId, doc = new Y.Doc(), persistedOrigins = [] }: ProviderOptions) {
@@ -101,6 +102,7 @@ export class SocketIOProvider {
     socket.on('story:workflow', this.#onWorkflow);
     socket.on('story:access', this.#onAccess);
     socket.on('protocol:error', this.#onProtocolError);
+    socket.on('story:deleted', this.#onDeleted);
     if (socket.connected) this.#join();
     else if (!socket.active) socket.connect();
   }
@@ -142,6 +144,8 @@ export class SocketIOProvider {
   }
 
   #join = (): void => {
+    // A story moved to the Trash stays gone for this provider: its page says so rather than retrying.
+    if (this.#deleted) return;
     this.#setStatus('connecting');
     const request = { storyId: this.storyId, protocolVersion: PROTOCOL_VERSION, stateVector: Y.encodeStateVector(this.doc) };
     this.socket.emit('story:join', request, (answer: Ack<JoinAnswer>) => {
@@ -164,6 +168,18 @@ export class SocketIOProvider {
       this.#setStatus('connected');
       this.#announceAwareness();
     });
+  };
+
+  /** The story went to the Trash: the server has taken us out of it. */
+  #onDeleted = (storyId: string): void => {
+    if (storyId !== this.storyId || this.#destroyed) return;
+    this.#deleted = true;
+    this.#joined = false;
+    this.role = null;
+    this.canEdit = false;
+    this.joinError = { code: 'not_found', message: 'This story was deleted: an editor moved it to the Trash, where it can be restored.' };
+    this.#setStatus('disconnected');
+    this.#events.emit('error', [this.joinError]);
   };
 
   #onDisconnect = (): void => {
@@ -362,6 +378,7 @@ export class SocketIOProvider {
     this.socket.off('story:workflow', this.#onWorkflow);
     this.socket.off('story:access', this.#onAccess);
     this.socket.off('protocol:error', this.#onProtocolError);
+    this.socket.off('story:deleted', this.#onDeleted);
     this.awareness.destroy();
   }
 }

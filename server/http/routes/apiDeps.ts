@@ -3,8 +3,10 @@ import type { Authenticator } from '../../auth/Authenticator';
 import type { LiveAccess } from '../../auth/LiveAccess';
 import type { SignInThrottle } from '../../auth/SignInThrottle';
 import type { DocumentRegistry } from '../../documents/DocumentRegistry';
+import type { MediaLibrary } from '../../media/MediaLibrary';
 import type { Store } from '../../persistence/Store';
 import type { PublishDeps } from '../../workflow/publishStory';
+import type { RetentionDeps } from '../../workflow/storyRetention';
 
 /** What the API's routes are built from (apiRouter passes it to each). */
 export type ApiDeps = PublishDeps & {
@@ -16,4 +18,8 @@ export type ApiDeps = PublishDeps & {
   allowedOrigins: readonly string[];
   publicOrigin: (req: Request) => string;
   announceVersion: (storyId: string) => void;
+  media: MediaLibrary;
+  maxUploadBytes: number;
+  /** Archive and Trash. */
+  retention: RetentionDeps;
 };

@@ -12,7 +12,9 @@ const GALLEY = { name: 'Galley', color: '#6b7280' };
 /**
  * "Who wrote this?": each Yjs client id that wrote in the story, with its author. The server
  * bound every client id to the user who first wrote with it, so this is authoritative: no
- * client can claim another's text.
+ * client can claim another's text. Text written again (a restore, an undo, a revert) is
+ * resolved first through the story's provenance record (shared/provenance.ts), which names
+ * people by user id: each of them wrote with a client id of their own, so they are listed here.
  */
 export function attributionRoutes(deps: ApiDeps): express.Router {
   const { store } = deps;

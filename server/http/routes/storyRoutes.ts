@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { CreateStoryBody, StoryIdParam, type StoryDetail, type StorySummary } from '../../../shared/api';
 import { openMentions, openThreadCount } from '../../../shared/comments';
+import { NO_PLANNING, type StoryPlanning } from '../../../shared/planning';
+import { StoryListQuery } from '../../../shared/newsroomQuery';
 import { STORY_FIELDS } from '../../../shared/story';
 import type { CommentSummary, StoryRecord, UserRecord } from '../../persistence/Store';
 import { fragmentText } from '../../publishing/storyContent';
 import { findStory } from '../../workflow/findStory';
 import { newDraft, workflowOf } from '../../workflow/workflowState';
 import type { ApiDeps } from './apiDeps';
+import { storyListPage } from './storyListPage';
 import { authorize, noBody } from '../sessionMiddleware';
 import { validate } from '../validate';
 
@@ -17,7 +20,11 @@ export function storyRoutes(deps: ApiDeps): express.Router {
   const router = express.Router();
 
   /** A story as `reader` sees it in the list: whether they are @mentioned in its open threads is theirs alone. */
-  const summarize = (story: StoryRecord & Partial<CommentSummary>, reader: UserRecord): StorySummary => ({
+  const summarize = (
+    story: StoryRecord & Partial<CommentSummary> & { planning?: StoryPlanning },
+    reader: UserRecord,
+    names: ReadonlyMap<string, string> = new Map(),
+  ): StorySummary => ({
     id: story.id,
     headline: story.headline,
     createdAt: story.createdAt,
@@ -26,11 +33,20 @@ export function storyRoutes(deps: ApiDeps): express.Router {
     present: registry.get(story.id)?.presence() ?? [],
     openComments: story.openComments ?? 0,
     mentionsYou: story.mentionedIds?.includes(reader.id) ?? false,
+    planning: story.planning ?? NO_PLANNING,
+    assignees: (story.planning?.assigneeIds ?? []).map((id) => ({ id, name: names.get(id) ?? 'A former member' })),
+    archivedAt: story.archivedAt,
+    createdBy: story.createdBy,
   });
 
-  router.get('/stories', noBody, async (_req, res) => {
+  const userNames = async () => new Map((await store.listUsers()).map((user) => [user.id, user.name]));
+
+  /** The newsroom list: a page of stories, searched and filtered (docs/newsroom.md). apiRouter lets its query through. */
+  router.get('/stories', noBody, async (req, res) => {
     const user = authorize(res, 'story:read');
-    res.json({ stories: (await store.listStories()).map((story) => summarize(story, user)) });
+    const query = validate(StoryListQuery, req.query);
+    const names = await userNames();
+    res.json(await storyListPage(store, query, user, (story) => summarize(story, user, names)));
   });
 
   router.post('/stories', async (req, res) => {
@@ -38,6 +54,7 @@ export function storyRoutes(deps: ApiDeps): express.Router {
     validate(CreateStoryBody, req.body);
     const story = newDraft(randomUUID(), user, new Date().toISOString());
     await store.createStory(story);
+    await deps.activity.record(story.id, user, { kind: 'created', detail: {} });
     res.status(201).json({ id: story.id, story: summarize(story, user) });
   });
 

@@ -18,7 +18,10 @@ import type { ApiDeps } from './apiDeps';
 import { authorize, noBody } from '../sessionMiddleware';
 import { validate } from '../validate';
 
-/** Named versions on request, who changed the story since a version, and reverting one person's changes since it. */
+/**
+ * Named versions on request, who changed the story since a version, reverting one person's changes since
+ * it, and hearing of a restore.
+ */
 export function versionRoutes(deps: ApiDeps): express.Router {
   const { store, registry } = deps;
   const router = express.Router();
@@ -48,6 +51,17 @@ export function versionRoutes(deps: ApiDeps): express.Router {
     const ids = await authorsBetween(store, version.storyId, state, version);
     const authors = [...(await versionAuthors(store, ids)).values()].sort((a, b) => a.name.localeCompare(b.name));
     res.json({ authors } satisfies ChangedSince);
+  });
+
+  /**
+   * "I restored version n": a restore is the client's own edit (shared/restoreRevision.ts), so the server
+   * hears of it from the person who made it, who may edit the story; it goes into the timeline in their name.
+   */
+  router.post('/stories/:id/revisions/:number/restored', noBody, async (req, res) => {
+    const user = authorize(res, 'story:edit');
+    const version = await findVersion(req.params.id, req.params.number);
+    await deps.activity.record(version.storyId, user, { kind: 'restored', detail: { number: version.number, name: version.name } });
+    res.status(204).end();
   });
 
   router.post('/stories/:id/revisions/:number/revert', async (req, res) => {

@@ -2,10 +2,16 @@ import { Client, type ClientConfig, Pool } from 'pg';
 import type { Store } from '../Store';
 import { pgAccounts } from './pgAccounts';
 import { PgDatabase } from './PgDatabase';
+import { pgMedia } from './pgMedia';
+import { pgNotifications } from './pgNotifications';
+import { pgTaxonomy } from './pgTaxonomy';
 import { pgPublications } from './pgPublications';
 import { migrate, quoteIdentifier } from './pgSchema';
 import { pgStories } from './pgStories';
+import { pgStoryActivity } from './pgStoryActivity';
+import { pgStorySearch } from './pgStorySearch';
 import { pgStoryLog } from './pgStoryLog';
+import { pgStoryRetention } from './pgStoryRetention';
 
 /**
  * The store for several server processes sharing one Postgres database, one file per aggregate beside
@@ -35,6 +41,12 @@ export const PgStore = {
       ...pgStoryLog(db),
       ...pgStories(db),
       ...pgPublications(db),
+      ...pgMedia(db),
+      ...pgNotifications(db),
+      ...pgStorySearch(db),
+      ...pgStoryActivity(db),
+      ...pgTaxonomy(db),
+      ...pgStoryRetention(db),
       // Postgres has no whole-database check like SQLite's (data checksums and amcheck are the operator's).
       integrityCheck: async () => null,
       close: () => db.close(),

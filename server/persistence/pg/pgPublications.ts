@@ -1,5 +1,5 @@
-import type { PublicationRecord, PublicationStore, RevisionRecord } from '../PublicationStore';
-import { orNull, toPublication, toRevision } from '../storeRows';
+import type { NewPublication, PublicationStore, RevisionRecord } from '../PublicationStore';
+import { leadColumn, orNull, toPublication, toRevision } from '../storeRows';
 import { lock, revisionsLock, SLUG_LOCK } from './advisoryLocks';
 import type { PgDatabase, Querier } from './PgDatabase';
 
@@ -31,14 +31,14 @@ async function insertRevision(c: Querier, r: Omit<RevisionRecord, 'number'>): Pr
   return rows[0].number;
 }
 
-async function upsertPublication(c: Querier, p: Omit<PublicationRecord, 'unpublishedAt'>): Promise<void> {
+async function upsertPublication(c: Querier, p: NewPublication): Promise<void> {
   await c.query(
-    `INSERT INTO publications (story_id, slug, headline, standfirst, byline, body_html, published_at, updated_at, published_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    `INSERT INTO publications (story_id, slug, headline, standfirst, byline, body_html, lead, published_at, updated_at, published_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (story_id) DO UPDATE SET slug = excluded.slug, headline = excluded.headline,
-       standfirst = excluded.standfirst, byline = excluded.byline, body_html = excluded.body_html,
+       standfirst = excluded.standfirst, byline = excluded.byline, body_html = excluded.body_html, lead = excluded.lead,
        updated_at = excluded.updated_at, published_by = excluded.published_by, unpublished_at = NULL`,
-    [p.storyId, p.slug, p.headline, p.standfirst, p.byline, p.bodyHtml, p.publishedAt, p.updatedAt, p.publishedBy],
+    [p.storyId, p.slug, p.headline, p.standfirst, p.byline, p.bodyHtml, leadColumn(p.lead), p.publishedAt, p.updatedAt, p.publishedBy],
   );
 }
 

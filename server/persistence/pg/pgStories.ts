@@ -1,4 +1,4 @@
-import { orNull, toStory, toStoryListing } from '../storeRows';
+import { orNull, toDueStory, toPlanning, toStory, toStoryListing } from '../storeRows';
 import type { StoryStore } from '../StoryStore';
 import { lock, SLUG_LOCK } from './advisoryLocks';
 import type { PgDatabase, Querier } from './PgDatabase';
@@ -49,12 +49,12 @@ export function pgStories(db: PgDatabase): StoryStore {
     },
 
     async getStory(id) {
-      const row = await db.row('SELECT * FROM stories WHERE id = $1', [id]);
+      const row = await db.row('SELECT * FROM stories WHERE id = $1 AND trashed_at IS NULL', [id]);
       return row && toStory(row);
     },
 
     async listStories() {
-      return (await db.rows('SELECT * FROM stories ORDER BY updated_at DESC')).map(toStoryListing);
+      return (await db.rows('SELECT * FROM stories WHERE trashed_at IS NULL ORDER BY updated_at DESC')).map(toStoryListing);
     },
 
     async touchStory(id, headline, updatedAt, comments) {
@@ -64,12 +64,32 @@ export function pgStories(db: PgDatabase): StoryStore {
       );
     },
 
+    async setStoryPlanning(id, planning) {
+      // The old planning comes from the row the UPDATE locked: two nodes writing at once cannot both report a change.
+      const row = await db.row(
+        `WITH old AS (SELECT assignee_ids, section, tags, due_at, priority FROM stories WHERE id = $1 FOR UPDATE)
+         UPDATE stories SET assignee_ids = $2, section = $3, tags = $4, due_at = $5, priority = $6
+         FROM old WHERE stories.id = $1
+         RETURNING old.assignee_ids, old.section, old.tags, old.due_at, old.priority`,
+        [id, JSON.stringify(planning.assigneeIds), planning.section, JSON.stringify(planning.tags), planning.dueAt, planning.priority],
+      );
+      return row && toPlanning(row);
+    },
+
+    async storiesDueBetween(from, until) {
+      const rows = await db.rows(
+        "SELECT id, due_at, assignee_ids FROM stories WHERE due_at > $1 AND due_at <= $2 AND assignee_ids <> '[]' AND trashed_at IS NULL ORDER BY due_at",
+        [from, until],
+      );
+      return rows.map(toDueStory);
+    },
+
     async changeStatus(storyId, change, from) {
       // One UPDATE: under READ COMMITTED a concurrent change makes it re-check `status` on the new row, so only one wins.
       const changed = await db.changes(
         `UPDATE stories SET status = $1, status_changed_at = $2, status_changed_by = $3, status_note = $4, scheduled_for = $5,
            scheduled_by_id = $6, schedule_lease_until = NULL
-         WHERE id = $7 AND status = ANY($8::text[])`,
+         WHERE id = $7 AND trashed_at IS NULL AND status = ANY($8::text[])`,
         [
           change.status,
           change.at,

@@ -4,10 +4,17 @@ import Database from 'better-sqlite3';
 import type { Store } from '../Store';
 import { sqliteAccounts } from './sqliteAccounts';
 import { SqliteConnection } from './SqliteConnection';
+import { mediaFilesIn, type MediaFiles } from './MediaFiles';
+import { sqliteMedia } from './sqliteMedia';
+import { sqliteNotifications } from './sqliteNotifications';
+import { sqliteTaxonomy } from './sqliteTaxonomy';
 import { sqlitePublications } from './sqlitePublications';
 import { SQLITE_MIGRATIONS } from './sqliteSchema';
 import { sqliteStories } from './sqliteStories';
+import { sqliteStoryActivity } from './sqliteStoryActivity';
+import { sqliteStorySearch } from './sqliteStorySearch';
 import { sqliteStoryLog } from './sqliteStoryLog';
+import { sqliteStoryRetention } from './sqliteStoryRetention';
 import { UpdateAppender } from './UpdateAppender';
 
 /** How long a connection waits for another's write lock (another process's, or a migration's). */
@@ -21,7 +28,7 @@ export type SqliteStore = Store;
 export const SqliteStore = {
   /** Opens (creating if needed) `<dataDir>/galley.db`; ':memory:' for throwaway stores. */
   open(dataDir: string | ':memory:', options: SqliteOptions = {}): SqliteStore {
-    return compose(openDatabase(dataDir, options), null);
+    return compose(openDatabase(dataDir, options), null, mediaFilesIn(dataDir));
   },
 
   /**
@@ -31,18 +38,24 @@ export const SqliteStore = {
    */
   async openForServer(dataDir: string | ':memory:', options: SqliteOptions = {}): Promise<SqliteStore> {
     const db = openDatabase(dataDir, options);
-    if (dataDir === ':memory:') return compose(db, null);
-    return compose(db, await UpdateAppender.start(db.name, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS));
+    if (dataDir === ':memory:') return compose(db, null, mediaFilesIn(dataDir));
+    return compose(db, await UpdateAppender.start(db.name, options.busyTimeoutMs ?? BUSY_TIMEOUT_MS), mediaFilesIn(dataDir));
   },
 };
 
-function compose(db: Database.Database, appender: UpdateAppender | null): SqliteStore {
+function compose(db: Database.Database, appender: UpdateAppender | null, files: MediaFiles): SqliteStore {
   const connection = new SqliteConnection(db, appender);
   return {
     ...sqliteAccounts(connection),
     ...sqliteStoryLog(connection),
     ...sqliteStories(connection),
     ...sqlitePublications(connection),
+    ...sqliteMedia(connection, files),
+    ...sqliteNotifications(connection),
+    ...sqliteStorySearch(connection),
+    ...sqliteStoryActivity(connection),
+    ...sqliteTaxonomy(connection),
+    ...sqliteStoryRetention(connection),
     integrityCheck: async () => integrityCheck(db),
     close: () => connection.close(),
   };

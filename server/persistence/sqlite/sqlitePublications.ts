@@ -1,5 +1,5 @@
-import type { PublicationRecord, PublicationStore, RevisionRecord } from '../PublicationStore';
-import { type Row, toPublication, toRevision } from '../storeRows';
+import type { NewPublication, PublicationStore, RevisionRecord } from '../PublicationStore';
+import { leadColumn, type Row, toPublication, toRevision } from '../storeRows';
 import type { SqliteConnection } from './SqliteConnection';
 
 /** Public pages, revisions and versions, and the public listings, on SQLite. */
@@ -22,16 +22,16 @@ export function sqlitePublications(db: SqliteConnection): PublicationStore {
     return next;
   };
 
-  const upsertPublication = (p: Omit<PublicationRecord, 'unpublishedAt'>) =>
+  const upsertPublication = (p: NewPublication) =>
     db
       .prepare(
-        `INSERT INTO publications (story_id, slug, headline, standfirst, byline, body_html, published_at, updated_at, published_by)
-         VALUES (@storyId, @slug, @headline, @standfirst, @byline, @bodyHtml, @publishedAt, @updatedAt, @publishedBy)
+        `INSERT INTO publications (story_id, slug, headline, standfirst, byline, body_html, lead, published_at, updated_at, published_by)
+         VALUES (@storyId, @slug, @headline, @standfirst, @byline, @bodyHtml, @lead, @publishedAt, @updatedAt, @publishedBy)
          ON CONFLICT (story_id) DO UPDATE SET slug = excluded.slug, headline = excluded.headline,
-           standfirst = excluded.standfirst, byline = excluded.byline, body_html = excluded.body_html,
+           standfirst = excluded.standfirst, byline = excluded.byline, body_html = excluded.body_html, lead = excluded.lead,
            updated_at = excluded.updated_at, published_by = excluded.published_by, unpublished_at = NULL`,
       )
-      .run(p);
+      .run({ ...p, lead: leadColumn(p.lead) });
 
   return {
     async savePublication(p, r, scheduledFor) {

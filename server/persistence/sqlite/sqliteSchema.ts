@@ -168,6 +168,165 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     at TEXT NOT NULL
   );
   `,
+  `
+  -- Uploaded images (their files live under <DATA_DIR>/media/<id>/), and which public pages show them.
+  CREATE TABLE media (
+    id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    format TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    uploaded_by TEXT NOT NULL REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    alt TEXT NOT NULL DEFAULT '',
+    caption TEXT NOT NULL DEFAULT '',
+    credit TEXT NOT NULL DEFAULT ''
+  );
+  CREATE INDEX media_newest ON media(created_at, id);
+  CREATE TABLE published_media (
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    media_id TEXT NOT NULL REFERENCES media(id),
+    PRIMARY KEY (story_id, media_id)
+  );
+  CREATE INDEX published_media_media ON published_media(media_id);
+  `,
+  `
+  -- The public page's lead image (JSON: media id, width, height, alt, caption, credit), NULL for none.
+  ALTER TABLE publications ADD COLUMN lead TEXT;
+  `,
+  `
+  -- A story's planning, as its document last said (shared/planning.ts): the newsroom lists and filters it.
+  ALTER TABLE stories ADD COLUMN assignee_ids TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE stories ADD COLUMN section TEXT;
+  ALTER TABLE stories ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE stories ADD COLUMN due_at TEXT;
+  ALTER TABLE stories ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal';
+  CREATE INDEX stories_due_at ON stories(due_at) WHERE due_at IS NOT NULL;
+  `,
+  `
+  -- Notifications (NotificationStore.ts): each person's inbox, newest first; a dedupe key makes a repeated event tell them once.
+  CREATE TABLE notifications (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    actor_id TEXT NOT NULL,
+    actor_name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    read_at TEXT,
+    data TEXT NOT NULL DEFAULT '{}',
+    in_app INTEGER NOT NULL DEFAULT 1,
+    dedupe_key TEXT
+  );
+  CREATE INDEX notifications_inbox ON notifications(user_id, created_at, id);
+  CREATE UNIQUE INDEX notifications_dedupe ON notifications(user_id, dedupe_key) WHERE dedupe_key IS NOT NULL;
+  CREATE TABLE notification_preferences (
+    user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    preferences TEXT NOT NULL
+  );
+  -- Who submitted each story for review: "sent back" and "published" go to them.
+  CREATE TABLE story_submitters (
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    PRIMARY KEY (story_id, user_id)
+  ) WITHOUT ROWID;
+  -- Emails to send (a durable queue: a restart loses none), claimed with a lease by one worker at a time.
+  CREATE TABLE notification_emails (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    notification_id TEXT NOT NULL REFERENCES notifications(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    lease_until TEXT,
+    sent_at TEXT,
+    failed_at TEXT,
+    last_error TEXT
+  );
+  CREATE INDEX notification_emails_due ON notification_emails(due_at) WHERE sent_at IS NULL AND failed_at IS NULL;
+  `,
+  `
+  -- Search (StorySearchStore.ts): each story's text as its document last said, and its FTS5 index, kept by triggers
+  -- (an external-content table: the text is stored once). Words as FTS5's unicode61 cuts them, accents removed.
+  CREATE TABLE story_text (
+    id INTEGER PRIMARY KEY,
+    story_id TEXT NOT NULL UNIQUE REFERENCES stories(id) ON DELETE CASCADE,
+    headline TEXT NOT NULL,
+    standfirst TEXT NOT NULL,
+    byline TEXT NOT NULL,
+    body TEXT NOT NULL,
+    indexed_at TEXT NOT NULL
+  );
+  -- Index rowid → story without reading the (wide) text rows: a search maps thousands of matches to stories.
+  CREATE INDEX story_text_story ON story_text(id, story_id);
+  -- Prefixes of two and three letters are indexed, so "sto*" is one lookup, not a walk through every word.
+  CREATE VIRTUAL TABLE story_search USING fts5(headline, standfirst, byline, body, content='story_text', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+  CREATE TRIGGER story_text_inserted AFTER INSERT ON story_text BEGIN
+    INSERT INTO story_search (rowid, headline, standfirst, byline, body) VALUES (new.id, new.headline, new.standfirst, new.byline, new.body);
+  END;
+  CREATE TRIGGER story_text_deleted AFTER DELETE ON story_text BEGIN
+    INSERT INTO story_search (story_search, rowid, headline, standfirst, byline, body)
+      VALUES ('delete', old.id, old.headline, old.standfirst, old.byline, old.body);
+  END;
+  CREATE TRIGGER story_text_updated AFTER UPDATE ON story_text BEGIN
+    INSERT INTO story_search (story_search, rowid, headline, standfirst, byline, body)
+      VALUES ('delete', old.id, old.headline, old.standfirst, old.byline, old.body);
+    INSERT INTO story_search (rowid, headline, standfirst, byline, body) VALUES (new.id, new.headline, new.standfirst, new.byline, new.body);
+  END;
+  -- The newsroom list's two sorts, a page at a time.
+  CREATE INDEX stories_edited ON stories(updated_at, id);
+  CREATE INDEX stories_created ON stories(created_at, id);
+  `,
+  `
+  -- Each story's activity timeline (StoryActivityStore.ts): ids in the order entries were recorded, which is the timeline's order.
+  CREATE TABLE story_activity (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    actor_id TEXT,
+    actor_name TEXT,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX story_activity_timeline ON story_activity(story_id, id);
+  `,
+  `
+  -- The newsroom list sorted by due time, soonest first, stories without one last (storySearchRows.ts: same expression).
+  CREATE INDEX stories_due_order ON stories(COALESCE(due_at, 'none'), id);
+  `,
+  `
+  -- The newsroom's managed lists of sections and tags (TaxonomyStore.ts): a name once per list, case ignored (key).
+  CREATE TABLE taxonomy_terms (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('sections', 'tags')),
+    name TEXT NOT NULL,
+    key TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX taxonomy_terms_key ON taxonomy_terms(kind, key);
+  `,
+  `
+  -- Archive and Trash (StoryRetentionStore.ts): an archived story leaves the newsroom's default list; a story in the Trash
+  -- is gone from everything but the Trash until restored, or purged (with every row of it) by the retention sweep, which
+  -- claims it with a lease so one node purges it.
+  ALTER TABLE stories ADD COLUMN archived_at TEXT;
+  ALTER TABLE stories ADD COLUMN trashed_at TEXT;
+  ALTER TABLE stories ADD COLUMN trashed_by TEXT;
+  ALTER TABLE stories ADD COLUMN purge_lease_until TEXT;
+  CREATE INDEX stories_trashed ON stories(trashed_at) WHERE trashed_at IS NOT NULL;
+  -- Every delete, restore and purge, with the headline at the time: no reference to stories, so it outlives the purge.
+  CREATE TABLE story_trash_records (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    story_id TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('deleted', 'restored', 'purged')),
+    headline TEXT NOT NULL,
+    user_id TEXT,
+    user_name TEXT,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX story_trash_records_story ON story_trash_records(story_id, id);
+  `,
 ];
 
 /** Used by the appender thread and the inline path alike: a deletion is recorded in the same transaction as its update. */

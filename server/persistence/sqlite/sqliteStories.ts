@@ -1,4 +1,4 @@
-import { type Row, toStory, toStoryListing } from '../storeRows';
+import { type Row, toDueStory, toPlanning, toStory, toStoryListing } from '../storeRows';
 import type { StoryStore } from '../StoryStore';
 import type { SqliteConnection } from './SqliteConnection';
 
@@ -32,12 +32,12 @@ export function sqliteStories(db: SqliteConnection): StoryStore {
     },
 
     async getStory(id) {
-      const row = db.prepare('SELECT * FROM stories WHERE id = ?').get(id) as Row | undefined;
+      const row = db.prepare('SELECT * FROM stories WHERE id = ? AND trashed_at IS NULL').get(id) as Row | undefined;
       return row && toStory(row);
     },
 
     async listStories() {
-      return (db.prepare('SELECT * FROM stories ORDER BY updated_at DESC').all() as Row[]).map(toStoryListing);
+      return (db.prepare('SELECT * FROM stories WHERE trashed_at IS NULL ORDER BY updated_at DESC').all() as Row[]).map(toStoryListing);
     },
 
     async touchStory(id, headline, updatedAt, comments) {
@@ -50,6 +50,32 @@ export function sqliteStories(db: SqliteConnection): StoryStore {
       );
     },
 
+    async setStoryPlanning(id, planning) {
+      return db.write(() => {
+        const before = db.prepare('SELECT assignee_ids, section, tags, due_at, priority FROM stories WHERE id = ?').get(id) as
+          Row | undefined;
+        if (!before) return undefined;
+        db.prepare('UPDATE stories SET assignee_ids = ?, section = ?, tags = ?, due_at = ?, priority = ? WHERE id = ?').run(
+          JSON.stringify(planning.assigneeIds),
+          planning.section,
+          JSON.stringify(planning.tags),
+          planning.dueAt,
+          planning.priority,
+          id,
+        );
+        return toPlanning(before);
+      });
+    },
+
+    async storiesDueBetween(from, until) {
+      const rows = db
+        .prepare(
+          "SELECT id, due_at, assignee_ids FROM stories WHERE due_at > ? AND due_at <= ? AND assignee_ids <> '[]' AND trashed_at IS NULL ORDER BY due_at",
+        )
+        .all(from, until) as Row[];
+      return rows.map(toDueStory);
+    },
+
     async changeStatus(storyId, change, from) {
       const placeholders = from.map(() => '?').join(', ');
       return db.write(() => {
@@ -57,7 +83,7 @@ export function sqliteStories(db: SqliteConnection): StoryStore {
           .prepare(
             `UPDATE stories SET status = ?, status_changed_at = ?, status_changed_by = ?, status_note = ?, scheduled_for = ?,
                scheduled_by_id = ?, schedule_lease_until = NULL
-             WHERE id = ? AND status IN (${placeholders})`,
+             WHERE id = ? AND trashed_at IS NULL AND status IN (${placeholders})`,
           )
           .run(
             change.status,
