@@ -1,7 +1,8 @@
 /**
  * A section or tag renamed in the newsroom's list is renamed in the stories that carry it (docs/newsroom.md):
  * each story's planning lives in its Y.Doc, so the server changes it there, as its own change (committed,
- * then sent to everyone editing, on every node), and the stories table follows with the summary.
+ * then sent to everyone editing, on every node), and the stories table follows with the summary. Each
+ * candidate is checked in its document, so the stored list only narrows which to open.
  */
 import { PLANNING_ROOT, TAGS_ROOT } from '../../shared/planning';
 import { type TaxonomyKind, termName } from '../../shared/taxonomy';
@@ -18,7 +19,10 @@ export async function renameInStories(
   from: string,
   to: string,
 ): Promise<number> {
-  const ids = await storiesCarrying(deps.store, kind, from);
+  // The stories table follows a document's planning a second after an edit (StorySummaries); the stories open
+  // on this node are read from their documents as well, so a section picked just now is not missed.
+  const ids = new Set(await storiesCarrying(deps.store, kind, from));
+  for (const document of deps.registry.loaded()) ids.add(document.storyId);
   let moved = 0;
   for (const storyId of ids) {
     const changed = await deps.registry.withDocument(storyId, async (document) => {

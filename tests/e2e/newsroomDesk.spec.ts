@@ -7,7 +7,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { ASSIGNEES_ROOT, PLANNING_ROOT } from '../../shared/planning';
 import { connectClient, setParagraphs } from '../helpers/clients';
 import { call } from '../helpers/http';
-import { createUser, expect, field, signedInPage, test } from './fixtures';
+import { createUser, expect, expectSaved, field, signedInPage, test } from './fixtures';
 
 test('an editor adds a section in Settings and a writer picks it in the Planning panel', async ({ browser, server }) => {
   const editor = await signedInPage(browser, server, await createUser(server, 'editor', 'Eddie Editor'));
@@ -42,6 +42,7 @@ test('an editor adds a section in Settings and a writer picks it in the Planning
   await planning.getByRole('button', { name: 'Add tag' }).click();
   await expect(planning.locator('summary')).toContainText('Harbour desk');
   await expect(planning.getByRole('list', { name: 'Tags' })).toHaveText(/ferries/);
+  await expectSaved(writer);
 
   // The editor renames the section: the writer's open story follows, live.
   await editor.getByRole('button', { name: 'Rename section Harbour desk' }).click();

@@ -87,6 +87,16 @@ async function suite(server: TestServer): Promise<void> {
   expect((await call(server, 'DELETE', `/api/sections/${city.body.term.id}`, { user: editor })).status).toBe(404);
   expect(await names('sections')).toEqual(['Arts']);
   expect(await listed('section=Metro')).toEqual([storyId]);
+
+  // A section picked a moment ago (saved, the list not yet refreshed) is renamed with the rest.
+  const harbour = await call(server, 'POST', '/api/sections', { user: editor, body: { name: 'Harbour' } });
+  const fresh = await connectClient(server, writer, await createStory(server, writer));
+  clients.push(fresh);
+  fresh.doc.getMap(PLANNING_ROOT).set('section', 'Harbour');
+  await fresh.provider.whenSaved();
+  const port = await call(server, 'PATCH', `/api/sections/${harbour.body.term.id}`, { user: editor, body: { name: 'Port' } });
+  expect(port.body.storiesMoved).toBe(1);
+  await eventually(() => expect(fresh.doc.getMap(PLANNING_ROOT).get('section')).toBe('Port'));
 }
 
 describe('managed sections and tags', () => {
