@@ -95,7 +95,13 @@ test('text brought back by a restore or by Ctrl+Z is still its first author’s'
   await ana.keyboard.press('ControlOrMeta+End');
   for (let i = 0; i < ' dawn.'.length; i++) await ana.keyboard.press('Backspace');
   await expect(field(ben, 'Body')).toHaveText('The ferry sails at');
-  await ana.keyboard.press('ControlOrMeta+z');
+  // One Ctrl+Z, or one per pause a busy machine put between the Backspaces (tests/e2e/undo.spec.ts counts them).
+  for (let presses = 1; (await field(ana, 'Body').textContent()) !== 'The ferry sails at dawn.'; presses++) {
+    expect(presses, 'Ctrl+Z presses').toBeLessThanOrEqual(' dawn.'.length);
+    const before = await field(ana, 'Body').textContent();
+    await ana.keyboard.press('ControlOrMeta+z');
+    await expect(field(ana, 'Body')).not.toHaveText(before ?? '');
+  }
   await expect(field(ben, 'Body')).toHaveText('The ferry sails at dawn.');
   for (const page of [ana, ben]) {
     await expect.poll(() => written(page, 'Body', 'Ben Editor')).toBe('The ferry sails at dawn.');

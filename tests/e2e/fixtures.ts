@@ -60,3 +60,26 @@ export async function twoEditorsOnANewStory(browser: Browser, server: TestServer
   await expect(field(ben, 'Headline')).toBeEditable({ timeout: 20_000 });
   return { ana, ben, url: ana.url() };
 }
+
+/** Yjs ends an undo step after 500 ms without a change (captureTimeout); a pause counts from less, for margin. */
+const UNDO_PAUSE_MS = 400;
+
+/**
+ * Types `text` a key at a time, as a person does, and answers how many pauses between keys were long
+ * enough to end an undo step: on a busy machine a burst of typing can pause, and its undo steps with it.
+ */
+export async function typeBurst(page: Page, text: string): Promise<number> {
+  await page.evaluate(() => {
+    const times: number[] = [];
+    const listener = () => times.push(performance.now());
+    document.addEventListener('keydown', listener, { capture: true });
+    Object.assign(window, { keyTimes: { times, stop: () => document.removeEventListener('keydown', listener, { capture: true }) } });
+  });
+  await page.keyboard.type(text);
+  const times = await page.evaluate(() => {
+    const { keyTimes } = window as unknown as { keyTimes: { times: number[]; stop(): void } };
+    keyTimes.stop();
+    return keyTimes.times;
+  });
+  return times.slice(1).filter((at, i) => at - times[i] >= UNDO_PAUSE_MS).length;
+}

@@ -194,7 +194,9 @@ export class StorySession implements FieldSession {
   /** The server refused to let us in at all (no such story, no access): there is nothing to edit. */
   get joinRefused(): ErrorBody | null {
     this.#subscribe();
-    return this.error && this.provider.role === null ? this.error : null;
+    if (this.provider.role !== null) return null;
+    // Why we are out (a refused join, the Trash) outlasts any later refusal of a send that was in flight.
+    return this.provider.joinError ?? this.error;
   }
 
   /** Joined now, and the server has said who is in the story (so presence changes from here on are news). */

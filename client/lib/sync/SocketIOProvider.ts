@@ -264,6 +264,9 @@ export class SocketIOProvider {
    * the provider, rather than resending it forever.
    */
   #onRefused(error: ErrorBody, tracked: boolean): void {
+    // A send that was in flight when the story went to the Trash is refused as not joined: the deletion
+    // is what the page says, not that.
+    if (this.#deleted) return;
     this.#events.emit('error', [error]);
     if (!tracked) return;
     switch (error.code) {
