@@ -1,6 +1,6 @@
 /**
  * A webhook receiver on 127.0.0.1 at a random port: it keeps every request it gets (path, headers, body, when)
- * and answers each with the next of the answers it was told, then with `otherwise`.
+ * and answers each as `decide` says, else with the next of the answers it was told, then with `otherwise`.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +14,8 @@ export type WebhookReceiver = {
   /** The answers for the next requests, in order. */
   answer(...answers: Answer[]): void;
   otherwise: Answer;
+  /** Decides the answer to each request itself, when set (before the queued answers). */
+  decide?: (request: Received) => Answer | undefined;
   close(): Promise<void>;
 };
 
@@ -23,13 +25,15 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     received: [] as Received[],
     answer: (...answers: Answer[]) => queued.push(...answers),
     otherwise: { status: 204 } as Answer,
+    decide: undefined as WebhookReceiver['decide'],
   };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      receiver.received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-      const { status, body, headers } = queued.shift() ?? receiver.otherwise;
+      const request = { path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      receiver.received.push(request);
+      const { status, body, headers } = receiver.decide?.(request) ?? queued.shift() ?? receiver.otherwise;
       res.writeHead(status, headers).end(body);
     });
   });
