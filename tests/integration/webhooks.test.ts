@@ -275,3 +275,59 @@ describe('where deliveries may go', () => {
     expect(r.received).toHaveLength(0);
   });
 });
+
+describe('bad input', () => {
+  const valid = { url: 'https://8.8.8.8/hook', events: ['story.published'] };
+
+  it.each([
+    ['no URL', { events: ['story.published'] }, 'url'],
+    ['a URL that is not a string', { ...valid, url: 42 }, 'url'],
+    ['an ftp URL', { ...valid, url: 'ftp://8.8.8.8/hook' }, 'url'],
+    ['a javascript: URL', { ...valid, url: 'javascript:alert(1)' }, 'url'],
+    ['a URL with credentials', { ...valid, url: 'https://user:secret@8.8.8.8/hook' }, 'url'],
+    ['a URL too long', { ...valid, url: `https://8.8.8.8/${'a'.repeat(2000)}` }, 'url'],
+    ['no events', { ...valid, events: [] }, 'events'],
+    ['an unknown event', { ...valid, events: ['story.read'] }, 'events.0'],
+    ['events that are not a list', { ...valid, events: 'story.published' }, 'events'],
+    ['too many events', { ...valid, events: Array(5).fill('story.published') }, 'events'],
+    ['a description too long', { ...valid, description: 'd'.repeat(201) }, 'description'],
+    ['an unknown field', { ...valid, secret: 'mine' }, '_'],
+  ])('refuses to register an endpoint with %s', async (_name, body, field) => {
+    const before = (await server.store.listWebhookEndpoints()).length;
+    const answer = await call(server, 'POST', '/api/webhooks', { user: admin, body });
+    expect(answer.status).toBe(400);
+    expect(Object.keys(answer.body.error.fields)).toContain(field);
+    expect(await server.store.listWebhookEndpoints()).toHaveLength(before);
+  });
+
+  it('refuses bad ids, unknown ids, bad changes and query strings', async () => {
+    const { id } = await register(server, 'https://8.8.8.8/hook', ['story.deleted']);
+    const cases: [string, string, unknown, number][] = [
+      ['PATCH', '/api/webhooks/not-a-uuid', { active: false }, 400],
+      ['PATCH', `/api/webhooks/${randomUUID()}`, { active: false }, 404],
+      ['PATCH', `/api/webhooks/${id}`, { rotateSecret: false }, 400],
+      ['PATCH', `/api/webhooks/${id}`, { active: 'no' }, 400],
+      ['PATCH', `/api/webhooks/${id}`, { url: 'http://127.0.0.1.nip.io@8.8.8.8/' }, 400],
+      ['DELETE', `/api/webhooks/${randomUUID()}`, undefined, 404],
+      ['DELETE', `/api/webhooks/${id}`, { force: true }, 400],
+      ['GET', '/api/webhooks/1/deliveries', undefined, 400],
+      ['GET', `/api/webhooks/${randomUUID()}/deliveries`, undefined, 404],
+      ['GET', `/api/webhooks/${id}/deliveries?limit=1000`, undefined, 400],
+      ['POST', `/api/webhooks/${randomUUID()}/ping`, undefined, 404],
+      ['POST', `/api/webhooks/${id}/deliveries/${randomUUID()}/redeliver`, undefined, 404],
+      ['POST', `/api/webhooks/${id}/deliveries/x/redeliver`, undefined, 400],
+    ];
+    for (const [method, path, body, status] of cases) {
+      expect([method, path, (await call(server, method, path, { user: admin, body })).status]).toEqual([method, path, status]);
+    }
+    expect(await server.store.getWebhookEndpoint(id)).toMatchObject({ active: true, url: 'https://8.8.8.8/hook' });
+  });
+
+  it('holds at most 20 endpoints', async () => {
+    const made = [];
+    for (let i = (await server.store.listWebhookEndpoints()).length; i < 20; i++) made.push(await register(server, `https://8.8.8.8/${i}`, ['story.deleted']));
+    const answer = await call(server, 'POST', '/api/webhooks', { user: admin, body: valid });
+    expect(answer.status).toBe(422);
+    expect(answer.body.error.message).toMatch(/At most 20/);
+  });
+});
