@@ -75,12 +75,14 @@ export type WebhookDeliveryAnswer = { delivery: WebhookDeliveryView };
  * An http(s) URL with no credentials in it, within the length limit. Where it points (no private addresses)
  * is the server's check, at registration and again at each delivery.
  */
-const webhookUrl = z.string().check(
-  z.trim(),
-  z.minLength(1, 'Enter the URL to send events to'),
-  z.maxLength(WEBHOOK_LIMITS.urlMaxChars, `At most ${WEBHOOK_LIMITS.urlMaxChars} characters`),
-  z.refine(isWebhookUrl, 'Enter an http:// or https:// URL without a user name or password'),
-);
+const webhookUrl = z
+  .string()
+  .check(
+    z.trim(),
+    z.minLength(1, 'Enter the URL to send events to'),
+    z.maxLength(WEBHOOK_LIMITS.urlMaxChars, `At most ${WEBHOOK_LIMITS.urlMaxChars} characters`),
+    z.refine(isWebhookUrl, 'Enter an http:// or https:// URL without a user name or password'),
+  );
 
 export function isWebhookUrl(value: string): boolean {
   if (!URL.canParse(value)) return false;
@@ -91,10 +93,9 @@ export function isWebhookUrl(value: string): boolean {
 const events = z
   .array(z.enum(WEBHOOK_EVENTS))
   .check(z.minLength(1, 'Choose at least one event'), z.maxLength(WEBHOOK_EVENTS.length, 'Each event once'));
-const description = z.string().check(
-  z.trim(),
-  z.maxLength(WEBHOOK_LIMITS.descriptionMaxChars, `At most ${WEBHOOK_LIMITS.descriptionMaxChars} characters`),
-);
+const description = z
+  .string()
+  .check(z.trim(), z.maxLength(WEBHOOK_LIMITS.descriptionMaxChars, `At most ${WEBHOOK_LIMITS.descriptionMaxChars} characters`));
 
 export const CreateWebhookBody = z.strictObject({ url: webhookUrl, events, description: z.optional(description) });
 export const UpdateWebhookBody = z.strictObject({

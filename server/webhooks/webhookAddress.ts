@@ -75,7 +75,13 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction {
       if (error) return callback(error, '', 0);
       const refused = !allowPrivate && addresses.find((a) => isPrivateAddress(a.address));
       if (refused) {
-        return callback(Object.assign(new Error(`${hostname} resolves to a private or reserved address (${refused.address})`), { code: 'EWEBHOOKADDRESS' }), '', 0);
+        return callback(
+          Object.assign(new Error(`${hostname} resolves to a private or reserved address (${refused.address})`), {
+            code: 'EWEBHOOKADDRESS',
+          }),
+          '',
+          0,
+        );
       }
       if (options.all) return (callback as unknown as (e: null, a: typeof addresses) => void)(null, addresses);
       return callback(null, addresses[0].address, addresses[0].family);

@@ -16,7 +16,10 @@ export type WebhookRequest = { url: string; headers: Record<string, string>; bod
 /** Bytes of an answer read before the connection is dropped: enough for the excerpt the log keeps. */
 const READ_BYTES = 4096;
 
-export async function sendWebhook(request: WebhookRequest, options: { timeoutMs: number; allowPrivate: boolean }): Promise<WebhookResponse> {
+export async function sendWebhook(
+  request: WebhookRequest,
+  options: { timeoutMs: number; allowPrivate: boolean },
+): Promise<WebhookResponse> {
   const url = new URL(request.url);
   const refusal = await addressRefusal(url, options.allowPrivate);
   if (refusal) return { delivered: false, status: null, excerpt: `Not sent: ${refusal}` };
@@ -26,11 +29,19 @@ export async function sendWebhook(request: WebhookRequest, options: { timeoutMs:
     const excerpt = redirect ? 'Redirects are not followed' : text.slice(0, WEBHOOK_LIMITS.responseExcerptChars);
     return { delivered: status >= 200 && status < 300, status, excerpt };
   } catch (error) {
-    return { delivered: false, status: null, excerpt: String((error as Error).message ?? error).slice(0, WEBHOOK_LIMITS.responseExcerptChars) };
+    return {
+      delivered: false,
+      status: null,
+      excerpt: String((error as Error).message ?? error).slice(0, WEBHOOK_LIMITS.responseExcerptChars),
+    };
   }
 }
 
-function post(url: URL, request: WebhookRequest, options: { timeoutMs: number; allowPrivate: boolean }): Promise<{ status: number; text: string }> {
+function post(
+  url: URL,
+  request: WebhookRequest,
+  options: { timeoutMs: number; allowPrivate: boolean },
+): Promise<{ status: number; text: string }> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = client.request(url, {

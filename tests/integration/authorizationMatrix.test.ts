@@ -762,7 +762,8 @@ function webhookRows(): HttpRow[] {
       access: 'webhooks:manage',
       ok: 200,
       call: async (p) => ((endpointId = await endpoint()), api('GET', '/api/webhooks', p.headers())),
-      after: async (_p, answer, allowed) => expect(answer.body.endpoints?.some((e: { id: string }) => e.id === endpointId) ?? false).toBe(allowed),
+      after: async (_p, answer, allowed) =>
+        expect(answer.body.endpoints?.some((e: { id: string }) => e.id === endpointId) ?? false).toBe(allowed),
     },
     {
       route: 'POST /api/webhooks',

@@ -107,13 +107,31 @@ export function webhookRules(factory: StoreFactory): void {
       await store.addWebhookEndpoint(e, 10);
       await store.enqueueWebhookEvent(event('story.updated', T(1)), DAY_LATER);
       const [job] = await store.claimDueWebhookDeliveries('a', T(1), T(2), 10);
-      await store.finishWebhookDelivery(job.id, 'a', { at: T(1), delivered: false, responseStatus: 500, responseExcerpt: 'down', retryAt: T(10) });
+      await store.finishWebhookDelivery(job.id, 'a', {
+        at: T(1),
+        delivered: false,
+        responseStatus: 500,
+        responseExcerpt: 'down',
+        retryAt: T(10),
+      });
       const [retrying] = await store.listWebhookDeliveries(e.id, 10);
-      expect(retrying).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: T(10), responseStatus: 500, responseExcerpt: 'down' });
+      expect(retrying).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        nextAttemptAt: T(10),
+        responseStatus: 500,
+        responseExcerpt: 'down',
+      });
       expect(await store.claimDueWebhookDeliveries('a', T(9), T(11), 10)).toEqual([]);
       const [retry] = await store.claimDueWebhookDeliveries('a', T(10), T(11), 10);
       expect(retry.attempts).toBe(1);
-      await store.finishWebhookDelivery(retry.id, 'a', { at: T(10), delivered: false, responseStatus: null, responseExcerpt: 'timeout', retryAt: null });
+      await store.finishWebhookDelivery(retry.id, 'a', {
+        at: T(10),
+        delivered: false,
+        responseStatus: null,
+        responseExcerpt: 'timeout',
+        retryAt: null,
+      });
       expect(await store.listWebhookDeliveries(e.id, 10)).toMatchObject([{ status: 'failed', attempts: 2, responseStatus: null }]);
       expect(await store.claimDueWebhookDeliveries('a', T(5000), T(5001), 10)).toEqual([]);
       await store.close();
@@ -156,7 +174,13 @@ export function webhookRules(factory: StoreFactory): void {
       await store.enqueueWebhookEvent(event('story.published', T(1)), DAY_LATER);
       const [job] = await store.claimDueWebhookDeliveries('a', T(1), T(5), 10);
       expect(await store.redeliverWebhook(e.id, job.id, T(2), DAY_LATER)).toBeUndefined();
-      await store.finishWebhookDelivery(job.id, 'a', { at: T(2), delivered: false, responseStatus: 410, responseExcerpt: '', retryAt: null });
+      await store.finishWebhookDelivery(job.id, 'a', {
+        at: T(2),
+        delivered: false,
+        responseStatus: 410,
+        responseExcerpt: '',
+        retryAt: null,
+      });
       expect(await store.redeliverWebhook(other.id, job.id, T(3), DAY_LATER)).toBeUndefined();
       const again = await store.redeliverWebhook(e.id, job.id, T(3), T(100));
       expect(again).toMatchObject({ id: job.id, status: 'pending', attempts: 1, nextAttemptAt: T(3), giveUpAt: T(100) });

@@ -160,7 +160,9 @@ describe('retries', () => {
     await eventually(() => expect(r.received).toHaveLength(3));
     expect(new Set(r.received.map((x) => x.headers['galley-event-id'])).size).toBe(1);
     // Each attempt is signed afresh (its own time), and each verifies.
-    await eventually(async () => expect(await deliveries(server, id)).toMatchObject([{ status: 'delivered', attempts: 3, responseStatus: 204 }]));
+    await eventually(async () =>
+      expect(await deliveries(server, id)).toMatchObject([{ status: 'delivered', attempts: 3, responseStatus: 204 }]),
+    );
   });
 
   it('keeps a short excerpt of a failed answer, as text, and redelivers on request', async () => {
@@ -209,7 +211,9 @@ describe('retries', () => {
       const created = await call(first, 'POST', '/api/webhooks', { user: people.admin, body: { url: r.url, events: ['story.published'] } });
       const storyId = await readyStory(first, 'Through a restart', people.editor);
       expect((await call(first, 'POST', `/api/stories/${storyId}/publish`, { user: people.editor })).status).toBe(200);
-      await eventually(async () => expect(await first!.store.listWebhookDeliveries(created.body.endpoint.id, 5)).toMatchObject([{ attempts: 1 }]));
+      await eventually(async () =>
+        expect(await first!.store.listWebhookDeliveries(created.body.endpoint.id, 5)).toMatchObject([{ attempts: 1 }]),
+      );
       await first.stop();
       first = undefined;
       const restartedAt = Date.now();
@@ -219,7 +223,9 @@ describe('retries', () => {
       expect(r.received[1].at).toBeGreaterThan(restartedAt);
       expect(r.received[1].headers['galley-event-id']).toBe(r.received[0].headers['galley-event-id']);
       await eventually(async () =>
-        expect(await second!.store.listWebhookDeliveries(created.body.endpoint.id, 5)).toMatchObject([{ status: 'delivered', attempts: 2 }]),
+        expect(await second!.store.listWebhookDeliveries(created.body.endpoint.id, 5)).toMatchObject([
+          { status: 'delivered', attempts: 2 },
+        ]),
       );
     } finally {
       await first?.close();
@@ -262,7 +268,16 @@ describe('where deliveries may go', () => {
     // As if registered while its name pointed elsewhere (DNS rebinding): only the delivery's check stands.
     const id = randomUUID();
     await guarded.store.addWebhookEndpoint(
-      { id, url: r.url, description: '', events: ['story.published'], secret: 'whsec_x', active: true, createdAt: new Date().toISOString(), createdBy: 'x' },
+      {
+        id,
+        url: r.url,
+        description: '',
+        events: ['story.published'],
+        secret: 'whsec_x',
+        active: true,
+        createdAt: new Date().toISOString(),
+        createdBy: 'x',
+      },
       20,
     );
     expect((await call(guarded, 'POST', `/api/webhooks/${id}/ping`, { user: guardedAdmin })).status).toBe(201);
@@ -325,7 +340,8 @@ describe('bad input', () => {
 
   it('holds at most 20 endpoints', async () => {
     const made = [];
-    for (let i = (await server.store.listWebhookEndpoints()).length; i < 20; i++) made.push(await register(server, `https://8.8.8.8/${i}`, ['story.deleted']));
+    for (let i = (await server.store.listWebhookEndpoints()).length; i < 20; i++)
+      made.push(await register(server, `https://8.8.8.8/${i}`, ['story.deleted']));
     const answer = await call(server, 'POST', '/api/webhooks', { user: admin, body: valid });
     expect(answer.status).toBe(422);
     expect(answer.body.error.message).toMatch(/At most 20/);

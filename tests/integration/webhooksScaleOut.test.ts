@@ -59,7 +59,10 @@ describe.skipIf(!available)('webhooks on several nodes', () => {
 
   it('delivers each event once, and each retry once, whichever node publishes and whichever sends', async () => {
     const [admin, editor] = [await account('admin'), await account('editor')];
-    const registered = await call(nodes[1], 'POST', '/api/webhooks', { user: admin, body: { url: receiver.url, events: ['story.published'] } });
+    const registered = await call(nodes[1], 'POST', '/api/webhooks', {
+      user: admin,
+      body: { url: receiver.url, events: ['story.published'] },
+    });
     expect(registered.status).toBe(201);
     // The first attempt of every event fails: both nodes look for the retries, every 100 ms.
     const attempts = new Map<string, number>();
@@ -76,7 +79,9 @@ describe.skipIf(!available)('webhooks on several nodes', () => {
       ),
     );
     await Promise.all(
-      stories.map(async (id, i) => expect((await call(nodes[i % 2], 'POST', `/api/stories/${id}/publish`, { user: editor })).status).toBe(200)),
+      stories.map(async (id, i) =>
+        expect((await call(nodes[i % 2], 'POST', `/api/stories/${id}/publish`, { user: editor })).status).toBe(200),
+      ),
     );
     await eventually(async () => {
       const rows = await store.listWebhookDeliveries(registered.body.endpoint.id, 50);

@@ -19,7 +19,8 @@ export function sqliteWebhooks(db: SqliteConnection): WebhookStore {
     return row && toWebhookDelivery(row);
   };
   const insert = (id: string, endpointId: string, event: WebhookEvent, giveUpAt: string) =>
-    db.prepare(INSERT_DELIVERY).run(id, endpointId, event.id, event.type, event.payload, event.createdAt, giveUpAt, event.createdAt).changes > 0;
+    db.prepare(INSERT_DELIVERY).run(id, endpointId, event.id, event.type, event.payload, event.createdAt, giveUpAt, event.createdAt)
+      .changes > 0;
 
   return {
     async addWebhookEndpoint(e, max) {
