@@ -84,7 +84,7 @@ const webhookUrl = z
     z.refine(isWebhookUrl, 'Enter an http:// or https:// URL without a user name or password'),
   );
 
-export function isWebhookUrl(value: string): boolean {
+function isWebhookUrl(value: string): boolean {
   if (!URL.canParse(value)) return false;
   const url = new URL(value);
   return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '' && url.hostname !== '';

@@ -44,7 +44,7 @@ export type WebhookDelivery = {
 export type WebhookJob = WebhookDelivery & { url: string; secret: string };
 
 /** What one attempt came to: accepted, to try again at `retryAt`, or given up (retryAt null). */
-export type WebhookAttempt = {
+type WebhookAttempt = {
   at: string;
   delivered: boolean;
   responseStatus: number | null;

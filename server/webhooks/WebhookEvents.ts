@@ -21,7 +21,7 @@ const EVENT_OF: Partial<Record<ActivityView['kind'], WebhookEventType>> = {
 };
 
 /** How long a delivery is tried for. */
-export const WEBHOOK_GIVE_UP_MS = 24 * 3_600_000;
+const WEBHOOK_GIVE_UP_MS = 24 * 3_600_000;
 
 /** The story as an event tells it: what the public page said (or last said). */
 type StoryPayload = {

@@ -5,7 +5,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Received = { path: string; headers: IncomingHttpHeaders; body: string; at: number };
+type Received = { path: string; headers: IncomingHttpHeaders; body: string; at: number };
 type Answer = { status: number; body?: string; headers?: Record<string, string> };
 
 export type WebhookReceiver = {
