@@ -37,6 +37,7 @@ export class Webhooks {
     const { retryBaseMs, timeoutMs, allowPrivate } = config.webhooks;
     this.#store = deps.store;
     this.#allowPrivate = allowPrivate;
+    if (allowPrivate) deps.log.warn('WEBHOOK_ALLOW_PRIVATE=1: webhooks may reach this machine and its private network');
     this.#dispatcher = new WebhookDispatcher(deps, {
       checkEveryMs: Math.min(CHECK_MS, retryBaseMs),
       retryBaseMs,

@@ -26,16 +26,15 @@ export async function sendWebhook(
   try {
     const { status, text } = await post(url, request, options);
     const redirect = status >= 300 && status < 400;
-    const excerpt = redirect ? 'Redirects are not followed' : text.slice(0, WEBHOOK_LIMITS.responseExcerptChars);
+    const excerpt = redirect ? 'Redirects are not followed' : excerptOf(text);
     return { delivered: status >= 200 && status < 300, status, excerpt };
   } catch (error) {
-    return {
-      delivered: false,
-      status: null,
-      excerpt: String((error as Error).message ?? error).slice(0, WEBHOOK_LIMITS.responseExcerptChars),
-    };
+    return { delivered: false, status: null, excerpt: excerptOf(String((error as Error).message ?? error)) };
   }
 }
+
+/** The start of an answer, as the log keeps it: without NUL characters, which Postgres text cannot hold. */
+const excerptOf = (text: string) => text.slice(0, WEBHOOK_LIMITS.responseExcerptChars).replaceAll('\u0000', '\uFFFD');
 
 function post(
   url: URL,

@@ -34,7 +34,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const request = { path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       receiver.received.push(request);
       const { status, body, headers } = receiver.decide?.(request) ?? queued.shift() ?? receiver.otherwise;
-      res.writeHead(status, headers).end(body);
+      // Status 0: never answer (a receiver that hangs).
+      if (status !== 0) res.writeHead(status, headers).end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

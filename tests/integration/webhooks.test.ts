@@ -234,6 +234,29 @@ describe('retries', () => {
   });
 });
 
+describe('time limits', () => {
+  it('fails an attempt the receiver does not answer in WEBHOOK_TIMEOUT_MS, and tries again later', async () => {
+    const impatient = await startTestServer({ env: { ...ALLOW, WEBHOOK_TIMEOUT_MS: '300', WEBHOOK_RETRY_BASE_MS: '3600000' } });
+    try {
+      const r = await receiver();
+      r.otherwise = { status: 0 };
+      const boss = await createUser(impatient, 'admin');
+      const made = await call(impatient, 'POST', '/api/webhooks', { user: boss, body: { url: r.url, events: ['story.published'] } });
+      expect((await call(impatient, 'POST', `/api/webhooks/${made.body.endpoint.id}/ping`, { user: boss })).status).toBe(201);
+      const [delivery] = await eventually(async () => {
+        const log = await impatient.store.listWebhookDeliveries(made.body.endpoint.id, 5);
+        expect(log[0]?.attempts).toBe(1);
+        return log;
+      });
+      expect(delivery).toMatchObject({ status: 'pending', responseStatus: null, responseExcerpt: 'No answer within 300 ms' });
+      // An hour's backoff, give or take its jitter.
+      expect(Date.parse(delivery.nextAttemptAt) - Date.now()).toBeGreaterThan(1_000_000);
+    } finally {
+      await impatient.close();
+    }
+  });
+});
+
 describe('where deliveries may go', () => {
   let guarded: TestServer;
   let guardedAdmin: TestUser;

@@ -1,6 +1,6 @@
-/** Which addresses webhooks may not reach (server/webhooks/webhookAddress.ts), and when a failed delivery is tried again. */
+/** Which addresses webhooks may not reach and connect to (server/webhooks/webhookAddress.ts), and when a failed delivery is tried again. */
 import { describe, expect, it } from 'vitest';
-import { isPrivateAddress } from '../../server/webhooks/webhookAddress';
+import { guardedLookup, isPrivateAddress } from '../../server/webhooks/webhookAddress';
 import { webhookRetryAt } from '../../server/webhooks/webhookSchedule';
 
 describe('isPrivateAddress', () => {
@@ -53,5 +53,25 @@ describe('webhookRetryAt', () => {
   it('gives up once the next try would fall after the give-up time', () => {
     expect(webhookRetryAt(now, 0, 1000, new Date(now + 400).toISOString())).toBeNull();
     expect(webhookRetryAt(now + 24 * 3_600_000, 5, 1000, giveUpAt)).toBeNull();
+  });
+});
+
+describe('guardedLookup', () => {
+  const lookup = (allowPrivate: boolean, all: boolean) =>
+    new Promise<{ error: (Error & { code?: string }) | null; found: unknown }>((resolve) =>
+      guardedLookup(allowPrivate)('localhost', { all }, (error, found) => resolve({ error, found })),
+    );
+
+  it('refuses to connect to a name that resolves to a private address', async () => {
+    for (const all of [false, true]) {
+      const { error } = await lookup(false, all);
+      expect(error?.code).toBe('EWEBHOOKADDRESS');
+      expect(error?.message).toMatch(/localhost resolves to a private or reserved address/);
+    }
+  });
+
+  it('connects to it when private addresses are allowed, as Node asks (one address, or all)', async () => {
+    expect((await lookup(true, false)).found).toMatch(/^(127\.0\.0\.1|::1)$/);
+    expect((await lookup(true, true)).found).toEqual(expect.arrayContaining([expect.objectContaining({ address: expect.any(String) })]));
   });
 });
