@@ -120,6 +120,17 @@ describe('events and signatures', () => {
     );
   });
 
+  it('tells of a scheduled publication when the schedule publishes it', async () => {
+    const r = await receiver();
+    await register(server, r.url, ['story.published']);
+    const storyId = await readyStory(server, 'Out on time');
+    const at = new Date(Date.now() + 1500).toISOString();
+    expect((await call(server, 'POST', `/api/stories/${storyId}/schedule`, { user: editor, body: { at } })).status).toBe(200);
+    await eventually(() => expect(r.received).toHaveLength(1));
+    expect(bodies(r)[0]).toMatchObject({ type: 'story.published', data: { story: { id: storyId, headline: 'Out on time' } } });
+    expect(r.received[0].at).toBeGreaterThanOrEqual(Date.parse(at));
+  });
+
   it('never answers an endpoint’s secret but when it is made or rotated, and signs with the new one at once', async () => {
     const r = await receiver();
     const { id, secret } = await register(server, r.url);
