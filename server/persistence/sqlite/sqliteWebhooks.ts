@@ -81,14 +81,18 @@ export function sqliteWebhooks(db: SqliteConnection): WebhookStore {
     },
 
     async claimDueWebhookDeliveries(owner, now, leaseUntil, limit) {
-      return db.write(() => {
-        const rows = db
+      const due = () =>
+        db
           .prepare(
             `SELECT d.*, e.url, e.secret FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
              WHERE d.status = 'pending' AND e.active = 1 AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?)
              ORDER BY d.next_attempt_at, d.id LIMIT ?`,
           )
           .all(now, now, limit) as Row[];
+      // Every process looks often and mostly finds nothing: only then take the write lock (and look again under it).
+      if (due().length === 0) return [];
+      return db.write(() => {
+        const rows = due();
         const lease = db.prepare('UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ? WHERE id = ?');
         for (const r of rows) lease.run(owner, leaseUntil, r.id);
         return rows.map(toWebhookJob);
