@@ -32,6 +32,7 @@ import { MessageLimits } from './transport/MessageGate';
 import { createSocketServer, evictStory } from './transport/socketServer';
 import type { GalleyServer } from './transport/transportTypes';
 import { attachYWebsocket, refuseUpgrade, yWebsocketStoryId } from './transport/yWebsocketServer';
+import { Webhooks } from './webhooks/Webhooks';
 import { AutoVersions } from './workflow/AutoVersions';
 import { PublicationScheduler } from './workflow/PublicationScheduler';
 import type { RetentionDeps } from './workflow/storyRetention';
@@ -82,11 +83,15 @@ export function createApp(config: Config, deps: AppDeps): App {
     { deadConnectionMs, reconnectPeriodMs },
   );
   if (deps.cluster) io.adapter(deps.cluster.adapter);
+  // Publications, unpublications and deletions, as the timeline records them, go to the registered endpoints.
+  const webhooks = new Webhooks(config, { store, log });
+  webhooks.start();
   /** Each story's timeline: a new entry reaches everyone in the story (through the Redis adapter, on every node). */
   const activity = new StoryActivity({
     store,
     log,
     push: (entry) => io.to(storyRoom(entry.storyId)).emit('story:activity', entry.storyId, entry),
+    recorded: (entries) => webhooks.events.recorded(entries),
   });
   // The standard y-websocket protocol at /yjs/<storyId>, for stock Yjs clients.
   const yWebsocket = attachYWebsocket(httpServer, { store, registry, log, limits, auth, access, allowedOrigins });
@@ -160,6 +165,7 @@ export function createApp(config: Config, deps: AppDeps): App {
       media,
       maxUploadBytes: config.media.maxBytes,
       retention,
+      webhooks,
     }),
   );
   app.use(mediaFiles({ store, media, auth }));
@@ -201,6 +207,7 @@ export function createApp(config: Config, deps: AppDeps): App {
       await scheduler.stop();
       await reminders.stop();
       await outbox?.stop();
+      await webhooks.stop();
       await autoVersions.stop();
       // First: open WebSockets would keep the HTTP server (closed by io.close) from closing.
       await yWebsocket.close();

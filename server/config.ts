@@ -76,6 +76,9 @@ const EnvSchema = z
     SMTP_RETRY_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
     TRASH_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     TRASH_SWEEP_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
     NODE_ENV: z.string().optional(),
   })
   .superRefine((env, ctx) => {
@@ -138,6 +141,11 @@ export type Config = {
   email: { smtpUrl: string; from: string; retryMs: number } | null;
   /** Stories stay in the Trash `retentionDays`, then each node's sweep (every `sweepMs`) purges them. */
   trash: { retentionDays: number; sweepMs: number };
+  /**
+   * Webhooks (docs/webhooks.md): the first retry's delay (doubling after each failure), each attempt's time
+   * limit, and whether deliveries may go to private and loopback addresses (development and tests only).
+   */
+  webhooks: { retryBaseMs: number; timeoutMs: number; allowPrivate: boolean };
 };
 
 export class ConfigError extends Error {}
@@ -178,5 +186,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     media: { maxBytes: e.MEDIA_MAX_BYTES, maxPixels: e.MEDIA_MAX_PIXELS },
     email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.SMTP_FROM, retryMs: e.SMTP_RETRY_MS } : null,
     trash: { retentionDays: e.TRASH_RETENTION_DAYS, sweepMs: e.TRASH_SWEEP_MS },
+    webhooks: { retryBaseMs: e.WEBHOOK_RETRY_BASE_MS, timeoutMs: e.WEBHOOK_TIMEOUT_MS, allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === '1' },
   };
 }

@@ -8,7 +8,24 @@ export type Role = (typeof ROLES)[number];
 /** `story:comment`: start, reply to, edit and delete one's own comments (viewers too); resolving needs `story:edit`. */
 /** `taxonomy:manage`: keep the newsroom's lists of sections and tags (shared/taxonomy.ts). */
 export type Action =
-  'story:read' | 'story:comment' | 'story:edit' | 'story:create' | 'story:publish' | 'users:manage' | 'taxonomy:manage' | RetentionAction;
+  | 'story:read'
+  | 'story:comment'
+  | 'story:edit'
+  | 'story:create'
+  | 'story:publish'
+  | 'users:manage'
+  | 'taxonomy:manage'
+  | RetentionAction
+  | IntegrationAction;
+
+/** `webhooks:manage`: register the endpoints told of publications, and read their deliveries (docs/webhooks.md). */
+type IntegrationAction = 'webhooks:manage';
+const INTEGRATION_GRANTS: Record<Role, readonly IntegrationAction[]> = {
+  viewer: [],
+  writer: [],
+  editor: [],
+  admin: ['webhooks:manage'],
+};
 
 /**
  * Archive and Trash (docs/newsroom.md#archive-trash-and-retention): `story:archive` any story, `story:archive-own`
@@ -31,7 +48,11 @@ const GRANTS: Record<Role, readonly Action[]> = {
 };
 
 export function can(role: Role, action: Action): boolean {
-  return GRANTS[role].includes(action) || (RETENTION_GRANTS[role] as readonly Action[]).includes(action);
+  return (
+    GRANTS[role].includes(action) ||
+    (RETENTION_GRANTS[role] as readonly Action[]).includes(action) ||
+    (INTEGRATION_GRANTS[role] as readonly Action[]).includes(action)
+  );
 }
 
 /** Whether `role` may archive (and unarchive) a story; `isCreator`: the story is theirs. */

@@ -13,6 +13,8 @@ export type StoryActivityDeps = {
   log: Logger;
   /** Tells the story's open copies of a new entry. */
   push: (entry: ActivityView) => void;
+  /** Hears the entries kept, before the action answers (webhooks: WebhookEvents). */
+  recorded?: (entries: ActivityView[]) => Promise<void>;
 };
 
 export class StoryActivity {
@@ -30,6 +32,7 @@ export class StoryActivity {
     try {
       const kept = await this.deps.store.addStoryActivity(events.map((event) => ({ ...event, storyId, at, actor: by })));
       kept.forEach(this.deps.push);
+      await this.deps.recorded?.(kept);
     } catch (error) {
       this.deps.log.error({ err: error, storyId, kinds: events.map((e) => e.kind) }, 'could not record story activity');
     }

@@ -15,6 +15,7 @@ import { storyRoutes } from './routes/storyRoutes';
 import { taxonomyRoutes } from './routes/taxonomyRoutes';
 import { tokenRoutes } from './routes/tokenRoutes';
 import { trashRoutes } from './routes/trashRoutes';
+import { webhookRoutes } from './routes/webhookRoutes';
 import { workflowRoutes } from './routes/workflowRoutes';
 import { loadPrincipal, noQuery, sameOriginWrites } from './sessionMiddleware';
 
@@ -43,6 +44,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
   router.use(taxonomyRoutes(deps));
   router.use(damagedStoryRoutes(deps));
   router.use(trashRoutes(deps.retention));
+  router.use(webhookRoutes(deps));
   router.all('/{*rest}', () => {
     throw new GalleyError('not_found', 'No such API route');
   });

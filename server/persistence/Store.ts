@@ -3,7 +3,7 @@
  * (StoryLogStore.ts), stories (StoryStore.ts), publications (PublicationStore.ts), media (MediaStore.ts),
  * notifications (NotificationStore.ts), the newsroom's search (StorySearchStore.ts), its lists of sections and
  * tags (TaxonomyStore.ts), stories' activity timelines (StoryActivityStore.ts) and archive and Trash
- * (StoryRetentionStore.ts). Every backend —
+ * (StoryRetentionStore.ts), and webhooks' endpoints and deliveries (WebhookStore.ts). Every backend —
  * SQLite (sqlite/), Postgres (pg/) — implements each in a file of its own and passes the same contract
  * suite (tests/integration/storeContract*.ts), whose rule ids (S-ACC-3, S-LOG-5…) name the aggregate.
  * Methods are async so network-backed stores fit the same shape.
@@ -21,6 +21,7 @@ import type { StoryRetentionStore } from './StoryRetentionStore';
 import type { StorySearchStore } from './StorySearchStore';
 import type { StoryStore } from './StoryStore';
 import type { TaxonomyStore } from './TaxonomyStore';
+import type { WebhookStore } from './WebhookStore';
 
 export type { AccessChanged, StopWatching, TokenRecord, UserRecord } from './AccountStore';
 export type { PublicationRecord, RevisionRecord } from './PublicationStore';
@@ -47,4 +48,5 @@ export type Store = AccountStore &
   StoryActivityStore &
   TaxonomyStore &
   StoryRetentionStore &
+  WebhookStore &
   Database;

@@ -740,7 +740,86 @@ const HTTP_ROWS: HttpRow[] = [
   },
   { route: 'ALL /api/{*rest}', access: 'public', ok: 404, call: (p) => api('GET', '/api/no-such-route', p.headers()) },
   ...(['sections', 'tags'] as const).flatMap(termRows),
+  ...webhookRows(),
 ];
+
+/**
+ * Webhook endpoints (docs/webhooks.md): each row on an endpoint of its own, made disabled in the store, so that
+ * nothing is ever sent to its (public, unreachable) address.
+ */
+function webhookRows(): HttpRow[] {
+  const url = 'https://8.8.8.8/galley-matrix';
+  const endpoint = async () => {
+    const id = randomUUID();
+    const e = { id, url, description: '', events: ['story.deleted' as const], secret: 'whsec_matrix', active: false };
+    await server.store.addWebhookEndpoint({ ...e, createdAt: new Date().toISOString(), createdBy: 'matrix' }, 1_000);
+    return id;
+  };
+  let endpointId = '';
+  return [
+    {
+      route: 'GET /api/webhooks',
+      access: 'webhooks:manage',
+      ok: 200,
+      call: async (p) => ((endpointId = await endpoint()), api('GET', '/api/webhooks', p.headers())),
+      after: async (_p, answer, allowed) =>
+        expect(answer.body.endpoints?.some((e: { id: string }) => e.id === endpointId) ?? false).toBe(allowed),
+    },
+    {
+      route: 'POST /api/webhooks',
+      access: 'webhooks:manage',
+      ok: 201,
+      call: (p) => api('POST', '/api/webhooks', p.headers(), { url: `${url}/${p.name}-${++counter}`, events: ['story.deleted'] }),
+      after: async (p, answer, allowed) => {
+        const made = (await server.store.listWebhookEndpoints()).filter((e) => e.url === `${url}/${p.name}-${counter}`);
+        for (const e of made) await server.store.removeWebhookEndpoint(e.id);
+        expect(made.length === 1 && answer.body.secret === made[0].secret).toBe(allowed);
+      },
+    },
+    {
+      route: 'PATCH /api/webhooks/:id',
+      access: 'webhooks:manage',
+      ok: 200,
+      call: async (p) => api('PATCH', `/api/webhooks/${(endpointId = await endpoint())}`, p.headers(), { description: `by ${p.name}` }),
+      after: async (p, _answer, allowed) =>
+        expect((await server.store.getWebhookEndpoint(endpointId))?.description === `by ${p.name}`).toBe(allowed),
+    },
+    {
+      route: 'DELETE /api/webhooks/:id',
+      access: 'webhooks:manage',
+      ok: 204,
+      call: async (p) => api('DELETE', `/api/webhooks/${(endpointId = await endpoint())}`, p.headers()),
+      after: async (_p, _answer, allowed) => expect((await server.store.getWebhookEndpoint(endpointId)) === undefined).toBe(allowed),
+    },
+    {
+      route: 'GET /api/webhooks/:id/deliveries',
+      access: 'webhooks:manage',
+      ok: 200,
+      call: async (p) => api('GET', `/api/webhooks/${(endpointId = await endpoint())}/deliveries`, p.headers()),
+      after: async (_p, answer, allowed) => expect(Array.isArray(answer.body.deliveries)).toBe(allowed),
+    },
+    {
+      route: 'POST /api/webhooks/:id/ping',
+      access: 'webhooks:manage',
+      ok: 201,
+      call: async (p) => api('POST', `/api/webhooks/${(endpointId = await endpoint())}/ping`, p.headers()),
+      after: async (_p, _answer, allowed) => expect((await server.store.listWebhookDeliveries(endpointId, 5)).length === 1).toBe(allowed),
+    },
+    {
+      route: 'POST /api/webhooks/:id/deliveries/:deliveryId/redeliver',
+      access: 'webhooks:manage',
+      ok: 200,
+      call: async (p) => {
+        endpointId = await endpoint();
+        const event = { id: randomUUID(), type: 'ping' as const, payload: '{}', createdAt: '2026-01-01T00:00:00.000Z' };
+        const delivery = await server.store.addWebhookDelivery(endpointId, randomUUID(), event, '2026-01-02T00:00:00.000Z');
+        return api('POST', `/api/webhooks/${endpointId}/deliveries/${delivery!.id}/redeliver`, p.headers());
+      },
+      after: async (_p, _answer, allowed) =>
+        expect((await server.store.listWebhookDeliveries(endpointId, 5))[0].nextAttemptAt > '2026-01-01T00:00:00.000Z').toBe(allowed),
+    },
+  ];
+}
 
 /** The four routes of a managed list (sections or tags): each call on a name of its own. */
 function termRows(kind: 'sections' | 'tags'): HttpRow[] {

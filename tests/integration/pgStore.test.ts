@@ -127,6 +127,8 @@ describe.skipIf(!available)('PgStore', () => {
       'story_updates',
       'taxonomy_terms',
       'users',
+      'webhook_deliveries',
+      'webhook_endpoints',
     ]);
     const versions = await queryPostgres<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
     expect(versions.map((v) => v.version)).toEqual(PG_MIGRATIONS.map((_, i) => i + 1));

@@ -14,6 +14,9 @@
  *   the public story page, the story index, /feed.xml (and each entry's HTML content),
  *   /feed.json (each item's content_html), the draft preview, the revision view, the
  *   revision detail's bodyHtml and every field of the revision diff.
+ *
+ * Webhooks' endpoint URLs and descriptions, receivers' answers and the events' bodies are JSON text for the
+ * Settings page to show as text (tests/e2e/webhooks.spec.ts shows them in a browser).
  */
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,9 +24,10 @@ import * as Y from 'yjs';
 import { LEAD_ROOT, LEAD_TEXT_ROOTS } from '../../shared/figures';
 import { XSS_PAYLOADS } from '../fixtures/xssPayloads';
 import { connectClient, createStory, eventually, setParagraphs, type TestClient } from '../helpers/clients';
-import { call } from '../helpers/http';
+import { call, writeStory } from '../helpers/http';
 import { png, uploadImage } from '../helpers/images';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
+import { startWebhookReceiver } from '../helpers/webhookReceiver';
 
 type Node = ReturnType<typeof parseDocument>;
 type Element = ReturnType<typeof DomUtils.findAll>[number];
@@ -667,4 +671,63 @@ describe('the sections and tags lists', () => {
       for (const name of names) expect(listed.has(name.toLowerCase()), name).toBe(true);
     }
   });
+});
+
+describe('webhooks: endpoints, receivers’ answers and payloads (admins)', () => {
+  it('carries every payload as plain JSON text, unchanged but for trimming and bounds, for the app to show as text', async () => {
+    const hooks = await startTestServer({ env: { WEBHOOK_ALLOW_PRIVATE: '1' } });
+    const receiver = await startWebhookReceiver();
+    try {
+      const admin = await createUser(hooks, 'admin', 'Ada Admin');
+      const hookEditor = await createUser(hooks, 'editor', 'Eddie Editor');
+      // The receiver answers each request with the next payload, as a hostile receiver would.
+      let answered = 0;
+      receiver.decide = () => ({ status: 200, body: XSS_PAYLOADS[answered++ % XSS_PAYLOADS.length].payload });
+      const registered = [];
+      for (const { payload } of XSS_PAYLOADS.slice(0, 20)) {
+        const body = { url: `${receiver.url}/?q=${payload.trim()}`, events: ['story.published'], description: payload };
+        const answer = await call(hooks, 'POST', '/api/webhooks', { user: admin, body });
+        // A payload that breaks the URL is refused as one; the rest are kept as written.
+        if (answer.status === 400) continue;
+        expect(answer.status, payload).toBe(201);
+        registered.push({ id: answer.body.endpoint.id as string, url: body.url, description: payload.trim() });
+      }
+      expect(registered.length).toBeGreaterThan(10);
+      const listed = await call(hooks, 'GET', '/api/webhooks', { user: admin });
+      expect(listed.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(listed.headers.get('x-content-type-options')).toBe('nosniff');
+      const byId = new Map((listed.body.endpoints as Array<{ id: string; url: string; description: string }>).map((e) => [e.id, e]));
+      for (const r of registered) expect(byId.get(r.id), r.url).toMatchObject({ url: r.url, description: r.description });
+
+      // Every payload, once, as a receiver's answer; one headline full of them in every event's body.
+      const [first] = registered;
+      for (let i = 1; i < XSS_PAYLOADS.length; i++) await call(hooks, 'POST', `/api/webhooks/${first.id}/ping`, { user: admin });
+      const headline = XSS_PAYLOADS.slice(0, 3)
+        .map((p) => p.payload)
+        .join(' ')
+        .slice(0, 120);
+      const storyId = await writeStory(
+        hooks,
+        hookEditor,
+        { headline: [headline], standfirst: ['S.'], byline: ['B.'], body: ['B.'] },
+        clients,
+      );
+      expect((await call(hooks, 'POST', `/api/stories/${storyId}/publish`, { user: hookEditor })).status).toBe(200);
+      await eventually(() => expect(receiver.received.length).toBe(XSS_PAYLOADS.length - 1 + registered.length), 30_000);
+      const answers = new Set(XSS_PAYLOADS.map((p) => p.payload.slice(0, 500)));
+      const log = await eventually(async () => {
+        const answer = await call(hooks, 'GET', `/api/webhooks/${first.id}/deliveries`, { user: admin });
+        const deliveries = answer.body.deliveries as Array<{ status: string; responseExcerpt: string; payload: string; type: string }>;
+        expect(deliveries.every((d) => d.status === 'delivered')).toBe(true);
+        return { answer, deliveries };
+      });
+      expect(log.answer.headers.get('content-type')).toMatch(/^application\/json/);
+      for (const d of log.deliveries) expect(answers.has(d.responseExcerpt), d.responseExcerpt).toBe(true);
+      const published = log.deliveries.find((d) => d.type === 'story.published')!;
+      expect(squash(JSON.parse(published.payload).data.story.headline)).toBe(squash(headline));
+    } finally {
+      await receiver.close();
+      await hooks.close();
+    }
+  }, 60_000);
 });

@@ -96,4 +96,15 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ TRASH_RETENTION_DAYS: days })).toThrow(/TRASH_RETENTION_DAYS/);
     expect(() => loadConfig({ TRASH_SWEEP_MS: '10' })).toThrow(/TRASH_SWEEP_MS/);
   });
+  it('retries webhooks from 30 s, gives each attempt 10 s, refuses private addresses unless told, and checks each', () => {
+    expect(loadConfig({}).webhooks).toEqual({ retryBaseMs: 30_000, timeoutMs: 10_000, allowPrivate: false });
+    expect(loadConfig({ WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_TIMEOUT_MS: '2000', WEBHOOK_ALLOW_PRIVATE: '1' }).webhooks).toEqual({
+      retryBaseMs: 50,
+      timeoutMs: 2000,
+      allowPrivate: true,
+    });
+    expect(() => loadConfig({ WEBHOOK_RETRY_BASE_MS: '5' })).toThrow(/WEBHOOK_RETRY_BASE_MS/);
+    expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: '600000' })).toThrow(/WEBHOOK_TIMEOUT_MS/);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(/WEBHOOK_ALLOW_PRIVATE/);
+  });
 });

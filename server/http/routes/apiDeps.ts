@@ -6,6 +6,7 @@ import type { DocumentRegistry } from '../../documents/DocumentRegistry';
 import type { MediaLibrary } from '../../media/MediaLibrary';
 import type { Store } from '../../persistence/Store';
 import type { PublishDeps } from '../../workflow/publishStory';
+import type { Webhooks } from '../../webhooks/Webhooks';
 import type { RetentionDeps } from '../../workflow/storyRetention';
 
 /** What the API's routes are built from (apiRouter passes it to each). */
@@ -22,4 +23,6 @@ export type ApiDeps = PublishDeps & {
   maxUploadBytes: number;
   /** Archive and Trash. */
   retention: RetentionDeps;
+  /** Webhook endpoints (admins'). */
+  webhooks: Webhooks;
 };

@@ -12,6 +12,7 @@ import { pgStoryActivity } from './pgStoryActivity';
 import { pgStorySearch } from './pgStorySearch';
 import { pgStoryLog } from './pgStoryLog';
 import { pgStoryRetention } from './pgStoryRetention';
+import { pgWebhooks } from './pgWebhooks';
 
 /**
  * The store for several server processes sharing one Postgres database, one file per aggregate beside
@@ -47,6 +48,7 @@ export const PgStore = {
       ...pgStoryActivity(db),
       ...pgTaxonomy(db),
       ...pgStoryRetention(db),
+      ...pgWebhooks(db),
       // Postgres has no whole-database check like SQLite's (data checksums and amcheck are the operator's).
       integrityCheck: async () => null,
       close: () => db.close(),

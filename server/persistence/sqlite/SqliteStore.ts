@@ -16,6 +16,7 @@ import { sqliteStorySearch } from './sqliteStorySearch';
 import { sqliteStoryLog } from './sqliteStoryLog';
 import { sqliteStoryRetention } from './sqliteStoryRetention';
 import { UpdateAppender } from './UpdateAppender';
+import { sqliteWebhooks } from './sqliteWebhooks';
 
 /** How long a connection waits for another's write lock (another process's, or a migration's). */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -56,6 +57,7 @@ function compose(db: Database.Database, appender: UpdateAppender | null, files: 
     ...sqliteStoryActivity(connection),
     ...sqliteTaxonomy(connection),
     ...sqliteStoryRetention(connection),
+    ...sqliteWebhooks(connection),
     integrityCheck: async () => integrityCheck(db),
     close: () => connection.close(),
   };

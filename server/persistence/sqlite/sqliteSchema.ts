@@ -327,6 +327,40 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX story_trash_records_story ON story_trash_records(story_id, id);
   `,
+  `
+  -- Webhooks (WebhookStore.ts): the endpoints admins register, and one delivery per event and endpoint (once: the
+  -- unique index), claimed with a lease (lease_owner, lease_until) so one process sends it while the lease holds.
+  CREATE TABLE webhook_endpoints (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    events TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+  );
+  CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY,
+    endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+    event_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    give_up_at TEXT NOT NULL,
+    next_attempt_at TEXT NOT NULL,
+    last_attempt_at TEXT,
+    response_status INTEGER,
+    response_excerpt TEXT NOT NULL DEFAULT '',
+    lease_owner TEXT,
+    lease_until TEXT
+  );
+  CREATE UNIQUE INDEX webhook_deliveries_event ON webhook_deliveries(endpoint_id, event_id);
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
+  CREATE INDEX webhook_deliveries_log ON webhook_deliveries(endpoint_id, created_at);
+  `,
 ];
 
 /** Used by the appender thread and the inline path alike: a deletion is recorded in the same transaction as its update. */
