@@ -76,6 +76,7 @@ const EnvSchema = z
     SMTP_RETRY_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
     TRASH_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     TRASH_SWEEP_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
+    CONTENT_API_PUBLIC: z.enum(['true', 'false']).default('false'),
     NODE_ENV: z.string().optional(),
   })
   .superRefine((env, ctx) => {
@@ -138,6 +139,8 @@ export type Config = {
   email: { smtpUrl: string; from: string; retryMs: number } | null;
   /** Stories stay in the Trash `retentionDays`, then each node's sweep (every `sweepMs`) purges them. */
   trash: { retentionDays: number; sweepMs: number };
+  /** The content API needs no credential (docs/distribution.md). */
+  contentApiPublic: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -178,5 +181,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     media: { maxBytes: e.MEDIA_MAX_BYTES, maxPixels: e.MEDIA_MAX_PIXELS },
     email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.SMTP_FROM, retryMs: e.SMTP_RETRY_MS } : null,
     trash: { retentionDays: e.TRASH_RETENTION_DAYS, sweepMs: e.TRASH_SWEEP_MS },
+    contentApiPublic: e.CONTENT_API_PUBLIC === 'true',
   };
 }

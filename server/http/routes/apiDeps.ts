@@ -22,4 +22,6 @@ export type ApiDeps = PublishDeps & {
   maxUploadBytes: number;
   /** Archive and Trash. */
   retention: RetentionDeps;
+  /** CONTENT_API_PUBLIC: the content API needs no credential. */
+  contentApiPublic?: boolean;
 };

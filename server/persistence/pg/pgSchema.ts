@@ -314,6 +314,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX story_trash_records_story ON story_trash_records(story_id, id);
   `,
+  `
+  -- What an API token may do (shared/api.ts TOKEN_SCOPES): 'full' acts as its owner everywhere (every token made
+  -- before scopes); 'content' only reads the content API (docs/distribution.md).
+  ALTER TABLE api_tokens ADD COLUMN scope ${TEXT} NOT NULL DEFAULT 'full' CHECK (scope IN ('full', 'content'));
+  `,
 ];
 
 /** One fixed key for every migrating process: they take turns, so each migration runs once. */

@@ -327,6 +327,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX story_trash_records_story ON story_trash_records(story_id, id);
   `,
+  `
+  -- What an API token may do (shared/api.ts TOKEN_SCOPES): 'full' acts as its owner everywhere (every token made
+  -- before scopes); 'content' only reads the content API (docs/distribution.md).
+  ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'full' CHECK (scope IN ('full', 'content'));
+  `,
 ];
 
 /** Used by the appender thread and the inline path alike: a deletion is recorded in the same transaction as its update. */
