@@ -31,8 +31,8 @@ type PublicationStats = { count: number; lastUpdatedAt: string | null };
 export type PublicationEntry = Pick<PublicationRecord, 'storyId' | 'slug' | 'headline' | 'publishedAt' | 'updatedAt'>;
 
 /**
- * A slice of the live entries: oldest first (sitemap pages keep their stories as new ones arrive at the end)
- * or newest first; `since` keeps those first published at or after it.
+ * A slice of the live entries: oldest first (sitemap pages keep their stories as new ones arrive at the end;
+ * exactly the reverse of newest first, ties included) or newest first; `since` keeps those first published at or after it.
  */
 type EntryQuery = { limit: number; offset?: number; since?: string; order: 'oldest' | 'newest' };
 

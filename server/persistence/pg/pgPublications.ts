@@ -106,10 +106,11 @@ export function pgPublications(db: PgDatabase): PublicationStore {
     },
 
     async listPublicationEntries({ limit, offset = 0, since, order }) {
-      const direction = order === 'oldest' ? 'ASC' : 'DESC';
+      // Exactly the reverse of the public order for 'oldest', so both walk the publications_live index.
+      const direction = order === 'oldest' ? 'ASC, story_id DESC' : 'DESC, story_id';
       const sql = `SELECT story_id, slug, headline, published_at, updated_at FROM publications
         WHERE unpublished_at IS NULL AND ($1::text IS NULL OR published_at >= $1)
-        ORDER BY published_at ${direction}, story_id LIMIT $2 OFFSET $3`;
+        ORDER BY published_at ${direction} LIMIT $2 OFFSET $3`;
       return (await db.rows(sql, [since ?? null, limit, offset])).map(toEntry);
     },
 

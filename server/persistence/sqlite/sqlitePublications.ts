@@ -82,13 +82,14 @@ export function sqlitePublications(db: SqliteConnection): PublicationStore {
     },
 
     async listPublicationEntries({ limit, offset = 0, since, order }) {
-      const direction = order === 'oldest' ? 'ASC' : 'DESC';
+      // Exactly the reverse of the public order for 'oldest', so both walk the publications_live index.
+      const direction = order === 'oldest' ? 'ASC, story_id DESC' : 'DESC, story_id';
       return (
         db
           .prepare(
             `SELECT story_id, slug, headline, published_at, updated_at FROM publications
              WHERE unpublished_at IS NULL AND (@since IS NULL OR published_at >= @since)
-             ORDER BY published_at ${direction}, story_id LIMIT @limit OFFSET @offset`,
+             ORDER BY published_at ${direction} LIMIT @limit OFFSET @offset`,
           )
           .all({ since: since ?? null, limit, offset }) as Row[]
       ).map(toEntry);
