@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { SqliteStore } from '../server/persistence/sqlite/SqliteStore';
 import { seedPublication } from '../tests/helpers/publications';
-import { spawnServer } from './peers/processes';
+import { cpuPercent, sample, spawnServer } from './peers/processes';
 
 const { values: args } = parseArgs({
   options: {
@@ -103,10 +103,14 @@ type Run = {
   p99: number;
   errors: number;
   statuses: string;
+  /** The server's CPU use over the run (100 = one core), and its CPU time per answer. */
+  serverCpu: number;
+  cpuMsPerRequest: number;
 };
 
 /** CONCURRENCY loops on keep-alive sockets, each sending its next request when its answer is in. */
-async function load(base: string, page: string, nextPath: () => string, conditional: boolean): Promise<Run> {
+async function load(server: { url: string; pid: number }, page: string, nextPath: () => string, conditional: boolean): Promise<Run> {
+  const base = server.url;
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const etags = new Map<string, string>();
   const latencies: number[] = [];
@@ -146,8 +150,10 @@ async function load(base: string, page: string, nextPath: () => string, conditio
   measuring = true;
   sent = 0;
   const started = performance.now();
+  const before = sample([server.pid]);
   stopAt = started + SECONDS * 1000;
   await Promise.all(Array.from({ length: CONCURRENCY }, reader));
+  const after = sample([server.pid]);
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
@@ -161,6 +167,8 @@ async function load(base: string, page: string, nextPath: () => string, conditio
     p99: at(0.99),
     errors,
     statuses: [...statuses].map(([s, n]) => `${s}×${n}`).join(' '),
+    serverCpu: cpuPercent(before, after),
+    cpuMsPerRequest: ((after.cpu[0] - before.cpu[0]) * 1000) / Math.max(1, latencies.length),
   };
 }
 
@@ -181,7 +189,7 @@ async function main(): Promise<void> {
       ];
       for (const [page, next] of pages) {
         for (const conditional of [false, true]) {
-          const run = await load(server.url, page, next, conditional);
+          const run = await load(server, page, next, conditional);
           runs.push(run);
           console.error(`${page}${conditional ? ' (If-None-Match)' : ''}: ${run.perSecond.toFixed(0)}/s p99 ${run.p99.toFixed(1)} ms`);
         }
@@ -195,10 +203,12 @@ async function main(): Promise<void> {
         `(after ${WARMUP_MS / 1000} s of warm-up), one Galley process (SQLite), loopback; ${new Date().toISOString().slice(0, 10)}, ` +
         `${os.cpus().length} × ${cpu}, load average ${os.loadavg()[0].toFixed(1)} at the end:\n`,
     );
-    console.log('| page | conditional | requests/s | p50 | p99 | answers | errors |\n|---|---|---:|---:|---:|---|---:|');
+    console.log(
+      '| page | conditional | requests/s | p50 | p99 | server CPU | CPU per answer | answers | errors |\n|---|---|---:|---:|---:|---:|---:|---|---:|',
+    );
     for (const r of runs) {
       console.log(
-        `| ${r.page} | ${r.conditional ? 'If-None-Match' : 'no'} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.statuses} | ${r.errors} |`,
+        `| ${r.page} | ${r.conditional ? 'If-None-Match' : 'no'} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.serverCpu} % | ${r.cpuMsPerRequest.toFixed(2)} ms | ${r.statuses} | ${r.errors} |`,
       );
     }
   } finally {
