@@ -22,6 +22,7 @@ import { errorHandler } from './http/errorHandler';
 import { mediaFiles } from './http/mediaFiles';
 import { previewRouter } from './http/previewRouter';
 import { publicRouter } from './http/publicRouter';
+import { sitemapRouter } from './http/sitemapRouter';
 import { appSecurityHeaders } from './http/securityHeaders';
 import type { Logger } from './logger';
 import { MediaLibrary } from './media/MediaLibrary';
@@ -166,11 +167,13 @@ export function createApp(config: Config, deps: AppDeps): App {
       maxUploadBytes: config.media.maxBytes,
       retention,
       webhooks,
+      contentApiPublic: config.contentApiPublic,
     }),
   );
   app.use(mediaFiles({ store, media, auth }));
   app.use(previewRouter({ store, registry, announce, notifier, activity, auth, publicOrigin }));
   app.use(publicRouter(store, publicOrigin));
+  app.use(sitemapRouter(store, publicOrigin));
   app.use(clientApp(deps.clientDir ?? DEFAULT_CLIENT_DIR));
   app.use(errorHandler(log));
 

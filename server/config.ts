@@ -79,6 +79,7 @@ const EnvSchema = z
     WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
     WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
+    CONTENT_API_PUBLIC: z.enum(['true', 'false']).default('false'),
     NODE_ENV: z.string().optional(),
   })
   .superRefine((env, ctx) => {
@@ -146,6 +147,8 @@ export type Config = {
    * limit, and whether deliveries may go to private and loopback addresses (development and tests only).
    */
   webhooks: { retryBaseMs: number; timeoutMs: number; allowPrivate: boolean };
+  /** The content API needs no credential (docs/distribution.md). */
+  contentApiPublic: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -187,5 +190,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.SMTP_FROM, retryMs: e.SMTP_RETRY_MS } : null,
     trash: { retentionDays: e.TRASH_RETENTION_DAYS, sweepMs: e.TRASH_SWEEP_MS },
     webhooks: { retryBaseMs: e.WEBHOOK_RETRY_BASE_MS, timeoutMs: e.WEBHOOK_TIMEOUT_MS, allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === '1' },
+    contentApiPublic: e.CONTENT_API_PUBLIC === 'true',
   };
 }

@@ -46,7 +46,14 @@ export const ChangePasswordBody = z.strictObject({
   currentPassword: z.string().check(z.minLength(1, 'Enter your current password'), upTo(LIMITS.passwordMaxChars)),
   newPassword: password,
 });
-export const CreateTokenBody = z.strictObject({ name: required('Name the token', LIMITS.nameMaxChars) });
+/** What an API token may do: act as its owner everywhere ('full'), or only read the content API ('content'). */
+const TOKEN_SCOPES = ['full', 'content'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+/** A token without a scope is a full one, as every token was before scopes. */
+export const CreateTokenBody = z.strictObject({
+  name: required('Name the token', LIMITS.nameMaxChars),
+  scope: z.optional(z.enum(TOKEN_SCOPES, 'A token is full or content')),
+});
 export const RevisionNumberParam = z.pipe(
   z.coerce.number('Revision numbers are whole numbers'),
   z.int('Revision numbers are whole numbers').check(z.positive('Revision numbers start at 1'), z.lte(1_000_000, 'No such revision')),
@@ -77,7 +84,14 @@ export type CreateUserBody = z.infer<typeof CreateUserBody>;
 export type PublicUser = { id: string; email: string; name: string; role: Role; color: string };
 /** What admins see of an account. */
 export type AccountSummary = PublicUser & { active: boolean; createdAt: string };
-export type TokenSummary = { id: string; name: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+export type TokenSummary = {
+  id: string;
+  name: string;
+  scope: TokenScope;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
 
 /** Someone currently in a story. */
 export type PresenceUser = { userId: string; name: string; color: string };

@@ -4,6 +4,8 @@ export const ErrorCode = {
   Unauthenticated: 'unauthenticated',
   Forbidden: 'forbidden',
   NotFound: 'not_found',
+  /** Was here and is no longer (an unpublished story). */
+  Gone: 'gone',
   Conflict: 'conflict',
   Invalid: 'invalid',
   TooLarge: 'too_large',
@@ -22,6 +24,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
+  gone: 410,
   conflict: 409,
   invalid: 422,
   too_large: 413,

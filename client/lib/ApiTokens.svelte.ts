@@ -4,7 +4,7 @@
  * answer once and never again, so it is kept here only until the person
  * dismisses it or leaves the page.
  */
-import { CreateTokenBody, type TokenSummary } from '../../shared/api';
+import { CreateTokenBody, type TokenScope, type TokenSummary } from '../../shared/api';
 import { api, errorMessage } from './api';
 import { checkForm, formErrorsFrom, NO_ERRORS, type FormErrors } from './forms';
 
@@ -14,6 +14,8 @@ export class ApiTokens {
   loadError = $state<string | null>(null);
   /** The name for the next token. */
   name = $state('');
+  /** What the next token may do: everything its owner may, or only read the content API. */
+  scope = $state<TokenScope>('full');
   errors = $state<FormErrors>(NO_ERRORS);
   creating = $state(false);
   /** The token just created: shown this once. */
@@ -36,7 +38,7 @@ export class ApiTokens {
 
   async create(): Promise<void> {
     this.created = null;
-    const checked = checkForm(CreateTokenBody, { name: this.name });
+    const checked = checkForm(CreateTokenBody, { name: this.name, scope: this.scope });
     if ('errors' in checked) {
       this.errors = checked.errors;
       return;
@@ -48,6 +50,7 @@ export class ApiTokens {
       this.created = { token, name: summary.name };
       this.errors = NO_ERRORS;
       this.name = '';
+      this.scope = 'full';
     } catch (error) {
       this.errors = formErrorsFrom(error);
     } finally {

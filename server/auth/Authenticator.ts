@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { parse as parseCookie } from 'cookie';
+import type { TokenScope } from '../../shared/api';
 import type { Store, TokenRecord, UserRecord } from '../persistence/Store';
 
 export const SESSION_COOKIE = 'galley_session';
@@ -10,7 +11,13 @@ const MAX_CREDENTIAL_CHARS = 100;
 /** Who is asking, and with which credential (so a revoked credential can be found on live sockets). */
 export type Principal =
   | { user: UserRecord; via: 'session'; credentialHash: string }
-  | { user: UserRecord; via: 'token'; credentialHash: string; tokenId: string };
+  | { user: UserRecord; via: 'token'; credentialHash: string; tokenId: string; scope: TokenScope };
+
+/**
+ * What a request is for: the newsroom (the API, sockets, previews, media: everything but the content API),
+ * which only full tokens may use, or the content API, which content tokens may use too.
+ */
+export type Realm = 'newsroom' | 'content';
 
 export type CredentialSources = { cookie?: string; authorization?: string };
 
@@ -44,7 +51,7 @@ export class Authenticator {
   }
 
   /** Creates a personal API token; the token itself is returned once and never stored. */
-  async createToken(userId: string, name: string): Promise<{ token: string; record: TokenRecord }> {
+  async createToken(userId: string, name: string, scope: TokenScope = 'full'): Promise<{ token: string; record: TokenRecord }> {
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const record: TokenRecord = {
       id: randomUUID(),
@@ -54,15 +61,19 @@ export class Authenticator {
       createdAt: new Date().toISOString(),
       lastUsedAt: null,
       revokedAt: null,
+      scope,
     };
     await this.store.createToken(record);
     return { token, record };
   }
 
-  /** A bearer token takes precedence over the cookie: scripts send one, browsers the other. */
-  async authenticate(sources: CredentialSources): Promise<Principal | undefined> {
+  /**
+   * A bearer token takes precedence over the cookie: scripts send one, browsers the other. A content token
+   * counts only in the content realm: anywhere else it is as good as no credential at all.
+   */
+  async authenticate(sources: CredentialSources, realm: Realm = 'newsroom'): Promise<Principal | undefined> {
     const bearer = bearerToken(sources.authorization);
-    if (bearer !== undefined) return this.#fromToken(bearer);
+    if (bearer !== undefined) return this.#fromToken(bearer, realm);
     return this.#fromSession(sessionIdFromCookieHeader(sources.cookie));
   }
 
@@ -91,15 +102,16 @@ export class Authenticator {
     return user && { user, via: 'session', credentialHash };
   }
 
-  async #fromToken(token: string): Promise<Principal | undefined> {
+  async #fromToken(token: string, realm: Realm): Promise<Principal | undefined> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > MAX_CREDENTIAL_CHARS) return undefined;
     const credentialHash = this.hash(token);
     const record = await this.store.getTokenByHash(credentialHash);
     if (!record || record.revokedAt) return undefined;
+    if (record.scope !== 'full' && realm !== record.scope) return undefined;
     const user = await this.#activeUser(record.userId);
     if (!user) return undefined;
     await this.store.touchToken(record.id, new Date().toISOString());
-    return { user, via: 'token', credentialHash, tokenId: record.id };
+    return { user, via: 'token', credentialHash, tokenId: record.id, scope: record.scope };
   }
 
   async #activeUser(userId: string): Promise<UserRecord | undefined> {

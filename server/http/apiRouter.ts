@@ -17,11 +17,15 @@ import { tokenRoutes } from './routes/tokenRoutes';
 import { trashRoutes } from './routes/trashRoutes';
 import { webhookRoutes } from './routes/webhookRoutes';
 import { workflowRoutes } from './routes/workflowRoutes';
+import { contentApiRouter } from './contentApiRouter';
+import { CONTENT_API_PREFIX } from '../../shared/contentApi';
 import { loadPrincipal, noQuery, sameOriginWrites } from './sessionMiddleware';
 
 /** The JSON API (docs/api.md): every route validates its input and checks who may call it. */
 export function apiRouter(deps: ApiDeps): express.Router {
   const router = express.Router();
+  // First: it answers everything under its prefix with credentials of its own (content tokens count only there).
+  router.use(CONTENT_API_PREFIX.replace(/^\/api/, ''), contentApiRouter({ ...deps, open: deps.contentApiPublic }));
   router.use(sameOriginWrites(deps.allowedOrigins));
   router.use(express.json({ limit: LIMITS.maxJsonBodyBytes }));
   router.use(loadPrincipal(deps.auth));

@@ -17,6 +17,8 @@ export type Representation = {
   contentType: string;
   /** ISO time of the latest change the body depends on; omitted when unknown. */
   lastModified?: string | null;
+  /** Cache-Control when not the public default (say, `private` for answers that need a credential). */
+  cacheControl?: string;
 };
 
 /** A strong validator: the SHA-256 of the exact bytes sent. */
@@ -30,7 +32,7 @@ export function sendCacheable(req: Request, res: Response, representation: Repre
   const lastModified = httpDate(representation.lastModified);
   res.setHeader('ETag', etag);
   if (lastModified) res.setHeader('Last-Modified', lastModified);
-  res.setHeader('Cache-Control', PUBLIC_CACHE_CONTROL);
+  res.setHeader('Cache-Control', representation.cacheControl ?? PUBLIC_CACHE_CONTROL);
 
   if (notModified(req, etag, lastModified)) {
     res.status(304).end();

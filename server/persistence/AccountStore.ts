@@ -2,6 +2,7 @@
  * Accounts: users, their sessions and API tokens, and the feed of access changes every server follows.
  * Part of the storage contract (Store.ts); rules S-ACC-* of the contract suite.
  */
+import type { TokenScope } from '../../shared/api';
 import type { Role } from '../../shared/roles';
 
 export type UserRecord = {
@@ -32,6 +33,8 @@ export type TokenRecord = {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** What it may do: act as its owner ('full'), or only read the content API ('content'). */
+  scope: TokenScope;
 };
 
 export type UserPatch = Partial<Pick<UserRecord, 'name' | 'role' | 'passwordHash' | 'deactivatedAt'>>;

@@ -27,6 +27,27 @@ export type PublicationRecord = {
 
 type PublicationStats = { count: number; lastUpdatedAt: string | null };
 
+/** A live publication's address and dates, without its body: what sitemaps list (tens of thousands at once). */
+export type PublicationEntry = Pick<PublicationRecord, 'storyId' | 'slug' | 'headline' | 'publishedAt' | 'updatedAt'>;
+
+/**
+ * A slice of the live entries: oldest first (sitemap pages keep their stories as new ones arrive at the end;
+ * exactly the reverse of newest first, ties included) or newest first; `since` keeps those first published at or after it.
+ */
+type EntryQuery = { limit: number; offset?: number; since?: string; order: 'oldest' | 'newest' };
+
+/** Where a page of the content API ended: the last story's first publication and id. */
+export type PublicationCursor = { publishedAt: string; storyId: string };
+
+/**
+ * A page of live publications, newest first (publishedAt desc, then storyId), after `after` (keyset, so a
+ * story published meanwhile neither repeats nor skips one); `since`/`until` bound publishedAt (inclusive, exclusive).
+ */
+type PublicationPageQuery = { limit: number; after?: PublicationCursor; since?: string; until?: string };
+
+/** Who wrote the text of one live story's published versions (ids, from its revisions up to the latest publication). */
+export type PublishedAuthors = { storyId: string; authorIds: string[] };
+
 /** An immutable version of a story: one act of publishing, a named version or an automatic one. */
 export type RevisionRecord = {
   storyId: string;
@@ -80,6 +101,14 @@ export interface PublicationStore {
   getPublicationBySlug(slug: string): Promise<PublicationRecord | undefined>;
   /** Live publications, newest first. */
   listPublications(limit: number, offset?: number): Promise<PublicationRecord[]>;
+  /** The page of a story by its id, unpublished ones included. */
+  getPublication(storyId: string): Promise<PublicationRecord | undefined>;
+  /** Live publications' entries (no bodies), for sitemaps. */
+  listPublicationEntries(query: EntryQuery): Promise<PublicationEntry[]>;
+  /** Live publications, keyset-paged for the content API. */
+  pagePublications(query: PublicationPageQuery): Promise<PublicationRecord[]>;
+  /** The authors of live stories (of the one story when `storyId` is given), in no particular order. */
+  publishedAuthors(storyId?: string): Promise<PublishedAuthors[]>;
   /** How many stories are live, and the latest `updatedAt` among them (null when none): paging and Last-Modified. */
   publicationStats(): Promise<PublicationStats>;
 

@@ -2,12 +2,13 @@
  * Row → record mapping shared by every SQL backend: the column names are the
  * same in SQLite and Postgres (see sqlite/sqliteSchema.ts, pg/pgSchema.ts).
  */
+import type { TokenScope } from '../../shared/api';
 import { isPriority, type StoryPlanning } from '../../shared/planning';
 import type { StoryImage } from '../../shared/figures';
 import type { StoryStatus } from '../../shared/workflow';
 import type { VersionKind } from '../../shared/versions';
 import type { SessionRecord, TokenRecord, UserRecord } from './AccountStore';
-import type { PublicationRecord, RevisionRecord } from './PublicationStore';
+import type { PublicationEntry, PublicationRecord, PublishedAuthors, RevisionRecord } from './PublicationStore';
 import type { DamagedStory, DeletionRecord, QuarantineEntry, StoryDamage } from './StoryLogStore';
 import { storedLead } from './storedImage';
 import type { DueStory, StoryListing, StoryRecord } from './StoryStore';
@@ -46,6 +47,7 @@ export const toToken = (r: Row): TokenRecord => ({
   createdAt: r.created_at as string,
   lastUsedAt: orNull(r.last_used_at),
   revokedAt: orNull(r.revoked_at),
+  scope: r.scope as TokenScope,
 });
 
 export const toStory = (r: Row): StoryRecord => ({
@@ -110,6 +112,25 @@ export const toPublication = (r: Row): PublicationRecord => ({
   publishedBy: r.published_by as string,
   unpublishedAt: orNull(r.unpublished_at),
 });
+
+export const toEntry = (r: Row): PublicationEntry => ({
+  storyId: r.story_id as string,
+  slug: r.slug as string,
+  headline: r.headline as string,
+  publishedAt: r.published_at as string,
+  updatedAt: r.updated_at as string,
+});
+
+/** Revision rows (story_id, author_ids) folded into each story's distinct authors. */
+export function authorLists(rows: Row[]): PublishedAuthors[] {
+  const byStory = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const ids = byStory.get(r.story_id as string) ?? new Set<string>();
+    for (const id of JSON.parse(r.author_ids as string) as string[]) ids.add(id);
+    byStory.set(r.story_id as string, ids);
+  }
+  return [...byStory].map(([storyId, ids]) => ({ storyId, authorIds: [...ids] }));
+}
 
 export const toRevision = (r: Row): RevisionRecord => ({
   storyId: r.story_id as string,

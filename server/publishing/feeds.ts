@@ -167,7 +167,7 @@ const MEDIA_PATH = mediaUrl('ID').split('ID')[0];
  * real HTML parser, never by matching text: the words of the story may well say "/media/" too. A body
  * without pictures is passed on as it is.
  */
-function absoluteImages(html: string, site: FeedSite): string {
+export function absoluteImages(html: string, site: FeedSite): string {
   if (!html.includes(MEDIA_PATH)) return html;
   const onSite = (url: string) => (url.startsWith(MEDIA_PATH) ? `${site.origin}${url}` : url);
   const rewrite = (tagName: string, attribs: sanitizeHtml.Attributes) => {

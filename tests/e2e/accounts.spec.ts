@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { TestServer } from '../helpers/testServer';
 import { createUser, expect, signedInPage, test } from './fixtures';
@@ -168,6 +169,34 @@ test('an API token is shown once, works against the API, and stops working when 
   await expect(row.getByRole('cell', { name: /Revoked/ })).toBeVisible();
   await expect(row.getByRole('button', { name: 'Revoke' })).toHaveCount(0);
   expect(await apiStatus(server, { authorization: `Bearer ${token}` })).toBe(401);
+});
+
+test('a content token, made at 390 px, reads the content API and nothing else', async ({ browser, server }) => {
+  const writer = await createUser(server, 'writer', 'Cora Content');
+  const page = await signedInPage(browser, server, writer);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+
+  await page.getByLabel('Token name').fill('Public front-end');
+  const scope = page.getByRole('group', { name: 'What it may do' });
+  await expect(scope.getByRole('radio', { name: /Everything your role may/ })).toBeChecked();
+  await scope.getByRole('radio', { name: /Read published stories only/ }).check();
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const token = await page.getByRole('textbox', { name: 'New token' }).inputValue();
+  expect(token).toMatch(/^glt_/);
+  const row = page.getByRole('row', { name: /Public front-end/ });
+  await expect(row.getByRole('cell', { name: 'Read content' })).toBeVisible();
+  // The form is ready for the next one, full by default.
+  await expect(scope.getByRole('radio', { name: /Everything your role may/ })).toBeChecked();
+
+  const status = async (path: string) => (await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).status;
+  expect(await status('/api/content/v1/stories')).toBe(200);
+  expect(await status('/api/stories')).toBe(401);
+
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations).toEqual([]);
 });
 
 test('changing the password: a wrong current one is refused by its field; then only the new one signs in', async ({ browser, server }) => {

@@ -26,7 +26,17 @@ import { createUser, signIn, startTestServer, type TestServer, type TestUser } f
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-const PRINCIPALS = ['anonymous', 'viewer', 'writer', 'editor', 'admin', 'deactivated', 'revokedToken', 'editorToken'] as const;
+const PRINCIPALS = [
+  'anonymous',
+  'viewer',
+  'writer',
+  'editor',
+  'admin',
+  'deactivated',
+  'revokedToken',
+  'editorToken',
+  'contentToken',
+] as const;
 type PrincipalName = (typeof PRINCIPALS)[number];
 
 type Principal = {
@@ -39,6 +49,8 @@ type Principal = {
   /** A live account of this principal whose session can make tokens for it (the token's owner for token principals). */
   owner?: TestUser;
   token?: string;
+  /** A content token: no credential at all (role null) anywhere but the content API, which it may read. */
+  contentReader?: boolean;
   /** The principal's long-lived credential, as request headers. */
   headers(): Record<string, string>;
   /** A credential of the same kind for rows that use one up (signing out, signing in over it). */
@@ -135,6 +147,8 @@ beforeAll(async () => {
 
   const editorToken = await createToken(editor, 'editor script');
   const revoked = await createToken(editor, 'revoked script');
+  const contentAnswer = await api('POST', '/api/tokens', { cookie: editor.cookie }, { name: 'front-end', scope: 'content' });
+  expect(contentAnswer).toMatchObject({ status: 201, body: { summary: { scope: 'content' } } });
   expect((await api('DELETE', `/api/tokens/${revoked.id}`, { cookie: editor.cookie })).status).toBe(204);
   deactivatedTokenId = (await createToken(deactivated)).id;
   const deactivation = await api('PATCH', `/api/users/${deactivated.id}`, { cookie: admin.cookie }, { active: false });
@@ -155,6 +169,12 @@ beforeAll(async () => {
   principals.deactivated = sessionPrincipal('deactivated', deactivated, false);
   principals.revokedToken = tokenPrincipal('revokedToken', editor, revoked.token, false);
   principals.editorToken = tokenPrincipal('editorToken', editor, editorToken.token, true);
+  // No account outside the content API: rows that check what "its account" did must find nothing of it.
+  principals.contentToken = {
+    ...tokenPrincipal('contentToken', editor, contentAnswer.body.token, false),
+    account: undefined,
+    contentReader: true,
+  };
 });
 
 afterAll(async () => {
@@ -166,14 +186,15 @@ afterAll(async () => {
  * Who may call: anyone; any authenticated principal; a signed-in person but no API token
  * (account changes need a password at a browser); or the holders of a role action.
  */
-type Access = 'public' | 'authenticated' | 'session only' | Action;
+type Access = 'public' | 'authenticated' | 'session only' | 'content reader' | Action;
 
 type Expected = number | string;
 
 function expectedFor(access: Access, ok: Expected, p: Principal, refusal: { unauthenticated: Expected; forbidden: Expected }): Expected {
   if (access === 'public') return ok;
+  if (access === 'content reader' && p.contentReader) return ok;
   if (p.role === null) return refusal.unauthenticated;
-  if (access === 'authenticated') return ok;
+  if (access === 'authenticated' || access === 'content reader') return ok;
   if (access === 'session only') return p.via === 'session' ? ok : refusal.forbidden;
   return can(p.role, access) ? ok : refusal.forbidden;
 }
@@ -741,6 +762,7 @@ const HTTP_ROWS: HttpRow[] = [
   { route: 'ALL /api/{*rest}', access: 'public', ok: 404, call: (p) => api('GET', '/api/no-such-route', p.headers()) },
   ...(['sections', 'tags'] as const).flatMap(termRows),
   ...webhookRows(),
+  ...contentRows(),
 ];
 
 /**
@@ -818,6 +840,37 @@ function webhookRows(): HttpRow[] {
       after: async (_p, _answer, allowed) =>
         expect((await server.store.listWebhookDeliveries(endpointId, 5))[0].nextAttemptAt > '2026-01-01T00:00:00.000Z').toBe(allowed),
     },
+  ];
+}
+
+/**
+ * The content API (docs/distribution.md): read by sessions and full tokens of every role, and by content tokens,
+ * which count nowhere else (every other row expects them refused as no credential).
+ */
+function contentRows(): HttpRow[] {
+  const content = '/api/content/v1';
+  const read = (route: string, path: () => Promise<string>, ok = 200): HttpRow => ({
+    route: `GET ${content}${route}`,
+    access: 'content reader',
+    ok,
+    call: async (p) => {
+      await ensureLive();
+      return api('GET', content + (await path()), p.headers());
+    },
+    after: async (_p, answer, allowed) => {
+      if (allowed && route.startsWith('/stories')) expect(JSON.stringify(answer.body)).toContain(storyId);
+    },
+  });
+  const slug = async () => (await server.store.getStory(storyId))!.slug!;
+  return [
+    read('/stories', async () => '/stories'),
+    read('/stories/by-slug/:slug', async () => `/stories/by-slug/${await slug()}`),
+    read('/stories/:id', async () => `/stories/${storyId}`),
+    read('/sections', async () => '/sections'),
+    read('/tags', async () => '/tags'),
+    read('/authors', async () => '/authors'),
+    // Past its credential check, an unknown path is not found.
+    { ...read('/{*rest}', async () => '/no-such-route', 404), route: `ALL ${content}/{*rest}` },
   ];
 }
 

@@ -605,6 +605,8 @@ describe('personal API tokens', () => {
     expect(summary).toEqual({
       id: expect.any(String),
       name: 'newsletter script',
+      // Made without a scope: full, as every token was before scopes.
+      scope: 'full',
       createdAt: expect.any(String),
       lastUsedAt: null,
       revokedAt: null,

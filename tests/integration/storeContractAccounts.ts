@@ -37,6 +37,23 @@ export function accountRules(factory: StoreFactory): void {
       await store.close();
     });
 
+    it("S-ACC-5 keeps each API token's scope, and lists and revokes tokens of either scope alike", async () => {
+      const store = await factory.open();
+      const u = user();
+      await store.createUser(u);
+      const token = (id: string, scope: 'full' | 'content', createdAt: string) =>
+        ({ id, userId: u.id, name: scope, tokenHash: `hash-${id}`, createdAt, lastUsedAt: null, revokedAt: null, scope }) as const;
+      const full = token('00000000-0000-4000-8000-0000000000f1', 'full', '2026-01-01T00:00:00.000Z');
+      const content = token('00000000-0000-4000-8000-0000000000c1', 'content', '2026-01-02T00:00:00.000Z');
+      await store.createToken(full);
+      await store.createToken(content);
+      expect(await store.getTokenByHash(content.tokenHash)).toEqual(content);
+      expect(await store.listTokens(u.id)).toEqual([content, full]);
+      expect(await store.revokeToken(content.id, u.id, '2026-01-03T00:00:00.000Z')).toBe(true);
+      expect(await store.getTokenByHash(content.tokenHash)).toMatchObject({ scope: 'content', revokedAt: '2026-01-03T00:00:00.000Z' });
+      await store.close();
+    });
+
     it('S-ACC-4 tells a watcher whose access changed, committed, and only for changes of access; not once stopped', async () => {
       const store = await factory.open();
       const people = Array.from({ length: 10 }, () => user());
@@ -53,6 +70,7 @@ export function accountRules(factory: StoreFactory): void {
           createdAt: '2026-01-01T00:00:00.000Z',
           lastUsedAt: null,
           revokedAt: null,
+          scope: 'full',
         });
       const heard: string[] = [];
       let everyone = 0;

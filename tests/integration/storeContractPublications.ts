@@ -196,5 +196,88 @@ export function publicationRules(factory: StoreFactory): void {
       expect((await store.getPublicationBySlug('lead'))?.lead).toEqual({ ...lead, alt: 'a'.repeat(500), caption: '' });
       await store.close();
     });
+
+    /** Four live stories (two published at the same moment), one unpublished; their ids sorted as the store orders ties. */
+    async function listed() {
+      const store = await factory.open();
+      const u = user();
+      await store.createUser(u);
+      const at = (day: number) => `2026-03-0${day}T10:00:00.000Z`;
+      const ids: Record<string, string> = {};
+      for (const [slug, day] of [
+        ['one', 1],
+        ['two-a', 2],
+        ['two-b', 2],
+        ['three', 3],
+        ['gone', 4],
+      ] as const) {
+        const s = story(u.id);
+        await store.createStory(s);
+        await store.savePublication(...publication(s.id, slug, at(day)));
+        ids[slug] = s.id;
+      }
+      await store.unpublish(ids.gone, at(5), 'Ed');
+      // Ties on the date go by story id.
+      const [twoFirst, twoSecond] = ids['two-a'] < ids['two-b'] ? ['two-a', 'two-b'] : ['two-b', 'two-a'];
+      return { store, u, ids, at, twoFirst, twoSecond };
+    }
+
+    it('S-PUB-9 finds a page by story id, unpublished included; lists live entries without bodies, oldest or newest first, from a date', async () => {
+      const { store, ids, at, twoFirst, twoSecond } = await listed();
+      expect(await store.getPublication(ids.one)).toMatchObject({ slug: 'one', bodyHtml: '<p>x</p>', unpublishedAt: null });
+      expect(await store.getPublication(ids.gone)).toMatchObject({ slug: 'gone', unpublishedAt: at(5) });
+      expect(await store.getPublication('10000000-0000-4000-8000-999999999999')).toBeUndefined();
+
+      const oldest = await store.listPublicationEntries({ limit: 10, order: 'oldest' });
+      // Exactly the reverse of the public order, ties included.
+      expect(oldest.map((e) => e.slug)).toEqual(['one', twoSecond, twoFirst, 'three']);
+      expect(oldest[0]).toEqual({ storyId: ids.one, slug: 'one', headline: 'H one', publishedAt: at(1), updatedAt: at(1) });
+      expect((await store.listPublicationEntries({ limit: 2, offset: 1, order: 'oldest' })).map((e) => e.slug)).toEqual([
+        twoSecond,
+        twoFirst,
+      ]);
+      expect((await store.listPublicationEntries({ limit: 10, order: 'newest', since: at(2) })).map((e) => e.slug)).toEqual([
+        'three',
+        twoFirst,
+        twoSecond,
+      ]);
+      expect(await store.listPublicationEntries({ limit: 10, order: 'newest', since: at(4) })).toEqual([]);
+      await store.close();
+    });
+
+    it('S-PUB-10 pages live publications newest first by a keyset cursor (ties by story id), within since/until', async () => {
+      const { store, ids, at, twoFirst, twoSecond } = await listed();
+      const page = (q: Parameters<typeof store.pagePublications>[0]) => store.pagePublications(q).then((ps) => ps.map((p) => p.slug));
+      expect(await page({ limit: 10 })).toEqual(['three', twoFirst, twoSecond, 'one']);
+      expect(await page({ limit: 2 })).toEqual(['three', twoFirst]);
+      // After the first of the tied pair: the second, never the first again.
+      expect(await page({ limit: 2, after: { publishedAt: at(2), storyId: ids[twoFirst] } })).toEqual([twoSecond, 'one']);
+      expect(await page({ limit: 10, after: { publishedAt: at(1), storyId: ids.one } })).toEqual([]);
+      expect(await page({ limit: 10, since: at(2), until: at(3) })).toEqual([twoFirst, twoSecond]);
+      expect((await store.pagePublications({ limit: 1 }))[0]).toMatchObject({ bodyHtml: '<p>x</p>', standfirst: 'S', lead: null });
+      await store.close();
+    });
+
+    it('S-PUB-11 names the authors of live stories from their revisions up to the latest publication', async () => {
+      const { store, u, ids } = await listed();
+      const [later, rev] = publication(ids.one, 'one', '2026-03-06T10:00:00.000Z');
+      await store.savePublication({ ...later, publishedAt: '2026-03-01T10:00:00.000Z' }, { ...rev, authorIds: ['a', u.id] });
+      // A version after the publication is not published yet: its authors are not credited.
+      await store.saveVersion({
+        ...rev,
+        kind: 'named',
+        name: 'Later',
+        authorIds: ['unpublished'],
+        publishedAt: '2026-03-07T10:00:00.000Z',
+      });
+      const one = await store.publishedAuthors(ids.one);
+      expect(one.map((s) => ({ ...s, authorIds: [...s.authorIds].sort() }))).toEqual([{ storyId: ids.one, authorIds: ['a', u.id].sort() }]);
+      const all = await store.publishedAuthors();
+      // Every live story, the unpublished one left out; the others' revisions credit no one.
+      expect(all.map((s) => s.storyId).sort()).toEqual([ids.one, ids['two-a'], ids['two-b'], ids.three].sort());
+      expect(all.filter((s) => s.storyId !== ids.one).flatMap((s) => s.authorIds)).toEqual([]);
+      expect(await store.publishedAuthors(ids.gone)).toEqual([]);
+      await store.close();
+    });
   });
 }

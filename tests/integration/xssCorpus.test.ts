@@ -12,7 +12,8 @@
  * while the payload's text must still be there, escaped — so the test cannot pass by
  * dropping everything:
  *   the public story page, the story index, /feed.xml (and each entry's HTML content),
- *   /feed.json (each item's content_html), the draft preview, the revision view, the
+ *   /feed.json (each item's content_html), /news-sitemap.xml (read by a strict XML reader), the content
+ *   API's story (its JSON bytes and bodyHtml), the draft preview, the revision view, the
  *   revision detail's bodyHtml and every field of the revision diff.
  *
  * Webhooks' endpoint URLs and descriptions, receivers' answers and the events' bodies are JSON text for the
@@ -28,6 +29,7 @@ import { call, writeStory } from '../helpers/http';
 import { png, uploadImage } from '../helpers/images';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
 import { startWebhookReceiver } from '../helpers/webhookReceiver';
+import { childrenNamed, onlyText, parseXml } from '../helpers/xmlTree';
 
 type Node = ReturnType<typeof parseDocument>;
 type Element = ReturnType<typeof DomUtils.findAll>[number];
@@ -459,6 +461,21 @@ describe.each(XSS_PAYLOADS.map((p, i) => ({ ...p, marker: `survivor${i}` })))('p
     expect(squash(item!.title)).toBe(want);
     expect(squash(DomUtils.textContent(parseDocument(item!.content_html)))).toContain(want);
     expectPictureWords(parseDocument(item!.content_html), want, 1, 'feed.json content_html pictures');
+
+    // The news sitemap: well-formed to a strict reader, the headline its title's text.
+    const news = parseXml((await get('/news-sitemap.xml')).text);
+    const newsUrl = childrenNamed(news, 'url').find((u) => onlyText(u, 'loc') === `${server.url}/stories/${slug}`);
+    expect(newsUrl, 'the story in news-sitemap.xml').toBeDefined();
+    expect(squash(onlyText(childrenNamed(newsUrl!, 'news:news')[0], 'news:title'))).toBe(want);
+
+    // The content API: no markup in its bytes at all; the body safe, the words there as text.
+    const content = await get(`/api/content/v1/stories/${storyId}`, editor);
+    expect(content.text).not.toMatch(/[<>]/);
+    const apiStory = content.body.story as { headline: string; standfirst: string; bodyHtml: string };
+    expect([squash(apiStory.headline), squash(apiStory.standfirst)]).toEqual([want, want]);
+    const apiBody = safeHtml(apiStory.bodyHtml, 'content API bodyHtml');
+    expect(squash(DomUtils.textContent(apiBody))).toContain(want);
+    expectPictureWords(apiBody, want, 1, 'content API bodyHtml pictures');
 
     // The newsroom's views, after the draft moved on.
     await editAfterPublication(client, payload);

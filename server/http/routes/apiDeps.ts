@@ -25,4 +25,6 @@ export type ApiDeps = PublishDeps & {
   retention: RetentionDeps;
   /** Webhook endpoints (admins'). */
   webhooks: Webhooks;
+  /** CONTENT_API_PUBLIC: the content API needs no credential. */
+  contentApiPublic?: boolean;
 };

@@ -6,9 +6,10 @@ import type { ApiDeps } from './apiDeps';
 import { currentUser, noBody, requireSession } from '../sessionMiddleware';
 import { validate } from '../validate';
 
-const toSummary = ({ id, name, createdAt, lastUsedAt, revokedAt }: TokenRecord): TokenSummary => ({
+const toSummary = ({ id, name, scope, createdAt, lastUsedAt, revokedAt }: TokenRecord): TokenSummary => ({
   id,
   name,
+  scope,
   createdAt,
   lastUsedAt,
   revokedAt,
@@ -26,8 +27,8 @@ export function tokenRoutes(deps: ApiDeps): express.Router {
 
   router.post('/tokens', async (req, res) => {
     const { user } = requireSession(res);
-    const { name } = validate(CreateTokenBody, req.body);
-    const { token, record } = await auth.createToken(user.id, name);
+    const { name, scope } = validate(CreateTokenBody, req.body);
+    const { token, record } = await auth.createToken(user.id, name, scope);
     res.status(201).json({ token, summary: toSummary(record) });
   });
 

@@ -114,9 +114,9 @@ export function pgAccounts(db: PgDatabase): AccountStore {
 
     async createToken(t) {
       await db.pool.query(
-        `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, revoked_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [t.id, t.userId, t.name, t.tokenHash, t.createdAt, t.lastUsedAt, t.revokedAt],
+        `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, revoked_at, scope)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [t.id, t.userId, t.name, t.tokenHash, t.createdAt, t.lastUsedAt, t.revokedAt, t.scope],
       );
     },
 

@@ -1,5 +1,5 @@
 import type { NewPublication, PublicationStore, RevisionRecord } from '../PublicationStore';
-import { leadColumn, orNull, toPublication, toRevision } from '../storeRows';
+import { authorLists, leadColumn, orNull, toEntry, toPublication, toRevision } from '../storeRows';
 import { lock, revisionsLock, SLUG_LOCK } from './advisoryLocks';
 import type { PgDatabase, Querier } from './PgDatabase';
 
@@ -98,6 +98,35 @@ export function pgPublications(db: PgDatabase): PublicationStore {
     async getPublicationBySlug(slug) {
       const row = await db.row('SELECT * FROM publications WHERE slug = $1', [slug]);
       return row && toPublication(row);
+    },
+
+    async getPublication(storyId) {
+      const row = await db.row('SELECT * FROM publications WHERE story_id = $1', [storyId]);
+      return row && toPublication(row);
+    },
+
+    async listPublicationEntries({ limit, offset = 0, since, order }) {
+      // Exactly the reverse of the public order for 'oldest', so both walk the publications_live index.
+      const direction = order === 'oldest' ? 'ASC, story_id DESC' : 'DESC, story_id';
+      const sql = `SELECT story_id, slug, headline, published_at, updated_at FROM publications
+        WHERE unpublished_at IS NULL AND ($1::text IS NULL OR published_at >= $1)
+        ORDER BY published_at ${direction} LIMIT $2 OFFSET $3`;
+      return (await db.rows(sql, [since ?? null, limit, offset])).map(toEntry);
+    },
+
+    async pagePublications({ limit, after, since, until }) {
+      const sql = `SELECT * FROM publications
+        WHERE unpublished_at IS NULL AND ($1::text IS NULL OR published_at >= $1) AND ($2::text IS NULL OR published_at < $2)
+          AND ($3::text IS NULL OR published_at < $3 OR (published_at = $3 AND story_id > $4))
+        ORDER BY published_at DESC, story_id LIMIT $5`;
+      const params = [since ?? null, until ?? null, after?.publishedAt ?? null, after?.storyId ?? null, limit];
+      return (await db.rows(sql, params)).map(toPublication);
+    },
+
+    async publishedAuthors(storyId) {
+      const sql = `SELECT r.story_id, r.author_ids FROM revisions r JOIN publications p ON p.story_id = r.story_id
+        WHERE p.unpublished_at IS NULL AND r.published_at <= p.updated_at AND ($1::text IS NULL OR r.story_id = $1)`;
+      return authorLists(await db.rows(sql, [storyId ?? null]));
     },
 
     async listPublications(limit, offset = 0) {

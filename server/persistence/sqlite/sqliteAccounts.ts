@@ -109,8 +109,8 @@ export function sqliteAccounts(db: SqliteConnection): AccountStore {
       await db.write(() =>
         db
           .prepare(
-            `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, revoked_at)
-             VALUES (@id, @userId, @name, @tokenHash, @createdAt, @lastUsedAt, @revokedAt)`,
+            `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, revoked_at, scope)
+             VALUES (@id, @userId, @name, @tokenHash, @createdAt, @lastUsedAt, @revokedAt, @scope)`,
           )
           .run(t),
       );

@@ -1,5 +1,5 @@
 import type { NewPublication, PublicationStore, RevisionRecord } from '../PublicationStore';
-import { leadColumn, type Row, toPublication, toRevision } from '../storeRows';
+import { authorLists, leadColumn, type Row, toEntry, toPublication, toRevision } from '../storeRows';
 import type { SqliteConnection } from './SqliteConnection';
 
 /** Public pages, revisions and versions, and the public listings, on SQLite. */
@@ -74,6 +74,48 @@ export function sqlitePublications(db: SqliteConnection): PublicationStore {
     async getPublicationBySlug(slug) {
       const row = db.prepare('SELECT * FROM publications WHERE slug = ?').get(slug) as Row | undefined;
       return row && toPublication(row);
+    },
+
+    async getPublication(storyId) {
+      const row = db.prepare('SELECT * FROM publications WHERE story_id = ?').get(storyId) as Row | undefined;
+      return row && toPublication(row);
+    },
+
+    async listPublicationEntries({ limit, offset = 0, since, order }) {
+      // Exactly the reverse of the public order for 'oldest', so both walk the publications_live index.
+      const direction = order === 'oldest' ? 'ASC, story_id DESC' : 'DESC, story_id';
+      return (
+        db
+          .prepare(
+            `SELECT story_id, slug, headline, published_at, updated_at FROM publications
+             WHERE unpublished_at IS NULL AND (@since IS NULL OR published_at >= @since)
+             ORDER BY published_at ${direction} LIMIT @limit OFFSET @offset`,
+          )
+          .all({ since: since ?? null, limit, offset }) as Row[]
+      ).map(toEntry);
+    },
+
+    async pagePublications({ limit, after, since, until }) {
+      return (
+        db
+          .prepare(
+            `SELECT * FROM publications
+             WHERE unpublished_at IS NULL AND (@since IS NULL OR published_at >= @since) AND (@until IS NULL OR published_at < @until)
+               AND (@at IS NULL OR published_at < @at OR (published_at = @at AND story_id > @id))
+             ORDER BY published_at DESC, story_id LIMIT @limit`,
+          )
+          .all({ since: since ?? null, until: until ?? null, at: after?.publishedAt ?? null, id: after?.storyId ?? null, limit }) as Row[]
+      ).map(toPublication);
+    },
+
+    async publishedAuthors(storyId) {
+      const rows = db
+        .prepare(
+          `SELECT r.story_id, r.author_ids FROM revisions r JOIN publications p ON p.story_id = r.story_id
+           WHERE p.unpublished_at IS NULL AND r.published_at <= p.updated_at AND (@storyId IS NULL OR r.story_id = @storyId)`,
+        )
+        .all({ storyId: storyId ?? null }) as Row[];
+      return authorLists(rows);
     },
 
     async listPublications(limit, offset = 0) {

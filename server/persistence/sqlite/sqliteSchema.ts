@@ -361,6 +361,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
   CREATE INDEX webhook_deliveries_log ON webhook_deliveries(endpoint_id, created_at);
   `,
+  `
+  -- What an API token may do (shared/api.ts TOKEN_SCOPES): 'full' acts as its owner everywhere (every token made
+  -- before scopes); 'content' only reads the content API (docs/distribution.md).
+  ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'full' CHECK (scope IN ('full', 'content'));
+  `,
+  `
+  -- The live stories in the public order (newest first, ties by id), covering the count and latest update: every
+  -- public page, feed and sitemap walks it and stops at its limit, instead of reading every row (bodies included)
+  -- to sort or count them (bench/publicSite.ts).
+  CREATE INDEX publications_live ON publications(published_at DESC, story_id, updated_at, unpublished_at) WHERE unpublished_at IS NULL;
+  `,
 ];
 
 /** Used by the appender thread and the inline path alike: a deletion is recorded in the same transaction as its update. */
