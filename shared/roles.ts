@@ -7,8 +7,17 @@ export type Role = (typeof ROLES)[number];
 
 /** `story:comment`: start, reply to, edit and delete one's own comments (viewers too); resolving needs `story:edit`. */
 /** `taxonomy:manage`: keep the newsroom's lists of sections and tags (shared/taxonomy.ts). */
+/** `site:manage`: change the public site's masthead and settings (shared/siteSettings.ts). */
 export type Action =
-  'story:read' | 'story:comment' | 'story:edit' | 'story:create' | 'story:publish' | 'users:manage' | 'taxonomy:manage' | RetentionAction;
+  | 'story:read'
+  | 'story:comment'
+  | 'story:edit'
+  | 'story:create'
+  | 'story:publish'
+  | 'users:manage'
+  | 'taxonomy:manage'
+  | 'site:manage'
+  | RetentionAction;
 
 /**
  * Archive and Trash (docs/newsroom.md#archive-trash-and-retention): `story:archive` any story, `story:archive-own`
@@ -27,7 +36,7 @@ const GRANTS: Record<Role, readonly Action[]> = {
   viewer: ['story:read', 'story:comment'],
   writer: ['story:read', 'story:comment', 'story:edit', 'story:create'],
   editor: ['story:read', 'story:comment', 'story:edit', 'story:create', 'story:publish', 'taxonomy:manage'],
-  admin: ['story:read', 'story:comment', 'story:edit', 'story:create', 'story:publish', 'users:manage', 'taxonomy:manage'],
+  admin: ['story:read', 'story:comment', 'story:edit', 'story:create', 'story:publish', 'users:manage', 'taxonomy:manage', 'site:manage'],
 };
 
 export function can(role: Role, action: Action): boolean {

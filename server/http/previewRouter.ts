@@ -12,6 +12,7 @@ import {
   type PublishedStoryView,
 } from '../publishing/publicPages';
 import { STORIES_PATH } from '../publishing/site';
+import { siteContext } from '../publishing/siteSettings';
 import { storedImage } from '../persistence/storedImage';
 import { findStory } from '../workflow/findStory';
 import { revisionContent } from '../workflow/revisionContent';
@@ -50,7 +51,7 @@ export function previewRouter(deps: PublishDeps & { auth: Authenticator; publicO
     res
       .status(200)
       .type(HTML)
-      .send(renderStoryPage(story, recent, url, notice));
+      .send(renderStoryPage(story, recent, url, notice, await siteContext(store)));
   };
 
   router.get(
