@@ -118,6 +118,8 @@ const FooterLinkBody = z.strictObject({
       z.trim(),
       z.maxLength(SITE_LIMITS.urlMaxChars, `At most ${SITE_LIMITS.urlMaxChars} characters`),
       z.refine(isWebUrl, 'An absolute http:// or https:// address'),
+      // Kept as the URL parser writes it: percent-encoded, no quotes or angle brackets left raw.
+      z.overwrite((value) => (isWebUrl(value) ? new URL(value).href : value)),
     ),
 });
 
