@@ -17,8 +17,8 @@ export const SITE_LIMITS = {
 } as const;
 
 /** The page's background (story.css `--paper`): the accent colour must read on it as text, WCAG AA (4.5:1). */
-export const PAGE_BACKGROUND = '#fdfcf9';
-export const MIN_ACCENT_CONTRAST = 4.5;
+const PAGE_BACKGROUND = '#fdfcf9';
+const MIN_ACCENT_CONTRAST = 4.5;
 
 /** A picture the site shows (the logo, the default social image): the media id and its size. */
 export type SiteImage = { media: string; width: number; height: number };
@@ -76,13 +76,13 @@ function luminance(hex: string): number {
 }
 
 /** WCAG 2 contrast ratio of two `#rrggbb` colours, 1 to 21. */
-export function contrastRatio(a: string, b: string): number {
+function contrastRatio(a: string, b: string): number {
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
   return (hi + 0.05) / (lo + 0.05);
 }
 
 /** A canonical BCP 47 tag, or null when it is not one. */
-export function canonicalLanguage(tag: string): string | null {
+function canonicalLanguage(tag: string): string | null {
   try {
     const [canonical] = Intl.getCanonicalLocales(tag);
     return canonical ?? null;
@@ -92,7 +92,7 @@ export function canonicalLanguage(tag: string): string | null {
 }
 
 /** The IANA name as Intl knows it, or null when Intl does not know it. */
-export function canonicalTimeZone(zone: string): string | null {
+function canonicalTimeZone(zone: string): string | null {
   if (!/^[A-Za-z0-9_+\-/]+$/.test(zone)) return null;
   try {
     return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
@@ -102,7 +102,7 @@ export function canonicalTimeZone(zone: string): string | null {
 }
 
 /** An absolute http(s) address. */
-export function isWebUrl(value: string): boolean {
+function isWebUrl(value: string): boolean {
   if (!URL.canParse(value)) return false;
   const { protocol } = new URL(value);
   return protocol === 'http:' || protocol === 'https:';
@@ -112,15 +112,13 @@ const MediaId = z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/, 'Not a media id'
 
 const FooterLinkBody = z.strictObject({
   label: line(SITE_LIMITS.linkLabelMaxChars, 'Give the link a label'),
-  url: z
-    .string()
-    .check(
-      z.trim(),
-      z.maxLength(SITE_LIMITS.urlMaxChars, `At most ${SITE_LIMITS.urlMaxChars} characters`),
-      z.refine(isWebUrl, 'An absolute http:// or https:// address'),
-      // Kept as the URL parser writes it: percent-encoded, no quotes or angle brackets left raw.
-      z.overwrite((value) => (isWebUrl(value) ? new URL(value).href : value)),
-    ),
+  url: z.string().check(
+    z.trim(),
+    z.maxLength(SITE_LIMITS.urlMaxChars, `At most ${SITE_LIMITS.urlMaxChars} characters`),
+    z.refine(isWebUrl, 'An absolute http:// or https:// address'),
+    // Kept as the URL parser writes it: percent-encoded, no quotes or angle brackets left raw.
+    z.overwrite((value) => (isWebUrl(value) ? new URL(value).href : value)),
+  ),
 });
 
 /** PUT /api/site: the whole record; images by media id (null for none). */
@@ -128,34 +126,30 @@ export const SiteSettingsBody = z.strictObject({
   name: line(SITE_LIMITS.nameMaxChars, 'Name the site'),
   description: line(SITE_LIMITS.descriptionMaxChars),
   logo: z.nullable(MediaId),
-  accentColor: z
-    .string()
-    .check(
-      z.overwrite((value) => value.trim().toLowerCase()),
-      z.regex(/^#[0-9a-f]{6}$/, 'A colour as #rrggbb'),
-      z.refine(
-        (value) => contrastRatio(value, PAGE_BACKGROUND) >= MIN_ACCENT_CONTRAST,
-        `Too light to read on white: links need a contrast of ${MIN_ACCENT_CONTRAST}:1`,
-      ),
+  accentColor: z.string().check(
+    z.overwrite((value) => value.trim().toLowerCase()),
+    z.regex(/^#[0-9a-f]{6}$/, 'A colour as #rrggbb'),
+    z.refine(
+      (value) => contrastRatio(value, PAGE_BACKGROUND) >= MIN_ACCENT_CONTRAST,
+      `Too light to read on white: links need a contrast of ${MIN_ACCENT_CONTRAST}:1`,
     ),
-  language: z
-    .string()
-    .check(
-      z.trim(),
-      z.maxLength(SITE_LIMITS.languageMaxChars, `At most ${SITE_LIMITS.languageMaxChars} characters`),
-      z.refine((value) => canonicalLanguage(value) !== null, 'A language tag such as en, en-GB or fr'),
-      z.overwrite((value) => canonicalLanguage(value) ?? value),
-    ),
-  timeZone: z
-    .string()
-    .check(
-      z.trim(),
-      z.maxLength(SITE_LIMITS.timeZoneMaxChars, `At most ${SITE_LIMITS.timeZoneMaxChars} characters`),
-      z.refine((value) => canonicalTimeZone(value) !== null, 'A time zone such as Europe/London or UTC'),
-      z.overwrite((value) => canonicalTimeZone(value) ?? value),
-    ),
+  ),
+  language: z.string().check(
+    z.trim(),
+    z.maxLength(SITE_LIMITS.languageMaxChars, `At most ${SITE_LIMITS.languageMaxChars} characters`),
+    z.refine((value) => canonicalLanguage(value) !== null, 'A language tag such as en, en-GB or fr'),
+    z.overwrite((value) => canonicalLanguage(value) ?? value),
+  ),
+  timeZone: z.string().check(
+    z.trim(),
+    z.maxLength(SITE_LIMITS.timeZoneMaxChars, `At most ${SITE_LIMITS.timeZoneMaxChars} characters`),
+    z.refine((value) => canonicalTimeZone(value) !== null, 'A time zone such as Europe/London or UTC'),
+    z.overwrite((value) => canonicalTimeZone(value) ?? value),
+  ),
   // Several lines are allowed here: only the length is bounded; the page keeps the text as text.
-  footerText: z.string().check(z.trim(), z.maxLength(SITE_LIMITS.footerTextMaxChars, `At most ${SITE_LIMITS.footerTextMaxChars} characters`)),
+  footerText: z
+    .string()
+    .check(z.trim(), z.maxLength(SITE_LIMITS.footerTextMaxChars, `At most ${SITE_LIMITS.footerTextMaxChars} characters`)),
   footerLinks: z.array(FooterLinkBody).check(z.maxLength(SITE_LIMITS.footerLinks, `At most ${SITE_LIMITS.footerLinks} links`)),
   socialImage: z.nullable(MediaId),
 });

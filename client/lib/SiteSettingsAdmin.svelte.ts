@@ -46,7 +46,11 @@ export class SiteSettingsAdmin {
   async save(): Promise<void> {
     if (!this.draft) return;
     this.done = null;
-    const body = { ...$state.snapshot(this.draft), logo: this.draft.logo?.media ?? null, socialImage: this.draft.socialImage?.media ?? null };
+    const body = {
+      ...$state.snapshot(this.draft),
+      logo: this.draft.logo?.media ?? null,
+      socialImage: this.draft.socialImage?.media ?? null,
+    };
     const checked = z.safeParse(SiteSettingsBody, body);
     if (!checked.success) {
       this.errors = { message: 'Please correct the highlighted fields.', fields: fieldsOf(checked.error.issues) };

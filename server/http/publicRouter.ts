@@ -5,14 +5,16 @@ import { z } from 'zod';
 import { LIMITS } from '../../shared/limits';
 import type { PublicationRecord, Store } from '../persistence/Store';
 import { ATOM_CONTENT_TYPE, JSON_FEED_CONTENT_TYPE, renderAtomFeed, renderJsonFeed } from '../publishing/feeds';
+import { renderPublicError, renderStoryIndex, renderStoryPage, type PublicErrorStatus, type StoryLink } from '../publishing/publicPages';
 import {
-  renderPublicError,
-  renderStoryIndex,
-  renderStoryPage,
-  type PublicErrorStatus,
-  type StoryLink,
-} from '../publishing/publicPages';
-import { ATOM_PATH, indexPath, JSON_FEED_PATH, SITE_STYLESHEET_PATH, STORIES_PATH, STORIES_PER_PAGE, STYLESHEET_PATH } from '../publishing/site';
+  ATOM_PATH,
+  indexPath,
+  JSON_FEED_PATH,
+  SITE_STYLESHEET_PATH,
+  STORIES_PATH,
+  STORIES_PER_PAGE,
+  STYLESHEET_PATH,
+} from '../publishing/site';
 import { siteContext } from '../publishing/siteSettings';
 import { siteStylesheet } from '../publishing/siteStylesheet';
 import { isValidSlug } from '../../shared/slug';

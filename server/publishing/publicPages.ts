@@ -266,7 +266,8 @@ function metaName(name: string, content: string): string {
 
 function storyHeader(story: PublishedStoryView, headline: string, dates: SiteDates): string {
   const lines = ['<header class="story-header">'];
-  if (story.section) lines.push(`<p class="section"><a href="${escapeHtml(sectionPath(story.section))}">${escapeHtml(story.section)}</a></p>`);
+  if (story.section)
+    lines.push(`<p class="section"><a href="${escapeHtml(sectionPath(story.section))}">${escapeHtml(story.section)}</a></p>`);
   lines.push(`<h1>${escapeHtml(headline)}</h1>`);
   if (story.standfirst) lines.push(`<p class="standfirst">${escapeHtml(story.standfirst)}</p>`);
   if (story.byline) lines.push(`<p class="byline">${escapeHtml(bylineText(story.byline))}</p>`);

@@ -25,7 +25,12 @@ async function readerPage(browser: Browser, server: TestServer): Promise<{ page:
 }
 
 /** A story written and published over the API, as the newsroom would have; its public address. */
-async function publishedStory(server: TestServer, editor: TestUser, headline: string, section?: string): Promise<{ id: string; path: string }> {
+async function publishedStory(
+  server: TestServer,
+  editor: TestUser,
+  headline: string,
+  section?: string,
+): Promise<{ id: string; path: string }> {
   const id = await createStory(server, editor);
   const client = await connectClient(server, editor, id);
   try {

@@ -44,7 +44,9 @@ const settings = (over: Partial<SiteSettingsBody> = {}): SiteSettingsBody => ({
 });
 
 /** A story written through a real client, with planning, published by the editor; its address. */
-async function publishStory(planning: { section?: string; tags?: string[]; assignees?: string[] } = {}): Promise<{ id: string; slug: string }> {
+async function publishStory(
+  planning: { section?: string; tags?: string[]; assignees?: string[] } = {},
+): Promise<{ id: string; slug: string }> {
   const id = await createStory(server, editor);
   const client = await connectClient(server, editor, id);
   clients.push(client);
@@ -173,7 +175,9 @@ describe('the public pages follow the settings', () => {
     }
     const page = (await call(server, 'GET', `/stories/${slug}`)).text;
     expect(page).toContain('<html lang="en-GB">');
-    expect(page).toContain(`<img class="site-logo" src="/media/${logo.id}/320.webp" width="320" height="80" alt=""> The Harbour Ledger</a>`);
+    expect(page).toContain(
+      `<img class="site-logo" src="/media/${logo.id}/320.webp" width="320" height="80" alt=""> The Harbour Ledger</a>`,
+    );
     expect(page).toContain('<p>The Harbour Ledger Ltd<br>Quay Street</p>');
     expect(page).toContain('<li><a href="https://ledger.example/about">About us</a></li>');
     expect(page).toContain('<meta property="og:site_name" content="The Harbour Ledger">');
@@ -192,7 +196,11 @@ describe('the public pages follow the settings', () => {
     expect(atom).toContain('<subtitle>News from the harbour.</subtitle>');
     expect(atom).toContain('xml:lang="en-GB"');
     const feed = (await call(server, 'GET', '/feed.json')).body;
-    expect(feed).toMatchObject({ title: 'The Harbour Ledger: latest stories', language: 'en-GB', authors: [{ name: 'The Harbour Ledger' }] });
+    expect(feed).toMatchObject({
+      title: 'The Harbour Ledger: latest stories',
+      language: 'en-GB',
+      authors: [{ name: 'The Harbour Ledger' }],
+    });
     const missing = await call(server, 'GET', '/stories/no-such-story');
     expect(missing.text).toContain('Page not found — The Harbour Ledger');
   });
@@ -236,7 +244,10 @@ describe('the story page', () => {
     expect((await call(server, 'POST', `/api/stories/${id}/publish`, { user: editor, body: {} })).status).toBe(200);
     const page = (await call(server, 'GET', `/stories/${slug}`)).text;
     expect(page).toMatch(/<span class="updated">Updated <time datetime="[^"]+">[^<]+<\/time><\/span>/);
-    const section = page.slice(page.indexOf('<section class="corrections"'), page.indexOf('</section>', page.indexOf('class="corrections"')));
+    const section = page.slice(
+      page.indexOf('<section class="corrections"'),
+      page.indexOf('</section>', page.indexOf('class="corrections"')),
+    );
     const noted = [...section.matchAll(/<strong>Correction:<\/strong> ([^<]+) <span class="correction-date"><time datetime="([^"]+)">/g)];
     expect(noted.map((m) => m[1])).toEqual(corrections);
     const revisions = await server.store.listRevisions(id);

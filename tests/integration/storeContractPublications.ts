@@ -225,7 +225,12 @@ export function publicationRules(factory: StoreFactory): void {
         ],
       });
       const revisions = await store.listRevisions(s.id);
-      expect(revisions.map((r) => r.correction)).toEqual([undefined, 'The vote was 7–2, not 9–0.', undefined, 'Ann’s name <b>was</b> misspelt.']);
+      expect(revisions.map((r) => r.correction)).toEqual([
+        undefined,
+        'The vote was 7–2, not 9–0.',
+        undefined,
+        'Ann’s name <b>was</b> misspelt.',
+      ]);
       await store.close();
     });
   });

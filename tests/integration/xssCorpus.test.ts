@@ -696,78 +696,81 @@ describe('the sections and tags lists', () => {
 /** The payload as it fits a field of `max` characters (the site's and planning's bounds refuse longer ones). */
 const fit = (payload: string, max: number) => payload.replace(/\s+/g, ' ').trim().slice(0, max);
 
-describe.each(XSS_PAYLOADS.map((p, i) => ({ ...p, marker: `site${i}` })))('payload in the site and story facts: $name', ({ payload, marker }) => {
-  it('is shown as text in the masthead, footer, section, tags, authors, corrections and structured data', async () => {
-    const admin = await createUser(server, 'admin', `Admin ${marker}`);
-    const settings = {
-      ...DEFAULT_SITE_SETTINGS,
-      name: `${marker} ${fit(payload, 60)}`,
-      description: fit(payload, 300),
-      footerText: payload,
-      footerLinks: [{ label: `${marker} ${fit(payload, 40)}`, url: `https://news.example/${payload}` }],
-      logo: picture.id,
-      socialImage: null,
-    };
-    const saved = await call(server, 'PUT', '/api/site', { user: admin, body: settings });
-    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+describe.each(XSS_PAYLOADS.map((p, i) => ({ ...p, marker: `site${i}` })))(
+  'payload in the site and story facts: $name',
+  ({ payload, marker }) => {
+    it('is shown as text in the masthead, footer, section, tags, authors, corrections and structured data', async () => {
+      const admin = await createUser(server, 'admin', `Admin ${marker}`);
+      const settings = {
+        ...DEFAULT_SITE_SETTINGS,
+        name: `${marker} ${fit(payload, 60)}`,
+        description: fit(payload, 300),
+        footerText: payload,
+        footerLinks: [{ label: `${marker} ${fit(payload, 40)}`, url: `https://news.example/${payload}` }],
+        logo: picture.id,
+        socialImage: null,
+      };
+      const saved = await call(server, 'PUT', '/api/site', { user: admin, body: settings });
+      expect(saved.status, JSON.stringify(saved.body)).toBe(200);
 
-    // An author whose name is the payload, assigned; the payload as section and tag; a correction on republishing.
-    const author = await createAccount(server.store, {
-      email: `${marker}@xss.test`,
-      name: `${marker} ${fit(payload, 60)}`,
-      role: 'writer',
-      password: 'a long enough password',
-    });
-    const storyId = await createStory(server, editor);
-    const client = await connectClient(server, editor, storyId);
-    clients.push(client);
-    client.doc.transact(() => {
-      for (const field of ['headline', 'standfirst', 'byline']) setParagraphs(client.doc, field, [`${marker} ${field}`]);
-      setParagraphs(client.doc, 'body', ['Body.']);
-      client.doc.getMap(PLANNING_ROOT).set('section', fit(payload, PLANNING_LIMITS.sectionMaxChars));
-      client.doc.getMap(TAGS_ROOT).set(fit(payload, PLANNING_LIMITS.tagMaxChars), true);
-      client.doc.getMap(ASSIGNEES_ROOT).set(author.id, true);
-    });
-    await client.provider.whenSaved();
-    expect((await call(server, 'POST', `/api/stories/${storyId}/publish`, { user: editor })).status).toBe(200);
-    const again = await call(server, 'POST', `/api/stories/${storyId}/publish`, { user: editor, body: { correction: payload } });
-    expect(again.status, JSON.stringify(again.body)).toBe(200);
+      // An author whose name is the payload, assigned; the payload as section and tag; a correction on republishing.
+      const author = await createAccount(server.store, {
+        email: `${marker}@xss.test`,
+        name: `${marker} ${fit(payload, 60)}`,
+        role: 'writer',
+        password: 'a long enough password',
+      });
+      const storyId = await createStory(server, editor);
+      const client = await connectClient(server, editor, storyId);
+      clients.push(client);
+      client.doc.transact(() => {
+        for (const field of ['headline', 'standfirst', 'byline']) setParagraphs(client.doc, field, [`${marker} ${field}`]);
+        setParagraphs(client.doc, 'body', ['Body.']);
+        client.doc.getMap(PLANNING_ROOT).set('section', fit(payload, PLANNING_LIMITS.sectionMaxChars));
+        client.doc.getMap(TAGS_ROOT).set(fit(payload, PLANNING_LIMITS.tagMaxChars), true);
+        client.doc.getMap(ASSIGNEES_ROOT).set(author.id, true);
+      });
+      await client.provider.whenSaved();
+      expect((await call(server, 'POST', `/api/stories/${storyId}/publish`, { user: editor })).status).toBe(200);
+      const again = await call(server, 'POST', `/api/stories/${storyId}/publish`, { user: editor, body: { correction: payload } });
+      expect(again.status, JSON.stringify(again.body)).toBe(200);
 
-    const data: object[] = [];
-    const page = await get(`/stories/${again.body.publication.slug}`);
-    const doc = safeHtml(page.text, 'public page', siteLinks, data);
-    const want = (value: string) => squash(value);
-    expect(squash(textOf(byClass(doc, 'site-name')))).toBe(want(settings.name));
-    expect(squash(textOf(byName(doc, 'title')))).toContain(want(settings.name));
-    expect(squash(textOf(byClass(doc, 'site-footer')))).toContain(want(payload));
-    expect(squash(textOf(byClass(doc, 'footer-links')))).toBe(want(settings.footerLinks[0].label));
-    expect(squash(textOf(byClass(doc, 'section')))).toBe(want(fit(payload, PLANNING_LIMITS.sectionMaxChars)));
-    expect(squash(textOf(byClass(doc, 'story-tags')))).toBe(want(fit(payload, PLANNING_LIMITS.tagMaxChars)));
-    expect(squash(textOf(byClass(doc, 'authors')))).toContain(want(author.name));
-    expect(squash(textOf(byClass(doc, 'corrections')))).toContain(want(payload));
-    const siteName = byName(doc, 'meta').find((m) => m.attribs.property === 'og:site_name');
-    expect(squash(siteName?.attribs.content ?? '')).toBe(want(settings.name));
+      const data: object[] = [];
+      const page = await get(`/stories/${again.body.publication.slug}`);
+      const doc = safeHtml(page.text, 'public page', siteLinks, data);
+      const want = (value: string) => squash(value);
+      expect(squash(textOf(byClass(doc, 'site-name')))).toBe(want(settings.name));
+      expect(squash(textOf(byName(doc, 'title')))).toContain(want(settings.name));
+      expect(squash(textOf(byClass(doc, 'site-footer')))).toContain(want(payload));
+      expect(squash(textOf(byClass(doc, 'footer-links')))).toBe(want(settings.footerLinks[0].label));
+      expect(squash(textOf(byClass(doc, 'section')))).toBe(want(fit(payload, PLANNING_LIMITS.sectionMaxChars)));
+      expect(squash(textOf(byClass(doc, 'story-tags')))).toBe(want(fit(payload, PLANNING_LIMITS.tagMaxChars)));
+      expect(squash(textOf(byClass(doc, 'authors')))).toContain(want(author.name));
+      expect(squash(textOf(byClass(doc, 'corrections')))).toContain(want(payload));
+      const siteName = byName(doc, 'meta').find((m) => m.attribs.property === 'og:site_name');
+      expect(squash(siteName?.attribs.content ?? '')).toBe(want(settings.name));
 
-    // The structured data: one NewsArticle, its words the payload as strings.
-    expect(data).toHaveLength(1);
-    const article = data[0] as { publisher: { name: string }; author: { name: string }[]; articleSection: string; keywords: string[] };
-    expect(squash(article.publisher.name)).toBe(want(settings.name));
-    expect(squash(article.author[0].name)).toBe(want(author.name));
-    expect(squash(article.articleSection)).toBe(want(fit(payload, PLANNING_LIMITS.sectionMaxChars)));
+      // The structured data: one NewsArticle, its words the payload as strings.
+      expect(data).toHaveLength(1);
+      const article = data[0] as { publisher: { name: string }; author: { name: string }[]; articleSection: string; keywords: string[] };
+      expect(squash(article.publisher.name)).toBe(want(settings.name));
+      expect(squash(article.author[0].name)).toBe(want(author.name));
+      expect(squash(article.articleSection)).toBe(want(fit(payload, PLANNING_LIMITS.sectionMaxChars)));
 
-    // The index, an error page and the feeds carry the site's words too.
-    safeHtml((await get('/stories')).text, 'index', siteLinks);
-    const missing = await call(server, 'GET', '/stories/no-such-story');
-    expect(missing.status).toBe(404);
-    expect(squash(textOf(byClass(safeHtml(missing.text, 'error page', siteLinks), 'site-name')))).toBe(want(settings.name));
-    const atom = parseDocument((await get('/feed.xml')).text, { xmlMode: true });
-    expect(squash(textOf(DomUtils.findAll((e) => e.name === 'subtitle', atom.children)))).toBe(want(settings.description));
-    const json = await get('/feed.json');
-    expect(json.text).not.toMatch(/[<>]/);
-    expect(squash(json.body.title)).toContain(want(settings.name));
+      // The index, an error page and the feeds carry the site's words too.
+      safeHtml((await get('/stories')).text, 'index', siteLinks);
+      const missing = await call(server, 'GET', '/stories/no-such-story');
+      expect(missing.status).toBe(404);
+      expect(squash(textOf(byClass(safeHtml(missing.text, 'error page', siteLinks), 'site-name')))).toBe(want(settings.name));
+      const atom = parseDocument((await get('/feed.xml')).text, { xmlMode: true });
+      expect(squash(textOf(DomUtils.findAll((e) => e.name === 'subtitle', atom.children)))).toBe(want(settings.description));
+      const json = await get('/feed.json');
+      expect(json.text).not.toMatch(/[<>]/);
+      expect(squash(json.body.title)).toContain(want(settings.name));
 
-    // The site stylesheet is only the accent colour.
-    const stylesheet = await call(server, 'GET', '/public/site.css');
-    expect(stylesheet.text).toBe(`:root {\n  --accent: ${DEFAULT_SITE_SETTINGS.accentColor};\n}\n`);
-  }, 30_000);
-});
+      // The site stylesheet is only the accent colour.
+      const stylesheet = await call(server, 'GET', '/public/site.css');
+      expect(stylesheet.text).toBe(`:root {\n  --accent: ${DEFAULT_SITE_SETTINGS.accentColor};\n}\n`);
+    }, 30_000);
+  },
+);

@@ -176,7 +176,9 @@ describe('renderStoryPage', () => {
     expect(html.match(/<h1>/g)).toHaveLength(1);
     expect(html).toContain('<p class="standfirst">Vote passes after long debate</p>');
     expect(html).toContain('<p class="byline">By Jane Doe</p>');
-    expect(html).toContain('<p class="dateline">Published <time datetime="2026-11-29T09:30:00.000Z">November 29, 2026 at 09:30 AM UTC</time></p>');
+    expect(html).toContain(
+      '<p class="dateline">Published <time datetime="2026-11-29T09:30:00.000Z">November 29, 2026 at 09:30 AM UTC</time></p>',
+    );
     expect(html).not.toContain('Updated');
   });
 

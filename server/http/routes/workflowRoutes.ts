@@ -1,5 +1,13 @@
 import express, { type Request } from 'express';
-import { PublishStoryBody, ReturnStoryBody, ScheduleStoryBody, SetSlugBody, StoryIdParam, type ChecksResult, type Publication } from '../../../shared/api';
+import {
+  PublishStoryBody,
+  ReturnStoryBody,
+  ScheduleStoryBody,
+  SetSlugBody,
+  StoryIdParam,
+  type ChecksResult,
+  type Publication,
+} from '../../../shared/api';
 import { GalleyError } from '../../../shared/errors';
 import { findStory } from '../../workflow/findStory';
 import { checkDraft, publishStory } from '../../workflow/publishStory';
