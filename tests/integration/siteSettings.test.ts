@@ -234,6 +234,7 @@ describe('the story page', () => {
     const fresh = await createStory(server, editor);
     const early = await call(server, 'POST', `/api/stories/${fresh}/publish`, { user: editor, body: { correction: 'Too soon.' } });
     expect(early.status).toBe(422);
+    expect(early.body.error.fields).toHaveProperty('correction');
 
     const corrections = ['The vote was 7–2, not 9–0.', 'Wren Writer’s name was misspelt.'];
     for (const correction of corrections) {
