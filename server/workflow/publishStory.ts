@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { publishedMediaIds } from '../media/publishedMedia';
 import { GalleyError } from '../../shared/errors';
-import { readPlanning } from '../../shared/planning';
+import { readPlanning, type StoryPlanning } from '../../shared/planning';
 import { publicationProblems, type PublicationProblems } from '../../shared/publicationChecks';
 import { can } from '../../shared/roles';
 import { slugify, uniqueSlug } from '../../shared/slug';
@@ -29,17 +29,20 @@ export type PublishDeps = {
 export type PublishedStory = { storyId: string; slug: string; revision: number; publishedAt: string; publishedBy: string };
 
 /** The draft as it stands, rendered, with the address it would publish at and what stops it. */
-export type DraftCheck = { rendered: RenderedStory; slug: string; problems: PublicationProblems };
+type RenderedCheck = { rendered: RenderedStory; slug: string; problems: PublicationProblems };
+/** … and its planning (section, tags, assignees), which the page would show. */
+export type DraftCheck = RenderedCheck & { planning: StoryPlanning };
 
 /** Renders the story's live document (after its pending writes) and runs every pre-publish check. */
 export function checkDraft(deps: PublishDeps, story: StoryRecord): Promise<DraftCheck> {
   return deps.registry.withDocument(story.id, async (document) => {
     await document.flushed();
-    return checkRendered(deps.store, story, renderStory(document.doc));
+    const planning = readPlanning(document.doc);
+    return { ...(await checkRendered(deps.store, story, renderStory(document.doc))), planning };
   });
 }
 
-async function checkRendered(store: Store, story: StoryRecord, rendered: RenderedStory): Promise<DraftCheck> {
+async function checkRendered(store: Store, story: StoryRecord, rendered: RenderedStory): Promise<RenderedCheck> {
   // `missingAlt` comes with the rendering: the pictures it counts are the ones the page shows.
   const problems = publicationProblems({ ...rendered, slug: story.slug });
   const slug = await addressFor(store, story, rendered.headline, problems);

@@ -244,6 +244,12 @@ describe('the story page', () => {
     // A republication without one adds none.
     expect((await call(server, 'POST', `/api/stories/${id}/publish`, { user: editor, body: {} })).status).toBe(200);
     const page = (await call(server, 'GET', `/stories/${slug}`)).text;
+    // The draft's preview shows them as they would publish: planning's section, tags and credits, the corrections so far.
+    const preview = (await call(server, 'GET', `/preview/${id}`, { user: editor })).text;
+    expect(preview).toContain('<p class="section"><a href="/sections/city-hall">City Hall</a></p>');
+    expect(preview).toContain('<li><a rel="tag" href="/tags/harbour">Harbour</a></li>');
+    expect(preview).toContain(`<a rel="author" href="/authors/${writer.id}">Wren Writer</a>`);
+    expect(preview).toContain(`<strong>Correction:</strong> ${corrections[1]}`);
     expect(page).toMatch(/<span class="updated">Updated <time datetime="[^"]+">[^<]+<\/time><\/span>/);
     const section = page.slice(
       page.indexOf('<section class="corrections"'),
