@@ -62,6 +62,10 @@ export const SaveVersionBody = z.strictObject({ name: required('Name the version
 /** "Revert changes by <author> since <version>": the author, by user id. */
 export const RevertAuthorBody = z.strictObject({ userId: z.uuid('Choose whose changes to revert') });
 export const ReturnStoryBody = z.strictObject({ note: required('Say what needs changing', LIMITS.noteMaxChars) });
+/** Publishing: optionally a correction, shown at the foot of the public page and kept in the revision (docs/site.md). */
+export const PublishStoryBody = z.optional(
+  z.strictObject({ correction: z.optional(z.string().check(z.trim(), upTo(LIMITS.correctionMaxChars))) }),
+);
 /** How far ahead a story may be scheduled. */
 export const MAX_SCHEDULE_DAYS = 366;
 export const ScheduleStoryBody = z.strictObject({

@@ -28,6 +28,8 @@ export const LIMITS = {
   passwordMaxChars: 200,
   /** A send-back note or a revision name. */
   noteMaxChars: 2000,
+  /** A correction noted on republishing (docs/site.md). */
+  correctionMaxChars: 1000,
   /** Published stories shown under "Recent stories". */
   recentStories: 5,
   /** One `story:provenance` claim: at most this many copied runs (under `maxPacketArrayLength`), … */

@@ -7,6 +7,7 @@ export type Role = (typeof ROLES)[number];
 
 /** `story:comment`: start, reply to, edit and delete one's own comments (viewers too); resolving needs `story:edit`. */
 /** `taxonomy:manage`: keep the newsroom's lists of sections and tags (shared/taxonomy.ts). */
+/** `site:manage`: change the public site's masthead and settings (shared/siteSettings.ts). */
 export type Action =
   | 'story:read'
   | 'story:comment'
@@ -15,6 +16,7 @@ export type Action =
   | 'story:publish'
   | 'users:manage'
   | 'taxonomy:manage'
+  | 'site:manage'
   | RetentionAction
   | IntegrationAction;
 
@@ -44,7 +46,7 @@ const GRANTS: Record<Role, readonly Action[]> = {
   viewer: ['story:read', 'story:comment'],
   writer: ['story:read', 'story:comment', 'story:edit', 'story:create'],
   editor: ['story:read', 'story:comment', 'story:edit', 'story:create', 'story:publish', 'taxonomy:manage'],
-  admin: ['story:read', 'story:comment', 'story:edit', 'story:create', 'story:publish', 'users:manage', 'taxonomy:manage'],
+  admin: ['story:read', 'story:comment', 'story:edit', 'story:create', 'story:publish', 'users:manage', 'taxonomy:manage', 'site:manage'],
 };
 
 export function can(role: Role, action: Action): boolean {

@@ -23,6 +23,7 @@ import type {
   StoryAuthors,
   NewsroomMembers,
   RevisionSummary,
+  PublishStoryBody,
   ScheduleStoryBody,
   SetSlugBody,
   SetupBody,
@@ -126,7 +127,9 @@ export const api = {
   /** "Send back" with a note for the writers. */
   returnStory: (id: string, body: z.infer<typeof ReturnStoryBody>) => request<WorkflowResult>('POST', storyPath(id, 'return'), body),
   /** Publishes, or publishes an update of a live story; refused with per-field messages when checks fail. */
-  publishStory: (id: string) => request<{ publication: Publication } & WorkflowResult>('POST', storyPath(id, 'publish')),
+  /** Publishes; on republishing, `correction` is noted at the foot of the public page (docs/site.md). */
+  publishStory: (id: string, body?: z.infer<typeof PublishStoryBody>) =>
+    request<{ publication: Publication } & WorkflowResult>('POST', storyPath(id, 'publish'), body),
   scheduleStory: (id: string, body: z.infer<typeof ScheduleStoryBody>) => request<WorkflowResult>('POST', storyPath(id, 'schedule'), body),
   unscheduleStory: (id: string) => request<WorkflowResult>('DELETE', storyPath(id, 'schedule')),
   unpublishStory: (id: string) => request<WorkflowResult>('POST', storyPath(id, 'unpublish')),

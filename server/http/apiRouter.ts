@@ -5,6 +5,7 @@ import type { ApiDeps } from './routes/apiDeps';
 import { accountRoutes } from './routes/accountRoutes';
 import { activityRoutes } from './routes/activityRoutes';
 import { sessionRoutes } from './routes/sessionRoutes';
+import { siteRoutes } from './routes/siteRoutes';
 import { revisionRoutes } from './routes/revisionRoutes';
 import { attributionRoutes } from './routes/attributionRoutes';
 import { damagedStoryRoutes } from './routes/damagedStoryRoutes';
@@ -46,6 +47,7 @@ export function apiRouter(deps: ApiDeps): express.Router {
   router.use(attributionRoutes(deps));
   router.use(memberRoutes(deps));
   router.use(taxonomyRoutes(deps));
+  router.use(siteRoutes(deps));
   router.use(damagedStoryRoutes(deps));
   router.use(trashRoutes(deps.retention));
   router.use(webhookRoutes(deps));

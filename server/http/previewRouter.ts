@@ -12,9 +12,11 @@ import {
   type PublishedStoryView,
 } from '../publishing/publicPages';
 import { STORIES_PATH } from '../publishing/site';
+import { siteContext } from '../publishing/siteSettings';
 import { storedImage } from '../persistence/storedImage';
 import { findStory } from '../workflow/findStory';
 import { revisionContent } from '../workflow/revisionContent';
+import { creditedAuthors } from '../workflow/creditedAuthors';
 import { checkDraft, type PublishDeps } from '../workflow/publishStory';
 import { loadPrincipal } from './sessionMiddleware';
 import { publicPageSecurityHeaders } from './securityHeaders';
@@ -50,16 +52,27 @@ export function previewRouter(deps: PublishDeps & { auth: Authenticator; publicO
     res
       .status(200)
       .type(HTML)
-      .send(renderStoryPage(story, recent, url, notice));
+      .send(renderStoryPage(story, recent, url, notice, await siteContext(store)));
   };
 
   router.get(
     `${PREVIEW_PATH}/:id`,
     guard(async (req, res) => {
       const story = await findStory(store, validate(StoryIdParam, req.params.id));
-      const { rendered, slug } = await checkDraft(deps, story);
+      const { rendered, slug, planning } = await checkDraft(deps, story);
       const now = new Date().toISOString();
-      const view = { ...rendered, slug: slug || 'untitled', publishedAt: story.publishedAt ?? now, updatedAt: now };
+      // As it would publish: the planning's section and tags, its credits, and the corrections noted so far.
+      const live = story.slug ? await store.getPublicationBySlug(story.slug) : undefined;
+      const view = {
+        ...rendered,
+        slug: slug || 'untitled',
+        publishedAt: story.publishedAt ?? now,
+        updatedAt: now,
+        section: planning.section,
+        tags: planning.tags,
+        authors: await creditedAuthors(store, story, planning.assigneeIds, []),
+        corrections: live?.storyId === story.id ? live.corrections : [],
+      };
       await send(
         req,
         res,

@@ -6,7 +6,17 @@ import { LIMITS } from '../../shared/limits';
 import type { PublicationRecord, Store } from '../persistence/Store';
 import { ATOM_CONTENT_TYPE, JSON_FEED_CONTENT_TYPE, renderAtomFeed, renderJsonFeed } from '../publishing/feeds';
 import { renderPublicError, renderStoryIndex, renderStoryPage, type PublicErrorStatus, type StoryLink } from '../publishing/publicPages';
-import { ATOM_PATH, indexPath, JSON_FEED_PATH, STORIES_PATH, STORIES_PER_PAGE, STYLESHEET_PATH } from '../publishing/site';
+import {
+  ATOM_PATH,
+  indexPath,
+  JSON_FEED_PATH,
+  SITE_STYLESHEET_PATH,
+  STORIES_PATH,
+  STORIES_PER_PAGE,
+  STYLESHEET_PATH,
+} from '../publishing/site';
+import { siteContext } from '../publishing/siteSettings';
+import { siteStylesheet } from '../publishing/siteStylesheet';
 import { isValidSlug } from '../../shared/slug';
 import { sendCacheable } from './cacheable';
 import { publicPageSecurityHeaders } from './securityHeaders';
@@ -35,7 +45,8 @@ const toLink = (p: PublicationRecord): StoryLink => ({
 });
 
 /** The latest of some ISO times (all written by the server in the same format). */
-const latest = (times: string[]): string | null => times.reduce<string | null>((a, b) => (a === null || b > a ? b : a), null);
+const latest = (times: (string | null)[]): string | null =>
+  times.reduce<string | null>((a, b) => (b === null ? a : a === null || b > a ? b : a), null);
 
 /**
  * The reader-facing site: no session needed, nothing here touches a live Y.Doc.
@@ -46,15 +57,27 @@ export function publicRouter(store: Store, publicOrigin: (req: Request) => strin
   const router = express.Router();
   router.use([STORIES_PATH, '/public', ATOM_PATH, JSON_FEED_PATH], publicPageSecurityHeaders());
 
+  /**
+   * The site's settings, read for each request (publishing/siteSettings.ts: never stale on any node). Their
+   * time joins every page's Last-Modified, and their words its bytes, so a change makes new validators.
+   */
+  const siteFor = () => siteContext(store);
+
   /** Errors are not cached (a missing story may be published a minute later) and carry no ETag. */
-  const sendError = (res: Response, status: PublicErrorStatus, message: string) => {
+  const sendError = async (res: Response, status: PublicErrorStatus, message: string) => {
     res.status(status).setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Type', HTML);
-    res.end(renderPublicError(status, message));
+    res.end(renderPublicError(status, message, await siteFor()));
   };
 
   router.get(STYLESHEET_PATH, (_req, res) => {
     res.sendFile(STYLESHEET, { maxAge: '1h' });
+  });
+
+  // Its address carries the settings' version (?v=), which is ignored here: the answer is always the current one.
+  router.get(SITE_STYLESHEET_PATH, async (req, res) => {
+    const site = await siteFor();
+    sendCacheable(req, res, { body: siteStylesheet(site.settings), contentType: 'text/css; charset=utf-8', lastModified: site.updatedAt });
   });
 
   router.get(STORIES_PATH, async (req, res) => {
@@ -68,11 +91,12 @@ export function publicRouter(store: Store, publicOrigin: (req: Request) => strin
     // Stories can be unpublished between the two reads: an empty page past the first is still not a page.
     if (page > 1 && stories.length === 0) return sendError(res, 404, 'There are no stories on that page.');
     const canonicalUrl = `${publicOrigin(req)}${indexPath(page)}`;
+    const site = await siteFor();
     sendCacheable(req, res, {
-      body: renderStoryIndex(stories.map(toLink), { page, totalPages, canonicalUrl }),
+      body: renderStoryIndex(stories.map(toLink), { page, totalPages, canonicalUrl }, site),
       contentType: HTML,
       // Any publication can move stories between pages, so the whole site's latest change counts.
-      lastModified: lastUpdatedAt,
+      lastModified: latest([lastUpdatedAt, site.updatedAt]),
     });
   });
 
@@ -91,31 +115,32 @@ export function publicRouter(store: Store, publicOrigin: (req: Request) => strin
       .filter((p) => p.storyId !== story.storyId)
       .slice(0, LIMITS.recentStories);
     const url = `${publicOrigin(req)}${STORIES_PATH}/${story.slug}`;
+    const site = await siteFor();
     sendCacheable(req, res, {
-      body: renderStoryPage(story, recent.map(toLink), url),
+      body: renderStoryPage(story, recent.map(toLink), url, undefined, site),
       contentType: HTML,
-      // "Recent stories" is part of the page: their changes are the page's changes.
-      lastModified: latest([story.updatedAt, ...recent.map((p) => p.updatedAt)]),
+      // "Recent stories" and the site's settings are part of the page: their changes are the page's changes.
+      lastModified: latest([story.updatedAt, ...recent.map((p) => p.updatedAt), site.updatedAt]),
     });
   });
 
   const latestStories = () => store.listPublications(STORIES_PER_PAGE);
 
   router.get(ATOM_PATH, async (req, res) => {
-    const stories = await latestStories();
+    const [stories, site] = await Promise.all([latestStories(), siteFor()]);
     sendCacheable(req, res, {
-      body: renderAtomFeed(stories, { origin: publicOrigin(req) }),
+      body: renderAtomFeed(stories, { origin: publicOrigin(req), settings: site.settings }),
       contentType: ATOM_CONTENT_TYPE,
-      lastModified: latest(stories.map((p) => p.updatedAt)),
+      lastModified: latest([...stories.map((p) => p.updatedAt), site.updatedAt]),
     });
   });
 
   router.get(JSON_FEED_PATH, async (req, res) => {
-    const stories = await latestStories();
+    const [stories, site] = await Promise.all([latestStories(), siteFor()]);
     sendCacheable(req, res, {
-      body: renderJsonFeed(stories, { origin: publicOrigin(req) }),
+      body: renderJsonFeed(stories, { origin: publicOrigin(req), settings: site.settings }),
       contentType: JSON_FEED_CONTENT_TYPE,
-      lastModified: latest(stories.map((p) => p.updatedAt)),
+      lastModified: latest([...stories.map((p) => p.updatedAt), site.updatedAt]),
     });
   });
 

@@ -1,5 +1,7 @@
 import express, { type Request, type Response } from 'express';
+import { DEFAULT_SITE_SETTINGS } from '../../shared/siteSettings';
 import type { PublicationStore } from '../persistence/PublicationStore';
+import type { SiteSettingsStore } from '../persistence/SiteSettingsStore';
 import {
   NEWS_SITEMAP_MAX_URLS,
   NEWS_SITEMAP_PATH,
@@ -15,13 +17,13 @@ import {
   SITEMAP_MAX_URLS,
   SITEMAP_PATH,
 } from '../publishing/sitemaps';
-import { SITE_NAME } from '../publishing/site';
+import { newsPublication } from '../publishing/siteSettings';
 import { sendCacheable } from './cacheable';
 
 export type SitemapOptions = {
   /** URLs per sitemap before /sitemap.xml becomes an index (the protocol's 50,000; tests pass a few). */
   urlsPerSitemap?: number;
-  /** The news sitemap's publication: the site's name and language. */
+  /** The news sitemap's publication; by default the site's name and language from its settings, per request. */
   publication?: NewsPublication;
   now?: () => number;
 };
@@ -34,12 +36,11 @@ const PAGE = /^stories-([1-9][0-9]{0,8})\.xml$/;
  * holds), /news-sitemap.xml (the last two days, for Google News) and /robots.txt. Cacheable like the feeds.
  */
 export function sitemapRouter(
-  store: PublicationStore,
+  store: PublicationStore & SiteSettingsStore,
   publicOrigin: (req: Request) => string,
   options: SitemapOptions = {},
 ): express.Router {
   const perSitemap = options.urlsPerSitemap ?? SITEMAP_MAX_URLS;
-  const publication = options.publication ?? { name: SITE_NAME, language: 'en' };
   const now = options.now ?? Date.now;
   const router = express.Router();
 
@@ -68,7 +69,10 @@ export function sitemapRouter(
   router.get(NEWS_SITEMAP_PATH, async (req, res) => {
     const since = new Date(now() - NEWS_WINDOW_MS).toISOString();
     const entries = await store.listPublicationEntries({ limit: NEWS_SITEMAP_MAX_URLS, since, order: 'newest' });
-    sendXml(req, res, renderNewsSitemap(entries, { origin: publicOrigin(req) }, publication), latest(entries.map((e) => e.updatedAt)));
+    const site = await store.getSiteSettings();
+    const publication = options.publication ?? newsPublication(site?.settings ?? DEFAULT_SITE_SETTINGS);
+    const lastModified = latest([...entries.map((e) => e.updatedAt), site?.updatedAt ?? null]);
+    sendXml(req, res, renderNewsSitemap(entries, { origin: publicOrigin(req) }, publication), lastModified);
   });
 
   router.get(ROBOTS_PATH, (req, res) => {
@@ -84,6 +88,6 @@ function notFound(res: Response): void {
   res.type('text/plain').send('No such sitemap.\n');
 }
 
-function latest(times: string[]): string | null {
-  return times.reduce<string | null>((a, b) => (a === null || b > a ? b : a), null);
+function latest(times: Array<string | null>): string | null {
+  return times.reduce<string | null>((a, b) => (b === null ? a : a === null || b > a ? b : a), null);
 }

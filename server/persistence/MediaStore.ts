@@ -47,7 +47,7 @@ export interface MediaStore {
   saveMediaFile(id: string, name: string, bytes: Uint8Array): Promise<void>;
   /** The images a story's public page shows now: replaces the last set; none once it is unpublished. */
   setPublishedMedia(storyId: string, mediaIds: string[]): Promise<void>;
-  /** Whether some story's public page shows the image, so anyone may see it. */
+  /** Whether some story's public page shows the image, or the site's settings use it (SiteSettingsStore), so anyone may see it. */
   isMediaPublic(id: string): Promise<boolean>;
   /** The stories whose public pages show the image. */
   storiesShowingMedia(id: string): Promise<string[]>;

@@ -23,7 +23,18 @@ export type PublicationRecord = {
   publishedBy: string;
   /** Set while the story is unpublished: its address answers 410 Gone. */
   unpublishedAt: string | null;
+  /** The story's section and tags at the latest publication (its planning); null, [] for none. */
+  section: string | null;
+  tags: string[];
+  /** The people credited at the latest publication (docs/site.md#authors). */
+  authors: PublicationCredit[];
+  /** Every correction noted on republishing, oldest first. */
+  corrections: PublicationCorrection[];
 };
+
+export type PublicationCredit = { id: string; name: string };
+/** A correction as the page shows it: its words and when the publication that noted it went out. */
+export type PublicationCorrection = { text: string; at: string };
 
 type PublicationStats = { count: number; lastUpdatedAt: string | null };
 
@@ -58,6 +69,8 @@ export type RevisionRecord = {
   name: string | null;
   /** Who changed the story since the version before (ids; their insertions and deletions). */
   authorIds: string[];
+  /** A publication's correction, as the editor noted it on republishing; absent when none was. */
+  correction?: string;
   slug: string;
   headline: string;
   standfirst: string;
@@ -73,8 +86,12 @@ export type RevisionRecord = {
   publishedById: string;
 };
 
-/** A public page as savePublication takes it: without a lead image unless one is given. */
-export type NewPublication = Omit<PublicationRecord, 'unpublishedAt' | 'lead'> & { lead?: StoryImage | null };
+/**
+ * A public page as savePublication takes it: without a lead image, section, tags or authors unless given.
+ * Its corrections are the ones before plus the revision's own (`correction`), added by the store.
+ */
+export type NewPublication = Omit<PublicationRecord, 'unpublishedAt' | 'lead' | 'section' | 'tags' | 'authors' | 'corrections'> &
+  Partial<Pick<PublicationRecord, 'lead' | 'section' | 'tags' | 'authors'>>;
 
 /** A publication's revision, as savePublication takes it: the store fills in the kind. */
 type PublicationRevision = Omit<RevisionRecord, 'number' | 'kind' | 'name' | 'authorIds'> & { authorIds?: string[] };
@@ -82,7 +99,8 @@ type PublicationRevision = Omit<RevisionRecord, 'number' | 'kind' | 'name' | 'au
 export interface PublicationStore {
   /**
    * Atomically: stores the revision (numbering it), replaces the public page,
-   * marks the story published and live, clears any schedule. With `scheduledFor`,
+   * marks the story published and live, clears any schedule; a revision's `correction` joins the page's
+   * corrections, dated with the revision. With `scheduledFor`,
    * only if the story is still scheduled for exactly that time — so a scheduled
    * publication happens once however many processes try. Resolves to the
    * revision number, or null when that condition failed.

@@ -2,8 +2,9 @@
  * The storage contract, one interface per aggregate: accounts (AccountStore.ts), the story log
  * (StoryLogStore.ts), stories (StoryStore.ts), publications (PublicationStore.ts), media (MediaStore.ts),
  * notifications (NotificationStore.ts), the newsroom's search (StorySearchStore.ts), its lists of sections and
- * tags (TaxonomyStore.ts), stories' activity timelines (StoryActivityStore.ts) and archive and Trash
- * (StoryRetentionStore.ts), and webhooks' endpoints and deliveries (WebhookStore.ts). Every backend —
+ * tags (TaxonomyStore.ts), stories' activity timelines (StoryActivityStore.ts), archive and Trash
+ * (StoryRetentionStore.ts), webhooks' endpoints and deliveries (WebhookStore.ts) and the public site's
+ * settings (SiteSettingsStore.ts). Every backend —
  * SQLite (sqlite/), Postgres (pg/) — implements each in a file of its own and passes the same contract
  * suite (tests/integration/storeContract*.ts), whose rule ids (S-ACC-3, S-LOG-5…) name the aggregate.
  * Methods are async so network-backed stores fit the same shape.
@@ -15,6 +16,7 @@ import type { AccountStore } from './AccountStore';
 import type { MediaStore } from './MediaStore';
 import type { NotificationStore } from './NotificationStore';
 import type { PublicationStore } from './PublicationStore';
+import type { SiteSettingsStore } from './SiteSettingsStore';
 import type { StoryActivityStore } from './StoryActivityStore';
 import type { StoryLogStore } from './StoryLogStore';
 import type { StoryRetentionStore } from './StoryRetentionStore';
@@ -49,4 +51,5 @@ export type Store = AccountStore &
   TaxonomyStore &
   StoryRetentionStore &
   WebhookStore &
+  SiteSettingsStore &
   Database;

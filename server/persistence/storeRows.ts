@@ -8,7 +8,15 @@ import type { StoryImage } from '../../shared/figures';
 import type { StoryStatus } from '../../shared/workflow';
 import type { VersionKind } from '../../shared/versions';
 import type { SessionRecord, TokenRecord, UserRecord } from './AccountStore';
-import type { PublicationEntry, PublicationRecord, PublishedAuthors, RevisionRecord } from './PublicationStore';
+import type {
+  NewPublication,
+  PublicationCorrection,
+  PublicationCredit,
+  PublicationEntry,
+  PublicationRecord,
+  PublishedAuthors,
+  RevisionRecord,
+} from './PublicationStore';
 import type { DamagedStory, DeletionRecord, QuarantineEntry, StoryDamage } from './StoryLogStore';
 import { storedLead } from './storedImage';
 import type { DueStory, StoryListing, StoryRecord } from './StoryStore';
@@ -111,6 +119,10 @@ export const toPublication = (r: Row): PublicationRecord => ({
   updatedAt: r.updated_at as string,
   publishedBy: r.published_by as string,
   unpublishedAt: orNull(r.unpublished_at),
+  section: orNull(r.section),
+  tags: jsonList(r.tags) as string[],
+  authors: jsonList(r.authors) as PublicationCredit[],
+  corrections: jsonList(r.corrections) as PublicationCorrection[],
 });
 
 export const toEntry = (r: Row): PublicationEntry => ({
@@ -132,12 +144,30 @@ export function authorLists(rows: Row[]): PublishedAuthors[] {
   return [...byStory].map(([storyId, ids]) => ({ storyId, authorIds: [...ids] }));
 }
 
+/** A JSON list column ('[]' by default; NULL read as none). */
+const jsonList = (value: unknown): unknown[] => {
+  const parsed: unknown = JSON.parse(String(value ?? '[]'));
+  return Array.isArray(parsed) ? parsed : [];
+};
+
+/** The page's columns for section, tags and authors, as savePublication writes them. */
+export const pageContextColumns = (p: NewPublication) => ({
+  section: p.section ?? null,
+  tags: JSON.stringify(p.tags ?? []),
+  authors: JSON.stringify(p.authors ?? []),
+});
+
+/** The page's corrections after a publication: those before, then the revision's own, dated with it. */
+export const correctionsAfter = (before: unknown, r: { correction?: string; publishedAt: string }): string =>
+  JSON.stringify(r.correction ? [...jsonList(before), { text: r.correction, at: r.publishedAt }] : jsonList(before));
+
 export const toRevision = (r: Row): RevisionRecord => ({
   storyId: r.story_id as string,
   number: r.number as number,
   kind: r.kind as VersionKind,
   name: orNull(r.name),
   authorIds: JSON.parse(r.author_ids as string) as string[],
+  ...(r.correction ? { correction: r.correction as string } : {}),
   slug: r.slug as string,
   headline: r.headline as string,
   standfirst: r.standfirst as string,

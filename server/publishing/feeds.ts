@@ -3,7 +3,8 @@ import type { StoryImage } from '../../shared/figures';
 import { mediaUrl } from '../../shared/media';
 import type { PublicationRecord } from '../persistence/Store';
 import { sharedImage, type SharedImage } from './pictureMarkup';
-import { ATOM_PATH, JSON_FEED_PATH, SITE_NAME, STORIES_PATH } from './site';
+import { DEFAULT_SITE_SETTINGS, type SiteSettings } from '../../shared/siteSettings';
+import { ATOM_PATH, JSON_FEED_PATH, STORIES_PATH } from './site';
 
 /**
  * Syndication: the latest publications as Atom 1.0 and JSON Feed 1.1.
@@ -22,32 +23,35 @@ export type FeedStory = Pick<
   'storyId' | 'slug' | 'headline' | 'standfirst' | 'byline' | 'bodyHtml' | 'publishedAt' | 'updatedAt'
 > & { lead?: StoryImage | null };
 
-/** Where the feed lives: `origin` is the public origin, e.g. https://news.example.com. */
-export type FeedSite = { origin: string };
+/**
+ * Where the feed lives: `origin` is the public origin, e.g. https://news.example.com; `settings` the site's
+ * (its name, description and language), the defaults when left out.
+ */
+export type FeedSite = { origin: string; settings?: SiteSettings };
 
 export const ATOM_CONTENT_TYPE = 'application/atom+xml; charset=utf-8';
 export const JSON_FEED_CONTENT_TYPE = 'application/feed+json; charset=utf-8';
 
-const FEED_TITLE = `${SITE_NAME}: latest stories`;
-const FEED_DESCRIPTION = `The latest stories published with ${SITE_NAME}.`;
+const feedTitle = ({ name }: SiteSettings) => `${name}: latest stories`;
+const feedDescription = ({ name, description }: SiteSettings) => description || `The latest stories from ${name}.`;
 /** A valid date for a feed with no entries; never "now", which would change the ETag every request. */
 const EPOCH = '1970-01-01T00:00:00.000Z';
 
 export function renderAtomFeed(stories: readonly FeedStory[], site: FeedSite): string {
+  const settings = site.settings ?? DEFAULT_SITE_SETTINGS;
   const home = `${site.origin}${STORIES_PATH}`;
   const self = `${site.origin}${ATOM_PATH}`;
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="${MEDIA_RSS}" xml:lang="en">`,
+    `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="${MEDIA_RSS}" xml:lang="${escapeXml(settings.language)}">`,
     element('id', self),
-    element('title', FEED_TITLE),
-    element('subtitle', FEED_DESCRIPTION),
+    element('title', feedTitle(settings)),
+    element('subtitle', feedDescription(settings)),
     element('updated', latestUpdate(stories)),
     `<link rel="self" type="application/atom+xml" href="${escapeXml(self)}"/>`,
     `<link rel="alternate" type="text/html" href="${escapeXml(home)}"/>`,
     // Atom needs an author for every entry; the site stands in for stories without a byline.
-    `<author>${element('name', SITE_NAME)}</author>`,
-    element('generator', SITE_NAME),
+    `<author>${element('name', settings.name)}</author>`,
   ];
   for (const story of stories) lines.push(atomEntry(story, site));
   lines.push('</feed>', '');
@@ -114,14 +118,15 @@ type JsonFeedItem = {
 };
 
 export function jsonFeed(stories: readonly FeedStory[], site: FeedSite): JsonFeed {
+  const settings = site.settings ?? DEFAULT_SITE_SETTINGS;
   return {
     version: 'https://jsonfeed.org/version/1.1',
-    title: FEED_TITLE,
-    description: FEED_DESCRIPTION,
+    title: feedTitle(settings),
+    description: feedDescription(settings),
     home_page_url: `${site.origin}${STORIES_PATH}`,
     feed_url: `${site.origin}${JSON_FEED_PATH}`,
-    language: 'en',
-    authors: [{ name: SITE_NAME }],
+    language: settings.language,
+    authors: [{ name: settings.name }],
     items: stories.map((story) => {
       const author = authorName(story.byline);
       return {

@@ -54,7 +54,7 @@ const SHARED_WIDTH = 1280;
 
 export type SharedImage = { path: string; width: number; height: number };
 
-export function sharedImage(image: StoryImage): SharedImage {
+export function sharedImage(image: Pick<StoryImage, 'media' | 'width' | 'height'>): SharedImage {
   const width = Math.min(SHARED_WIDTH, image.width);
   const height = Math.max(1, Math.round((image.height * width) / image.width));
   return { path: mediaUrl(image.media, `${SHARED_WIDTH}.jpeg`), width, height };

@@ -1,8 +1,11 @@
 import type { StoryImage } from '../../shared/figures';
+import { mediaUrl } from '../../shared/media';
+import { DEFAULT_SITE_SETTINGS, type SiteImage, type SiteSettings } from '../../shared/siteSettings';
 import type { PublicationRecord } from '../persistence/Store';
 import { escapeHtml } from './escapeHtml';
 import { figureHtml, sharedImage } from './pictureMarkup';
-import { ATOM_PATH, indexPath, JSON_FEED_PATH, SITE_NAME, STYLESHEET_PATH } from './site';
+import { ATOM_PATH, authorPath, indexPath, JSON_FEED_PATH, sectionPath, siteStylesheetPath, STYLESHEET_PATH, tagPath } from './site';
+import { newsArticleJsonLd } from './structuredData';
 
 /**
  * Server-rendered public pages. No JavaScript, inline scripts or style attributes:
@@ -10,10 +13,15 @@ import { ATOM_PATH, indexPath, JSON_FEED_PATH, SITE_NAME, STYLESHEET_PATH } from
  * only `bodyHtml`, sanitized by renderStory, goes in as-is.
  */
 
-/** `lead` may be left out: a view without one (an old revision's, say) shows no lead image. */
-export type PublishedStoryView = Omit<PublicationRecord, 'storyId' | 'publishedBy' | 'unpublishedAt' | 'lead'> & {
+type PageContext = 'section' | 'tags' | 'authors' | 'corrections';
+
+/**
+ * `lead`, section, tags, authors and corrections may be left out: a view without them (a draft's preview, an
+ * old revision's) shows none.
+ */
+export type PublishedStoryView = Omit<PublicationRecord, 'storyId' | 'publishedBy' | 'unpublishedAt' | 'lead' | PageContext> & {
   lead?: StoryImage | null;
-};
+} & Partial<Pick<PublicationRecord, PageContext>>;
 
 /** A page shown to the newsroom, not readers: a draft or an old revision. Marked, and kept out of search engines. */
 export type PreviewNotice = { label: string; detail: string };
@@ -34,20 +42,35 @@ const ERROR_TITLES: Record<PublicErrorStatus, string> = {
   500: 'Something went wrong',
 };
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+/**
+ * The site the pages belong to: its settings (shared/siteSettings.ts) and `version`, which changes whenever
+ * they do (their updatedAt), so the accent stylesheet's address changes with it.
+ */
+export type SiteContext = { settings: SiteSettings; version: string | null };
 
-export function renderStoryPage(story: PublishedStoryView, recent: StoryLink[], canonicalUrl: string, preview?: PreviewNotice): string {
+const DEFAULT_SITE: SiteContext = { settings: DEFAULT_SITE_SETTINGS, version: null };
+
+export function renderStoryPage(
+  story: PublishedStoryView,
+  recent: StoryLink[],
+  canonicalUrl: string,
+  preview?: PreviewNotice,
+  site: SiteContext = DEFAULT_SITE,
+): string {
   const headline = story.headline || 'Untitled story';
-  const meta = storyMeta(story, headline, canonicalUrl);
-  return page({
-    title: `${preview ? `${preview.label}: ` : ''}${headline} — ${SITE_NAME}`,
+  const dates = new SiteDates(site.settings);
+  const meta = storyMeta(story, headline, canonicalUrl, site.settings);
+  return page(site, {
+    title: `${preview ? `${preview.label}: ` : ''}${headline} — ${site.settings.name}`,
     head: preview ? `<meta name="robots" content="noindex, nofollow">\n${meta}` : meta,
     main: [
       preview ? previewBanner(preview) : '',
       '<article class="story">',
-      storyHeader(story, headline),
+      storyHeader(story, headline, dates),
       story.lead ? figureHtml({ ...story.lead, layout: 'wide' }, 'lead') : '',
       `<div class="story-body">${story.bodyHtml}</div>`,
+      tagList(story.tags ?? []),
+      correctionsSection(story.corrections ?? [], dates),
       shareSection(headline, story.standfirst, canonicalUrl),
       '</article>',
       recentSection(recent),
@@ -62,21 +85,27 @@ function previewBanner(notice: PreviewNotice): string {
 }
 
 /** One page of the story list, newest first, with links to newer and older pages. */
-export function renderStoryIndex(stories: StoryLink[], paging: IndexPaging = { page: 1, totalPages: 1 }): string {
+export function renderStoryIndex(
+  stories: StoryLink[],
+  paging: IndexPaging = { page: 1, totalPages: 1 },
+  site: SiteContext = DEFAULT_SITE,
+): string {
+  const { name, description } = site.settings;
+  const dates = new SiteDates(site.settings);
   const { page: n, totalPages } = paging;
   const newer = n > 1 ? indexPath(n - 1) : undefined;
   const older = n < totalPages ? indexPath(n + 1) : undefined;
   const list =
     stories.length === 0
       ? '<p class="empty">No stories have been published yet. Check back soon.</p>'
-      : `<ol class="story-list">\n${stories.map(indexItem).join('\n')}\n</ol>`;
-  const head = [`<meta name="description" content="${SITE_NAME}: latest published stories">`];
+      : `<ol class="story-list">\n${stories.map((story) => indexItem(story, dates)).join('\n')}\n</ol>`;
+  const head = [`<meta name="description" content="${escapeHtml(description || `${name}: latest published stories`)}">`];
   if (paging.canonicalUrl) head.push(`<link rel="canonical" href="${escapeHtml(paging.canonicalUrl)}">`);
   if (newer) head.push(`<link rel="prev" href="${escapeHtml(newer)}">`);
   if (older) head.push(`<link rel="next" href="${escapeHtml(older)}">`);
   const heading = totalPages > 1 ? `<h1>Stories</h1>\n<p class="page-count">Page ${n} of ${totalPages}</p>` : '<h1>Stories</h1>';
-  return page({
-    title: n > 1 ? `Stories, page ${n} — ${SITE_NAME}` : `Stories — ${SITE_NAME}`,
+  return page(site, {
+    title: n > 1 ? `Stories, page ${n} — ${name}` : `Stories — ${name}`,
     head: head.join('\n'),
     main: [heading, list, pagination(newer, older)].filter(Boolean).join('\n'),
   });
@@ -90,10 +119,10 @@ function pagination(newer: string | undefined, older: string | undefined): strin
   return ['<nav class="pagination" aria-label="More stories">', `<ul>\n${links.join('\n')}\n</ul>`, '</nav>'].join('\n');
 }
 
-export function renderPublicError(status: PublicErrorStatus, message: string): string {
+export function renderPublicError(status: PublicErrorStatus, message: string, site: SiteContext = DEFAULT_SITE): string {
   const title = ERROR_TITLES[status];
-  return page({
-    title: `${title} — ${SITE_NAME}`,
+  return page(site, {
+    title: `${title} — ${site.settings.name}`,
     head: '<meta name="robots" content="noindex">',
     main: [
       '<div class="error-page">',
@@ -108,9 +137,9 @@ export function renderPublicError(status: PublicErrorStatus, message: string): s
 // ---------------------------------------------------------------------------
 // Layout
 
-function page(parts: { title: string; head: string; main: string }): string {
+function page(site: SiteContext, parts: { title: string; head: string; main: string }): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(site.settings.language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -119,37 +148,85 @@ ${parts.head}
 <link rel="alternate" type="application/atom+xml" href="${ATOM_PATH}">
 <link rel="alternate" type="application/feed+json" href="${JSON_FEED_PATH}">
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
+<link rel="stylesheet" href="${escapeHtml(siteStylesheetPath(site.version))}">
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>
-<header class="site-header"><a class="site-name" href="/stories">${SITE_NAME}</a></header>
+${masthead(site.settings)}
 <main id="main">
 ${parts.main}
 </main>
-<footer class="site-footer"><p>Published with ${SITE_NAME}</p></footer>
+${siteFooter(site.settings)}
 </body>
 </html>
 `;
 }
 
-function storyMeta(story: PublishedStoryView, headline: string, canonicalUrl: string): string {
+/** The logo (its words are the name beside it, so its alt is empty) and the name, linking home. */
+function masthead({ name, logo }: SiteSettings): string {
+  const image = logo ? `${logoImg(logo)} ` : '';
+  return `<header class="site-header"><a class="site-name" href="/stories">${image}${escapeHtml(name)}</a></header>`;
+}
+
+/** The logo shows at most 3rem high (story.css): the 320 WebP is sharp enough at any density for that. */
+function logoImg(logo: SiteImage): string {
+  const width = Math.min(LOGO_WIDTH, logo.width);
+  const height = Math.max(1, Math.round((logo.height * width) / logo.width));
+  return `<img class="site-logo" src="${escapeHtml(mediaUrl(logo.media, `${LOGO_WIDTH}.webp`))}" width="${width}" height="${height}" alt="">`;
+}
+
+const LOGO_WIDTH = 320;
+
+/** The newsroom's footer: its words (line breaks kept as lines) and links; nothing at all when it has none. */
+function siteFooter({ footerText, footerLinks }: SiteSettings): string {
+  const parts = [];
+  if (footerText) parts.push(`<p>${footerText.split(/\r?\n/).map(escapeHtml).join('<br>')}</p>`);
+  if (footerLinks.length > 0) {
+    const items = footerLinks.map((link) => `<li><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></li>`);
+    parts.push(`<nav aria-label="Site links"><ul class="footer-links">\n${items.join('\n')}\n</ul></nav>`);
+  }
+  return `<footer class="site-footer">${parts.join('\n')}</footer>`;
+}
+
+function storyMeta(story: PublishedStoryView, headline: string, canonicalUrl: string, site: SiteSettings): string {
+  const origin = originOf(canonicalUrl);
   const tags = [
     `<link rel="canonical" href="${escapeHtml(canonicalUrl)}">`,
     metaProperty('og:type', 'article'),
-    metaProperty('og:site_name', SITE_NAME),
+    metaProperty('og:site_name', site.name),
     metaProperty('og:title', headline),
     metaProperty('og:url', canonicalUrl),
+    metaProperty('og:locale', site.language.replace('-', '_')),
+    metaName('twitter:title', headline),
   ];
   if (story.standfirst) {
     tags.unshift(`<meta name="description" content="${escapeHtml(story.standfirst)}">`);
-    tags.push(metaProperty('og:description', story.standfirst));
+    tags.push(metaProperty('og:description', story.standfirst), metaName('twitter:description', story.standfirst));
   }
   const published = isoDate(story.publishedAt);
   if (published) tags.push(metaProperty('article:published_time', published));
   const modified = isoDate(story.updatedAt);
   if (modified) tags.push(metaProperty('article:modified_time', modified));
-  if (story.lead) tags.push(...leadImageMeta(story.lead, originOf(canonicalUrl)));
+  if (story.section) tags.push(metaProperty('article:section', story.section));
+  for (const tag of story.tags ?? []) tags.push(metaProperty('article:tag', tag));
+  if (story.lead) tags.push(...shareImageMeta(story.lead, origin));
+  else if (site.socialImage) tags.push(...shareImageMeta({ ...site.socialImage, alt: '' }, origin));
+  else tags.push(metaName('twitter:card', 'summary'));
+  tags.push(jsonLdScript(newsArticleJsonLd({ story, headline, canonicalUrl, origin, site })));
   return tags.join('\n');
+}
+
+/**
+ * Structured data as a data block: JSON with `<`, `>`, `&` and the JS line separators written as \u escapes,
+ * so no text of the story can close the element or start markup. The public CSP allows no script at all; a
+ * data block is not script, and browsers neither run nor block it.
+ */
+function jsonLdScript(data: object): string {
+  return `<script type="application/ld+json">${JSON.stringify(data).replace(/[<>&\u2028\u2029]/g, unicodeEscape)}</script>`;
+}
+
+function unicodeEscape(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 /** The canonical address is always absolute; should it not parse, a relative image beats a failed page. */
@@ -157,17 +234,22 @@ function originOf(url: string): string {
   return URL.canParse(url) ? new URL(url).origin : '';
 }
 
-/** What a shared link shows: the lead image's 1280 JPEG, at an absolute address, as a large card. */
-function leadImageMeta(lead: StoryImage, origin: string): string[] {
+/**
+ * What a shared link shows: the lead image's 1280 JPEG (or the site's default social image), at an absolute
+ * address, as a large card.
+ */
+function shareImageMeta(lead: SiteImage & { alt: string }, origin: string): string[] {
   const image = sharedImage(lead);
+  const url = `${origin}${image.path}`;
   const tags = [
-    metaProperty('og:image', `${origin}${image.path}`),
+    metaProperty('og:image', url),
     metaProperty('og:image:type', 'image/jpeg'),
     metaProperty('og:image:width', String(image.width)),
     metaProperty('og:image:height', String(image.height)),
   ];
   if (lead.alt) tags.push(metaProperty('og:image:alt', lead.alt));
-  tags.push('<meta name="twitter:card" content="summary_large_image">');
+  tags.push('<meta name="twitter:card" content="summary_large_image">', metaName('twitter:image', url));
+  if (lead.alt) tags.push(metaName('twitter:image:alt', lead.alt));
   return tags;
 }
 
@@ -175,26 +257,59 @@ function metaProperty(property: string, content: string): string {
   return `<meta property="${escapeHtml(property)}" content="${escapeHtml(content)}">`;
 }
 
+function metaName(name: string, content: string): string {
+  return `<meta name="${escapeHtml(name)}" content="${escapeHtml(content)}">`;
+}
+
 // ---------------------------------------------------------------------------
 // Story parts
 
-function storyHeader(story: PublishedStoryView, headline: string): string {
-  const lines = ['<header class="story-header">', `<h1>${escapeHtml(headline)}</h1>`];
+function storyHeader(story: PublishedStoryView, headline: string, dates: SiteDates): string {
+  const lines = ['<header class="story-header">'];
+  if (story.section)
+    lines.push(`<p class="section"><a href="${escapeHtml(sectionPath(story.section))}">${escapeHtml(story.section)}</a></p>`);
+  lines.push(`<h1>${escapeHtml(headline)}</h1>`);
   if (story.standfirst) lines.push(`<p class="standfirst">${escapeHtml(story.standfirst)}</p>`);
   if (story.byline) lines.push(`<p class="byline">${escapeHtml(bylineText(story.byline))}</p>`);
-  const dates = dateline(story.publishedAt, story.updatedAt);
-  if (dates) lines.push(`<p class="dateline">${dates}</p>`);
+  const authors = story.authors ?? [];
+  if (authors.length > 0) {
+    const links = authors.map((a) => `<a rel="author" href="${escapeHtml(authorPath(a.id))}">${escapeHtml(a.name)}</a>`);
+    lines.push(`<p class="authors">${authors.length === 1 ? 'Author' : 'Authors'}: ${links.join(', ')}</p>`);
+  }
+  const dateLine = dateline(story.publishedAt, story.updatedAt, dates);
+  if (dateLine) lines.push(`<p class="dateline">${dateLine}</p>`);
   lines.push('</header>');
   return lines.join('\n');
+}
+
+function tagList(tags: string[]): string {
+  if (tags.length === 0) return '';
+  const items = tags.map((tag) => `<li><a rel="tag" href="${escapeHtml(tagPath(tag))}">${escapeHtml(tag)}</a></li>`);
+  return `<nav class="story-tags" aria-label="Tags">\n<ul>\n${items.join('\n')}\n</ul>\n</nav>`;
+}
+
+/** Every correction noted on republishing, oldest first, each with the time its publication went out. */
+function correctionsSection(corrections: PublicationRecord['corrections'], dates: SiteDates): string {
+  if (corrections.length === 0) return '';
+  const items = corrections.map((c) => {
+    const time = dates.time(c.at);
+    return `<li><p><strong>Correction:</strong> ${escapeHtml(c.text)}${time ? ` <span class="correction-date">${time}</span>` : ''}</p></li>`;
+  });
+  return [
+    '<section class="corrections" aria-labelledby="corrections-heading">',
+    '<h2 id="corrections-heading">Corrections</h2>',
+    `<ul>\n${items.join('\n')}\n</ul>`,
+    '</section>',
+  ].join('\n');
 }
 
 function bylineText(byline: string): string {
   return /^by\b/i.test(byline) ? byline : `By ${byline}`;
 }
 
-function dateline(publishedAt: string, updatedAt: string): string {
-  const published = timeElement(publishedAt);
-  const updated = timeElement(updatedAt);
+function dateline(publishedAt: string, updatedAt: string, dates: SiteDates): string {
+  const published = dates.time(publishedAt);
+  const updated = dates.time(updatedAt);
   const first = published ? `Published ${published}` : '';
   if (!updated || sameInstant(publishedAt, updatedAt)) return first;
   return first ? `${first} <span class="updated">Updated ${updated}</span>` : `Updated ${updated}`;
@@ -237,10 +352,10 @@ function recentSection(recent: StoryLink[]): string {
   ].join('\n');
 }
 
-function indexItem(story: StoryLink): string {
+function indexItem(story: StoryLink, dates: SiteDates): string {
   const parts = [`<h2>${storyAnchor(story)}</h2>`];
   if (story.standfirst) parts.push(`<p>${escapeHtml(story.standfirst)}</p>`);
-  const time = timeElement(story.publishedAt);
+  const time = dates.day(story.publishedAt);
   if (time) parts.push(`<p class="dateline">${time}</p>`);
   return `<li>\n${parts.join('\n')}\n</li>`;
 }
@@ -260,11 +375,34 @@ function encode(value: string): string {
 // ---------------------------------------------------------------------------
 // Dates
 
-/** '' for an unparseable date: better no date than "Invalid Date" or a throw. */
-function timeElement(iso: string): string {
-  const normalized = isoDate(iso);
-  if (!normalized) return '';
-  return `<time datetime="${normalized}">${escapeHtml(dateFormat.format(new Date(normalized)))}</time>`;
+/**
+ * `<time>` elements in the site's language and time zone: the story page says the time too ("1 December
+ * 2026 at 14:05 GMT"), the index only the day. The `datetime` is the instant, ISO 8601 in UTC. '' for an
+ * unparseable date: better no date than "Invalid Date" or a throw.
+ */
+class SiteDates {
+  readonly #withTime: Intl.DateTimeFormat;
+  readonly #dayOnly: Intl.DateTimeFormat;
+
+  constructor({ language, timeZone }: Pick<SiteSettings, 'language' | 'timeZone'>) {
+    const day = { day: 'numeric', month: 'long', year: 'numeric', timeZone } as const;
+    this.#dayOnly = new Intl.DateTimeFormat(language, day);
+    this.#withTime = new Intl.DateTimeFormat(language, { ...day, hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+  }
+
+  time(iso: string): string {
+    return this.#element(iso, this.#withTime);
+  }
+
+  day(iso: string): string {
+    return this.#element(iso, this.#dayOnly);
+  }
+
+  #element(iso: string, format: Intl.DateTimeFormat): string {
+    const normalized = isoDate(iso);
+    if (!normalized) return '';
+    return `<time datetime="${normalized}">${escapeHtml(format.format(new Date(normalized)))}</time>`;
+  }
 }
 
 function isoDate(value: string): string {

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { publishedMediaIds } from '../media/publishedMedia';
 import { GalleyError } from '../../shared/errors';
+import { readPlanning, type StoryPlanning } from '../../shared/planning';
 import { publicationProblems, type PublicationProblems } from '../../shared/publicationChecks';
 import { can } from '../../shared/roles';
 import { slugify, uniqueSlug } from '../../shared/slug';
@@ -11,6 +12,7 @@ import type { Store, StoryRecord, UserRecord } from '../persistence/Store';
 import { renderStory, type RenderedStory } from '../publishing/renderStory';
 import { contentFigures, storyContent } from '../publishing/storyContent';
 import { findStory } from './findStory';
+import { creditedAuthors } from './creditedAuthors';
 import { authorsBetween } from './versionAuthors';
 
 export type PublishDeps = {
@@ -27,17 +29,20 @@ export type PublishDeps = {
 export type PublishedStory = { storyId: string; slug: string; revision: number; publishedAt: string; publishedBy: string };
 
 /** The draft as it stands, rendered, with the address it would publish at and what stops it. */
-export type DraftCheck = { rendered: RenderedStory; slug: string; problems: PublicationProblems };
+type RenderedCheck = { rendered: RenderedStory; slug: string; problems: PublicationProblems };
+/** … and its planning (section, tags, assignees), which the page would show. */
+export type DraftCheck = RenderedCheck & { planning: StoryPlanning };
 
 /** Renders the story's live document (after its pending writes) and runs every pre-publish check. */
 export function checkDraft(deps: PublishDeps, story: StoryRecord): Promise<DraftCheck> {
   return deps.registry.withDocument(story.id, async (document) => {
     await document.flushed();
-    return checkRendered(deps.store, story, renderStory(document.doc));
+    const planning = readPlanning(document.doc);
+    return { ...(await checkRendered(deps.store, story, renderStory(document.doc))), planning };
   });
 }
 
-async function checkRendered(store: Store, story: StoryRecord, rendered: RenderedStory): Promise<DraftCheck> {
+async function checkRendered(store: Store, story: StoryRecord, rendered: RenderedStory): Promise<RenderedCheck> {
   // `missingAlt` comes with the rendering: the pictures it counts are the ones the page shows.
   const problems = publicationProblems({ ...rendered, slug: story.slug });
   const slug = await addressFor(store, story, rendered.headline, problems);
@@ -67,31 +72,60 @@ let publishing: Promise<unknown> = Promise.resolve();
  * processes). `scheduledFor`: a scheduled publication, which goes out only if
  * the story is still scheduled for that time (null when it no longer was).
  */
-export function publishStory(deps: PublishDeps, storyId: string, user: UserRecord, scheduledFor?: string): Promise<PublishedStory | null> {
-  const run = publishing.then(() => publishNow(deps, storyId, user, scheduledFor));
+export function publishStory(
+  deps: PublishDeps,
+  storyId: string,
+  user: UserRecord,
+  scheduledFor?: string,
+  correction?: string,
+): Promise<PublishedStory | null> {
+  const run = publishing.then(() => publishNow(deps, storyId, user, scheduledFor, correction));
   publishing = run.catch(() => undefined);
   return run;
 }
 
-async function publishNow(deps: PublishDeps, storyId: string, user: UserRecord, scheduledFor?: string): Promise<PublishedStory | null> {
+async function publishNow(
+  deps: PublishDeps,
+  storyId: string,
+  user: UserRecord,
+  scheduledFor?: string,
+  correction?: string,
+): Promise<PublishedStory | null> {
   if (!can(user.role, 'story:publish') || user.deactivatedAt) throw new GalleyError('forbidden', 'Only editors and admins may publish');
   const story = await findStory(deps.store, storyId);
+  if (correction && !story.publishedAt) {
+    throw new GalleyError('invalid', 'A correction is noted when republishing: this story has not been published yet', {
+      correction: 'Only for a story published before',
+    });
+  }
   return deps.registry.withDocument(storyId, async (document) => {
     await document.flushed();
     // All three from the same state of the document, before anything else is awaited.
     const rendered = renderStory(document.doc);
     const structured = storyContent(document.doc);
+    const planning = readPlanning(document.doc);
     const content = JSON.stringify(structured);
     const docState = Y.encodeStateAsUpdate(document.doc);
     const { slug, problems } = await checkRendered(deps.store, story, rendered);
     refuseIfNotReady(problems);
     const authorIds = await authorsBetween(deps.store, storyId, docState, await deps.store.latestRevision(storyId));
+    const authors = await creditedAuthors(deps.store, story, planning.assigneeIds, authorIds);
     const now = new Date().toISOString();
     const { headline, standfirst, byline, bodyHtml, lead } = rendered;
     const page = { storyId, slug, headline, standfirst, byline, bodyHtml };
+    const context = { section: planning.section, tags: planning.tags, authors };
     const revision = await deps.store.savePublication(
-      { ...page, lead, publishedAt: story.publishedAt ?? now, updatedAt: now, publishedBy: user.name },
-      { ...page, content, docState, authorIds, publishedAt: now, publishedBy: user.name, publishedById: user.id },
+      { ...page, ...context, lead, publishedAt: story.publishedAt ?? now, updatedAt: now, publishedBy: user.name },
+      {
+        ...page,
+        content,
+        docState,
+        authorIds,
+        publishedAt: now,
+        publishedBy: user.name,
+        publishedById: user.id,
+        ...(correction ? { correction } : {}),
+      },
       scheduledFor,
     );
     if (revision === null) return null;

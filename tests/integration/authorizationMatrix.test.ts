@@ -16,6 +16,7 @@ import * as Y from 'yjs';
 import { readThreads } from '../../shared/comments';
 import { DEFAULT_PREFERENCES } from '../../shared/notifications';
 import { PROVENANCE_ROOT } from '../../shared/provenance';
+import { DEFAULT_SITE_SETTINGS } from '../../shared/siteSettings';
 import { CLIENT_EVENTS, type ClientToServerEvents, PROTOCOL_VERSION, type ServerToClientEvents } from '../../shared/protocol';
 import { type Action, can, type Role } from '../../shared/roles';
 import { STORY_STATUSES, type StoryStatus } from '../../shared/workflow';
@@ -763,6 +764,21 @@ const HTTP_ROWS: HttpRow[] = [
   ...(['sections', 'tags'] as const).flatMap(termRows),
   ...webhookRows(),
   ...contentRows(),
+  {
+    route: 'GET /api/site',
+    access: 'story:read',
+    ok: 200,
+    call: (p) => api('GET', '/api/site', p.headers()),
+    after: async (_p, answer, allowed) => expect(typeof answer.body.settings?.name === 'string').toBe(allowed),
+  },
+  {
+    route: 'PUT /api/site',
+    access: 'site:manage',
+    ok: 200,
+    call: (p) => api('PUT', '/api/site', p.headers(), { ...DEFAULT_SITE_SETTINGS, name: `Site ${p.name} ${++counter}` }),
+    after: async (p, _answer, allowed) =>
+      expect((await server.store.getSiteSettings())?.settings.name === `Site ${p.name} ${counter}`).toBe(allowed),
+  },
 ];
 
 /**

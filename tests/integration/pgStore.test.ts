@@ -114,6 +114,7 @@ describe.skipIf(!available)('PgStore', () => {
       'revisions',
       'schema_migrations',
       'sessions',
+      'site_settings',
       'slug_redirects',
       'stories',
       'story_activity',

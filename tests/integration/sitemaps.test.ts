@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sitemapRouter } from '../../server/http/sitemapRouter';
 import { ROBOTS_DISALLOWED } from '../../server/publishing/sitemaps';
 import { matchRoute } from '../../client/lib/routes';
+import { DEFAULT_SITE_SETTINGS } from '../../shared/siteSettings';
+import { call } from '../helpers/http';
 import { seedPublication } from '../helpers/publications';
 import { createUser, startTestServer, type TestServer, type TestUser } from '../helpers/testServer';
 import { childrenNamed, onlyText, parseXml, type XmlElement } from '../helpers/xmlTree';
@@ -149,6 +151,10 @@ describe('a sitemap index once the stories outgrow one sitemap (3 per sitemap he
 
 describe('/news-sitemap.xml', () => {
   it('lists only stories first published in the last two days, newest first, with the news elements Google requires', async () => {
+    // The publication is the site's, from its settings: its name, and its language as an ISO 639 code.
+    const admin = await createUser(server, 'admin', 'Ada Admin');
+    const site = { ...DEFAULT_SITE_SETTINGS, name: 'Harbour Times', language: 'en-GB' };
+    expect((await call(server, 'PUT', '/api/site', { user: admin, body: site })).status).toBe(200);
     const page = await get(server.url, '/news-sitemap.xml');
     expect(page.status).toBe(200);
     const doc = parseXml(page.body);
@@ -160,7 +166,7 @@ describe('/news-sitemap.xml', () => {
       expect(new URL(loc).origin).toBe(server.url);
       const [news] = childrenNamed(url, 'news:news');
       const [publication] = childrenNamed(news, 'news:publication');
-      expect(onlyText(publication, 'news:name')).toBe('Galley');
+      expect(onlyText(publication, 'news:name')).toBe('Harbour Times');
       expect(onlyText(publication, 'news:language')).toBe('en');
       const date = onlyText(news, 'news:publication_date');
       expect(date).toMatch(ISO);

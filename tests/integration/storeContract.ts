@@ -3,7 +3,7 @@
  * grouped by aggregate, one file each (storeContract<Aggregate>.ts). Every rule has an id at the start of
  * its name, so a failure names the rule it broke: S-ACC-n accounts, S-LOG-n the story log, S-STO-n
  * stories, S-PUB-n publications, S-MED-n media, S-NOT-n notifications, S-SRC-n search, S-TAX-n sections and tags,
- * S-ACT-n activity timelines, S-TRS-n archive and Trash, S-WHK-n webhooks, S-DB-n the database as a whole. An id is never reused or renumbered; a
+ * S-ACT-n activity timelines, S-TRS-n archive and Trash, S-WHK-n webhooks, S-SITE-n the public site's settings, S-DB-n the database as a whole. An id is never reused or renumbered; a
  * new rule takes the next number of its aggregate.
  */
 import { describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { notificationRules } from './storeContractNotifications';
 import { type StoreFactory, story, user } from './storeContractFixtures';
 import { publicationRules } from './storeContractPublications';
 import { searchRules } from './storeContractSearch';
+import { siteSettingsRules } from './storeContractSite';
 import { storyRules } from './storeContractStories';
 import { storyLogRules } from './storeContractStoryLog';
 import { taxonomyRules } from './storeContractTaxonomy';
@@ -33,6 +34,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
     taxonomyRules(factory);
     trashRules(factory);
     webhookRules(factory);
+    siteSettingsRules(factory);
     databaseRules(factory);
   });
 }

@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { type StoreFactory, storeWithStories, publication, story, user } from './storeContractFixtures';
 
+/** What a page saved without section, tags, authors or corrections reads back with. */
+const NO_CONTEXT = { section: null, tags: [], authors: [], corrections: [] };
+
 export function publicationRules(factory: StoreFactory): void {
   const withStories = (count: number) => storeWithStories(factory, count);
 
@@ -17,7 +20,7 @@ export function publicationRules(factory: StoreFactory): void {
       expect(await store.isSlugTaken('budget', s.id)).toBe(false);
       const [pub, rev] = publication(s.id, 'budget', '2026-03-01T10:00:00.000Z');
       expect(await store.savePublication(pub, rev)).toBe(1);
-      expect(await store.getPublicationBySlug('budget')).toEqual({ ...pub, unpublishedAt: null });
+      expect(await store.getPublicationBySlug('budget')).toEqual({ ...pub, ...NO_CONTEXT, unpublishedAt: null });
       expect(await store.getStory(s.id)).toMatchObject({
         status: 'published',
         slug: 'budget',
@@ -172,7 +175,7 @@ export function publicationRules(factory: StoreFactory): void {
       };
       const [pub, rev] = publication(s.id, 'lead', '2026-03-01T10:00:00.000Z');
       await store.savePublication({ ...pub, lead }, rev);
-      expect(await store.getPublicationBySlug('lead')).toEqual({ ...pub, lead, unpublishedAt: null });
+      expect(await store.getPublicationBySlug('lead')).toEqual({ ...pub, ...NO_CONTEXT, lead, unpublishedAt: null });
       expect((await store.listPublications(10)).map((p) => p.lead)).toEqual([lead]);
 
       // Republished without one (or by a caller that says nothing of it): the page has none.
@@ -277,6 +280,40 @@ export function publicationRules(factory: StoreFactory): void {
       expect(all.map((s) => s.storyId).sort()).toEqual([ids.one, ids['two-a'], ids['two-b'], ids.three].sort());
       expect(all.filter((s) => s.storyId !== ids.one).flatMap((s) => s.authorIds)).toEqual([]);
       expect(await store.publishedAuthors(ids.gone)).toEqual([]);
+      await store.close();
+    });
+
+    it('S-PUB-12 keeps the page’s section, tags and authors as last published, and every correction noted, in order', async () => {
+      const {
+        store,
+        stories: [s],
+      } = await withStories(1);
+      const [pub, rev] = publication(s.id, 'fix', '2026-03-01T10:00:00.000Z');
+      const context = { section: 'City', tags: ['Budget', 'Council'], authors: [{ id: 'u1', name: 'Ann' }] };
+      await store.savePublication({ ...pub, ...context }, rev);
+      expect(await store.getPublicationBySlug('fix')).toMatchObject({ ...context, corrections: [] });
+      const [p2, r2] = publication(s.id, 'fix', '2026-03-02T10:00:00.000Z');
+      await store.savePublication({ ...p2, section: null, tags: [] }, { ...r2, correction: 'The vote was 7–2, not 9–0.' });
+      const [p3, r3] = publication(s.id, 'fix', '2026-03-03T10:00:00.000Z');
+      await store.savePublication(p3, r3);
+      const [p4, r4] = publication(s.id, 'fix', '2026-03-04T10:00:00.000Z');
+      await store.savePublication(p4, { ...r4, correction: 'Ann’s name <b>was</b> misspelt.' });
+      expect(await store.getPublicationBySlug('fix')).toMatchObject({
+        section: null,
+        tags: [],
+        authors: [],
+        corrections: [
+          { text: 'The vote was 7–2, not 9–0.', at: '2026-03-02T10:00:00.000Z' },
+          { text: 'Ann’s name <b>was</b> misspelt.', at: '2026-03-04T10:00:00.000Z' },
+        ],
+      });
+      const revisions = await store.listRevisions(s.id);
+      expect(revisions.map((r) => r.correction)).toEqual([
+        undefined,
+        'The vote was 7–2, not 9–0.',
+        undefined,
+        'Ann’s name <b>was</b> misspelt.',
+      ]);
       await store.close();
     });
   });

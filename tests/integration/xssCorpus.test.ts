@@ -18,11 +18,19 @@
  *
  * Webhooks' endpoint URLs and descriptions, receivers' answers and the events' bodies are JSON text for the
  * Settings page to show as text (tests/e2e/webhooks.spec.ts shows them in a browser).
+ *
+ * The public pages' other words (docs/site.md) get the same: the site's settings (name, description,
+ * footer text and links), the story's section, tags, credited authors' names and corrections, each set to
+ * the payload, and the page's structured data (JSON-LD), which must be one data block of JSON holding the
+ * payload as a string and no "<" at all.
  */
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { createAccount } from '../../server/auth/accounts';
 import { LEAD_ROOT, LEAD_TEXT_ROOTS } from '../../shared/figures';
+import { ASSIGNEES_ROOT, PLANNING_LIMITS, PLANNING_ROOT, TAGS_ROOT } from '../../shared/planning';
+import { DEFAULT_SITE_SETTINGS } from '../../shared/siteSettings';
 import { XSS_PAYLOADS } from '../fixtures/xssPayloads';
 import { connectClient, createStory, eventually, setParagraphs, type TestClient } from '../helpers/clients';
 import { call, writeStory } from '../helpers/http';
@@ -162,7 +170,7 @@ type LinkRule = (el: Element) => boolean;
 /** The site's own <link>s: its stylesheet, its feeds, and canonical/prev/next addresses on the site. */
 const siteLinks: LinkRule = (el) => {
   const { rel, href = '' } = el.attribs;
-  if (rel === 'stylesheet') return href === '/public/story.css';
+  if (rel === 'stylesheet') return href === '/public/story.css' || /^\/public\/site\.css(\?v=\d+)?$/.test(href);
   if (rel === 'alternate') return href === '/feed.xml' || href === '/feed.json';
   if (rel === 'canonical' || rel === 'prev' || rel === 'next')
     return href.startsWith('/stories') || href.startsWith(`${server.url}/stories`);
@@ -198,8 +206,9 @@ function problemsOf(doc: Node, links: LinkRule): string[] {
 const OUR_COPY = /^(https?:\/\/[^/]+)?\/media\/[A-Za-z0-9_-]{22}\/\d+\.(avif|webp|jpeg)$/;
 
 function imageProblems(el: Element): string[] {
-  const { src, srcset = '' } = el.attribs;
-  const urls = [...(src === undefined ? [] : [src]), ...srcset.split(',').map((candidate) => candidate.trim().split(/\s+/)[0])];
+  const { src, srcset } = el.attribs;
+  const candidates = srcset === undefined ? [] : srcset.split(',').map((candidate) => candidate.trim().split(/\s+/)[0]);
+  const urls = [...(src === undefined ? [] : [src]), ...candidates];
   return urls.filter((url) => !OUR_COPY.test(url)).map((url) => `<${el.name}> loads ${JSON.stringify(url)}`);
 }
 
@@ -209,8 +218,23 @@ function unknownRawTags(markup: string, allowed: Set<string>): string[] {
   return [...new Set(names.filter((n) => !allowed.has(n)))].map((n) => `raw <${n}> tag`);
 }
 
+/**
+ * The one script element a public page may carry: structured data, `<script type="application/ld+json">`
+ * holding JSON with no "<" in it (so nothing in it can end the element). Checked and cut out before the rest
+ * of the page is; anything else that looks like a script stays in and is flagged.
+ */
+const JSON_LD = /<script type="application\/ld\+json">([^<]*)<\/script>/g;
+
+function withoutStructuredData(html: string, where: string, found: object[] = []): string {
+  return html.replace(JSON_LD, (_block, json: string) => {
+    expect(() => found.push(JSON.parse(json) as object), `${where}: JSON-LD parses`).not.toThrow();
+    return '';
+  });
+}
+
 /** Parses HTML and expects nothing dangerous in it; returns the parsed document. */
-function safeHtml(html: string, where: string, links: LinkRule = noLinks): Node {
+function safeHtml(html: string, where: string, links: LinkRule = noLinks, structuredData: object[] = []): Node {
+  html = withoutStructuredData(html, where, structuredData);
   const doc = parseDocument(html);
   expect([...problemsOf(doc, links), ...unknownRawTags(html, PAGE_TAGS)], where).toEqual([]);
   return doc;
@@ -731,7 +755,8 @@ describe('webhooks: endpoints, receivers’ answers and payloads (admins)', () =
       );
       expect((await call(hooks, 'POST', `/api/stories/${storyId}/publish`, { user: hookEditor })).status).toBe(200);
       await eventually(() => expect(receiver.received.length).toBe(XSS_PAYLOADS.length - 1 + registered.length), 30_000);
-      const answers = new Set(XSS_PAYLOADS.map((p) => p.payload.slice(0, 500)));
+      // As the log keeps an answer: its start, NUL characters replaced (Postgres text cannot hold them).
+      const answers = new Set(XSS_PAYLOADS.map((p) => p.payload.slice(0, 500).replaceAll('\u0000', '\uFFFD')));
       const log = await eventually(async () => {
         const answer = await call(hooks, 'GET', `/api/webhooks/${first.id}/deliveries`, { user: admin });
         const deliveries = answer.body.deliveries as Array<{ status: string; responseExcerpt: string; payload: string; type: string }>;
@@ -748,3 +773,85 @@ describe('webhooks: endpoints, receivers’ answers and payloads (admins)', () =
     }
   }, 60_000);
 });
+
+/** The payload as it fits a field of `max` characters (the site's and planning's bounds refuse longer ones). */
+const fit = (payload: string, max: number) => payload.replace(/\s+/g, ' ').trim().slice(0, max);
+
+describe.each(XSS_PAYLOADS.map((p, i) => ({ ...p, marker: `site${i}` })))(
+  'payload in the site and story facts: $name',
+  ({ payload, marker }) => {
+    it('is shown as text in the masthead, footer, section, tags, authors, corrections and structured data', async () => {
+      const admin = await createUser(server, 'admin', `Admin ${marker}`);
+      const settings = {
+        ...DEFAULT_SITE_SETTINGS,
+        name: `${marker} ${fit(payload, 60)}`,
+        description: fit(payload, 300),
+        footerText: payload,
+        footerLinks: [{ label: `${marker} ${fit(payload, 40)}`, url: `https://news.example/${payload}` }],
+        logo: picture.id,
+        socialImage: null,
+      };
+      const saved = await call(server, 'PUT', '/api/site', { user: admin, body: settings });
+      expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+
+      // An author whose name is the payload, assigned; the payload as section and tag; a correction on republishing.
+      const author = await createAccount(server.store, {
+        email: `${marker}@xss.test`,
+        name: `${marker} ${fit(payload, 60)}`,
+        role: 'writer',
+        password: 'a long enough password',
+      });
+      const storyId = await createStory(server, editor);
+      const client = await connectClient(server, editor, storyId);
+      clients.push(client);
+      client.doc.transact(() => {
+        for (const field of ['headline', 'standfirst', 'byline']) setParagraphs(client.doc, field, [`${marker} ${field}`]);
+        setParagraphs(client.doc, 'body', ['Body.']);
+        client.doc.getMap(PLANNING_ROOT).set('section', fit(payload, PLANNING_LIMITS.sectionMaxChars));
+        client.doc.getMap(TAGS_ROOT).set(fit(payload, PLANNING_LIMITS.tagMaxChars), true);
+        client.doc.getMap(ASSIGNEES_ROOT).set(author.id, true);
+      });
+      await client.provider.whenSaved();
+      expect((await call(server, 'POST', `/api/stories/${storyId}/publish`, { user: editor })).status).toBe(200);
+      const again = await call(server, 'POST', `/api/stories/${storyId}/publish`, { user: editor, body: { correction: payload } });
+      expect(again.status, JSON.stringify(again.body)).toBe(200);
+
+      const data: object[] = [];
+      const page = await get(`/stories/${again.body.publication.slug}`);
+      const doc = safeHtml(page.text, 'public page', siteLinks, data);
+      const want = (value: string) => squash(value);
+      expect(squash(textOf(byClass(doc, 'site-name')))).toBe(want(settings.name));
+      expect(squash(textOf(byName(doc, 'title')))).toContain(want(settings.name));
+      expect(squash(textOf(byClass(doc, 'site-footer')))).toContain(want(payload));
+      expect(squash(textOf(byClass(doc, 'footer-links')))).toBe(want(settings.footerLinks[0].label));
+      expect(squash(textOf(byClass(doc, 'section')))).toBe(want(fit(payload, PLANNING_LIMITS.sectionMaxChars)));
+      expect(squash(textOf(byClass(doc, 'story-tags')))).toBe(want(fit(payload, PLANNING_LIMITS.tagMaxChars)));
+      expect(squash(textOf(byClass(doc, 'authors')))).toContain(want(author.name));
+      expect(squash(textOf(byClass(doc, 'corrections')))).toContain(want(payload));
+      const siteName = byName(doc, 'meta').find((m) => m.attribs.property === 'og:site_name');
+      expect(squash(siteName?.attribs.content ?? '')).toBe(want(settings.name));
+
+      // The structured data: one NewsArticle, its words the payload as strings.
+      expect(data).toHaveLength(1);
+      const article = data[0] as { publisher: { name: string }; author: { name: string }[]; articleSection: string; keywords: string[] };
+      expect(squash(article.publisher.name)).toBe(want(settings.name));
+      expect(squash(article.author[0].name)).toBe(want(author.name));
+      expect(squash(article.articleSection)).toBe(want(fit(payload, PLANNING_LIMITS.sectionMaxChars)));
+
+      // The index, an error page and the feeds carry the site's words too.
+      safeHtml((await get('/stories')).text, 'index', siteLinks);
+      const missing = await call(server, 'GET', '/stories/no-such-story');
+      expect(missing.status).toBe(404);
+      expect(squash(textOf(byClass(safeHtml(missing.text, 'error page', siteLinks), 'site-name')))).toBe(want(settings.name));
+      const atom = parseDocument((await get('/feed.xml')).text, { xmlMode: true });
+      expect(squash(textOf(DomUtils.findAll((e) => e.name === 'subtitle', atom.children)))).toBe(want(settings.description));
+      const json = await get('/feed.json');
+      expect(json.text).not.toMatch(/[<>]/);
+      expect(squash(json.body.title)).toContain(want(settings.name));
+
+      // The site stylesheet is only the accent colour.
+      const stylesheet = await call(server, 'GET', '/public/site.css');
+      expect(stylesheet.text).toBe(`:root {\n  --accent: ${DEFAULT_SITE_SETTINGS.accentColor};\n}\n`);
+    }, 30_000);
+  },
+);

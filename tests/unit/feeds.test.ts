@@ -219,13 +219,13 @@ describe('Atom feed', () => {
     expect(feed.name).toBe('feed');
     expect(feed.attrs.xmlns).toBe('http://www.w3.org/2005/Atom');
     expect(textOf(feed, 'id')).toBe('https://news.example.com/feed.xml');
-    expect(textOf(feed, 'title')).toBe('Galley: latest stories');
+    expect(textOf(feed, 'title')).toBe('News: latest stories');
     // The feed changed when its latest entry did.
     expect(textOf(feed, 'updated')).toBe('2026-03-05T12:00:00.000Z');
     const links = children(feed, 'link').map((l) => l.attrs);
     expect(links).toContainEqual({ rel: 'self', type: 'application/atom+xml', href: 'https://news.example.com/feed.xml' });
     expect(links).toContainEqual({ rel: 'alternate', type: 'text/html', href: 'https://news.example.com/stories' });
-    expect(textOf(child(feed, 'author')!, 'name')).toBe('Galley');
+    expect(textOf(child(feed, 'author')!, 'name')).toBe('News');
   });
 
   it('has one entry per story, in the given order, with every field', () => {
@@ -314,10 +314,10 @@ describe('JSON Feed', () => {
   it('is JSON Feed 1.1 with the top-level fields', () => {
     expect(feed).toMatchObject({
       version: 'https://jsonfeed.org/version/1.1',
-      title: 'Galley: latest stories',
+      title: 'News: latest stories',
       home_page_url: 'https://news.example.com/stories',
       feed_url: 'https://news.example.com/feed.json',
-      authors: [{ name: 'Galley' }],
+      authors: [{ name: 'News' }],
     });
     expect(feed.items).toHaveLength(2);
   });

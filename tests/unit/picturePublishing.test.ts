@@ -248,7 +248,7 @@ describe('the story page', () => {
   it('has no picture and no image card without a lead image', () => {
     for (const story of [view(), view({ lead: null })]) {
       const html = renderStoryPage(story, [], URL_);
-      expect(html).not.toMatch(/<figure|og:image|twitter:card/);
+      expect(html).not.toMatch(/<figure|og:image|twitter:image|summary_large_image/);
     }
   });
 });

@@ -8,7 +8,7 @@
  * per-field ones go to the checks, the rest to `error` (or to the dialog that
  * asked).
  */
-import { ReturnStoryBody, ScheduleStoryBody, SetSlugBody, type WorkflowResult } from '../../../shared/api';
+import { PublishStoryBody, ReturnStoryBody, ScheduleStoryBody, SetSlugBody, type WorkflowResult } from '../../../shared/api';
 import { slugProblemOf } from '../../../shared/publicationChecks';
 import type { WorkflowAction } from '../../../shared/workflow';
 import { api, ApiError, errorMessage } from '../api';
@@ -49,6 +49,15 @@ export class WorkflowActions {
   publish(): Promise<boolean> {
     this.#checks.attempted = true;
     return this.#simple('publish', () => api.publishStory(this.#session.storyId), true);
+  }
+
+  /** Publishes an update of a live story with a correction noted at the foot of its page; the dialog's errors, or null once done. */
+  async publishCorrection(correction: string): Promise<FormErrors | null> {
+    this.#checks.attempted = true;
+    const checked = checkForm(PublishStoryBody, { correction });
+    if ('errors' in checked) return checked.errors;
+    if (!checked.data?.correction) return { message: null, fields: { correction: 'Say what was corrected' } };
+    return this.#inDialog('publish', () => api.publishStory(this.#session.storyId, checked.data), true);
   }
 
   unschedule(): Promise<boolean> {

@@ -1,5 +1,13 @@
 import express, { type Request } from 'express';
-import { ReturnStoryBody, ScheduleStoryBody, SetSlugBody, StoryIdParam, type ChecksResult, type Publication } from '../../../shared/api';
+import {
+  PublishStoryBody,
+  ReturnStoryBody,
+  ScheduleStoryBody,
+  SetSlugBody,
+  StoryIdParam,
+  type ChecksResult,
+  type Publication,
+} from '../../../shared/api';
 import { GalleyError } from '../../../shared/errors';
 import { findStory } from '../../workflow/findStory';
 import { checkDraft, publishStory } from '../../workflow/publishStory';
@@ -42,11 +50,12 @@ export function workflowRoutes(deps: ApiDeps): express.Router {
     res.json({ workflow: await returnStory(deps, id, user, note) });
   });
 
-  router.post('/stories/:id/publish', noBody, async (req, res) => {
+  router.post('/stories/:id/publish', async (req, res) => {
     const user = currentUser(res);
     const id = storyId(req);
+    const correction = validate(PublishStoryBody, req.body)?.correction || undefined;
     await storyFor(deps, id, user, 'publish');
-    const published = await publishStory(deps, id, user);
+    const published = await publishStory(deps, id, user, undefined, correction);
     if (!published) throw new GalleyError('conflict', 'The story changed while publishing; try again');
     const { slug, publishedAt, publishedBy } = published;
     const publication: Publication = {

@@ -4,6 +4,7 @@ import { pgAccounts } from './pgAccounts';
 import { PgDatabase } from './PgDatabase';
 import { pgMedia } from './pgMedia';
 import { pgNotifications } from './pgNotifications';
+import { pgSiteSettings } from './pgSiteSettings';
 import { pgTaxonomy } from './pgTaxonomy';
 import { pgPublications } from './pgPublications';
 import { migrate, quoteIdentifier } from './pgSchema';
@@ -49,6 +50,7 @@ export const PgStore = {
       ...pgTaxonomy(db),
       ...pgStoryRetention(db),
       ...pgWebhooks(db),
+      ...pgSiteSettings(db),
       // Postgres has no whole-database check like SQLite's (data checksums and amcheck are the operator's).
       integrityCheck: async () => null,
       close: () => db.close(),

@@ -81,7 +81,10 @@ export function pgMedia(db: PgDatabase): MediaStore {
     },
 
     async isMediaPublic(id) {
-      return (await db.row('SELECT 1 FROM published_media WHERE media_id = $1 LIMIT 1', [id])) !== undefined;
+      // A story's page shows it, or the site's masthead or default social image is it.
+      const sql = `SELECT 1 FROM published_media WHERE media_id = $1
+        UNION ALL SELECT 1 FROM site_settings WHERE logo_media_id = $1 OR social_media_id = $1 LIMIT 1`;
+      return (await db.row(sql, [id])) !== undefined;
     },
 
     async storiesShowingMedia(id) {

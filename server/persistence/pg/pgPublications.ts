@@ -1,5 +1,5 @@
 import type { NewPublication, PublicationStore, RevisionRecord } from '../PublicationStore';
-import { authorLists, leadColumn, orNull, toEntry, toPublication, toRevision } from '../storeRows';
+import { authorLists, correctionsAfter, leadColumn, orNull, pageContextColumns, toEntry, toPublication, toRevision } from '../storeRows';
 import { lock, revisionsLock, SLUG_LOCK } from './advisoryLocks';
 import type { PgDatabase, Querier } from './PgDatabase';
 
@@ -8,8 +8,9 @@ async function insertRevision(c: Querier, r: Omit<RevisionRecord, 'number'>): Pr
   await lock(c, revisionsLock(r.storyId));
   const { rows } = await c.query<{ number: number }>(
     `INSERT INTO revisions (story_id, number, kind, name, author_ids, slug, headline, standfirst, byline, body_html, content, doc_state,
-       published_at, published_by, published_by_id)
-     SELECT $1, COALESCE(MAX(number), 0) + 1, $12, $13, $14, $2, $3, $4, $5, $6, $7, $8::bytea, $9, $10, $11 FROM revisions WHERE story_id = $1
+       published_at, published_by, published_by_id, correction)
+     SELECT $1, COALESCE(MAX(number), 0) + 1, $12, $13, $14, $2, $3, $4, $5, $6, $7, $8::bytea, $9, $10, $11, $15 FROM revisions
+     WHERE story_id = $1
      RETURNING number`,
     [
       r.storyId,
@@ -26,19 +27,40 @@ async function insertRevision(c: Querier, r: Omit<RevisionRecord, 'number'>): Pr
       r.kind,
       r.name,
       JSON.stringify(r.authorIds),
+      r.correction ?? null,
     ],
   );
   return rows[0].number;
 }
 
-async function upsertPublication(c: Querier, p: NewPublication): Promise<void> {
+/** Called with the story's row locked, so the corrections read here are the ones replaced. */
+async function upsertPublication(c: Querier, p: NewPublication, r: { correction?: string; publishedAt: string }): Promise<void> {
+  const before = (await c.query('SELECT corrections FROM publications WHERE story_id = $1', [p.storyId])).rows[0]?.corrections;
+  const context = pageContextColumns(p);
   await c.query(
-    `INSERT INTO publications (story_id, slug, headline, standfirst, byline, body_html, lead, published_at, updated_at, published_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    `INSERT INTO publications (story_id, slug, headline, standfirst, byline, body_html, lead, published_at, updated_at, published_by,
+       section, tags, authors, corrections)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
      ON CONFLICT (story_id) DO UPDATE SET slug = excluded.slug, headline = excluded.headline,
        standfirst = excluded.standfirst, byline = excluded.byline, body_html = excluded.body_html, lead = excluded.lead,
-       updated_at = excluded.updated_at, published_by = excluded.published_by, unpublished_at = NULL`,
-    [p.storyId, p.slug, p.headline, p.standfirst, p.byline, p.bodyHtml, leadColumn(p.lead), p.publishedAt, p.updatedAt, p.publishedBy],
+       updated_at = excluded.updated_at, published_by = excluded.published_by, unpublished_at = NULL,
+       section = excluded.section, tags = excluded.tags, authors = excluded.authors, corrections = excluded.corrections`,
+    [
+      p.storyId,
+      p.slug,
+      p.headline,
+      p.standfirst,
+      p.byline,
+      p.bodyHtml,
+      leadColumn(p.lead),
+      p.publishedAt,
+      p.updatedAt,
+      p.publishedBy,
+      context.section,
+      context.tags,
+      context.authors,
+      correctionsAfter(before, r),
+    ],
   );
 }
 
@@ -54,7 +76,7 @@ export function pgPublications(db: PgDatabase): PublicationStore {
         const story = (await c.query('SELECT status, scheduled_for FROM stories WHERE id = $1 FOR UPDATE', [p.storyId])).rows[0];
         if (scheduledFor !== undefined && !(story?.status === 'scheduled' && story.scheduled_for === scheduledFor)) return null;
         const number = await insertRevision(c, { ...r, kind: 'publication', name: null, authorIds: r.authorIds ?? [] });
-        await upsertPublication(c, p);
+        await upsertPublication(c, p, r);
         await c.query(
           `UPDATE stories SET status = 'published', status_changed_at = $2, status_changed_by = $3,
              status_note = NULL, scheduled_for = NULL, scheduled_by_id = NULL, schedule_lease_until = NULL, live = TRUE,

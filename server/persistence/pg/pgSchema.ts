@@ -358,6 +358,26 @@ export const PG_MIGRATIONS: readonly string[] = [
   -- pages, feeds and sitemaps walk it and stop at their limit (bench/publicSite.ts).
   CREATE INDEX publications_live ON publications (published_at DESC, story_id) INCLUDE (updated_at) WHERE unpublished_at IS NULL;
   `,
+  `
+  -- The public site's settings (SiteSettingsStore.ts): one row. The logo and default social image it names are public
+  -- while it names them (isMediaPublic), so their ids have columns of their own.
+  CREATE TABLE site_settings (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    settings ${TEXT} NOT NULL,
+    logo_media_id ${TEXT} REFERENCES media(id),
+    social_media_id ${TEXT} REFERENCES media(id),
+    updated_at ${TEXT} NOT NULL,
+    updated_by ${TEXT} NOT NULL
+  );
+  -- What the story page shows beside the copy, taken from the story at publication (docs/site.md): its section, tags
+  -- (JSON list), the people credited (JSON list of id and name) and every correction noted so far (JSON list of text
+  -- and time). A revision keeps the correction noted with it, if any.
+  ALTER TABLE publications ADD COLUMN section ${TEXT};
+  ALTER TABLE publications ADD COLUMN tags ${TEXT} NOT NULL DEFAULT '[]';
+  ALTER TABLE publications ADD COLUMN authors ${TEXT} NOT NULL DEFAULT '[]';
+  ALTER TABLE publications ADD COLUMN corrections ${TEXT} NOT NULL DEFAULT '[]';
+  ALTER TABLE revisions ADD COLUMN correction ${TEXT};
+  `,
 ];
 
 /** One fixed key for every migrating process: they take turns, so each migration runs once. */

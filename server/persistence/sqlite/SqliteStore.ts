@@ -7,6 +7,7 @@ import { SqliteConnection } from './SqliteConnection';
 import { mediaFilesIn, type MediaFiles } from './MediaFiles';
 import { sqliteMedia } from './sqliteMedia';
 import { sqliteNotifications } from './sqliteNotifications';
+import { sqliteSiteSettings } from './sqliteSiteSettings';
 import { sqliteTaxonomy } from './sqliteTaxonomy';
 import { sqlitePublications } from './sqlitePublications';
 import { SQLITE_MIGRATIONS } from './sqliteSchema';
@@ -58,6 +59,7 @@ function compose(db: Database.Database, appender: UpdateAppender | null, files: 
     ...sqliteTaxonomy(connection),
     ...sqliteStoryRetention(connection),
     ...sqliteWebhooks(connection),
+    ...sqliteSiteSettings(connection),
     integrityCheck: async () => integrityCheck(db),
     close: () => connection.close(),
   };

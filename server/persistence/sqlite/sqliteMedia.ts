@@ -62,7 +62,10 @@ export function sqliteMedia(db: SqliteConnection, files: MediaFiles): MediaStore
     },
 
     async isMediaPublic(id) {
-      return db.prepare('SELECT 1 FROM published_media WHERE media_id = ? LIMIT 1').get(id) !== undefined;
+      // A story's page shows it, or the site's masthead or default social image is it.
+      const sql = `SELECT 1 FROM published_media WHERE media_id = @id
+        UNION ALL SELECT 1 FROM site_settings WHERE logo_media_id = @id OR social_media_id = @id LIMIT 1`;
+      return db.prepare(sql).get({ id }) !== undefined;
     },
 
     async storiesShowingMedia(id) {

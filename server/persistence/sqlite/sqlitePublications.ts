@@ -1,5 +1,5 @@
 import type { NewPublication, PublicationStore, RevisionRecord } from '../PublicationStore';
-import { authorLists, leadColumn, type Row, toEntry, toPublication, toRevision } from '../storeRows';
+import { authorLists, correctionsAfter, leadColumn, pageContextColumns, type Row, toEntry, toPublication, toRevision } from '../storeRows';
 import type { SqliteConnection } from './SqliteConnection';
 
 /** Public pages, revisions and versions, and the public listings, on SQLite. */
@@ -15,30 +15,40 @@ export function sqlitePublications(db: SqliteConnection): PublicationStore {
     const next = latestRevision(r.storyId) + 1;
     db.prepare(
       `INSERT INTO revisions (story_id, number, kind, name, author_ids, slug, headline, standfirst, byline, body_html, content, doc_state,
-         published_at, published_by, published_by_id)
+         published_at, published_by, published_by_id, correction)
        VALUES (@storyId, @number, @kind, @name, @authorIds, @slug, @headline, @standfirst, @byline, @bodyHtml, @content, @docState,
-         @publishedAt, @publishedBy, @publishedById)`,
-    ).run({ ...r, number: next, authorIds: JSON.stringify(r.authorIds), docState: Buffer.from(r.docState) });
+         @publishedAt, @publishedBy, @publishedById, @correction)`,
+    ).run({
+      ...r,
+      number: next,
+      authorIds: JSON.stringify(r.authorIds),
+      docState: Buffer.from(r.docState),
+      correction: r.correction ?? null,
+    });
     return next;
   };
 
-  const upsertPublication = (p: NewPublication) =>
-    db
-      .prepare(
-        `INSERT INTO publications (story_id, slug, headline, standfirst, byline, body_html, lead, published_at, updated_at, published_by)
-         VALUES (@storyId, @slug, @headline, @standfirst, @byline, @bodyHtml, @lead, @publishedAt, @updatedAt, @publishedBy)
-         ON CONFLICT (story_id) DO UPDATE SET slug = excluded.slug, headline = excluded.headline,
-           standfirst = excluded.standfirst, byline = excluded.byline, body_html = excluded.body_html, lead = excluded.lead,
-           updated_at = excluded.updated_at, published_by = excluded.published_by, unpublished_at = NULL`,
-      )
-      .run({ ...p, lead: leadColumn(p.lead) });
+  /** Inside the write transaction, so the corrections read here are the ones replaced. */
+  const upsertPublication = (p: NewPublication, r: { correction?: string; publishedAt: string }) => {
+    const before = (db.prepare('SELECT corrections FROM publications WHERE story_id = ?').get(p.storyId) as Row | undefined)?.corrections;
+    db.prepare(
+      `INSERT INTO publications (story_id, slug, headline, standfirst, byline, body_html, lead, published_at, updated_at, published_by,
+         section, tags, authors, corrections)
+       VALUES (@storyId, @slug, @headline, @standfirst, @byline, @bodyHtml, @lead, @publishedAt, @updatedAt, @publishedBy,
+         @section, @tags, @authors, @corrections)
+       ON CONFLICT (story_id) DO UPDATE SET slug = excluded.slug, headline = excluded.headline,
+         standfirst = excluded.standfirst, byline = excluded.byline, body_html = excluded.body_html, lead = excluded.lead,
+         updated_at = excluded.updated_at, published_by = excluded.published_by, unpublished_at = NULL,
+         section = excluded.section, tags = excluded.tags, authors = excluded.authors, corrections = excluded.corrections`,
+    ).run({ ...p, lead: leadColumn(p.lead), ...pageContextColumns(p), corrections: correctionsAfter(before, r) });
+  };
 
   return {
     async savePublication(p, r, scheduledFor) {
       return db.write(() => {
         if (scheduledFor !== undefined && !stillScheduled(p.storyId, scheduledFor)) return null;
         const number = insertRevision({ ...r, kind: 'publication', name: null, authorIds: r.authorIds ?? [] });
-        upsertPublication(p);
+        upsertPublication(p, r);
         db.prepare(
           `UPDATE stories SET status = 'published', status_changed_at = @updatedAt, status_changed_by = @publishedBy,
              status_note = NULL, scheduled_for = NULL, scheduled_by_id = NULL, schedule_lease_until = NULL, live = 1,
