@@ -136,6 +136,10 @@ test('the story page shows its time in the site’s zone, "Updated", its section
   // The editor publishes an update with a correction, from the story.
   const editor = await signedInPage(browser, server, editorUser);
   await editor.goto(`/story/${story.id}`);
+  // A rarer action, behind "More ways to publish" beside Publish update so the story bar keeps its rows.
+  await editor.getByRole('button', { name: 'More ways to publish' }).click();
+  await expect(editor.getByRole('button', { name: 'Schedule update…' })).toBeVisible();
+  await axe(editor);
   await editor.getByRole('button', { name: 'Publish with correction…' }).click();
   const dialog = editor.getByRole('dialog', { name: 'Publish update with a correction' });
   await dialog.getByRole('button', { name: 'Publish with correction' }).click();
