@@ -25,12 +25,13 @@ export function siteStylesheetPath(version: string | null): string {
  * Where a section's, tag's and author's pages will be (docs/site.md: not built yet). A name's address is its
  * slug, or the name itself, encoded, when it has no Latin letters or digits to make one of.
  */
-export const sectionPath = (name: string) => `/sections/${nameSlug(name)}`;
-export const tagPath = (name: string) => `/tags/${nameSlug(name)}`;
+export const sectionPath = (name: string) => `/sections/${encodeURIComponent(termSlug(name))}`;
+export const tagPath = (name: string) => `/tags/${encodeURIComponent(termSlug(name))}`;
 export const authorPath = (userId: string) => `/authors/${encodeURIComponent(userId)}`;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-function nameSlug(name: string): string {
-  return slugify(name) || encodeURIComponent(name.toLocaleLowerCase('en').replace(LONE_SURROGATE, '\uFFFD'));
+/** A section's or tag's address segment (decoded): several names may share one ("World", "world"). */
+export function termSlug(name: string): string {
+  return slugify(name) || name.toLocaleLowerCase('en').replace(LONE_SURROGATE, '\uFFFD');
 }
