@@ -52,9 +52,23 @@ export type PublicationCursor = { publishedAt: string; storyId: string };
 
 /**
  * A page of live publications, newest first (publishedAt desc, then storyId), after `after` (keyset, so a
- * story published meanwhile neither repeats nor skips one); `since`/`until` bound publishedAt (inclusive, exclusive).
+ * story published meanwhile neither repeats nor skips one); `since`/`until` bound publishedAt (inclusive, exclusive);
+ * `filter` keeps the matching ones only.
  */
-type PublicationPageQuery = { limit: number; after?: PublicationCursor; since?: string; until?: string };
+type PublicationPageQuery = { limit: number; after?: PublicationCursor; since?: string; until?: string; filter?: PublicationFilter };
+
+/**
+ * Which live publications a listing holds: every one, or those whose section is one of `sections` (names as
+ * published), carrying one of `tags`, crediting the account `authorId` (PublicationRecord.authors). Keys
+ * combine with AND; an empty list matches nothing.
+ */
+export type PublicationFilter = { sections?: readonly string[]; tags?: readonly string[]; authorId?: string };
+
+/** The site search (docs/site.md#search): words as a reader types them; newest first. */
+type PublicationSearch = { text: string; limit: number; offset?: number };
+
+/** A page of search results and how many live publications match in all. */
+export type PublicationSearchResult = { total: number; stories: PublicationRecord[] };
 
 /** Who wrote the text of one live story's published versions (ids, from its revisions up to the latest publication). */
 export type PublishedAuthors = { storyId: string; authorIds: string[] };
@@ -117,8 +131,8 @@ export interface PublicationStore {
 
   /** The page at `slug`, unpublished ones included (they answer 410). */
   getPublicationBySlug(slug: string): Promise<PublicationRecord | undefined>;
-  /** Live publications, newest first. */
-  listPublications(limit: number, offset?: number): Promise<PublicationRecord[]>;
+  /** Live publications, newest first (ties by story id), those matching `filter` only when given. */
+  listPublications(limit: number, offset?: number, filter?: PublicationFilter): Promise<PublicationRecord[]>;
   /** The page of a story by its id, unpublished ones included. */
   getPublication(storyId: string): Promise<PublicationRecord | undefined>;
   /** Live publications' entries (no bodies), for sitemaps. */
@@ -127,8 +141,20 @@ export interface PublicationStore {
   pagePublications(query: PublicationPageQuery): Promise<PublicationRecord[]>;
   /** The authors of live stories (of the one story when `storyId` is given), in no particular order. */
   publishedAuthors(storyId?: string): Promise<PublishedAuthors[]>;
-  /** How many stories are live, and the latest `updatedAt` among them (null when none): paging and Last-Modified. */
-  publicationStats(): Promise<PublicationStats>;
+  /**
+   * How many stories are live (those matching `filter` only, when given), and the latest `updatedAt` among them
+   * (null when none): paging and Last-Modified.
+   */
+  publicationStats(filter?: PublicationFilter): Promise<PublicationStats>;
+  /** The distinct section or tag names of live publications, in code-point order. */
+  publishedTerms(kind: 'sections' | 'tags'): Promise<string[]>;
+  /**
+   * Live publications whose headline, standfirst, byline or body text (without its markup) hold every word of
+   * `text`, case and accents ignored, each word as a prefix (a one-letter word whole); newest first, as
+   * listPublications. Words are cut from `text` as the index cuts them, so nothing typed is read as syntax; the
+   * first 32 count. Blank text, or text without a word, matches nothing.
+   */
+  searchPublications(query: PublicationSearch): Promise<PublicationSearchResult>;
 
   /** Oldest first. */
   listRevisions(storyId: string): Promise<RevisionRecord[]>;

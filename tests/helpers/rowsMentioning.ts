@@ -12,7 +12,7 @@ import { POSTGRES_URL } from './postgres';
 
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** In `<dataDir>/galley.db`: the tables with a row mentioning `text`, and the FTS5 index if it still holds words of a row gone. */
+/** In `<dataDir>/galley.db`: the tables with a row mentioning `text`, and each FTS5 index still holding words of a row gone. */
 export function sqliteRowsMentioning(dataDir: string, text: string): string[] {
   const db = new Database(path.join(dataDir, 'galley.db'), { readonly: true, fileMustExist: true });
   try {
@@ -24,11 +24,14 @@ export function sqliteRowsMentioning(dataDir: string, text: string): string[] {
         const where = columns.map((c) => `CAST(${quoted(c)} AS TEXT) LIKE '%' || ? || '%'`).join(' OR ');
         return columns.length > 0 && db.prepare(`SELECT 1 FROM ${quoted(table)} WHERE ${where} LIMIT 1`).get(...columns.map(() => text));
       });
-    // The index's own record of each row it holds words of: none may outlive its row of story_text.
-    const stale = db.prepare('SELECT COUNT(*) AS n FROM story_search_docsize WHERE id NOT IN (SELECT id FROM story_text)').get() as {
-      n: number;
-    };
-    return stale.n > 0 ? [...found, 'story_search (stale index entries)'] : found;
+    // Each FTS5 index's own record of the rows it holds words of: none may outlive its row of the text table.
+    const stale = (index: string, table: string) =>
+      (db.prepare(`SELECT COUNT(*) AS n FROM ${index}_docsize WHERE id NOT IN (SELECT id FROM ${table})`).get() as { n: number }).n > 0;
+    return [
+      ...found,
+      ...(stale('story_search', 'story_text') ? ['story_search (stale index entries)'] : []),
+      ...(stale('publication_search', 'publication_text') ? ['publication_search (stale index entries)'] : []),
+    ];
   } finally {
     db.close();
   }

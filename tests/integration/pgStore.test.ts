@@ -109,6 +109,7 @@ describe.skipIf(!available)('PgStore', () => {
       'notification_emails',
       'notification_preferences',
       'notifications',
+      'publication_text',
       'publications',
       'published_media',
       'revisions',
@@ -259,6 +260,44 @@ describe.skipIf(!available)('PgStore', () => {
     const results = await Promise.all(stores.map((s) => s.savePublication(publication, revision, when)));
     expect(results.sort()).toEqual([1, null, null]);
     expect(await stores[2].listRevisions(storyId)).toHaveLength(1);
+  });
+
+  it('indexes publications stored before the site search when it opens, once, however many processes open together', async () => {
+    const [first] = await processes(1);
+    const schema = schemaOf.get(first)!;
+    const { userId } = await seedStory(first);
+    const slugs: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { storyId } = await seedStory(first, userId);
+      const at = new Date(Date.UTC(2026, 2, 1 + i)).toISOString();
+      const content = {
+        storyId,
+        slug: `heron-${i}`,
+        headline: `Heron ${i}`,
+        standfirst: '',
+        byline: '',
+        bodyHtml: `<p>Word${i} <b>egret</b></p>`,
+      };
+      const publication = { ...content, publishedAt: at, updatedAt: at, publishedBy: 'Ed' };
+      await first.savePublication(publication, {
+        ...content,
+        content: '{}',
+        docState: Uint8Array.of(1),
+        publishedAt: at,
+        publishedBy: 'Ed',
+        publishedById: userId,
+      });
+      slugs.unshift(content.slug);
+    }
+    // As a database from before the search: publications without their words.
+    await queryPostgres(`DELETE FROM ${schema}.publication_text`);
+    expect((await first.searchPublications({ text: 'egret', limit: 10 })).total).toBe(0);
+    const stores = await Promise.all([1, 2, 3].map(() => openOn(schema)));
+    for (const store of stores) {
+      expect((await store.searchPublications({ text: 'heron egret', limit: 10 })).stories.map((p) => p.slug)).toEqual(slugs);
+      expect((await store.searchPublications({ text: 'word3', limit: 10 })).stories.map((p) => p.slug)).toEqual(['heron-3']);
+    }
+    expect(await queryPostgres(`SELECT story_id FROM ${schema}.publication_text`)).toHaveLength(5);
   });
 
   it('creates the first user once when three processes race', async () => {

@@ -8,6 +8,7 @@ import { newDraft } from '../../server/workflow/workflowState';
 import { sqliteRowsMentioning } from '../helpers/rowsMentioning';
 import { tempDataDir } from '../helpers/testServer';
 import { storeContract } from './storeContract';
+import { user } from './storeContractFixtures';
 
 const dirs = new Map<SqliteStore, string>();
 
@@ -108,6 +109,61 @@ describe('SqliteConnection', () => {
     expect(() => connection.prepare('DELETE FROM notes')).toThrow(/A write outside SqliteConnection.write/);
     expect(connection.prepare('SELECT text FROM notes').pluck().all()).toEqual(['inside']);
     await connection.close();
+  });
+});
+
+describe('SqliteStore: the site search of publications stored before it', () => {
+  it('indexes every unindexed publication when it opens, in batches, and nothing twice', async () => {
+    const dir = tempDataDir();
+    let store = SqliteStore.open(dir);
+    dirs.set(store, dir);
+    const u = user();
+    await store.createUser(u);
+    // More than one backfill batch (200).
+    const count = 230;
+    for (let i = 0; i < count; i++) {
+      const storyId = `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      await store.createStory(newDraft(storyId, { id: u.id, name: 'Pat Writer' }, '2026-01-01T00:00:00.000Z'));
+      const at = new Date(Date.UTC(2026, 2, 1, 0, i)).toISOString();
+      const content = {
+        storyId,
+        slug: `story-${i}`,
+        headline: `Heron ${i}`,
+        standfirst: '',
+        byline: '',
+        bodyHtml: `<p>Word${i}x egret</p>`,
+      };
+      const publication = { ...content, publishedAt: at, updatedAt: at, publishedBy: 'Ed' };
+      await store.savePublication(publication, {
+        ...content,
+        content: '{}',
+        docState: Uint8Array.of(1),
+        publishedAt: at,
+        publishedBy: 'Ed',
+        publishedById: u.id,
+      });
+    }
+    await store.close();
+    // As a database from before the search: publications without their words.
+    const raw = new Database(`${dir}/galley.db`);
+    raw.exec('DELETE FROM publication_text');
+    raw.close();
+    const unindexed = SqliteStore.open(dir);
+    expect((await unindexed.searchPublications({ text: 'word7x', limit: 10 })).stories.map((p) => p.slug)).toEqual(['story-7']);
+    expect((await unindexed.searchPublications({ text: 'heron egret', limit: 5 })).total).toBe(count);
+    await unindexed.close();
+    const indexed = () => {
+      const db = new Database(`${dir}/galley.db`, { readonly: true });
+      const ids = db.prepare('SELECT id FROM publication_text ORDER BY id').pluck().all();
+      db.close();
+      return ids;
+    };
+    const before = indexed();
+    expect(before).toHaveLength(count);
+    store = SqliteStore.open(dir);
+    dirs.set(store, dir);
+    expect(indexed()).toEqual(before);
+    await store.close();
   });
 });
 

@@ -3,6 +3,7 @@
  * public listings). See storeContract.ts.
  */
 import { describe, expect, it } from 'vitest';
+import type { PublicationFilter } from '../../server/persistence/PublicationStore';
 import { type StoreFactory, storeWithStories, publication, story, user } from './storeContractFixtures';
 
 /** What a page saved without section, tags, authors or corrections reads back with. */
@@ -315,6 +316,315 @@ export function publicationRules(factory: StoreFactory): void {
         'Ann’s name <b>was</b> misspelt.',
       ]);
       await store.close();
+    });
+    /** Live stories with a section, tags and credits each, and one withdrawn; slugs newest first. */
+    async function filed() {
+      const store = await factory.open();
+      const u = user();
+      await store.createUser(u);
+      const ann = { id: 'u-ann', name: 'Ann' };
+      const bo = { id: 'u-bo', name: 'Bo' };
+      const ids: Record<string, string> = {};
+      const pages = [
+        ['city-budget', 1, { section: 'City', tags: ['Budget', 'Council'], authors: [ann] }],
+        ['sport', 2, { section: 'Sport', tags: ['Football'], authors: [bo] }],
+        ['city-football', 3, { section: 'City', tags: ['Football'], authors: [bo, ann] }],
+        ['no-section', 4, { section: null, tags: ['Budget'], authors: [] }],
+        ['odd', 5, { section: `Q&A's "best"`, tags: [`it's; --`], authors: [{ id: `x' OR '1'='1`, name: 'Odd' }] }],
+        ['withdrawn', 6, { section: 'City', tags: ['Budget'], authors: [ann] }],
+      ] as const;
+      for (const [slug, day, context] of pages) {
+        const s = story(u.id);
+        await store.createStory(s);
+        const [pub, rev] = publication(s.id, slug, `2026-03-0${day}T10:00:00.000Z`);
+        await store.savePublication({ ...pub, ...context, tags: [...context.tags], authors: [...context.authors] }, rev);
+        ids[slug] = s.id;
+      }
+      await store.unpublish(ids.withdrawn, '2026-03-07T10:00:00.000Z', 'Ed');
+      return { store, ids };
+    }
+
+    it('S-PUB-13 lists, pages and counts only the live publications of the sections, tags and author asked for', async () => {
+      const { store, ids } = await filed();
+      const list = (filter: PublicationFilter, limit = 10, offset = 0) =>
+        store.listPublications(limit, offset, filter).then((ps) => ps.map((p) => p.slug));
+      expect(await list({})).toEqual(['odd', 'no-section', 'city-football', 'sport', 'city-budget']);
+      expect(await list({ sections: ['City'] })).toEqual(['city-football', 'city-budget']);
+      expect(await list({ sections: ['City', 'Sport'] })).toEqual(['city-football', 'sport', 'city-budget']);
+      // Names as published, exactly: no case folding, no partial match.
+      expect(await list({ sections: ['city'] })).toEqual([]);
+      expect(await list({ tags: ['Budget'] })).toEqual(['no-section', 'city-budget']);
+      expect(await list({ tags: ['Budget', 'Football'] })).toEqual(['no-section', 'city-football', 'sport', 'city-budget']);
+      expect(await list({ tags: ['Budg'] })).toEqual([]);
+      expect(await list({ authorId: 'u-ann' })).toEqual(['city-football', 'city-budget']);
+      expect(await list({ authorId: 'u-' })).toEqual([]);
+      expect(await list({ authorId: 'Ann' })).toEqual([]);
+      // Keys combine with AND.
+      expect(await list({ sections: ['City'], tags: ['Football'] })).toEqual(['city-football']);
+      expect(await list({ sections: ['City'], authorId: 'u-bo' })).toEqual(['city-football']);
+      expect(await list({ sections: ['City', 'Sport'], tags: ['Football'], authorId: 'u-ann' })).toEqual(['city-football']);
+      // An empty list matches nothing.
+      expect(await list({ sections: [] })).toEqual([]);
+      expect(await list({ tags: [] })).toEqual([]);
+      expect(await list({ sections: ['City'], tags: [] })).toEqual([]);
+      // Values are bound, never SQL.
+      expect(await list({ sections: [`Q&A's "best"`] })).toEqual(['odd']);
+      expect(await list({ tags: [`it's; --`] })).toEqual(['odd']);
+      expect(await list({ authorId: `x' OR '1'='1` })).toEqual(['odd']);
+      expect(await list({ sections: [`City') OR ('1'='1`] })).toEqual([]);
+      // Paging with an offset.
+      expect(await list({ sections: ['City'] }, 1)).toEqual(['city-football']);
+      expect(await list({ sections: ['City'] }, 1, 1)).toEqual(['city-budget']);
+      expect(await list({ sections: ['City'] }, 10, 2)).toEqual([]);
+
+      const page = (q: Parameters<typeof store.pagePublications>[0]) => store.pagePublications(q).then((ps) => ps.map((p) => p.slug));
+      expect(await page({ limit: 10, filter: { tags: ['Football'] } })).toEqual(['city-football', 'sport']);
+      expect(await page({ limit: 1, filter: { sections: ['City'] } })).toEqual(['city-football']);
+      const after = { publishedAt: '2026-03-03T10:00:00.000Z', storyId: ids['city-football'] };
+      expect(await page({ limit: 10, after, filter: { sections: ['City'] } })).toEqual(['city-budget']);
+      expect(await page({ limit: 10, since: '2026-03-02T00:00:00.000Z', filter: { tags: ['Budget', 'Football'] } })).toEqual([
+        'no-section',
+        'city-football',
+        'sport',
+      ]);
+      expect(await page({ limit: 10, filter: { authorId: 'u-bo', tags: [] } })).toEqual([]);
+
+      // Counted and dated over the matching ones only, the withdrawn one left out.
+      expect(await store.publicationStats({ sections: ['City'] })).toEqual({ count: 2, lastUpdatedAt: '2026-03-03T10:00:00.000Z' });
+      expect(await store.publicationStats({ tags: ['Budget'] })).toEqual({ count: 2, lastUpdatedAt: '2026-03-04T10:00:00.000Z' });
+      expect(await store.publicationStats({ authorId: 'u-bo' })).toEqual({ count: 2, lastUpdatedAt: '2026-03-03T10:00:00.000Z' });
+      expect(await store.publicationStats({ sections: [] })).toEqual({ count: 0, lastUpdatedAt: null });
+      expect(await store.publicationStats()).toEqual({ count: 5, lastUpdatedAt: '2026-03-05T10:00:00.000Z' });
+      // Republished: its latest update is the section's; republished into another section, it leaves this one.
+      const [again, rev] = publication(ids['city-budget'], 'city-budget', '2026-03-08T10:00:00.000Z');
+      const context = { section: 'City', tags: ['Budget'], authors: [{ id: 'u-ann', name: 'Ann' }] };
+      await store.savePublication({ ...again, publishedAt: '2026-03-01T10:00:00.000Z', ...context }, rev);
+      expect(await store.publicationStats({ sections: ['City'] })).toEqual({ count: 2, lastUpdatedAt: '2026-03-08T10:00:00.000Z' });
+      expect(await store.publicationStats({ tags: ['Council'] })).toEqual({ count: 0, lastUpdatedAt: null });
+      const [moved, rev2] = publication(ids['city-football'], 'city-football', '2026-03-09T10:00:00.000Z');
+      await store.savePublication({ ...moved, publishedAt: '2026-03-03T10:00:00.000Z', section: 'Sport' }, rev2);
+      expect(await list({ sections: ['City'] })).toEqual(['city-budget']);
+      expect(await list({ sections: ['Sport'] })).toEqual(['city-football', 'sport']);
+      expect(await list({ authorId: 'u-ann' })).toEqual(['city-budget']);
+      await store.close();
+    });
+
+    it('S-PUB-14 names the sections and tags of live publications, each once, in code-point order', async () => {
+      const { store, ids } = await filed();
+      expect(await store.publishedTerms('sections')).toEqual(['City', `Q&A's "best"`, 'Sport']);
+      expect(await store.publishedTerms('tags')).toEqual(['Budget', 'Council', 'Football', `it's; --`]);
+      // Code points, not UTF-16 units (U+FF21 before U+1F600), nor a locale's order (Z before a before É).
+      const [pub, rev] = publication(ids.sport, 'sport', '2026-03-10T10:00:00.000Z');
+      const tags = ['\u{1F600} Fun', '\uFF21 wide', 'Économie', 'apple', 'Zoo', 'Football', 'Zoo'];
+      await store.savePublication({ ...pub, publishedAt: '2026-03-02T10:00:00.000Z', section: 'Économie', tags }, rev);
+      expect(await store.publishedTerms('tags')).toEqual([
+        'Budget',
+        'Council',
+        'Football',
+        'Zoo',
+        'apple',
+        `it's; --`,
+        'Économie',
+        '\uFF21 wide',
+        '\u{1F600} Fun',
+      ]);
+      expect(await store.publishedTerms('sections')).toEqual(['City', `Q&A's "best"`, 'Économie']);
+      // Live ones only: withdrawn, a story's section and tags are no longer published.
+      await store.unpublish(ids.odd, '2026-03-11T10:00:00.000Z', 'Ed');
+      await store.unpublish(ids['city-budget'], '2026-03-11T10:00:00.000Z', 'Ed');
+      expect(await store.publishedTerms('sections')).toEqual(['City', 'Économie']);
+      expect(await store.publishedTerms('tags')).toEqual([
+        'Budget',
+        'Football',
+        'Zoo',
+        'apple',
+        'Économie',
+        '\uFF21 wide',
+        '\u{1F600} Fun',
+      ]);
+      await store.close();
+    });
+
+    /** Three live stories with words in every field; the body's markup holds words of its own. */
+    async function searchable() {
+      const store = await factory.open();
+      const u = user();
+      await store.createUser(u);
+      const ids: Record<string, string> = {};
+      const texts = {
+        council: {
+          headline: 'Council approves harbour budget',
+          standfirst: 'Late vote',
+          byline: 'By Zoë Ångström',
+          bodyHtml:
+            '<p>The <strong>ferry</strong> timetable changes in spring.</p><p>Residents&nbsp;welcomed &amp; applauded it.</p>' +
+            '<figure><img src="/media/AAAAAAAAAAAAAAAAAAAAAA/640.jpeg" alt="pelican"><figcaption>Quayside at dusk</figcaption></figure>',
+        },
+        strike: {
+          headline: 'Harbour ferry strike',
+          standfirst: '',
+          byline: '',
+          bodyHtml: '<p>Crews walked out. Un<em>believ</em>able.</p>',
+        },
+        cafe: { headline: 'Café reopens on the quay', standfirst: '', byline: '', bodyHtml: '<p>Crème brûlée returns &lt;soon&gt;.</p>' },
+      };
+      let day = 1;
+      for (const [slug, text] of Object.entries(texts)) {
+        const s = story(u.id);
+        await store.createStory(s);
+        const [pub, rev] = publication(s.id, slug, `2026-03-0${day++}T10:00:00.000Z`);
+        await store.savePublication({ ...pub, ...text }, rev);
+        ids[slug] = s.id;
+      }
+      const search = async (text: string, limit = 10, offset = 0) => {
+        const { total, stories } = await store.searchPublications({ text, limit, offset });
+        return { total, slugs: stories.map((p) => p.slug) };
+      };
+      const found = (text: string) => search(text).then((r) => r.slugs);
+      return { store, u, ids, search, found };
+    }
+
+    it('S-PUB-16 finds live publications holding every word as a prefix, case and accents ignored, newest first', async () => {
+      const { store, search, found } = await searchable();
+      expect(await found('harbour')).toEqual(['strike', 'council']);
+      expect(await found('harb')).toEqual(['strike', 'council']);
+      // Every word: in any field, any order.
+      expect(await found('harbour ferry')).toEqual(['strike', 'council']);
+      expect(await found('harbour strike')).toEqual(['strike']);
+      expect(await found('strike council')).toEqual([]);
+      expect(await found('HARBOUR council')).toEqual(['council']);
+      expect(await found('app bud')).toEqual(['council']);
+      // Accents and case, either way.
+      expect(await found('zoe angstrom')).toEqual(['council']);
+      expect(await found('ZOË')).toEqual(['council']);
+      expect(await found('cafe')).toEqual(['cafe']);
+      expect(await found('CAFÉ creme brulee')).toEqual(['cafe']);
+      // The standfirst, and the body's text: inside inline markup, across blocks and entities, and captions.
+      expect(await found('late vote')).toEqual(['council']);
+      expect(await found('timetable')).toEqual(['council']);
+      expect(await found('residents welcomed applauded')).toEqual(['council']);
+      expect(await found('quayside dusk')).toEqual(['council']);
+      expect(await found('unbelievable')).toEqual(['strike']);
+      expect(await found('soon returns')).toEqual(['cafe']);
+      // Never the markup: tag names, attributes (a picture's address and alt text), entity names.
+      for (const markup of [
+        'strong',
+        'figure',
+        'figcaption',
+        'img',
+        'src',
+        'media',
+        'jpeg',
+        'pelican',
+        'alt',
+        'nbsp',
+        'amp',
+        'lt',
+        'em',
+        'p',
+      ]) {
+        expect(await found(markup), markup).toEqual([]);
+      }
+      // Totals, and pages by offset.
+      expect(await search('harbour', 1)).toEqual({ total: 2, slugs: ['strike'] });
+      expect(await search('harbour', 1, 1)).toEqual({ total: 2, slugs: ['council'] });
+      expect(await search('harbour', 10, 2)).toEqual({ total: 2, slugs: [] });
+      expect(await search('q', 10)).toEqual({ total: 0, slugs: [] });
+      expect(await search('qu', 10)).toEqual({ total: 2, slugs: ['cafe', 'council'] });
+      const [whole] = (await store.searchPublications({ text: 'crews', limit: 1 })).stories;
+      expect(whole).toMatchObject({ slug: 'strike', headline: 'Harbour ferry strike', bodyHtml: expect.stringContaining('Crews') });
+      await store.close();
+    });
+
+    it('S-PUB-17 reads whatever a reader types as words: no syntax, no error, nothing for no word', async () => {
+      const { store, search, found } = await searchable();
+      for (const blank of ['', '   ', '\n\t', '!!!', '* - : ( ) " \' ^ + ~', '-', '\u{1F600}\u{1F600}', '\u0000', '\uD800']) {
+        expect(await search(blank), JSON.stringify(blank)).toEqual({ total: 0, slugs: [] });
+      }
+      // FTS5 and tsquery syntax is punctuation between words.
+      for (const typed of [
+        '"harbour',
+        'harbour"',
+        '"harbour"',
+        'harb*',
+        '(harbour)',
+        '((harbour',
+        '-harbour',
+        'harbour:*',
+        '^harbour',
+        '!harbour',
+      ]) {
+        expect(await found(typed), typed).toEqual(['strike', 'council']);
+      }
+      expect(await found('harbour -ferry')).toEqual(['strike', 'council']);
+      expect(await found('"harbour ferry"')).toEqual(['strike', 'council']);
+      expect(await found('ferry & harbour | zebra')).toEqual([]);
+      expect(await found('headline:strike')).toEqual([]);
+      expect(await found('harbour OR zebra')).toEqual([]);
+      expect(await found('NEAR(harbour ferry)')).toEqual([]);
+      expect(await found('harbour \u{1F600} ferry')).toEqual(['strike', 'council']);
+      const hostile = [
+        'harbour AND ferry',
+        'NOT harbour',
+        'harbour NEAR ferry',
+        'NEAR(harbour ferry, 2)',
+        'harbour <-> ferry',
+        "'; DROP TABLE publications; --",
+        "harbour' OR '1'='1",
+        '\\',
+        '%_%',
+        '{}[]',
+        '<strong>',
+        '&amp;',
+        'x'.repeat(2000),
+        `harbour ${'y'.repeat(1999)}`,
+        'harbour '.repeat(250),
+        'é'.repeat(2000),
+        '\u{1F600}'.repeat(1000),
+        'a b c d e f g h i j k l m n o p q r s t u v w x y z 0 1 2 3 4 5 6 7 8 9 '.repeat(20),
+      ];
+      for (const typed of hostile) {
+        const result = await store.searchPublications({ text: typed, limit: 10 });
+        expect(result.stories.length, typed.slice(0, 40)).toBeLessThanOrEqual(result.total);
+      }
+      expect(await found('harbour '.repeat(250))).toEqual(['strike', 'council']);
+      expect(await found(`harbour ${'y'.repeat(1999)}`)).toEqual([]);
+      expect((await store.listPublications(10)).map((p) => p.slug)).toEqual(['cafe', 'strike', 'council']);
+      await store.close();
+    });
+
+    it('S-PUB-18 searches the latest publication of live stories only: withdrawn, replaced and purged text is not found', async () => {
+      const { store, ids, found } = await searchable();
+      await store.unpublish(ids.council, '2026-03-05T10:00:00.000Z', 'Ed');
+      expect(await found('harbour')).toEqual(['strike']);
+      expect(await found('timetable')).toEqual([]);
+      // Republished with other words: those are found, the old ones no longer.
+      const [pub, rev] = publication(ids.council, 'council', '2026-03-06T10:00:00.000Z');
+      const long = 'z'.repeat(3000);
+      await store.savePublication(
+        { ...pub, publishedAt: '2026-03-01T10:00:00.000Z', headline: 'Lighthouse keeper retires', bodyHtml: `<p>${long}</p>` },
+        rev,
+      );
+      expect(await found('lighthouse')).toEqual(['council']);
+      expect(await found('timetable')).toEqual([]);
+      expect(await found('council')).toEqual([]);
+      expect(await found('harbour')).toEqual(['strike']);
+      // A word longer than any real one is found by its beginning.
+      expect(await found('zz')).toEqual(['council']);
+      expect(await found('z'.repeat(150))).toEqual(['council']);
+      // Purged: gone from the search with the story.
+      await store.unpublish(ids.strike, '2026-03-07T10:00:00.000Z', 'Ed');
+      expect(await store.trashStory(ids.strike, { id: 'ana-id', name: 'Ana' }, '2026-03-07T11:00:00.000Z')).toBe(true);
+      expect(await store.purgeStory(ids.strike, { id: 'ana-id', name: 'Ana' }, '2026-03-07T12:00:00.000Z')).toBe(true);
+      expect(await found('crews')).toEqual([]);
+      expect(await found('harbour')).toEqual([]);
+      expect(await found('lighthouse')).toEqual(['council']);
+      if (factory.reopen) {
+        const again = await factory.reopen(store);
+        expect((await again.searchPublications({ text: 'lighthouse quay', limit: 10 })).total).toBe(0);
+        expect((await again.searchPublications({ text: 'lighthouse', limit: 10 })).stories.map((p) => p.slug)).toEqual(['council']);
+        await again.close();
+      } else await store.close();
     });
   });
 }

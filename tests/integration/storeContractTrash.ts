@@ -129,7 +129,16 @@ export function trashRules(factory: StoreFactory): void {
       const other = { story: await store.getStory(b.id), log: await store.loadLog(b.id), revisions: await store.listRevisions(b.id) };
       // The look through every table finds the story everywhere first, so finding it nowhere after means something.
       const everywhere = ['stories', 'story_updates', 'story_snapshots', 'story_clients', 'story_deletions', 'story_quarantine'];
-      const more = ['publications', 'revisions', 'slug_redirects', 'published_media', 'notifications', 'story_submitters', 'story_text'];
+      const more = [
+        'publications',
+        'revisions',
+        'slug_redirects',
+        'published_media',
+        'notifications',
+        'story_submitters',
+        'story_text',
+        'publication_text',
+      ];
       if (factory.rowsMentioning)
         expect(await factory.rowsMentioning(store, a.id)).toEqual(expect.arrayContaining([...everywhere, ...more]));
       expect(await store.purgeStory(a.id, ana, at(8))).toBe(false);

@@ -6,7 +6,7 @@ import { pgMedia } from './pgMedia';
 import { pgNotifications } from './pgNotifications';
 import { pgSiteSettings } from './pgSiteSettings';
 import { pgTaxonomy } from './pgTaxonomy';
-import { pgPublications } from './pgPublications';
+import { indexUnsearchedPublications, pgPublications } from './pgPublications';
 import { migrate, quoteIdentifier } from './pgSchema';
 import { pgStories } from './pgStories';
 import { pgStoryActivity } from './pgStoryActivity';
@@ -38,6 +38,12 @@ export const PgStore = {
       throw error;
     }
     const db = new PgDatabase(pool, connection, schema);
+    try {
+      await indexUnsearchedPublications(db);
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
     return {
       ...pgAccounts(db),
       ...pgStoryLog(db),

@@ -1,7 +1,81 @@
-import type { NewPublication, PublicationStore, RevisionRecord } from '../PublicationStore';
-import { authorLists, correctionsAfter, leadColumn, orNull, pageContextColumns, toEntry, toPublication, toRevision } from '../storeRows';
+import { filterSql, type Param, type PublicationFilterConditions, termNames } from '../publicationListingRows';
+import { noResults, publicationWords, siteSearchQuery } from '../publicationSearchRows';
+import type { NewPublication, PublicationFilter, PublicationStore, RevisionRecord } from '../PublicationStore';
+import {
+  authorLists,
+  correctionsAfter,
+  leadColumn,
+  orNull,
+  pageContextColumns,
+  type Row,
+  toEntry,
+  toPublication,
+  toRevision,
+} from '../storeRows';
 import { lock, revisionsLock, SLUG_LOCK } from './advisoryLocks';
 import type { PgDatabase, Querier } from './PgDatabase';
+import { tsqueryLiteral, tsvectorLiteral } from './tsSearch';
+
+/** Each listing filter's condition on Postgres: the list columns are JSON text, read as jsonb. */
+const FILTERS: PublicationFilterConditions = {
+  sections: (names, param) => `p.section = ANY(${param([...names])}::text[])`,
+  tags: (tags, param) => `p.tags::jsonb ?| ${param([...tags])}::text[]`,
+  authorId: (id, param) => `p.authors::jsonb @> jsonb_build_array(jsonb_build_object('id', ${param(id)}::text))`,
+};
+
+/** A statement built with `param`, and the values it bound, in order. */
+function bound(build: (param: Param) => string): [string, unknown[]] {
+  const values: unknown[] = [];
+  const sql = build((value) => {
+    values.push(value);
+    return `$${values.length}`;
+  });
+  return [sql, values];
+}
+
+const live = (filter: PublicationFilter | undefined, param: Param) => filterSql(filter, FILTERS, param);
+
+/** The live publications whose words hold the search's ($1: a tsquery, tsSearch.ts). */
+const SEARCH_FROM = `FROM publications p JOIN publication_text t ON t.story_id = p.story_id
+  WHERE p.unpublished_at IS NULL AND t.terms @@ $1::tsquery`;
+
+/** A publication's words for search: replaced by savePublication, kept if there by the backfill. */
+const indexSql = (onConflict: string) =>
+  `INSERT INTO publication_text (story_id, terms) VALUES ($1, $2::tsvector) ON CONFLICT (story_id) ${onConflict}`;
+
+const searchable = (r: Row) => ({
+  headline: r.headline as string,
+  standfirst: r.standfirst as string,
+  byline: r.byline as string,
+  bodyHtml: r.body_html as string,
+});
+
+/** Publications indexed per transaction by the backfill. */
+const BACKFILL_BATCH = 200;
+
+/**
+ * Makes every publication stored before the site search existed searchable (their words are made in JS, which a
+ * migration cannot run). Called when the store opens, after migrating: a batch per transaction, in story id order,
+ * and once done it finds nothing to do. Processes opening together may index a publication twice: the first
+ * row stays, and a savePublication meanwhile replaces it either way.
+ */
+export async function indexUnsearchedPublications(db: PgDatabase): Promise<number> {
+  let indexed = 0;
+  for (let after = ''; ;) {
+    const rows = await db.tx(async (c) => {
+      const { rows: batch } = await c.query(
+        `SELECT story_id, headline, standfirst, byline, body_html FROM publications p
+         WHERE story_id > $1 AND NOT EXISTS (SELECT 1 FROM publication_text t WHERE t.story_id = p.story_id) ORDER BY story_id LIMIT $2`,
+        [after, BACKFILL_BATCH],
+      );
+      for (const r of batch) await c.query(indexSql('DO NOTHING'), [r.story_id, tsvectorLiteral(publicationWords(searchable(r)))]);
+      return batch;
+    });
+    if (rows.length === 0) return indexed;
+    indexed += rows.length;
+    after = rows[rows.length - 1].story_id as string;
+  }
+}
 
 /** Numbers are drawn under a per-story lock: a publication and a version saved at once get different ones. */
 async function insertRevision(c: Querier, r: Omit<RevisionRecord, 'number'>): Promise<number> {
@@ -62,6 +136,7 @@ async function upsertPublication(c: Querier, p: NewPublication, r: { correction?
       correctionsAfter(before, r),
     ],
   );
+  await c.query(indexSql('DO UPDATE SET terms = EXCLUDED.terms'), [p.storyId, tsvectorLiteral(publicationWords(p))]);
 }
 
 /** Public pages, revisions and versions, and the public listings, on Postgres. */
@@ -136,13 +211,18 @@ export function pgPublications(db: PgDatabase): PublicationStore {
       return (await db.rows(sql, [since ?? null, limit, offset])).map(toEntry);
     },
 
-    async pagePublications({ limit, after, since, until }) {
-      const sql = `SELECT * FROM publications
-        WHERE unpublished_at IS NULL AND ($1::text IS NULL OR published_at >= $1) AND ($2::text IS NULL OR published_at < $2)
-          AND ($3::text IS NULL OR published_at < $3 OR (published_at = $3 AND story_id > $4))
-        ORDER BY published_at DESC, story_id LIMIT $5`;
-      const params = [since ?? null, until ?? null, after?.publishedAt ?? null, after?.storyId ?? null, limit];
-      return (await db.rows(sql, params)).map(toPublication);
+    async pagePublications({ limit, after, since, until, filter }) {
+      const [sql, values] = bound((param) => {
+        const where = [live(filter, param)];
+        if (since !== undefined) where.push(`p.published_at >= ${param(since)}`);
+        if (until !== undefined) where.push(`p.published_at < ${param(until)}`);
+        if (after) {
+          const at = param(after.publishedAt);
+          where.push(`(p.published_at < ${at} OR (p.published_at = ${at} AND p.story_id > ${param(after.storyId)}))`);
+        }
+        return `SELECT p.* FROM publications p WHERE ${where.join(' AND ')} ORDER BY p.published_at DESC, p.story_id LIMIT ${param(limit)}`;
+      });
+      return (await db.rows(sql, values)).map(toPublication);
     },
 
     async publishedAuthors(storyId) {
@@ -151,14 +231,45 @@ export function pgPublications(db: PgDatabase): PublicationStore {
       return authorLists(await db.rows(sql, [storyId ?? null]));
     },
 
-    async listPublications(limit, offset = 0) {
-      const sql = 'SELECT * FROM publications WHERE unpublished_at IS NULL ORDER BY published_at DESC, story_id LIMIT $1 OFFSET $2';
-      return (await db.rows(sql, [limit, offset])).map(toPublication);
+    async listPublications(limit, offset = 0, filter) {
+      const [sql, values] = bound(
+        (param) =>
+          `SELECT p.* FROM publications p WHERE ${live(filter, param)} ORDER BY p.published_at DESC, p.story_id LIMIT ${param(limit)} OFFSET ${param(offset)}`,
+      );
+      return (await db.rows(sql, values)).map(toPublication);
     },
 
-    async publicationStats() {
-      const row = (await db.row('SELECT COUNT(*) AS count, MAX(updated_at) AS last FROM publications WHERE unpublished_at IS NULL'))!;
+    async publicationStats(filter) {
+      const [sql, values] = bound(
+        (param) => `SELECT COUNT(*) AS count, MAX(p.updated_at) AS last FROM publications p WHERE ${live(filter, param)}`,
+      );
+      const row = (await db.row(sql, values))!;
       return { count: Number(row.count), lastUpdatedAt: orNull(row.last) };
+    },
+
+    async publishedTerms(kind) {
+      const sql =
+        kind === 'sections'
+          ? 'SELECT DISTINCT section AS name FROM publications WHERE unpublished_at IS NULL AND section IS NOT NULL'
+          : 'SELECT DISTINCT jsonb_array_elements_text(tags::jsonb) AS name FROM publications WHERE unpublished_at IS NULL';
+      return termNames(await db.rows(sql));
+    },
+
+    async searchPublications({ text, limit, offset = 0 }) {
+      const query = siteSearchQuery(text);
+      if (!query) return noResults();
+      const match = tsqueryLiteral(query);
+      // One snapshot: the count and the page agree.
+      return db.tx(async (c) => {
+        await c.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const { rows: counted } = await c.query(`SELECT COUNT(*) AS total ${SEARCH_FROM}`, [match]);
+        const { rows } = await c.query(`SELECT p.* ${SEARCH_FROM} ORDER BY p.published_at DESC, p.story_id LIMIT $2 OFFSET $3`, [
+          match,
+          limit,
+          offset,
+        ]);
+        return { total: Number(counted[0].total), stories: rows.map(toPublication) };
+      });
     },
 
     async listRevisions(storyId) {

@@ -378,6 +378,18 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE publications ADD COLUMN corrections ${TEXT} NOT NULL DEFAULT '[]';
   ALTER TABLE revisions ADD COLUMN correction ${TEXT};
   `,
+  `
+  -- The public site's search (PublicationStore.searchPublications): each publication's words as a GIN-indexed tsvector
+  -- (publicationSearchRows.ts and pg/tsSearch.ts: the same words as SQLite's FTS5 index). Rows go with their
+  -- publication (a purge); an unpublished one stays, and searches join the live ones.
+  CREATE TABLE publication_text (
+    story_id ${TEXT} PRIMARY KEY REFERENCES publications(story_id) ON DELETE CASCADE,
+    terms TSVECTOR NOT NULL
+  );
+  CREATE INDEX publication_text_terms ON publication_text USING GIN (terms);
+  -- A section's index page: its live stories in the public order, without reading every other section's.
+  CREATE INDEX publications_section ON publications (section, published_at DESC, story_id) WHERE unpublished_at IS NULL;
+  `,
 ];
 
 /** One fixed key for every migrating process: they take turns, so each migration runs once. */

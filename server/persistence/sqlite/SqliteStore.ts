@@ -9,7 +9,7 @@ import { sqliteMedia } from './sqliteMedia';
 import { sqliteNotifications } from './sqliteNotifications';
 import { sqliteSiteSettings } from './sqliteSiteSettings';
 import { sqliteTaxonomy } from './sqliteTaxonomy';
-import { sqlitePublications } from './sqlitePublications';
+import { indexUnsearchedPublications, sqlitePublications } from './sqlitePublications';
 import { SQLITE_MIGRATIONS } from './sqliteSchema';
 import { sqliteStories } from './sqliteStories';
 import { sqliteStoryActivity } from './sqliteStoryActivity';
@@ -76,6 +76,7 @@ function openDatabase(dataDir: string | ':memory:', { busyTimeoutMs = BUSY_TIMEO
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   migrate(db);
+  indexUnsearchedPublications(db);
   return db;
 }
 

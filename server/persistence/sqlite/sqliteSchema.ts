@@ -392,6 +392,35 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE publications ADD COLUMN corrections TEXT NOT NULL DEFAULT '[]';
   ALTER TABLE revisions ADD COLUMN correction TEXT;
   `,
+  `
+  -- The public site's search (PublicationStore.searchPublications): each publication's words, as
+  -- publicationSearchRows.ts writes them (folded, markup left out), and their FTS5 index, kept by triggers. Rows go
+  -- with their publication (a purge); an unpublished one stays, and searches join the live ones.
+  CREATE TABLE publication_text (
+    id INTEGER PRIMARY KEY,
+    story_id TEXT NOT NULL UNIQUE REFERENCES publications(story_id) ON DELETE CASCADE,
+    headline TEXT NOT NULL,
+    standfirst TEXT NOT NULL,
+    byline TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  CREATE VIRTUAL TABLE publication_search USING fts5(headline, standfirst, byline, body, content='publication_text',
+    content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3');
+  CREATE TRIGGER publication_text_inserted AFTER INSERT ON publication_text BEGIN
+    INSERT INTO publication_search (rowid, headline, standfirst, byline, body) VALUES (new.id, new.headline, new.standfirst, new.byline, new.body);
+  END;
+  CREATE TRIGGER publication_text_deleted AFTER DELETE ON publication_text BEGIN
+    INSERT INTO publication_search (publication_search, rowid, headline, standfirst, byline, body)
+      VALUES ('delete', old.id, old.headline, old.standfirst, old.byline, old.body);
+  END;
+  CREATE TRIGGER publication_text_updated AFTER UPDATE ON publication_text BEGIN
+    INSERT INTO publication_search (publication_search, rowid, headline, standfirst, byline, body)
+      VALUES ('delete', old.id, old.headline, old.standfirst, old.byline, old.body);
+    INSERT INTO publication_search (rowid, headline, standfirst, byline, body) VALUES (new.id, new.headline, new.standfirst, new.byline, new.body);
+  END;
+  -- A section's index page: its live stories in the public order, without reading every other section's.
+  CREATE INDEX publications_section ON publications(section, published_at DESC, story_id) WHERE unpublished_at IS NULL;
+  `,
 ];
 
 /** Used by the appender thread and the inline path alike: a deletion is recorded in the same transaction as its update. */
