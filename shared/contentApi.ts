@@ -26,7 +26,10 @@ export const ContentListQuery = z.strictObject({
   ),
   since: z.optional(isoTime),
   until: z.optional(isoTime),
-  /** By section or tag name (case ignored); see docs/distribution.md for when publications carry them. */
+  /**
+   * Those published in this section, or carrying this tag: its name as published, or its address segment as the
+   * site writes it (`world-news` for "World News"). One nothing live carries gives an empty list.
+   */
   section: z.optional(z.string().check(z.minLength(1), z.maxLength(TERM_LIMITS.sections.maxChars))),
   tag: z.optional(z.string().check(z.minLength(1), z.maxLength(TERM_LIMITS.tags.maxChars))),
 });
@@ -61,7 +64,7 @@ export type ContentStorySummary = {
 /** One story, whole: its body is the published HTML (sanitized), its pictures' addresses absolute. */
 export type ContentStory = ContentStorySummary & { bodyHtml: string; authors: ContentAuthor[] };
 
-/** An account credited with a published story: who wrote its text. Never an email. */
+/** A person a published story credits, as its page does (docs/site.md#authors): account id and name. Never an email. */
 export type ContentAuthor = { id: string; name: string };
 
 export type ContentStoryList = { stories: ContentStorySummary[]; next: string | null };

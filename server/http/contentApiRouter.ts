@@ -14,6 +14,7 @@ import type { TaxonomyKind } from '../../shared/taxonomy';
 import type { Authenticator } from '../auth/Authenticator';
 import type { PublicationRecord, Store } from '../persistence/Store';
 import { contentStory, contentSummary, decodeCursor, encodeCursor } from '../publishing/contentStories';
+import { termSlug } from '../publishing/site';
 import { sendCacheable } from './cacheable';
 import { noQuery } from './sessionMiddleware';
 import { validate } from './validate';
@@ -60,18 +61,16 @@ export function contentApiRouter(deps: ContentApiDeps): express.Router {
 
   router.get('/stories', async (req, res) => {
     const query = validate(ContentListQuery, req.query);
-    if (query.section !== undefined || query.tag !== undefined) {
-      // Publications do not record their section and tags yet (docs/distribution.md).
-      throw new GalleyError('invalid', 'Filtering by section or tag is not available yet', {
-        [query.section !== undefined ? 'section' : 'tag']: 'Not available yet',
-      });
-    }
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     if (query.cursor !== undefined && !after)
       throw new GalleyError('bad_request', 'cursor: Not a cursor of ours', { cursor: 'Not a cursor of ours' });
     const limit = query.limit === undefined ? CONTENT_PAGE_DEFAULT : Number(query.limit);
     // One more than asked: whether there is a next page, without a count.
-    const rows = await store.pagePublications({ limit: limit + 1, after, since: utc(query.since), until: utc(query.until) });
+    const filter = {
+      ...(query.section !== undefined && { sections: await publishedNames(store, 'sections', query.section) }),
+      ...(query.tag !== undefined && { tags: await publishedNames(store, 'tags', query.tag) }),
+    };
+    const rows = await store.pagePublications({ limit: limit + 1, after, since: utc(query.since), until: utc(query.until), filter });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const list: ContentStoryList = {
@@ -85,9 +84,7 @@ export function contentApiRouter(deps: ContentApiDeps): express.Router {
   const sendStory = async (req: Request, res: Response, publication: PublicationRecord | undefined) => {
     if (!publication) throw new GalleyError('not_found', 'No such published story');
     if (publication.unpublishedAt) throw new GalleyError('gone', 'This story has been withdrawn');
-    const [credited] = await store.publishedAuthors(publication.storyId);
-    const authors = await namedAuthors(store, credited?.authorIds ?? []);
-    send(req, res, { story: contentStory(publication, authors, site(req)) }, publication.updatedAt);
+    send(req, res, { story: contentStory(publication, site(req)) }, publication.updatedAt);
   };
 
   router.get('/stories/by-slug/:slug', noQuery, async (req, res) => {
@@ -114,8 +111,7 @@ export function contentApiRouter(deps: ContentApiDeps): express.Router {
   router.get('/tags', noQuery, terms('tags'));
 
   router.get('/authors', noQuery, async (req, res) => {
-    const ids = new Set((await store.publishedAuthors()).flatMap((s) => s.authorIds));
-    const list: ContentAuthorList = { authors: await namedAuthors(store, [...ids]) };
+    const list: ContentAuthorList = { authors: byName(await store.publishedCredits()) };
     send(req, res, list);
   });
 
@@ -125,14 +121,17 @@ export function contentApiRouter(deps: ContentApiDeps): express.Router {
   return router;
 }
 
-/** The accounts behind the ids, by name: id and name only (never an email). Ids with no account are left out. */
-async function namedAuthors(store: Store, ids: string[]): Promise<ContentAuthor[]> {
-  if (ids.length === 0) return [];
-  const wanted = new Set(ids);
-  return (await store.listUsers())
-    .filter((u) => wanted.has(u.id))
-    .map((u) => ({ id: u.id, name: u.name }))
-    .sort((a, b) => a.name.localeCompare(b.name, 'en') || a.id.localeCompare(b.id));
+/**
+ * The names published under `value`: the name itself, or every name whose address segment it is (the site's
+ * /sections/… and /tags/…); none when nothing live carries it, so the list is empty rather than an error.
+ */
+async function publishedNames(store: Store, kind: TaxonomyKind, value: string): Promise<string[]> {
+  return (await store.publishedTerms(kind)).filter((name) => name === value || termSlug(name) === value);
+}
+
+/** As the story page credits them: by name, then id. */
+function byName(authors: ContentAuthor[]): ContentAuthor[] {
+  return [...authors].sort((a, b) => a.name.localeCompare(b.name, 'en') || a.id.localeCompare(b.id));
 }
 
 /** A time with an offset, as stored times are written (UTC, milliseconds), so they compare as text. */

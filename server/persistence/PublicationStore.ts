@@ -70,9 +70,6 @@ type PublicationSearch = { text: string; limit: number; offset?: number };
 /** A page of search results and how many live publications match in all. */
 export type PublicationSearchResult = { total: number; stories: PublicationRecord[] };
 
-/** Who wrote the text of one live story's published versions (ids, from its revisions up to the latest publication). */
-export type PublishedAuthors = { storyId: string; authorIds: string[] };
-
 /** An immutable version of a story: one act of publishing, a named version or an automatic one. */
 export type RevisionRecord = {
   storyId: string;
@@ -139,8 +136,11 @@ export interface PublicationStore {
   listPublicationEntries(query: EntryQuery): Promise<PublicationEntry[]>;
   /** Live publications, keyset-paged for the content API. */
   pagePublications(query: PublicationPageQuery): Promise<PublicationRecord[]>;
-  /** The authors of live stories (of the one story when `storyId` is given), in no particular order. */
-  publishedAuthors(storyId?: string): Promise<PublishedAuthors[]>;
+  /**
+   * The people credited by live publications (PublicationRecord.authors), each once, by the name their latest
+   * publication gives them; in no particular order.
+   */
+  publishedCredits(): Promise<PublicationCredit[]>;
   /**
    * How many stories are live (those matching `filter` only, when given), and the latest `updatedAt` among them
    * (null when none): paging and Last-Modified.

@@ -1,8 +1,8 @@
 /**
  * What the SQL backends share of the public listings (PublicationStore): a filter as SQL conditions, the terms
- * of live publications out of their rows, in one order on both backends.
+ * and credits of live publications out of their rows, in one order on both backends.
  */
-import type { PublicationFilter } from './PublicationStore';
+import type { PublicationCredit, PublicationFilter } from './PublicationStore';
 import type { Row } from './storeRows';
 
 /** Binds a value and answers its placeholder, in the backend's style. */
@@ -36,4 +36,13 @@ function codePointOrder(a: string, b: string): number {
     i += x > 0xffff ? 2 : 1;
   }
   return a.length - b.length;
+}
+
+/** Credit rows (id, name), the latest publication's first: each account once, by the name it was last credited with. */
+export function distinctCredits(rows: Row[]): PublicationCredit[] {
+  const credits = new Map<string, PublicationCredit>();
+  for (const { id, name } of rows) {
+    if (typeof id === 'string' && typeof name === 'string' && !credits.has(id)) credits.set(id, { id, name });
+  }
+  return [...credits.values()];
 }

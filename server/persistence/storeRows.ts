@@ -14,7 +14,6 @@ import type {
   PublicationCredit,
   PublicationEntry,
   PublicationRecord,
-  PublishedAuthors,
   RevisionRecord,
 } from './PublicationStore';
 import type { DamagedStory, DeletionRecord, QuarantineEntry, StoryDamage } from './StoryLogStore';
@@ -132,17 +131,6 @@ export const toEntry = (r: Row): PublicationEntry => ({
   publishedAt: r.published_at as string,
   updatedAt: r.updated_at as string,
 });
-
-/** Revision rows (story_id, author_ids) folded into each story's distinct authors. */
-export function authorLists(rows: Row[]): PublishedAuthors[] {
-  const byStory = new Map<string, Set<string>>();
-  for (const r of rows) {
-    const ids = byStory.get(r.story_id as string) ?? new Set<string>();
-    for (const id of JSON.parse(r.author_ids as string) as string[]) ids.add(id);
-    byStory.set(r.story_id as string, ids);
-  }
-  return [...byStory].map(([storyId, ids]) => ({ storyId, authorIds: [...ids] }));
-}
 
 /** A JSON list column ('[]' by default; NULL read as none). */
 const jsonList = (value: unknown): unknown[] => {

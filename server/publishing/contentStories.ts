@@ -1,6 +1,6 @@
 import type { StoryImage } from '../../shared/figures';
 import { mediaUrl, type VariantFormat } from '../../shared/media';
-import type { ContentAuthor, ContentImage, ContentStory, ContentStorySummary } from '../../shared/contentApi';
+import type { ContentImage, ContentStory, ContentStorySummary } from '../../shared/contentApi';
 import type { PublicationCursor, PublicationRecord } from '../persistence/PublicationStore';
 import { absoluteImages, type FeedSite, storyUrl } from './feeds';
 import { imageCandidates, sharedImage } from './pictureMarkup';
@@ -24,8 +24,13 @@ export function contentSummary(p: PublicationRecord, site: FeedSite): ContentSto
   };
 }
 
-export function contentStory(p: PublicationRecord, authors: ContentAuthor[], site: FeedSite): ContentStory {
-  return { ...contentSummary(p, site), bodyHtml: absoluteImages(p.bodyHtml, site), authors };
+/** Its authors are the people the page credits (docs/site.md#authors), as published. */
+export function contentStory(p: PublicationRecord, site: FeedSite): ContentStory {
+  return {
+    ...contentSummary(p, site),
+    bodyHtml: absoluteImages(p.bodyHtml, site),
+    authors: p.authors.map(({ id, name }) => ({ id, name })),
+  };
 }
 
 function contentImage(image: StoryImage, site: FeedSite): ContentImage {

@@ -56,14 +56,32 @@ beforeAll(async () => {
   writer = await createUser(server, 'writer', 'Wren Writer');
   const seed = (slug: string, hoursAgo: number, more: Parameters<typeof seedPublication>[2] | object = {}) =>
     seedPublication(server.store, editor, { slug, publishedAt: ago(hoursAgo * HOUR), ...more });
-  for (let i = 0; i < 5; i++) live.unshift(await seed(`story-${i}`, 50 - i));
+  // What each story was filed under when published (the list's filters): two names share the address world-news.
+  const filed = [
+    { section: null, tags: [] },
+    { section: 'World News', tags: ['Budget'] },
+    { section: null, tags: ['日本'], authors: [{ id: 'guest-id', name: 'A Guest' }] },
+    { section: 'Sport', tags: ['Harbour life'] },
+    { section: 'World news', tags: [] },
+  ];
+  for (let i = 0; i < 5; i++) live.unshift(await seed(`story-${i}`, 50 - i, filed[i]));
   pictured = await seed('pictured', 10, {
     lead: { media: MEDIA, width: 1000, height: 500, alt: 'A harbour', caption: 'Boats <b>at</b> dawn', credit: 'Jo Lee' },
     bodyHtml: `<p>Text &amp; more</p><figure><img src="/media/${MEDIA}/960.jpeg" srcset="/media/${MEDIA}/640.jpeg 640w" alt=""></figure>`,
-    authorIds: [editor.id, writer.id],
+    section: 'World News',
+    tags: ['Budget', 'Harbour life'],
+    // The page credits these two (its revisions, which the API used to read, name only the editor).
+    authors: [
+      { id: writer.id, name: 'Wren Writer' },
+      { id: editor.id, name: 'Eddie Editor' },
+    ],
   });
   live.unshift(pictured);
-  withdrawn = await seed('withdrawn', 5);
+  withdrawn = await seed('withdrawn', 5, {
+    section: 'Withdrawn only',
+    tags: ['Budget'],
+    authors: [{ id: 'gone-id', name: 'Gone Person' }],
+  });
   await server.store.unpublish(withdrawn.storyId, ago(4 * HOUR), editor.name);
   binned = await seed('binned', 3);
   await server.store.unpublish(binned.storyId, ago(2 * HOUR), editor.name);
@@ -141,6 +159,44 @@ describe('the story list', () => {
   });
 });
 
+describe('the story list by section and tag', () => {
+  const listed = async (query: string) => {
+    const answer = await get(`${API}/stories?${query}`, asReader());
+    expect(answer.status, query).toBe(200);
+    return (answer.json as ContentStoryList).stories.map((s) => s.id);
+  };
+  const ids = (...slugs: string[]) => slugs.map((slug) => [...live, withdrawn].find((p) => p.slug === slug)!.storyId);
+
+  it('keeps the live stories published in a section, by its name as published or by its address', async () => {
+    expect(await listed('section=World%20News')).toEqual(ids('pictured', 'story-1'));
+    expect(await listed('section=World%20news')).toEqual(ids('story-4'));
+    // The address segment the site gives both names.
+    expect(await listed('section=world-news')).toEqual(ids('pictured', 'story-4', 'story-1'));
+    expect(await listed('section=Sport')).toEqual(ids('story-3'));
+    expect(await listed('section=sport')).toEqual(ids('story-3'));
+    // The withdrawn story's section is published nowhere; names neither as published nor an address find nothing.
+    expect(await listed('section=Withdrawn%20only')).toEqual([]);
+    expect(await listed('section=WORLD-NEWS')).toEqual([]);
+    expect(await listed('section=Nowhere')).toEqual([]);
+    expect(await listed(`section=${encodeURIComponent("x' OR '1'='1")}`)).toEqual([]);
+  });
+
+  it('keeps those carrying a tag, with a section too, and pages them by cursor', async () => {
+    expect(await listed('tag=Budget')).toEqual(ids('pictured', 'story-1'));
+    expect(await listed('tag=harbour-life')).toEqual(ids('pictured', 'story-3'));
+    expect(await listed(`tag=${encodeURIComponent('日本')}`)).toEqual(ids('story-2'));
+    expect(await listed('tag=Harbour')).toEqual([]);
+    expect(await listed('tag=harbour-life&section=Sport')).toEqual(ids('story-3'));
+    expect(await listed('tag=Budget&section=Sport')).toEqual([]);
+    const first = (await get(`${API}/stories?section=world-news&limit=2`, asReader())).json as ContentStoryList;
+    expect(first.stories.map((s) => s.id)).toEqual(ids('pictured', 'story-4'));
+    const second = (await get(`${API}/stories?section=world-news&limit=2&cursor=${first.next}`, asReader())).json as ContentStoryList;
+    expect([second.stories.map((s) => s.id), second.next]).toEqual([ids('story-1'), null]);
+    const none = await get(`${API}/stories?tag=nothing-at-all`, asReader());
+    expect([none.status, none.json]).toEqual([200, { stories: [], next: null }]);
+  });
+});
+
 describe('one story', () => {
   it('by id and by slug: the body as published, its pictures absolute, its authors by id and name, no email anywhere', async () => {
     const byId = await get(`${API}/stories/${pictured.storyId}`, asReader());
@@ -152,10 +208,12 @@ describe('one story', () => {
     expect(story.bodyHtml).toBe(
       `<p>Text &amp; more</p><figure><img src="${server.url}/media/${MEDIA}/960.jpeg" srcset="${server.url}/media/${MEDIA}/640.jpeg 640w" alt="" /></figure>`,
     );
+    // As the story page credits them, in its order.
     expect(story.authors).toEqual([
-      { id: editor.id, name: 'Eddie Editor' },
       { id: writer.id, name: 'Wren Writer' },
+      { id: editor.id, name: 'Eddie Editor' },
     ]);
+    expect((await get(`${API}/stories/${live[1].storyId}`, asReader())).json.story.authors).toEqual([]);
     expect(byId.text).not.toContain('@example.test');
     expect(byId.headers.get('last-modified')).toBe(new Date(pictured.updatedAt).toUTCString());
   });
@@ -186,7 +244,7 @@ describe('one story', () => {
 });
 
 describe('sections, tags and authors', () => {
-  it('lists the newsroom’s sections and tags, and the accounts credited on live stories', async () => {
+  it('lists the newsroom’s sections and tags, and the people live stories credit', async () => {
     const add = (kind: string, name: string) =>
       fetch(`${server.url}/api/${kind}`, {
         method: 'POST',
@@ -198,7 +256,9 @@ describe('sections, tags and authors', () => {
     expect((await get(`${API}/sections`, asReader())).json.terms).toEqual([{ id: expect.any(String), name: 'Politics' }]);
     expect((await get(`${API}/tags`, asReader())).json.terms).toEqual([{ id: expect.any(String), name: 'Budget' }]);
     const authors = await get(`${API}/authors`, asReader());
+    // By name; the withdrawn story's credit is not published.
     expect(authors.json.authors).toEqual([
+      { id: 'guest-id', name: 'A Guest' },
       { id: editor.id, name: 'Eddie Editor' },
       { id: writer.id, name: 'Wren Writer' },
     ]);
@@ -312,8 +372,8 @@ describe('bad input', () => {
     ['since not a date', '/stories?since=yesterday', 400],
     ['until without a zone', '/stories?until=2026-01-01T00:00:00', 400],
     ['an unknown parameter', '/stories?page=2', 400],
-    ['a section (not carried by publications yet)', '/stories?section=Politics', 422],
-    ['a tag (not carried by publications yet)', '/stories?tag=Budget', 422],
+    ['an empty section', '/stories?section=', 400],
+    ['a tag twice', '/stories?tag=a&tag=b', 400],
     ['a section too long', `/stories?section=${'s'.repeat(200)}`, 400],
     ['an id that is not a UUID', '/stories/not-a-uuid', 400],
     ['a slug with capitals', '/stories/by-slug/Not-A-Slug', 400],

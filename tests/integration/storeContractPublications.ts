@@ -262,28 +262,6 @@ export function publicationRules(factory: StoreFactory): void {
       await store.close();
     });
 
-    it('S-PUB-11 names the authors of live stories from their revisions up to the latest publication', async () => {
-      const { store, u, ids } = await listed();
-      const [later, rev] = publication(ids.one, 'one', '2026-03-06T10:00:00.000Z');
-      await store.savePublication({ ...later, publishedAt: '2026-03-01T10:00:00.000Z' }, { ...rev, authorIds: ['a', u.id] });
-      // A version after the publication is not published yet: its authors are not credited.
-      await store.saveVersion({
-        ...rev,
-        kind: 'named',
-        name: 'Later',
-        authorIds: ['unpublished'],
-        publishedAt: '2026-03-07T10:00:00.000Z',
-      });
-      const one = await store.publishedAuthors(ids.one);
-      expect(one.map((s) => ({ ...s, authorIds: [...s.authorIds].sort() }))).toEqual([{ storyId: ids.one, authorIds: ['a', u.id].sort() }]);
-      const all = await store.publishedAuthors();
-      // Every live story, the unpublished one left out; the others' revisions credit no one.
-      expect(all.map((s) => s.storyId).sort()).toEqual([ids.one, ids['two-a'], ids['two-b'], ids.three].sort());
-      expect(all.filter((s) => s.storyId !== ids.one).flatMap((s) => s.authorIds)).toEqual([]);
-      expect(await store.publishedAuthors(ids.gone)).toEqual([]);
-      await store.close();
-    });
-
     it('S-PUB-12 keeps the page’s section, tags and authors as last published, and every correction noted, in order', async () => {
       const {
         store,
@@ -442,6 +420,30 @@ export function publicationRules(factory: StoreFactory): void {
         '\uFF21 wide',
         '\u{1F600} Fun',
       ]);
+      await store.close();
+    });
+
+    it('S-PUB-15 names the people live publications credit, each once, by their latest publication’s name', async () => {
+      const { store, ids } = await filed();
+      const credits = () => store.publishedCredits().then((cs) => [...cs].sort((a, b) => (a.id < b.id ? -1 : 1)));
+      expect(await credits()).toEqual([
+        { id: 'u-ann', name: 'Ann' },
+        { id: 'u-bo', name: 'Bo' },
+        { id: `x' OR '1'='1`, name: 'Odd' },
+      ]);
+      // Ann renamed on a later publication: that name.
+      const [pub, rev] = publication(ids['no-section'], 'no-section', '2026-03-10T10:00:00.000Z');
+      await store.savePublication({ ...pub, publishedAt: '2026-03-04T10:00:00.000Z', authors: [{ id: 'u-ann', name: 'Ann Lee' }] }, rev);
+      expect((await credits())[0]).toEqual({ id: 'u-ann', name: 'Ann Lee' });
+      // The withdrawn story credits no one on the site; Bo is credited by live ones still.
+      await store.unpublish(ids.odd, '2026-03-11T10:00:00.000Z', 'Ed');
+      await store.unpublish(ids.sport, '2026-03-11T10:00:00.000Z', 'Ed');
+      expect(await credits()).toEqual([
+        { id: 'u-ann', name: 'Ann Lee' },
+        { id: 'u-bo', name: 'Bo' },
+      ]);
+      await store.unpublish(ids['city-football'], '2026-03-11T10:00:00.000Z', 'Ed');
+      expect(await credits()).toEqual([{ id: 'u-ann', name: 'Ann Lee' }]);
       await store.close();
     });
 

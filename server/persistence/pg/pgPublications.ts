@@ -1,17 +1,7 @@
-import { filterSql, type Param, type PublicationFilterConditions, termNames } from '../publicationListingRows';
+import { distinctCredits, filterSql, type Param, type PublicationFilterConditions, termNames } from '../publicationListingRows';
 import { noResults, publicationWords, siteSearchQuery } from '../publicationSearchRows';
 import type { NewPublication, PublicationFilter, PublicationStore, RevisionRecord } from '../PublicationStore';
-import {
-  authorLists,
-  correctionsAfter,
-  leadColumn,
-  orNull,
-  pageContextColumns,
-  type Row,
-  toEntry,
-  toPublication,
-  toRevision,
-} from '../storeRows';
+import { correctionsAfter, leadColumn, orNull, pageContextColumns, type Row, toEntry, toPublication, toRevision } from '../storeRows';
 import { lock, revisionsLock, SLUG_LOCK } from './advisoryLocks';
 import type { PgDatabase, Querier } from './PgDatabase';
 import { tsqueryLiteral, tsvectorLiteral } from './tsSearch';
@@ -225,10 +215,12 @@ export function pgPublications(db: PgDatabase): PublicationStore {
       return (await db.rows(sql, values)).map(toPublication);
     },
 
-    async publishedAuthors(storyId) {
-      const sql = `SELECT r.story_id, r.author_ids FROM revisions r JOIN publications p ON p.story_id = r.story_id
-        WHERE p.unpublished_at IS NULL AND r.published_at <= p.updated_at AND ($1::text IS NULL OR r.story_id = $1)`;
-      return authorLists(await db.rows(sql, [storyId ?? null]));
+    async publishedCredits() {
+      const rows = await db.rows(
+        `SELECT a->>'id' AS id, a->>'name' AS name FROM publications p, jsonb_array_elements(p.authors::jsonb) a
+         WHERE p.unpublished_at IS NULL ORDER BY p.updated_at DESC, p.story_id`,
+      );
+      return distinctCredits(rows);
     },
 
     async listPublications(limit, offset = 0, filter) {

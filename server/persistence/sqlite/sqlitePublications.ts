@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { filterSql, type Param, type PublicationFilterConditions, termNames } from '../publicationListingRows';
+import { distinctCredits, filterSql, type Param, type PublicationFilterConditions, termNames } from '../publicationListingRows';
 import { noResults, publicationWords, siteSearchQuery } from '../publicationSearchRows';
 import type { NewPublication, PublicationFilter, PublicationStore, RevisionRecord } from '../PublicationStore';
-import { authorLists, correctionsAfter, leadColumn, pageContextColumns, type Row, toEntry, toPublication, toRevision } from '../storeRows';
+import { correctionsAfter, leadColumn, pageContextColumns, type Row, toEntry, toPublication, toRevision } from '../storeRows';
 import { fts5Match } from './fts5Match';
 import type { SqliteConnection } from './SqliteConnection';
 
@@ -189,14 +189,14 @@ export function sqlitePublications(db: SqliteConnection): PublicationStore {
       return (db.prepare(sql).all(...values) as Row[]).map(toPublication);
     },
 
-    async publishedAuthors(storyId) {
+    async publishedCredits() {
       const rows = db
         .prepare(
-          `SELECT r.story_id, r.author_ids FROM revisions r JOIN publications p ON p.story_id = r.story_id
-           WHERE p.unpublished_at IS NULL AND r.published_at <= p.updated_at AND (@storyId IS NULL OR r.story_id = @storyId)`,
+          `SELECT json_extract(a.value, '$.id') AS id, json_extract(a.value, '$.name') AS name
+           FROM publications p, json_each(p.authors) a WHERE p.unpublished_at IS NULL ORDER BY p.updated_at DESC, p.story_id`,
         )
-        .all({ storyId: storyId ?? null }) as Row[];
-      return authorLists(rows);
+        .all() as Row[];
+      return distinctCredits(rows);
     },
 
     async listPublications(limit, offset = 0, filter) {
