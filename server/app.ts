@@ -1,7 +1,6 @@
 import { DueSoonReminders } from './notifications/DueSoonReminders';
 import { createServer, type Server as HttpServer } from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type Request } from 'express';
 import type { ServerOptions } from 'socket.io';
 import { NEWSROOM_ROOM, storyRoom } from '../shared/protocol';
@@ -21,6 +20,7 @@ import { clientApp } from './http/clientApp';
 import { errorHandler } from './http/errorHandler';
 import { mediaFiles } from './http/mediaFiles';
 import { previewRouter } from './http/previewRouter';
+import { listingRouter } from './http/listingRouter';
 import { publicRouter } from './http/publicRouter';
 import { sitemapRouter } from './http/sitemapRouter';
 import { appSecurityHeaders } from './http/securityHeaders';
@@ -39,8 +39,9 @@ import { PublicationScheduler } from './workflow/PublicationScheduler';
 import type { RetentionDeps } from './workflow/storyRetention';
 import { TrashSweeper } from './workflow/TrashSweeper';
 import { workflowOf } from './workflow/workflowState';
+import { PROJECT_ROOT } from './projectRoot';
 
-const DEFAULT_CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
+const DEFAULT_CLIENT_DIR = path.join(PROJECT_ROOT, 'dist/client');
 
 export type AppDeps = {
   store: Store;
@@ -172,6 +173,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   );
   app.use(mediaFiles({ store, media, auth }));
   app.use(previewRouter({ store, registry, announce, notifier, activity, auth, publicOrigin }));
+  app.use(listingRouter(store, publicOrigin));
   app.use(publicRouter(store, publicOrigin));
   app.use(sitemapRouter(store, publicOrigin));
   app.use(clientApp(deps.clientDir ?? DEFAULT_CLIENT_DIR));

@@ -32,6 +32,11 @@ export const LIMITS = {
   correctionMaxChars: 1000,
   /** Published stories shown under "Recent stories". */
   recentStories: 5,
+  /** The site search's words (`/search?q=`): longer is refused (400) before the store sees it. */
+  siteSearchQuery: 200,
+  /** Sections with a block of their latest stories on the home page, and stories in each block. */
+  homeSections: 6,
+  homeSectionStories: 4,
   /** One `story:provenance` claim: at most this many copied runs (under `maxPacketArrayLength`), … */
   copiesPerClaim: 200,
   /** … and this many characters in all (a longer restore is claimed in several). */

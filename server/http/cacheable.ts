@@ -71,3 +71,8 @@ function httpDate(iso: string | null | undefined): string | undefined {
   const time = Date.parse(iso);
   return Number.isNaN(time) ? undefined : new Date(time).toUTCString();
 }
+
+/** The latest of some ISO times (all written by the server in the same format): a listing's Last-Modified. */
+export function latest(times: readonly (string | null)[]): string | null {
+  return times.reduce<string | null>((a, b) => (b === null ? a : a === null || b > a ? b : a), null);
+}

@@ -1,52 +1,21 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response } from 'express';
-import { z } from 'zod';
 import { LIMITS } from '../../shared/limits';
-import type { PublicationRecord, Store } from '../persistence/Store';
+import type { Store } from '../persistence/Store';
+import { PROJECT_ROOT } from '../projectRoot';
 import { ATOM_CONTENT_TYPE, JSON_FEED_CONTENT_TYPE, renderAtomFeed, renderJsonFeed } from '../publishing/feeds';
-import { renderPublicError, renderStoryIndex, renderStoryPage, type PublicErrorStatus, type StoryLink } from '../publishing/publicPages';
-import {
-  ATOM_PATH,
-  indexPath,
-  JSON_FEED_PATH,
-  SITE_STYLESHEET_PATH,
-  STORIES_PATH,
-  STORIES_PER_PAGE,
-  STYLESHEET_PATH,
-} from '../publishing/site';
+import { toLink } from '../publishing/pageLayout';
+import { renderStoryPage, type PublicErrorStatus } from '../publishing/publicPages';
+import { ATOM_PATH, JSON_FEED_PATH, SITE_STYLESHEET_PATH, STORIES_PATH, STORIES_PER_PAGE, STYLESHEET_PATH } from '../publishing/site';
 import { siteContext } from '../publishing/siteSettings';
 import { siteStylesheet } from '../publishing/siteStylesheet';
 import { isValidSlug } from '../../shared/slug';
-import { sendCacheable } from './cacheable';
+import { latest, sendCacheable } from './cacheable';
+import { sendPublicError } from './publicError';
 import { publicPageSecurityHeaders } from './securityHeaders';
 
-const STYLESHEET = path.join(path.dirname(fileURLToPath(import.meta.url)), '../publishing/story.css');
+const STYLESHEET = path.join(PROJECT_ROOT, 'server/publishing/story.css');
 const HTML = 'text/html; charset=utf-8';
-
-/**
- * `?page=N`, N a positive integer written plainly (no sign, zeros, decimals or
- * repeats). Other parameters are ignored, not refused: shared links arrive with
- * `utm_*` and the like, and a reader should not get an error for them.
- */
-const indexQuery = z.object({
-  page: z
-    .string()
-    .regex(/^[1-9][0-9]*$/, 'page must be a positive integer')
-    .transform(Number)
-    .optional(),
-});
-
-const toLink = (p: PublicationRecord): StoryLink => ({
-  slug: p.slug,
-  headline: p.headline,
-  standfirst: p.standfirst,
-  publishedAt: p.publishedAt,
-});
-
-/** The latest of some ISO times (all written by the server in the same format). */
-const latest = (times: (string | null)[]): string | null =>
-  times.reduce<string | null>((a, b) => (b === null ? a : a === null || b > a ? b : a), null);
 
 /**
  * The reader-facing site: no session needed, nothing here touches a live Y.Doc.
@@ -63,12 +32,7 @@ export function publicRouter(store: Store, publicOrigin: (req: Request) => strin
    */
   const siteFor = () => siteContext(store);
 
-  /** Errors are not cached (a missing story may be published a minute later) and carry no ETag. */
-  const sendError = async (res: Response, status: PublicErrorStatus, message: string) => {
-    res.status(status).setHeader('Cache-Control', 'no-store');
-    res.setHeader('Content-Type', HTML);
-    res.end(renderPublicError(status, message, await siteFor()));
-  };
+  const sendError = (res: Response, status: PublicErrorStatus, message: string) => sendPublicError(store, res, status, message);
 
   router.get(STYLESHEET_PATH, (_req, res) => {
     res.sendFile(STYLESHEET, { maxAge: '1h' });
@@ -78,26 +42,6 @@ export function publicRouter(store: Store, publicOrigin: (req: Request) => strin
   router.get(SITE_STYLESHEET_PATH, async (req, res) => {
     const site = await siteFor();
     sendCacheable(req, res, { body: siteStylesheet(site.settings), contentType: 'text/css; charset=utf-8', lastModified: site.updatedAt });
-  });
-
-  router.get(STORIES_PATH, async (req, res) => {
-    const query = indexQuery.safeParse(req.query);
-    if (!query.success) return sendError(res, 400, 'The page number must be a whole number, 1 or more.');
-    const page = query.data.page ?? 1;
-    const { count, lastUpdatedAt } = await store.publicationStats();
-    const totalPages = Math.max(1, Math.ceil(count / STORIES_PER_PAGE));
-    if (page > totalPages) return sendError(res, 404, 'There are no stories on that page.');
-    const stories = await store.listPublications(STORIES_PER_PAGE, (page - 1) * STORIES_PER_PAGE);
-    // Stories can be unpublished between the two reads: an empty page past the first is still not a page.
-    if (page > 1 && stories.length === 0) return sendError(res, 404, 'There are no stories on that page.');
-    const canonicalUrl = `${publicOrigin(req)}${indexPath(page)}`;
-    const site = await siteFor();
-    sendCacheable(req, res, {
-      body: renderStoryIndex(stories.map(toLink), { page, totalPages, canonicalUrl }, site),
-      contentType: HTML,
-      // Any publication can move stories between pages, so the whole site's latest change counts.
-      lastModified: latest([lastUpdatedAt, site.updatedAt]),
-    });
   });
 
   router.get(`${STORIES_PATH}/:slug`, async (req, res) => {

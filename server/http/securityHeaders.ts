@@ -41,7 +41,8 @@ export function publicPageSecurityHeaders() {
       styleSrc: ["'self'"],
       imgSrc: ["'self'", 'data:', 'https:'],
       baseUri: ["'none'"],
-      formAction: ["'none'"],
+      // The masthead's search form (a GET to /search) is the pages' only form.
+      formAction: ["'self'"],
       frameAncestors: ["'none'"],
     },
   });

@@ -18,7 +18,7 @@ import {
   SITEMAP_PATH,
 } from '../publishing/sitemaps';
 import { newsPublication } from '../publishing/siteSettings';
-import { sendCacheable } from './cacheable';
+import { latest, sendCacheable } from './cacheable';
 
 export type SitemapOptions = {
   /** URLs per sitemap before /sitemap.xml becomes an index (the protocol's 50,000; tests pass a few). */
@@ -86,8 +86,4 @@ export function sitemapRouter(
 function notFound(res: Response): void {
   res.status(404).setHeader('Cache-Control', 'no-store');
   res.type('text/plain').send('No such sitemap.\n');
-}
-
-function latest(times: Array<string | null>): string | null {
-  return times.reduce<string | null>((a, b) => (b === null ? a : a === null || b > a ? b : a), null);
 }

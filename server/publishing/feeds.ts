@@ -27,25 +27,41 @@ export type FeedStory = Pick<
  * Where the feed lives: `origin` is the public origin, e.g. https://news.example.com; `settings` the site's
  * (its name, description and language), the defaults when left out.
  */
-export type FeedSite = { origin: string; settings?: SiteSettings };
+export type FeedSite = { origin: string; settings?: SiteSettings; channel?: FeedChannel };
+
+/**
+ * A feed of one part of the site (a section, tag or author: site.ts `Listing`): its name, and the addresses
+ * of its page and feeds. Without one, the feed is the whole site's.
+ */
+type FeedChannel = { title: string; page: string; atom: string; json: string };
+
+const siteChannel = (settings: SiteSettings): FeedChannel => ({
+  title: `${settings.name}: latest stories`,
+  page: STORIES_PATH,
+  atom: ATOM_PATH,
+  json: JSON_FEED_PATH,
+});
+
+const channelOf = (site: FeedSite, settings: SiteSettings) =>
+  site.channel ? { ...site.channel, title: `${settings.name}: ${site.channel.title}` } : siteChannel(settings);
 
 export const ATOM_CONTENT_TYPE = 'application/atom+xml; charset=utf-8';
 export const JSON_FEED_CONTENT_TYPE = 'application/feed+json; charset=utf-8';
 
-const feedTitle = ({ name }: SiteSettings) => `${name}: latest stories`;
 const feedDescription = ({ name, description }: SiteSettings) => description || `The latest stories from ${name}.`;
 /** A valid date for a feed with no entries; never "now", which would change the ETag every request. */
 const EPOCH = '1970-01-01T00:00:00.000Z';
 
 export function renderAtomFeed(stories: readonly FeedStory[], site: FeedSite): string {
   const settings = site.settings ?? DEFAULT_SITE_SETTINGS;
-  const home = `${site.origin}${STORIES_PATH}`;
-  const self = `${site.origin}${ATOM_PATH}`;
+  const channel = channelOf(site, settings);
+  const home = `${site.origin}${channel.page}`;
+  const self = `${site.origin}${channel.atom}`;
   const lines = [
     '<?xml version="1.0" encoding="utf-8"?>',
     `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="${MEDIA_RSS}" xml:lang="${escapeXml(settings.language)}">`,
     element('id', self),
-    element('title', feedTitle(settings)),
+    element('title', channel.title),
     element('subtitle', feedDescription(settings)),
     element('updated', latestUpdate(stories)),
     `<link rel="self" type="application/atom+xml" href="${escapeXml(self)}"/>`,
@@ -119,12 +135,13 @@ type JsonFeedItem = {
 
 export function jsonFeed(stories: readonly FeedStory[], site: FeedSite): JsonFeed {
   const settings = site.settings ?? DEFAULT_SITE_SETTINGS;
+  const channel = channelOf(site, settings);
   return {
     version: 'https://jsonfeed.org/version/1.1',
-    title: feedTitle(settings),
+    title: channel.title,
     description: feedDescription(settings),
-    home_page_url: `${site.origin}${STORIES_PATH}`,
-    feed_url: `${site.origin}${JSON_FEED_PATH}`,
+    home_page_url: `${site.origin}${channel.page}`,
+    feed_url: `${site.origin}${channel.json}`,
     language: settings.language,
     authors: [{ name: settings.name }],
     items: stories.map((story) => {

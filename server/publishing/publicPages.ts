@@ -1,15 +1,14 @@
 import type { StoryImage } from '../../shared/figures';
-import { mediaUrl } from '../../shared/media';
-import { DEFAULT_SITE_SETTINGS, type SiteImage, type SiteSettings } from '../../shared/siteSettings';
+import type { SiteImage, SiteSettings } from '../../shared/siteSettings';
 import type { PublicationRecord } from '../persistence/Store';
 import { escapeHtml } from './escapeHtml';
+import { DEFAULT_SITE, encode, isoDate, page, SiteDates, storyAnchor, type SiteContext, type StoryLink } from './pageLayout';
 import { figureHtml, sharedImage } from './pictureMarkup';
-import { ATOM_PATH, authorPath, indexPath, JSON_FEED_PATH, sectionPath, siteStylesheetPath, STYLESHEET_PATH, tagPath } from './site';
+import { authorPath, sectionPath, STORIES_PATH, tagPath } from './site';
 import { newsArticleJsonLd } from './structuredData';
 
 /**
- * Server-rendered public pages. No JavaScript, inline scripts or style attributes:
- * they are served under a strict CSP. Every plain-text value is escaped here;
+ * The story page and the error page, in the frame of pageLayout.ts. Every plain-text value is escaped here;
  * only `bodyHtml`, sanitized by renderStory, goes in as-is.
  */
 
@@ -26,11 +25,6 @@ export type PublishedStoryView = Omit<PublicationRecord, 'storyId' | 'publishedB
 /** A page shown to the newsroom, not readers: a draft or an old revision. Marked, and kept out of search engines. */
 export type PreviewNotice = { label: string; detail: string };
 
-export type StoryLink = Pick<PublicationRecord, 'slug' | 'headline' | 'standfirst' | 'publishedAt'>;
-
-/** Which page of the index this is; `canonicalUrl` is its absolute address. */
-export type IndexPaging = { page: number; totalPages: number; canonicalUrl?: string };
-
 export type PublicErrorStatus = 400 | 401 | 403 | 404 | 410 | 500;
 
 const ERROR_TITLES: Record<PublicErrorStatus, string> = {
@@ -41,14 +35,6 @@ const ERROR_TITLES: Record<PublicErrorStatus, string> = {
   410: 'Story no longer available',
   500: 'Something went wrong',
 };
-
-/**
- * The site the pages belong to: its settings (shared/siteSettings.ts) and `version`, which changes whenever
- * they do (their updatedAt), so the accent stylesheet's address changes with it.
- */
-export type SiteContext = { settings: SiteSettings; version: string | null };
-
-const DEFAULT_SITE: SiteContext = { settings: DEFAULT_SITE_SETTINGS, version: null };
 
 export function renderStoryPage(
   story: PublishedStoryView,
@@ -84,41 +70,6 @@ function previewBanner(notice: PreviewNotice): string {
   return `<p class="preview-banner" role="note"><strong>${escapeHtml(notice.label)}</strong> ${escapeHtml(notice.detail)}</p>`;
 }
 
-/** One page of the story list, newest first, with links to newer and older pages. */
-export function renderStoryIndex(
-  stories: StoryLink[],
-  paging: IndexPaging = { page: 1, totalPages: 1 },
-  site: SiteContext = DEFAULT_SITE,
-): string {
-  const { name, description } = site.settings;
-  const dates = new SiteDates(site.settings);
-  const { page: n, totalPages } = paging;
-  const newer = n > 1 ? indexPath(n - 1) : undefined;
-  const older = n < totalPages ? indexPath(n + 1) : undefined;
-  const list =
-    stories.length === 0
-      ? '<p class="empty">No stories have been published yet. Check back soon.</p>'
-      : `<ol class="story-list">\n${stories.map((story) => indexItem(story, dates)).join('\n')}\n</ol>`;
-  const head = [`<meta name="description" content="${escapeHtml(description || `${name}: latest published stories`)}">`];
-  if (paging.canonicalUrl) head.push(`<link rel="canonical" href="${escapeHtml(paging.canonicalUrl)}">`);
-  if (newer) head.push(`<link rel="prev" href="${escapeHtml(newer)}">`);
-  if (older) head.push(`<link rel="next" href="${escapeHtml(older)}">`);
-  const heading = totalPages > 1 ? `<h1>Stories</h1>\n<p class="page-count">Page ${n} of ${totalPages}</p>` : '<h1>Stories</h1>';
-  return page(site, {
-    title: n > 1 ? `Stories, page ${n} — ${name}` : `Stories — ${name}`,
-    head: head.join('\n'),
-    main: [heading, list, pagination(newer, older)].filter(Boolean).join('\n'),
-  });
-}
-
-function pagination(newer: string | undefined, older: string | undefined): string {
-  if (!newer && !older) return '';
-  const links = [];
-  if (newer) links.push(`<li class="newer"><a rel="prev" href="${escapeHtml(newer)}">Newer stories</a></li>`);
-  if (older) links.push(`<li class="older"><a rel="next" href="${escapeHtml(older)}">Older stories</a></li>`);
-  return ['<nav class="pagination" aria-label="More stories">', `<ul>\n${links.join('\n')}\n</ul>`, '</nav>'].join('\n');
-}
-
 export function renderPublicError(status: PublicErrorStatus, message: string, site: SiteContext = DEFAULT_SITE): string {
   const title = ERROR_TITLES[status];
   return page(site, {
@@ -128,64 +79,10 @@ export function renderPublicError(status: PublicErrorStatus, message: string, si
       '<div class="error-page">',
       `<h1>${escapeHtml(title)}</h1>`,
       `<p>${escapeHtml(message)}</p>`,
-      '<p><a href="/stories">Browse all stories</a></p>',
+      `<p><a href="${STORIES_PATH}">Browse all stories</a></p>`,
       '</div>',
     ].join('\n'),
   });
-}
-
-// ---------------------------------------------------------------------------
-// Layout
-
-function page(site: SiteContext, parts: { title: string; head: string; main: string }): string {
-  return `<!doctype html>
-<html lang="${escapeHtml(site.settings.language)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(parts.title)}</title>
-${parts.head}
-<link rel="alternate" type="application/atom+xml" href="${ATOM_PATH}">
-<link rel="alternate" type="application/feed+json" href="${JSON_FEED_PATH}">
-<link rel="stylesheet" href="${STYLESHEET_PATH}">
-<link rel="stylesheet" href="${escapeHtml(siteStylesheetPath(site.version))}">
-</head>
-<body>
-<a class="skip-link" href="#main">Skip to content</a>
-${masthead(site.settings)}
-<main id="main">
-${parts.main}
-</main>
-${siteFooter(site.settings)}
-</body>
-</html>
-`;
-}
-
-/** The logo (its words are the name beside it, so its alt is empty) and the name, linking home. */
-function masthead({ name, logo }: SiteSettings): string {
-  const image = logo ? `${logoImg(logo)} ` : '';
-  return `<header class="site-header"><a class="site-name" href="/stories">${image}${escapeHtml(name)}</a></header>`;
-}
-
-/** The logo shows at most 3rem high (story.css): the 320 WebP is sharp enough at any density for that. */
-function logoImg(logo: SiteImage): string {
-  const width = Math.min(LOGO_WIDTH, logo.width);
-  const height = Math.max(1, Math.round((logo.height * width) / logo.width));
-  return `<img class="site-logo" src="${escapeHtml(mediaUrl(logo.media, `${LOGO_WIDTH}.webp`))}" width="${width}" height="${height}" alt="">`;
-}
-
-const LOGO_WIDTH = 320;
-
-/** The newsroom's footer: its words (line breaks kept as lines) and links; nothing at all when it has none. */
-function siteFooter({ footerText, footerLinks }: SiteSettings): string {
-  const parts = [];
-  if (footerText) parts.push(`<p>${footerText.split(/\r?\n/).map(escapeHtml).join('<br>')}</p>`);
-  if (footerLinks.length > 0) {
-    const items = footerLinks.map((link) => `<li><a href="${escapeHtml(link.url)}">${escapeHtml(link.label)}</a></li>`);
-    parts.push(`<nav aria-label="Site links"><ul class="footer-links">\n${items.join('\n')}\n</ul></nav>`);
-  }
-  return `<footer class="site-footer">${parts.join('\n')}</footer>`;
 }
 
 function storyMeta(story: PublishedStoryView, headline: string, canonicalUrl: string, site: SiteSettings): string {
@@ -350,62 +247,4 @@ function recentSection(recent: StoryLink[]): string {
     `<ul>\n${items.join('\n')}\n</ul>`,
     '</section>',
   ].join('\n');
-}
-
-function indexItem(story: StoryLink, dates: SiteDates): string {
-  const parts = [`<h2>${storyAnchor(story)}</h2>`];
-  if (story.standfirst) parts.push(`<p>${escapeHtml(story.standfirst)}</p>`);
-  const time = dates.day(story.publishedAt);
-  if (time) parts.push(`<p class="dateline">${time}</p>`);
-  return `<li>\n${parts.join('\n')}\n</li>`;
-}
-
-function storyAnchor(story: StoryLink): string {
-  const href = `/stories/${encode(story.slug)}`;
-  return `<a href="${escapeHtml(href)}">${escapeHtml(story.headline || 'Untitled story')}</a>`;
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** encodeURIComponent throws on a lone surrogate; a headline must never 500 the page. */
-function encode(value: string): string {
-  return encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'));
-}
-
-// ---------------------------------------------------------------------------
-// Dates
-
-/**
- * `<time>` elements in the site's language and time zone: the story page says the time too ("1 December
- * 2026 at 14:05 GMT"), the index only the day. The `datetime` is the instant, ISO 8601 in UTC. '' for an
- * unparseable date: better no date than "Invalid Date" or a throw.
- */
-class SiteDates {
-  readonly #withTime: Intl.DateTimeFormat;
-  readonly #dayOnly: Intl.DateTimeFormat;
-
-  constructor({ language, timeZone }: Pick<SiteSettings, 'language' | 'timeZone'>) {
-    const day = { day: 'numeric', month: 'long', year: 'numeric', timeZone } as const;
-    this.#dayOnly = new Intl.DateTimeFormat(language, day);
-    this.#withTime = new Intl.DateTimeFormat(language, { ...day, hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
-  }
-
-  time(iso: string): string {
-    return this.#element(iso, this.#withTime);
-  }
-
-  day(iso: string): string {
-    return this.#element(iso, this.#dayOnly);
-  }
-
-  #element(iso: string, format: Intl.DateTimeFormat): string {
-    const normalized = isoDate(iso);
-    if (!normalized) return '';
-    return `<time datetime="${normalized}">${escapeHtml(format.format(new Date(normalized)))}</time>`;
-  }
-}
-
-function isoDate(value: string): string {
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? '' : new Date(time).toISOString();
 }

@@ -7,13 +7,20 @@ export const JSON_FEED_PATH = '/feed.json';
 export const STYLESHEET_PATH = '/public/story.css';
 /** The site's own stylesheet (its accent colour), made from its settings. */
 export const SITE_STYLESHEET_PATH = '/public/site.css';
+/** The site search: `?q=words&page=N`. */
+export const SEARCH_PATH = '/search';
 
 /** Stories on one page of the index, and in each feed. */
 export const STORIES_PER_PAGE = 20;
 
 /** `/stories` for the first page (the canonical address), `/stories?page=N` after. */
 export function indexPath(page: number): string {
-  return page <= 1 ? STORIES_PATH : `${STORIES_PATH}?page=${page}`;
+  return pagedPath(STORIES_PATH, page);
+}
+
+/** A listing's page N: the bare address for the first (canonical), `?page=N` after. */
+export function pagedPath(base: string, page: number): string {
+  return page <= 1 ? base : `${base}?page=${page}`;
 }
 
 /** The site stylesheet's address for one version of the settings: a new version, a new address, so no stale copy is used. */
@@ -22,8 +29,9 @@ export function siteStylesheetPath(version: string | null): string {
 }
 
 /**
- * Where a section's, tag's and author's pages will be (docs/site.md: not built yet). A name's address is its
- * slug, or the name itself, encoded, when it has no Latin letters or digits to make one of.
+ * A section's, tag's and author's pages (docs/site.md#index-pages); each has `/feed.xml` and `/feed.json`
+ * under it. A name's address is its slug, or the name itself, encoded, when it has no Latin letters or
+ * digits to make one of.
  */
 export const sectionPath = (name: string) => `/sections/${encodeURIComponent(termSlug(name))}`;
 export const tagPath = (name: string) => `/tags/${encodeURIComponent(termSlug(name))}`;
@@ -35,3 +43,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export function termSlug(name: string): string {
   return slugify(name) || name.toLocaleLowerCase('en').replace(LONE_SURROGATE, '\uFFFD');
 }
+
+/** A section's, tag's or author's listing: the page at `path`, its feeds under it. */
+export type ListingKind = 'section' | 'tag' | 'author';
+
+export const listingFeeds = (path: string) => ({ atom: `${path}/feed.xml`, json: `${path}/feed.json` });

@@ -9,7 +9,7 @@ import {
   type SiteSettingsBody,
 } from '../../shared/siteSettings';
 import type { Store } from '../persistence/Store';
-import type { SiteContext } from './publicPages';
+import type { SiteContext } from './pageLayout';
 import type { NewsPublication } from './sitemaps';
 
 /**
@@ -24,10 +24,13 @@ export async function currentSite(store: Store): Promise<CurrentSite> {
   return record ? { settings: record.settings, updatedAt: record.updatedAt } : { settings: DEFAULT_SITE_SETTINGS, updatedAt: null };
 }
 
-/** The settings as the public pages take them: their version (the time they were saved) names the site stylesheet. */
+/**
+ * The settings as the public pages take them: their version (the time they were saved) names the site
+ * stylesheet; the sections of live stories make the navigation.
+ */
 export async function siteContext(store: Store): Promise<SiteContext & CurrentSite> {
-  const site = await currentSite(store);
-  return { ...site, version: site.updatedAt && String(Date.parse(site.updatedAt)) };
+  const [site, sections] = await Promise.all([currentSite(store), store.publishedTerms('sections')]);
+  return { ...site, sections, version: site.updatedAt && String(Date.parse(site.updatedAt)) };
 }
 
 /** Saves a checked body: its media ids must be images of the library, kept with their sizes. */

@@ -167,15 +167,16 @@ const squash = (text: string) => text.replace(/[\s\u0000-\u001F\u007F-\u009F\uFF
 
 type LinkRule = (el: Element) => boolean;
 
-/** The site's own <link>s: its stylesheet, its feeds, and canonical/prev/next addresses on the site. */
+/** The site's own <link>s: its stylesheet, its feeds (the site's or a listing's), and canonical/prev/next addresses on the site. */
 const siteLinks: LinkRule = (el) => {
   const { rel, href = '' } = el.attribs;
   if (rel === 'stylesheet') return href === '/public/story.css' || /^\/public\/site\.css(\?v=\d+)?$/.test(href);
-  if (rel === 'alternate') return href === '/feed.xml' || href === '/feed.json';
-  if (rel === 'canonical' || rel === 'prev' || rel === 'next')
-    return href.startsWith('/stories') || href.startsWith(`${server.url}/stories`);
+  if (rel === 'alternate') return href === '/feed.xml' || href === '/feed.json' || LISTING_FEED.test(href);
+  if (rel === 'canonical' || rel === 'prev' || rel === 'next') return SITE_PAGE.test(href.replace(server.url, ''));
   return false;
 };
+const LISTING_FEED = /^\/(sections|tags|authors)\/[^/"<>\s]+\/feed\.(xml|json)$/;
+const SITE_PAGE = /^\/(stories|sections\/|tags\/|authors\/|search\?)/;
 const noLinks: LinkRule = () => false;
 
 function allElements(doc: Node): Element[] {
@@ -232,17 +233,34 @@ function withoutStructuredData(html: string, where: string, found: object[] = []
   });
 }
 
+/**
+ * The site's own search forms (the masthead's, the search page's), exactly as written, with the reader's
+ * words escaped in the one `value` (no quote or bracket in it): cut out before the rest is checked. A form
+ * anywhere else, or one whose value broke out of its quotes, stays in and is flagged.
+ */
+const SITE_SEARCH_FORM = new RegExp(
+  [
+    '<form class="(site-search|search-page-form)" role="search" aria-label="(Site search|Search again)" action="/search" method="get">',
+    '<label for="(site-search-q|search-page-q)"( class="visually-hidden")?>(Search stories|Search words)</label>',
+    '<input id="(site-search-q|search-page-q)" type="search" name="q"( value="[^"<>]*")? maxlength="200"( autocomplete="off")?>',
+    '<button type="submit">Search</button>',
+    '</form>',
+  ].join('\n'),
+  'g',
+);
+
 /** Parses HTML and expects nothing dangerous in it; returns the parsed document. */
 function safeHtml(html: string, where: string, links: LinkRule = noLinks, structuredData: object[] = []): Node {
-  html = withoutStructuredData(html, where, structuredData);
+  html = withoutStructuredData(html, where, structuredData).replace(SITE_SEARCH_FORM, '');
   const doc = parseDocument(html);
   expect([...problemsOf(doc, links), ...unknownRawTags(html, PAGE_TAGS)], where).toEqual([]);
   return doc;
 }
 
 const textOf = (nodes: Element[]) => nodes.map((n) => DomUtils.textContent(n)).join('\n');
-const byClass = (doc: Node, cls: string) => DomUtils.findAll((el) => (el.attribs.class ?? '').split(/\s+/).includes(cls), doc.children);
-const byName = (doc: Node, name: string) => DomUtils.findAll((el) => el.name === name, doc.children);
+const byClass = (doc: Node | Element, cls: string) =>
+  DomUtils.findAll((el) => (el.attribs.class ?? '').split(/\s+/).includes(cls), doc.children);
+const byName = (doc: Node | Element, name: string) => DomUtils.findAll((el) => el.name === name, doc.children);
 
 // ---------------------------------------------------------------------------------------------
 // Writing the payload
@@ -837,6 +855,34 @@ describe.each(XSS_PAYLOADS.map((p, i) => ({ ...p, marker: `site${i}` })))(
       expect(squash(article.publisher.name)).toBe(want(settings.name));
       expect(squash(article.author[0].name)).toBe(want(author.name));
       expect(squash(article.articleSection)).toBe(want(fit(payload, PLANNING_LIMITS.sectionMaxChars)));
+
+      // The pages the story links to (its section's, tag's and author's) and their feeds, and a search for the payload.
+      const slug = again.body.publication.slug as string;
+      const listingLinks = [...byClass(doc, 'section'), ...byClass(doc, 'story-tags'), ...byClass(doc, 'authors')].flatMap((e) =>
+        byName(e, 'a').map((a) => a.attribs.href),
+      );
+      expect(listingLinks).toHaveLength(3);
+      for (const path of listingLinks) {
+        const listing = await get(path);
+        expect(listing.status, path).toBe(200);
+        const listingDoc = safeHtml(listing.text, path, siteLinks);
+        expect(
+          byName(listingDoc, 'a').filter((a) => a.attribs.href === `/stories/${slug}`),
+          `${path} lists the story`,
+        ).toHaveLength(1);
+        const listingAtom = (await get(`${path}/feed.xml`)).text;
+        expect(unknownRawTags(listingAtom, ATOM_TAGS), `${path}/feed.xml`).toEqual([]);
+        const listingJson = await get(`${path}/feed.json`);
+        expect(listingJson.text, `${path}/feed.json`).not.toMatch(/[<>]/);
+        expect(squash(listingJson.body.title), `${path}/feed.json`).toContain(want(settings.name));
+      }
+      const words = fit(payload, 200);
+      const search = await get(`/search?q=${encodeURIComponent(words)}`);
+      expect(search.status).toBe(200);
+      safeHtml(search.text, 'search page', siteLinks);
+      // The form itself was checked to be exactly the site's (SITE_SEARCH_FORM): its value holds the words as text.
+      const searchInput = byName(parseDocument(search.text), 'input').find((i) => i.attribs.id === 'search-page-q');
+      expect(squash(searchInput?.attribs.value ?? '')).toBe(want(words));
 
       // The index, an error page and the feeds carry the site's words too.
       safeHtml((await get('/stories')).text, 'index', siteLinks);

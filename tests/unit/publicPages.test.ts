@@ -1,12 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import * as Y from 'yjs';
-import {
-  renderStoryPage,
-  renderStoryIndex,
-  renderPublicError,
-  type PublishedStoryView,
-  type StoryLink,
-} from '../../server/publishing/publicPages';
+import { renderStoryIndex } from '../../server/publishing/indexPages';
+import type { StoryLink } from '../../server/publishing/pageLayout';
+import { renderStoryPage, renderPublicError, type PublishedStoryView } from '../../server/publishing/publicPages';
 import { renderStory } from '../../server/publishing/renderStory';
 
 const URL_ = 'https://news.example.com/stories/council-backs-plan';
@@ -89,6 +85,11 @@ const ALLOWED_TAGS = new Set([
   'blockquote',
   'br',
   'hr',
+  // The site search form (masthead); its only form, checked below to go nowhere else.
+  'form',
+  'label',
+  'input',
+  'button',
 ]);
 
 /** The one script element a page may have: structured data, whose JSON holds no "<" at all (\u003c instead). */
@@ -101,6 +102,8 @@ function expectNoInjection(html: string): void {
   });
   for (const tag of tagsOf(withoutData)) {
     expect(ALLOWED_TAGS.has(tag.name), `unexpected <${tag.name}>`).toBe(true);
+    if (tag.name === 'form' && tag.attrs.length > 0)
+      expect(Object.fromEntries(tag.attrs)).toMatchObject({ action: '/search', method: 'get' });
     for (const [name, value] of tag.attrs) {
       expect(name, `event handler on <${tag.name}>`).not.toMatch(/^on/);
       expect(name).not.toBe('style');
@@ -118,7 +121,7 @@ function expectDocumentShell(html: string): void {
   expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
   expect(html).toContain('<link rel="alternate" type="application/atom+xml" href="/feed.xml">');
   expect(html).toContain('<link rel="alternate" type="application/feed+json" href="/feed.json">');
-  expect(html).toMatch(/<header class="site-header"><a class="site-name" href="\/stories">News<\/a><\/header>/);
+  expect(html).toMatch(/<header class="site-header">\n<div class="masthead"><a class="site-name" href="\/stories">News<\/a>/);
   expect(html).toContain('<main id="main">');
   expect(html).toMatch(/<footer[^>]*>/);
   // Strict CSP: no scripts or inline styles of any kind.

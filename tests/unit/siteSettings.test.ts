@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod/mini';
-import { renderStoryPage, type SiteContext } from '../../server/publishing/publicPages';
+import type { SiteContext } from '../../server/publishing/pageLayout';
+import { renderStoryPage } from '../../server/publishing/publicPages';
 import { siteStylesheet } from '../../server/publishing/siteStylesheet';
 import { DEFAULT_SITE_SETTINGS, SiteSettingsBody, type SiteSettings } from '../../shared/siteSettings';
 
