@@ -1,6 +1,6 @@
 /**
- * `server/main.ts` as a process of its own, the way `npm start` runs it (without
- * the client build): for tests that kill it for real or run several at once.
+ * `server/main.ts` as a process of its own, as `npm run dev` runs it (without the client build), or the
+ * built `dist/server/main.js` as `npm start` does: for tests that kill it for real or run several at once.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
@@ -19,6 +19,9 @@ export type ServerProcess = {
 
 const running = new Set<ChildProcess>();
 
+/** The server's TypeScript, compiled by tsx as it loads. */
+const TYPESCRIPT_ENTRY = ['--import', 'tsx', 'server/main.ts'];
+
 export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -32,8 +35,8 @@ export async function freePort(): Promise<number> {
  * One process (tsx's CLI would fork a child that outlives a SIGKILL of its parent). tsx compiles the
  * server as it starts: seconds when idle, tens of seconds for several at once on a busy 2-core machine.
  */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000, args = TYPESCRIPT_ENTRY): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...TEST_SERVER_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
