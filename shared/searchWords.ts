@@ -25,3 +25,11 @@ export function* eachSearchWord(text: string): Generator<SearchWord> {
 export function searchWords(text: string): SearchWord[] {
   return [...eachSearchWord(text)];
 }
+
+/**
+ * A longer word is kept as its first this many characters wherever Postgres takes it (the newsroom's and the
+ * site's search, index and query alike): it refuses a word over 2,047 bytes, and no real word comes near.
+ */
+const MAX_WORD_CHARS = 100;
+
+export const cappedWord = (word: string) => (word.length <= MAX_WORD_CHARS ? word : Array.from(word).slice(0, MAX_WORD_CHARS).join(''));

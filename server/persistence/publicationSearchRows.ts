@@ -6,16 +6,11 @@
  */
 import { LIMITS } from '../../shared/limits';
 import type { SearchQuery } from '../../shared/searchQuery';
-import { searchWords } from '../../shared/searchWords';
+import { cappedWord, searchWords } from '../../shared/searchWords';
 import { STORY_FIELDS } from '../../shared/story';
 import type { PublicationRecord, PublicationSearchResult } from './PublicationStore';
 import type { StoryText } from './StorySearchStore';
 
-/**
- * A longer word is kept as its first this many characters, in the index and in a query alike: Postgres refuses
- * a word over 2,047 bytes, and no real word comes near.
- */
-const MAX_WORD_CHARS = 100;
 /** A reader's words looked for at once, at most: the rest are left out. */
 const MAX_QUERY_WORDS = 32;
 /** A one-letter word is looked for whole: as a prefix it would match most of the index. */
@@ -34,7 +29,7 @@ export function publicationWords(p: Searchable): StoryText {
   for (const field of STORY_FIELDS) {
     const kept = searchWords(text[field])
       .slice(0, room)
-      .map((w) => capped(w.word));
+      .map((w) => cappedWord(w.word));
     words[field] = kept.join(' ');
     room -= kept.length;
   }
@@ -46,12 +41,10 @@ export const noResults = (): PublicationSearchResult => ({ total: 0, stories: []
 
 /** What a reader typed as a query: every word must appear, each as a prefix (two letters or more); null for none. */
 export function siteSearchQuery(text: string): SearchQuery | null {
-  const words = [...new Set(searchWords(text).map((w) => capped(w.word)))].slice(0, MAX_QUERY_WORDS);
+  const words = [...new Set(searchWords(text).map((w) => cappedWord(w.word)))].slice(0, MAX_QUERY_WORDS);
   if (words.length === 0) return null;
   return { clauses: words.map((word) => ({ anyOf: [{ words: [word], prefix: word.length >= MIN_PREFIX_CHARS }], excluded: false })) };
 }
-
-const capped = (word: string) => (word.length <= MAX_WORD_CHARS ? word : Array.from(word).slice(0, MAX_WORD_CHARS).join(''));
 
 /**
  * Inline elements sit inside a word as readers see it ("un<em>like</em>ly"); every other tag, a block or a

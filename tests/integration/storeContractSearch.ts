@@ -46,6 +46,18 @@ export function searchRules(factory: StoreFactory): void {
       await store.close();
     });
 
+    it('S-SRC-12 indexes and finds a word of thousands of letters (Postgres refuses one over 2,047 bytes)', async () => {
+      const {
+        store,
+        stories: [a],
+      } = await storeWithStories(factory, 1);
+      const long = 'é'.repeat(3_000);
+      await store.indexStory(a.id, text({ body: `Before ${long} after` }));
+      expect(await found(store, long)).toEqual([a.id]);
+      expect(await found(store, 'after')).toEqual([a.id]);
+      await store.close();
+    });
+
     it('S-SRC-2 needs every word; quotes need the words together in that order, within one field', async () => {
       const {
         store,

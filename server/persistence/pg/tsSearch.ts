@@ -5,7 +5,7 @@
  * read as tsquery syntax. Like the 'simple' configuration: no stemming, no stop words.
  */
 import type { SearchClause, SearchQuery, SearchTerm } from '../../../shared/searchQuery';
-import { searchWords } from '../../../shared/searchWords';
+import { cappedWord, searchWords } from '../../../shared/searchWords';
 import { STORY_FIELDS } from '../../../shared/story';
 import type { StoryText } from '../StorySearchStore';
 
@@ -19,7 +19,8 @@ export function tsvectorLiteral(text: StoryText): string {
   const positions = new Map<string, number[]>();
   let position = 0;
   for (const field of STORY_FIELDS) {
-    for (const { word } of searchWords(text[field])) {
+    for (const found of searchWords(text[field])) {
+      const word = cappedWord(found.word);
       position++;
       const list = positions.get(word) ?? [];
       if (list.length < MAX_POSITIONS) positions.set(word, [...list, position]);
@@ -36,5 +37,6 @@ export function tsqueryLiteral(query: SearchQuery): string {
   return [...wanted, ...unwanted].join(' & ');
 }
 
-const term = (t: SearchTerm) => t.words.map((word, i) => `'${word}'${t.prefix && i === t.words.length - 1 ? ':*' : ''}`).join(' <-> ');
+const term = (t: SearchTerm) =>
+  t.words.map((word, i) => `'${cappedWord(word)}'${t.prefix && i === t.words.length - 1 ? ':*' : ''}`).join(' <-> ');
 const clause = (c: SearchClause) => `(${c.anyOf.map(term).join(' | ')})`;
