@@ -130,6 +130,15 @@ test('a writer suggests, an editor sees it live in her colour, accepts and rejec
   expect(html).not.toMatch(/<ins|<del/);
   await reader.close();
 
+  // Publishing an update with a correction says so too, in its own dialog.
+  await ben.getByRole('button', { name: 'More ways to publish' }).click();
+  await ben.getByRole('button', { name: 'Publish with correction…' }).click();
+  const correction = ben.getByRole('dialog', { name: 'Publish update with a correction' });
+  await expect(correction).toContainText('2 suggestions are still open');
+  await expect(correction).toContainText('left out of the published text');
+  await correction.getByRole('button', { name: 'Cancel' }).click();
+  await expect(correction).toHaveCount(0);
+
   // "Accept all" makes them ordinary text for everyone, and the warning goes.
   await ben.getByRole('button', { name: 'Accept all' }).click();
   await expect(field(ana, 'Body')).toHaveText('The ferry leaves at noon. Fares rise. Maybe later.');
