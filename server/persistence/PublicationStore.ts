@@ -129,6 +129,12 @@ export interface PublicationStore {
   publishedAuthors(storyId?: string): Promise<PublishedAuthors[]>;
   /** How many stories are live, and the latest `updatedAt` among them (null when none): paging and Last-Modified. */
   publicationStats(): Promise<PublicationStats>;
+  /**
+   * A token that changes with every write to the public pages or their old addresses: a publication saved, unpublished,
+   * moved to another address (its redirects), or purged with its story. Anything the public site renders from
+   * publications stays the same while it does (server/http/renderedAnswers.ts). Opaque: compare for equality only.
+   */
+  publicationsVersion(): Promise<string>;
 
   /** Oldest first. */
   listRevisions(storyId: string): Promise<RevisionRecord[]>;

@@ -109,6 +109,7 @@ describe.skipIf(!available)('PgStore', () => {
       'notification_emails',
       'notification_preferences',
       'notifications',
+      'publication_changes',
       'publications',
       'published_media',
       'revisions',

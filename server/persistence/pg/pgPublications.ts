@@ -161,6 +161,10 @@ export function pgPublications(db: PgDatabase): PublicationStore {
       return { count: Number(row.count), lastUpdatedAt: orNull(row.last) };
     },
 
+    async publicationsVersion() {
+      return String((await db.row('SELECT version FROM publication_changes'))!.version);
+    },
+
     async listRevisions(storyId) {
       return (await db.rows('SELECT * FROM revisions WHERE story_id = $1 ORDER BY number', [storyId])).map(toRevision);
     },

@@ -144,6 +144,10 @@ export function sqlitePublications(db: SqliteConnection): PublicationStore {
       return { count: row.count, lastUpdatedAt: row.last };
     },
 
+    async publicationsVersion() {
+      return String((db.prepare('SELECT version FROM publication_changes').get() as { version: number }).version);
+    },
+
     async listRevisions(storyId) {
       return (db.prepare('SELECT * FROM revisions WHERE story_id = ? ORDER BY number').all(storyId) as Row[]).map(toRevision);
     },
