@@ -1,9 +1,11 @@
+import type { Statement } from 'better-sqlite3';
 import type { NewPublication, PublicationStore, RevisionRecord } from '../PublicationStore';
 import { authorLists, correctionsAfter, leadColumn, pageContextColumns, type Row, toEntry, toPublication, toRevision } from '../storeRows';
 import type { SqliteConnection } from './SqliteConnection';
 
 /** Public pages, revisions and versions, and the public listings, on SQLite. */
 export function sqlitePublications(db: SqliteConnection): PublicationStore {
+  let version: Statement | undefined;
   const latestRevision = (storyId: string) =>
     (db.prepare('SELECT COALESCE(MAX(number), 0) AS latest FROM revisions WHERE story_id = ?').get(storyId) as { latest: number }).latest;
 
@@ -145,7 +147,9 @@ export function sqlitePublications(db: SqliteConnection): PublicationStore {
     },
 
     async publicationsVersion() {
-      return String((db.prepare('SELECT version FROM publication_changes').get() as { version: number }).version);
+      // Read before every public answer: prepared once, not per call.
+      version ??= db.prepare('SELECT version FROM publication_changes').pluck();
+      return String(version.get() as number);
     },
 
     async listRevisions(storyId) {
