@@ -22,6 +22,7 @@ import { mediaFiles } from './http/mediaFiles';
 import { previewRouter } from './http/previewRouter';
 import { listingRouter } from './http/listingRouter';
 import { publicRouter } from './http/publicRouter';
+import { RenderedAnswers } from './http/renderedAnswers';
 import { sitemapRouter } from './http/sitemapRouter';
 import { appSecurityHeaders } from './http/securityHeaders';
 import type { Logger } from './logger';
@@ -173,9 +174,11 @@ export function createApp(config: Config, deps: AppDeps): App {
   );
   app.use(mediaFiles({ store, media, auth }));
   app.use(previewRouter({ store, registry, announce, notifier, activity, auth, publicOrigin }));
-  app.use(listingRouter(store, publicOrigin));
-  app.use(publicRouter(store, publicOrigin));
-  app.use(sitemapRouter(store, publicOrigin));
+  // One store of rendered answers for the public site, so its bounds are the node's.
+  const answers = new RenderedAnswers(store, publicOrigin);
+  app.use(listingRouter(store, publicOrigin, answers));
+  app.use(publicRouter(store, publicOrigin, answers));
+  app.use(sitemapRouter(store, publicOrigin, { answers }));
   app.use(clientApp(deps.clientDir ?? DEFAULT_CLIENT_DIR));
   app.use(errorHandler(log));
 

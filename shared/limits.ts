@@ -37,6 +37,13 @@ export const LIMITS = {
   /** Sections with a block of their latest stories on the home page, and stories in each block. */
   homeSections: 6,
   homeSectionStories: 4,
+  /**
+   * Rendered public answers a node keeps in memory (server/http/renderedAnswers.ts): at most this many, …
+   * (a story page is about 10 KB, so every story of a large site fits)
+   */
+  renderedAnswersMax: 5_000,
+  /** … and this many bytes of bodies in all (a feed of 20 long stories is a few hundred KB). */
+  renderedAnswersMaxBytes: 64 * 1024 * 1024,
   /** One `story:provenance` claim: at most this many copied runs (under `maxPacketArrayLength`), … */
   copiesPerClaim: 200,
   /** … and this many characters in all (a longer restore is claimed in several). */

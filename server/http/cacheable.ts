@@ -26,23 +26,46 @@ function strongEtag(body: Buffer | string): string {
   return `"${createHash('sha256').update(body).digest('base64url')}"`;
 }
 
-export function sendCacheable(req: Request, res: Response, representation: Representation): void {
-  const body = Buffer.from(representation.body, 'utf8');
-  const etag = strongEtag(body);
-  const lastModified = httpDate(representation.lastModified);
-  res.setHeader('ETag', etag);
-  if (lastModified) res.setHeader('Last-Modified', lastModified);
-  res.setHeader('Cache-Control', representation.cacheControl ?? PUBLIC_CACHE_CONTROL);
+/** A representation made ready to send: its bytes and validators, computed once however often it is sent. */
+export type PreparedAnswer = {
+  body: Buffer;
+  etag: string;
+  /** An HTTP date, or undefined when unknown. */
+  lastModified: string | undefined;
+  contentType: string;
+  cacheControl: string;
+};
 
-  if (notModified(req, etag, lastModified)) {
+export function prepareAnswer(representation: Representation): PreparedAnswer {
+  const body = Buffer.from(representation.body, 'utf8');
+  return {
+    body,
+    etag: strongEtag(body),
+    lastModified: httpDate(representation.lastModified),
+    contentType: representation.contentType,
+    cacheControl: representation.cacheControl ?? PUBLIC_CACHE_CONTROL,
+  };
+}
+
+export function sendCacheable(req: Request, res: Response, representation: Representation): void {
+  sendPrepared(req, res, prepareAnswer(representation));
+}
+
+/** Sends a prepared answer, or a 304 when the request's validators match it. */
+export function sendPrepared(req: Request, res: Response, answer: PreparedAnswer): void {
+  res.setHeader('ETag', answer.etag);
+  if (answer.lastModified) res.setHeader('Last-Modified', answer.lastModified);
+  res.setHeader('Cache-Control', answer.cacheControl);
+
+  if (notModified(req, answer.etag, answer.lastModified)) {
     res.status(304).end();
     return;
   }
   res.status(200);
-  res.setHeader('Content-Type', representation.contentType);
-  res.setHeader('Content-Length', body.length);
+  res.setHeader('Content-Type', answer.contentType);
+  res.setHeader('Content-Length', answer.body.length);
   // Node leaves the body out of an answer to HEAD by itself.
-  res.end(body);
+  res.end(answer.body);
 }
 
 /**

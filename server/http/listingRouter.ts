@@ -1,4 +1,4 @@
-import express, { type Request, type Response } from 'express';
+import express, { type Request } from 'express';
 import { z } from 'zod';
 import { UserIdParam } from '../../shared/api';
 import { LIMITS } from '../../shared/limits';
@@ -20,8 +20,9 @@ import {
   termSlug,
 } from '../publishing/site';
 import { siteContext } from '../publishing/siteSettings';
-import { latest, sendCacheable } from './cacheable';
-import { sendPublicError } from './publicError';
+import { latest } from './cacheable';
+import { publicError } from './publicError';
+import { RenderedAnswers, type Rendered, type Uncached } from './renderedAnswers';
 import { publicPageSecurityHeaders } from './securityHeaders';
 
 const HTML = 'text/html; charset=utf-8';
@@ -48,105 +49,120 @@ type FoundListing = { listing: Listing; filter: PublicationFilter };
  * and their feeds, and the search. Rendered from stored publications like the story page (publicRouter.ts),
  * with a strong ETag and Last-Modified; conditional requests get a 304.
  */
-export function listingRouter(store: Store, publicOrigin: (req: Request) => string): express.Router {
+export function listingRouter(
+  store: Store,
+  publicOrigin: (req: Request) => string,
+  answers = new RenderedAnswers(store, publicOrigin),
+): express.Router {
   const router = express.Router();
   router.use([STORIES_PATH, '/sections', '/tags', '/authors', SEARCH_PATH], publicPageSecurityHeaders());
-  const sendError = (res: Response, status: PublicErrorStatus, message: string) => sendPublicError(store, res, status, message);
+  const sendError = (status: PublicErrorStatus, message: string) => publicError(store, status, message);
 
-  /** The page asked for, or an error sent: a bad number is 400, past the last page 404. */
-  const paging = async (req: Request, res: Response, count: number, at: (n: number) => string): Promise<IndexPaging | undefined> => {
+  /** The page asked for, or the error to send: a bad number is 400, past the last page 404. */
+  const paging = async (req: Request, count: number, at: (n: number) => string): Promise<IndexPaging | Uncached> => {
     const query = indexQuery.safeParse({ page: req.query.page });
-    if (!query.success) return void (await sendError(res, 400, 'The page number must be a whole number, 1 or more.'));
+    if (!query.success) return sendError(400, 'The page number must be a whole number, 1 or more.');
     const n = query.data.page ?? 1;
     const totalPages = Math.max(1, Math.ceil(count / STORIES_PER_PAGE));
-    if (n > totalPages) return void (await sendError(res, 404, 'There are no stories on that page.'));
+    if (n > totalPages) return sendError(404, 'There are no stories on that page.');
     return { page: n, totalPages, canonicalUrl: `${publicOrigin(req)}${at(n)}` };
   };
 
-  router.get(STORIES_PATH, async (req, res) => {
-    const { count, lastUpdatedAt } = await store.publicationStats();
-    const at = await paging(req, res, count, indexPath);
-    if (!at) return;
-    const [stories, site] = await Promise.all([
-      store.listPublications(STORIES_PER_PAGE, (at.page - 1) * STORIES_PER_PAGE),
-      siteContext(store),
-    ]);
-    // Stories can be unpublished between the two reads: an empty page past the first is still not a page.
-    if (at.page > 1 && stories.length === 0) return sendError(res, 404, 'There are no stories on that page.');
-    const blocks = at.page === 1 ? await sectionBlocks(store, site.sections) : [];
-    sendCacheable(req, res, {
-      body: renderStoryIndex(stories.map(toLink), at, site, blocks),
-      contentType: HTML,
-      // Any publication can move stories between pages, so the whole site's latest change counts.
-      lastModified: latest([lastUpdatedAt, site.updatedAt]),
-    });
-  });
+  router.get(
+    STORIES_PATH,
+    answers.route(['page'], async (req) => {
+      const { count, lastUpdatedAt } = await store.publicationStats();
+      const at = await paging(req, count, indexPath);
+      if (typeof at === 'function') return at;
+      const [stories, site] = await Promise.all([
+        store.listPublications(STORIES_PER_PAGE, (at.page - 1) * STORIES_PER_PAGE),
+        siteContext(store),
+      ]);
+      // Stories can be unpublished between the two reads: an empty page past the first is still not a page.
+      if (at.page > 1 && stories.length === 0) return sendError(404, 'There are no stories on that page.');
+      const blocks = at.page === 1 ? await sectionBlocks(store, site.sections) : [];
+      return {
+        body: renderStoryIndex(stories.map(toLink), at, site, blocks),
+        contentType: HTML,
+        // Any publication can move stories between pages, so the whole site's latest change counts.
+        lastModified: latest([lastUpdatedAt, site.updatedAt]),
+      };
+    }),
+  );
 
-  const listingPage = (kind: ListingKind) => async (req: Request, res: Response) => {
-    const found = await findListing(store, kind, String(req.params.key));
-    if (!found) return sendError(res, 404, NOT_FOUND[kind]);
-    const { count, lastUpdatedAt } = await store.publicationStats(found.filter);
-    const at = await paging(req, res, count, (n) => pagedPath(found.listing.path, n));
-    if (!at) return;
-    const [stories, site] = await Promise.all([
-      store.listPublications(STORIES_PER_PAGE, (at.page - 1) * STORIES_PER_PAGE, found.filter),
-      siteContext(store),
-    ]);
-    if (at.page > 1 && stories.length === 0) return sendError(res, 404, 'There are no stories on that page.');
-    sendCacheable(req, res, {
-      body: renderListing(found.listing, stories.map(toLink), at, site),
-      contentType: HTML,
-      lastModified: latest([lastUpdatedAt, site.updatedAt]),
-    });
-  };
-
-  const listingFeed = (kind: ListingKind, format: 'atom' | 'json') => async (req: Request, res: Response) => {
-    const found = await findListing(store, kind, String(req.params.key));
-    if (!found) return sendError(res, 404, NOT_FOUND[kind]);
-    const [stories, site] = await Promise.all([store.listPublications(STORIES_PER_PAGE, 0, found.filter), siteContext(store)]);
-    const { listing } = found;
-    const feedSite = {
-      origin: publicOrigin(req),
-      settings: site.settings,
-      channel: {
-        title: listing.kind === 'author' ? `stories by ${listing.name}` : listing.name,
-        page: listing.path,
-        ...listingFeeds(listing.path),
-      },
+  const listingPage =
+    (kind: ListingKind) =>
+    async (req: Request): Promise<Rendered> => {
+      const found = await findListing(store, kind, String(req.params.key));
+      if (!found) return sendError(404, NOT_FOUND[kind]);
+      const { count, lastUpdatedAt } = await store.publicationStats(found.filter);
+      const at = await paging(req, count, (n) => pagedPath(found.listing.path, n));
+      if (typeof at === 'function') return at;
+      const [stories, site] = await Promise.all([
+        store.listPublications(STORIES_PER_PAGE, (at.page - 1) * STORIES_PER_PAGE, found.filter),
+        siteContext(store),
+      ]);
+      if (at.page > 1 && stories.length === 0) return sendError(404, 'There are no stories on that page.');
+      return {
+        body: renderListing(found.listing, stories.map(toLink), at, site),
+        contentType: HTML,
+        lastModified: latest([lastUpdatedAt, site.updatedAt]),
+      };
     };
-    sendCacheable(req, res, {
-      body: format === 'atom' ? renderAtomFeed(stories, feedSite) : renderJsonFeed(stories, feedSite),
-      contentType: format === 'atom' ? ATOM_CONTENT_TYPE : JSON_FEED_CONTENT_TYPE,
-      lastModified: latest([...stories.map((p) => p.updatedAt), site.updatedAt]),
-    });
-  };
+
+  const listingFeed =
+    (kind: ListingKind, format: 'atom' | 'json') =>
+    async (req: Request): Promise<Rendered> => {
+      const found = await findListing(store, kind, String(req.params.key));
+      if (!found) return sendError(404, NOT_FOUND[kind]);
+      const [stories, site] = await Promise.all([store.listPublications(STORIES_PER_PAGE, 0, found.filter), siteContext(store)]);
+      const { listing } = found;
+      const feedSite = {
+        origin: publicOrigin(req),
+        settings: site.settings,
+        channel: {
+          title: listing.kind === 'author' ? `stories by ${listing.name}` : listing.name,
+          page: listing.path,
+          ...listingFeeds(listing.path),
+        },
+      };
+      return {
+        body: format === 'atom' ? renderAtomFeed(stories, feedSite) : renderJsonFeed(stories, feedSite),
+        contentType: format === 'atom' ? ATOM_CONTENT_TYPE : JSON_FEED_CONTENT_TYPE,
+        lastModified: latest([...stories.map((p) => p.updatedAt), site.updatedAt]),
+      };
+    };
 
   for (const [kind, base] of LISTING_BASES) {
-    router.get(`${base}/:key`, listingPage(kind));
-    router.get(`${base}/:key/feed.xml`, listingFeed(kind, 'atom'));
-    router.get(`${base}/:key/feed.json`, listingFeed(kind, 'json'));
+    router.get(`${base}/:key`, answers.route(['page'], listingPage(kind)));
+    router.get(`${base}/:key/feed.xml`, answers.route(listingFeed(kind, 'atom')));
+    router.get(`${base}/:key/feed.json`, answers.route(listingFeed(kind, 'json')));
   }
 
-  router.get(SEARCH_PATH, async (req, res) => {
-    const query = searchQuery.safeParse({ page: req.query.page, q: req.query.q });
-    if (!query.success) return sendError(res, 400, `Search for at most ${LIMITS.siteSearchQuery} characters, on one page number.`);
-    const text = (query.data.q ?? '').trim();
-    const n = query.data.page ?? 1;
-    // Past any possible result (and any offset a store could take): no page, before the store is asked.
-    if (!Number.isSafeInteger(n * STORIES_PER_PAGE)) return sendError(res, 404, 'There are no results on that page.');
-    const [result, site] = await Promise.all([
-      text ? store.searchPublications({ text, limit: STORIES_PER_PAGE, offset: (n - 1) * STORIES_PER_PAGE }) : { total: 0, stories: [] },
-      siteContext(store),
-    ]);
-    const totalPages = Math.max(1, Math.ceil(result.total / STORIES_PER_PAGE));
-    if (n > totalPages) return sendError(res, 404, 'There are no results on that page.');
-    // Never in a shared cache: which words a reader searched for is theirs.
-    sendCacheable(req, res, {
-      body: renderSearchResults(text, { total: result.total, stories: result.stories.map(toLink) }, { page: n, totalPages }, site),
-      contentType: HTML,
-      cacheControl: 'private, no-cache',
-    });
-  });
+  // Kept like the other pages (results change only with publications); `q` and `page` name the answer.
+  router.get(
+    SEARCH_PATH,
+    answers.route(['q', 'page'], async (req) => {
+      const query = searchQuery.safeParse({ page: req.query.page, q: req.query.q });
+      if (!query.success) return sendError(400, `Search for at most ${LIMITS.siteSearchQuery} characters, on one page number.`);
+      const text = (query.data.q ?? '').trim();
+      const n = query.data.page ?? 1;
+      // Past any possible result (and any offset a store could take): no page, before the store is asked.
+      if (!Number.isSafeInteger(n * STORIES_PER_PAGE)) return sendError(404, 'There are no results on that page.');
+      const [result, site] = await Promise.all([
+        text ? store.searchPublications({ text, limit: STORIES_PER_PAGE, offset: (n - 1) * STORIES_PER_PAGE }) : { total: 0, stories: [] },
+        siteContext(store),
+      ]);
+      const totalPages = Math.max(1, Math.ceil(result.total / STORIES_PER_PAGE));
+      if (n > totalPages) return sendError(404, 'There are no results on that page.');
+      // Never in a shared cache: which words a reader searched for is theirs.
+      return {
+        body: renderSearchResults(text, { total: result.total, stories: result.stories.map(toLink) }, { page: n, totalPages }, site),
+        contentType: HTML,
+        cacheControl: 'private, no-cache',
+      };
+    }),
+  );
 
   return router;
 }

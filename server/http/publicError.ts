@@ -2,13 +2,17 @@ import type { Response } from 'express';
 import type { Store } from '../persistence/Store';
 import { renderPublicError, type PublicErrorStatus } from '../publishing/publicPages';
 import { siteContext } from '../publishing/siteSettings';
+import type { Uncached } from './renderedAnswers';
 
 /**
- * An error page of the public site, in the site's frame. Not cached (a missing story may be published a
- * minute later) and without validators.
+ * An error page of the public site, in the site's frame, as a route of renderedAnswers.ts returns it. Never
+ * kept and not cached (a missing story may be published a minute later), without validators.
  */
-export async function sendPublicError(store: Store, res: Response, status: PublicErrorStatus, message: string): Promise<void> {
-  res.status(status).setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.end(renderPublicError(status, message, await siteContext(store)));
+export async function publicError(store: Store, status: PublicErrorStatus, message: string): Promise<Uncached> {
+  const body = renderPublicError(status, message, await siteContext(store));
+  return (res: Response) => {
+    res.status(status).setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.end(body);
+  };
 }

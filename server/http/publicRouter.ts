@@ -10,8 +10,9 @@ import { ATOM_PATH, JSON_FEED_PATH, SITE_STYLESHEET_PATH, STORIES_PATH, STORIES_
 import { siteContext } from '../publishing/siteSettings';
 import { siteStylesheet } from '../publishing/siteStylesheet';
 import { isValidSlug } from '../../shared/slug';
-import { latest, sendCacheable } from './cacheable';
-import { sendPublicError } from './publicError';
+import { latest } from './cacheable';
+import { publicError } from './publicError';
+import { RenderedAnswers } from './renderedAnswers';
 import { publicPageSecurityHeaders } from './securityHeaders';
 
 const STYLESHEET = path.join(PROJECT_ROOT, 'server/publishing/story.css');
@@ -20,9 +21,14 @@ const HTML = 'text/html; charset=utf-8';
 /**
  * The reader-facing site: no session needed, nothing here touches a live Y.Doc.
  * Pages and feeds are rendered from stored publications and sent with a strong
- * ETag and Last-Modified (see cacheable.ts); conditional requests get a 304.
+ * ETag and Last-Modified (see cacheable.ts); conditional requests get a 304. Rendered
+ * answers are kept until the site changes (renderedAnswers.ts).
  */
-export function publicRouter(store: Store, publicOrigin: (req: Request) => string): express.Router {
+export function publicRouter(
+  store: Store,
+  publicOrigin: (req: Request) => string,
+  answers = new RenderedAnswers(store, publicOrigin),
+): express.Router {
   const router = express.Router();
   router.use([STORIES_PATH, '/public', ATOM_PATH, JSON_FEED_PATH], publicPageSecurityHeaders());
 
@@ -32,61 +38,73 @@ export function publicRouter(store: Store, publicOrigin: (req: Request) => strin
    */
   const siteFor = () => siteContext(store);
 
-  const sendError = (res: Response, status: PublicErrorStatus, message: string) => sendPublicError(store, res, status, message);
+  const sendError = (status: PublicErrorStatus, message: string) => publicError(store, status, message);
 
   router.get(STYLESHEET_PATH, (_req, res) => {
     res.sendFile(STYLESHEET, { maxAge: '1h' });
   });
 
   // Its address carries the settings' version (?v=), which is ignored here: the answer is always the current one.
-  router.get(SITE_STYLESHEET_PATH, async (req, res) => {
-    const site = await siteFor();
-    sendCacheable(req, res, { body: siteStylesheet(site.settings), contentType: 'text/css; charset=utf-8', lastModified: site.updatedAt });
-  });
+  router.get(
+    SITE_STYLESHEET_PATH,
+    answers.route(async () => {
+      const site = await siteFor();
+      return { body: siteStylesheet(site.settings), contentType: 'text/css; charset=utf-8', lastModified: site.updatedAt };
+    }),
+  );
 
-  router.get(`${STORIES_PATH}/:slug`, async (req, res) => {
-    const { slug } = req.params;
-    if (!isValidSlug(slug)) return sendError(res, 404, 'We could not find that story.');
-    const story = await store.getPublicationBySlug(slug);
-    if (!story) {
-      // An address the story had before it was changed: send readers (and search engines) on for good.
-      const current = await store.findRedirect(slug);
-      if (current) return res.redirect(301, `${STORIES_PATH}/${current}`);
-      return sendError(res, 404, 'We could not find that story.');
-    }
-    if (story.unpublishedAt) return sendError(res, 410, 'This story has been withdrawn and is no longer available.');
-    const recent = (await store.listPublications(LIMITS.recentStories + 1))
-      .filter((p) => p.storyId !== story.storyId)
-      .slice(0, LIMITS.recentStories);
-    const url = `${publicOrigin(req)}${STORIES_PATH}/${story.slug}`;
-    const site = await siteFor();
-    sendCacheable(req, res, {
-      body: renderStoryPage(story, recent.map(toLink), url, undefined, site),
-      contentType: HTML,
-      // "Recent stories" and the site's settings are part of the page: their changes are the page's changes.
-      lastModified: latest([story.updatedAt, ...recent.map((p) => p.updatedAt), site.updatedAt]),
-    });
-  });
+  router.get(
+    `${STORIES_PATH}/:slug`,
+    answers.route(async (req) => {
+      const slug = String(req.params.slug);
+      if (!isValidSlug(slug)) return sendError(404, 'We could not find that story.');
+      const story = await store.getPublicationBySlug(slug);
+      if (!story) {
+        // An address the story had before it was changed: send readers (and search engines) on for good.
+        const current = await store.findRedirect(slug);
+        if (current) return (res: Response) => res.redirect(301, `${STORIES_PATH}/${current}`);
+        return sendError(404, 'We could not find that story.');
+      }
+      if (story.unpublishedAt) return sendError(410, 'This story has been withdrawn and is no longer available.');
+      const recent = (await store.listPublications(LIMITS.recentStories + 1))
+        .filter((p) => p.storyId !== story.storyId)
+        .slice(0, LIMITS.recentStories);
+      const url = `${publicOrigin(req)}${STORIES_PATH}/${story.slug}`;
+      const site = await siteFor();
+      return {
+        body: renderStoryPage(story, recent.map(toLink), url, undefined, site),
+        contentType: HTML,
+        // "Recent stories" and the site's settings are part of the page: their changes are the page's changes.
+        lastModified: latest([story.updatedAt, ...recent.map((p) => p.updatedAt), site.updatedAt]),
+      };
+    }),
+  );
 
   const latestStories = () => store.listPublications(STORIES_PER_PAGE);
 
-  router.get(ATOM_PATH, async (req, res) => {
-    const [stories, site] = await Promise.all([latestStories(), siteFor()]);
-    sendCacheable(req, res, {
-      body: renderAtomFeed(stories, { origin: publicOrigin(req), settings: site.settings }),
-      contentType: ATOM_CONTENT_TYPE,
-      lastModified: latest([...stories.map((p) => p.updatedAt), site.updatedAt]),
-    });
-  });
+  router.get(
+    ATOM_PATH,
+    answers.route(async (req) => {
+      const [stories, site] = await Promise.all([latestStories(), siteFor()]);
+      return {
+        body: renderAtomFeed(stories, { origin: publicOrigin(req), settings: site.settings }),
+        contentType: ATOM_CONTENT_TYPE,
+        lastModified: latest([...stories.map((p) => p.updatedAt), site.updatedAt]),
+      };
+    }),
+  );
 
-  router.get(JSON_FEED_PATH, async (req, res) => {
-    const [stories, site] = await Promise.all([latestStories(), siteFor()]);
-    sendCacheable(req, res, {
-      body: renderJsonFeed(stories, { origin: publicOrigin(req), settings: site.settings }),
-      contentType: JSON_FEED_CONTENT_TYPE,
-      lastModified: latest([...stories.map((p) => p.updatedAt), site.updatedAt]),
-    });
-  });
+  router.get(
+    JSON_FEED_PATH,
+    answers.route(async (req) => {
+      const [stories, site] = await Promise.all([latestStories(), siteFor()]);
+      return {
+        body: renderJsonFeed(stories, { origin: publicOrigin(req), settings: site.settings }),
+        contentType: JSON_FEED_CONTENT_TYPE,
+        lastModified: latest([...stories.map((p) => p.updatedAt), site.updatedAt]),
+      };
+    }),
+  );
 
   return router;
 }

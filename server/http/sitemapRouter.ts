@@ -18,7 +18,8 @@ import {
   SITEMAP_PATH,
 } from '../publishing/sitemaps';
 import { newsPublication } from '../publishing/siteSettings';
-import { latest, sendCacheable } from './cacheable';
+import { latest, type Representation } from './cacheable';
+import { RenderedAnswers } from './renderedAnswers';
 
 export type SitemapOptions = {
   /** URLs per sitemap before /sitemap.xml becomes an index (the protocol's 50,000; tests pass a few). */
@@ -26,6 +27,8 @@ export type SitemapOptions = {
   /** The news sitemap's publication; by default the site's name and language from its settings, per request. */
   publication?: NewsPublication;
   now?: () => number;
+  /** Where rendered answers are kept (by default a store of this router's own). */
+  answers?: RenderedAnswers;
 };
 
 /** `stories-N.xml`, N written plainly (no sign, zeros or decimals): anything else is no page. */
@@ -42,42 +45,55 @@ export function sitemapRouter(
 ): express.Router {
   const perSitemap = options.urlsPerSitemap ?? SITEMAP_MAX_URLS;
   const now = options.now ?? Date.now;
+  const answers = options.answers ?? new RenderedAnswers(store, publicOrigin, { now });
   const router = express.Router();
 
-  const sendXml = (req: Request, res: Response, body: string, lastModified: string | null) =>
-    sendCacheable(req, res, { body, contentType: SITEMAP_CONTENT_TYPE, lastModified });
+  const xml = (body: string, lastModified: string | null): Representation => ({ body, contentType: SITEMAP_CONTENT_TYPE, lastModified });
 
   /** Page n (from 1) of the stories, oldest first: a new story only ever changes the last page. */
-  const sendPage = async (req: Request, res: Response, n: number) => {
+  const renderPage = async (req: Request, n: number) => {
     const entries = await store.listPublicationEntries({ limit: perSitemap, offset: (n - 1) * perSitemap, order: 'oldest' });
-    if (n > 1 && entries.length === 0) return notFound(res);
-    sendXml(req, res, renderSitemap(entries, { origin: publicOrigin(req) }), latest(entries.map((e) => e.updatedAt)));
+    if (n > 1 && entries.length === 0) return notFound;
+    return xml(renderSitemap(entries, { origin: publicOrigin(req) }), latest(entries.map((e) => e.updatedAt)));
   };
 
-  router.get(SITEMAP_PATH, async (req, res) => {
-    const { count, lastUpdatedAt } = await store.publicationStats();
-    if (count <= perSitemap) return sendPage(req, res, 1);
-    sendXml(req, res, renderSitemapIndex(Math.ceil(count / perSitemap), { origin: publicOrigin(req) }), lastUpdatedAt);
-  });
+  router.get(
+    SITEMAP_PATH,
+    answers.route(async (req) => {
+      const { count, lastUpdatedAt } = await store.publicationStats();
+      if (count <= perSitemap) return renderPage(req, 1);
+      return xml(renderSitemapIndex(Math.ceil(count / perSitemap), { origin: publicOrigin(req) }), lastUpdatedAt);
+    }),
+  );
 
-  router.get('/sitemaps/:file', async (req, res) => {
-    const page = PAGE.exec(req.params.file);
-    if (!page) return notFound(res);
-    await sendPage(req, res, Number(page[1]));
-  });
+  router.get(
+    '/sitemaps/:file',
+    answers.route(async (req) => {
+      const page = PAGE.exec(String(req.params.file));
+      if (!page) return notFound;
+      return renderPage(req, Number(page[1]));
+    }),
+  );
 
-  router.get(NEWS_SITEMAP_PATH, async (req, res) => {
-    const since = new Date(now() - NEWS_WINDOW_MS).toISOString();
-    const entries = await store.listPublicationEntries({ limit: NEWS_SITEMAP_MAX_URLS, since, order: 'newest' });
-    const site = await store.getSiteSettings();
-    const publication = options.publication ?? newsPublication(site?.settings ?? DEFAULT_SITE_SETTINGS);
-    const lastModified = latest([...entries.map((e) => e.updatedAt), site?.updatedAt ?? null]);
-    sendXml(req, res, renderNewsSitemap(entries, { origin: publicOrigin(req) }, publication), lastModified);
-  });
+  router.get(
+    NEWS_SITEMAP_PATH,
+    answers.route(async (req) => {
+      const since = new Date(now() - NEWS_WINDOW_MS).toISOString();
+      const entries = await store.listPublicationEntries({ limit: NEWS_SITEMAP_MAX_URLS, since, order: 'newest' });
+      const site = await store.getSiteSettings();
+      const publication = options.publication ?? newsPublication(site?.settings ?? DEFAULT_SITE_SETTINGS);
+      const lastModified = latest([...entries.map((e) => e.updatedAt), site?.updatedAt ?? null]);
+      // The window moves with the clock: the answer is right until its oldest story leaves it.
+      const oldest = entries.at(-1);
+      const keepUntil = oldest && Date.parse(oldest.publishedAt) + NEWS_WINDOW_MS;
+      return { ...xml(renderNewsSitemap(entries, { origin: publicOrigin(req) }, publication), lastModified), keepUntil };
+    }),
+  );
 
-  router.get(ROBOTS_PATH, (req, res) => {
-    sendCacheable(req, res, { body: renderRobots({ origin: publicOrigin(req) }), contentType: ROBOTS_CONTENT_TYPE });
-  });
+  router.get(
+    ROBOTS_PATH,
+    answers.route(async (req) => ({ body: renderRobots({ origin: publicOrigin(req) }), contentType: ROBOTS_CONTENT_TYPE })),
+  );
 
   return router;
 }

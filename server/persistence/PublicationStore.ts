@@ -155,6 +155,12 @@ export interface PublicationStore {
    * first 32 count. Blank text, or text without a word, matches nothing.
    */
   searchPublications(query: PublicationSearch): Promise<PublicationSearchResult>;
+  /**
+   * A token that changes with every write to the public pages or their old addresses: a publication saved, unpublished,
+   * moved to another address (its redirects), or purged with its story. Anything the public site renders from
+   * publications stays the same while it does (server/http/renderedAnswers.ts). Opaque: compare for equality only.
+   */
+  publicationsVersion(): Promise<string>;
 
   /** Oldest first. */
   listRevisions(storyId: string): Promise<RevisionRecord[]>;

@@ -110,6 +110,7 @@ describe.skipIf(!available)('PgStore', () => {
       'notification_preferences',
       'notifications',
       'publication_text',
+      'publication_changes',
       'publications',
       'published_media',
       'revisions',

@@ -4,7 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PublicationFilter } from '../../server/persistence/PublicationStore';
+import { NO_PLANNING } from '../../shared/planning';
+import { DEFAULT_SITE_SETTINGS } from '../../shared/siteSettings';
 import { type StoreFactory, storeWithStories, publication, story, user } from './storeContractFixtures';
+
+const ana = { id: 'ana-id', name: 'Ana Editor' };
 
 /** What a page saved without section, tags, authors or corrections reads back with. */
 const NO_CONTEXT = { section: null, tags: [], authors: [], corrections: [] };
@@ -627,6 +631,64 @@ export function publicationRules(factory: StoreFactory): void {
         expect((await again.searchPublications({ text: 'lighthouse', limit: 10 })).stories.map((p) => p.slug)).toEqual(['council']);
         await again.close();
       } else await store.close();
+    });
+
+    it('S-PUB-21 changes the publications version with every write the public site shows, never back to an earlier one', async () => {
+      const {
+        store,
+        stories: [s, other],
+      } = await withStories(2);
+      const seen = [await store.publicationsVersion()];
+      /** After each write the version is new: not the one before, nor any earlier (an address can come back). */
+      const changed = async (what: string) => {
+        const version = await store.publicationsVersion();
+        expect(seen, what).not.toContain(version);
+        seen.push(version);
+      };
+      await store.savePublication(...publication(s.id, 'first', '2026-03-01T10:00:00.000Z'));
+      await changed('publish');
+      await store.savePublication(...publication(s.id, 'first', '2026-03-02T10:00:00.000Z'));
+      await changed('republish');
+      // An address change moves no date and no count: there, back (the old address's redirect swaps) and there again.
+      expect(await store.setSlug(s.id, 'second')).toBe(true);
+      await changed('slug change');
+      expect(await store.setSlug(s.id, 'first')).toBe(true);
+      await changed('slug changed back');
+      expect(await store.setSlug(s.id, 'second')).toBe(true);
+      await changed('slug changed there again');
+      expect(await store.unpublish(s.id, '2026-03-03T10:00:00.000Z', 'Ed')).toBe(true);
+      await changed('unpublish');
+      await store.savePublication(...publication(other.id, 'other', '2026-03-04T10:00:00.000Z'));
+      await changed('another story published');
+      expect(await store.trashStory(s.id, ana, '2026-03-05T10:00:00.000Z')).toBe(true);
+      expect(await store.purgeStory(s.id, ana, '2026-03-06T10:00:00.000Z')).toBe(true);
+      await changed('purge of an unpublished story');
+      await store.close();
+    });
+
+    it('S-PUB-22 keeps the publications version through reads and writes the public site does not show', async () => {
+      const {
+        store,
+        stories: [live, draft, gone],
+      } = await withStories(3);
+      await store.savePublication(...publication(live.id, 'live', '2026-03-01T10:00:00.000Z'));
+      const version = await store.publicationsVersion();
+      expect(await store.publicationsVersion()).toBe(version);
+      await store.getPublicationBySlug('live');
+      await store.listPublications(10);
+      await store.publicationStats();
+      await store.findRedirect('live');
+      const [, revision] = publication(live.id, 'live', '2026-03-02T10:00:00.000Z');
+      await store.saveVersion({ ...revision, kind: 'named', name: 'Kept', authorIds: [] });
+      await store.touchStory(live.id, 'A new headline in the newsroom', '2026-03-02T11:00:00.000Z');
+      await store.setStoryPlanning(live.id, { ...NO_PLANNING, section: 'City' });
+      expect(await store.setSlug(draft.id, 'never-published')).toBe(true);
+      expect(await store.unpublish(draft.id, '2026-03-02T12:00:00.000Z', 'Ed')).toBe(false);
+      expect(await store.trashStory(gone.id, ana, '2026-03-03T10:00:00.000Z')).toBe(true);
+      expect(await store.purgeStory(gone.id, ana, '2026-03-04T10:00:00.000Z')).toBe(true);
+      await store.saveSiteSettings({ settings: DEFAULT_SITE_SETTINGS, updatedAt: '2026-03-05T10:00:00.000Z', updatedBy: 'ed-id' });
+      expect(await store.publicationsVersion()).toBe(version);
+      await store.close();
     });
   });
 }

@@ -264,6 +264,10 @@ export function pgPublications(db: PgDatabase): PublicationStore {
       });
     },
 
+    async publicationsVersion() {
+      return String((await db.row('SELECT version FROM publication_changes'))!.version);
+    },
+
     async listRevisions(storyId) {
       return (await db.rows('SELECT * FROM revisions WHERE story_id = $1 ORDER BY number', [storyId])).map(toRevision);
     },

@@ -390,6 +390,23 @@ export const PG_MIGRATIONS: readonly string[] = [
   -- A section's index page: its live stories in the public order, without reading every other section's.
   CREATE INDEX publications_section ON publications (section, published_at DESC, story_id) WHERE unpublished_at IS NULL;
   `,
+  `
+  -- A count of the writes to the public pages and their old addresses (PublicationStore.publicationsVersion): the public
+  -- site's rendered answers stay valid while it stands still. A slug change moves no date and may leave every count
+  -- as it was, so nothing derived from the rows would do; triggers see every write, a purge's cascade included.
+  CREATE TABLE publication_changes (id INTEGER PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL);
+  INSERT INTO publication_changes (id, version) VALUES (1, 0);
+  CREATE FUNCTION count_publication_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    UPDATE publication_changes SET version = version + 1;
+    RETURN NULL;
+  END
+  $$;
+  CREATE TRIGGER publications_changed AFTER INSERT OR UPDATE OR DELETE ON publications
+    FOR EACH ROW EXECUTE FUNCTION count_publication_change();
+  CREATE TRIGGER slug_redirects_changed AFTER INSERT OR UPDATE OR DELETE ON slug_redirects
+    FOR EACH ROW EXECUTE FUNCTION count_publication_change();
+  `,
 ];
 
 /** One fixed key for every migrating process: they take turns, so each migration runs once. */

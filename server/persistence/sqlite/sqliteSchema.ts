@@ -421,6 +421,31 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- A section's index page: its live stories in the public order, without reading every other section's.
   CREATE INDEX publications_section ON publications(section, published_at DESC, story_id) WHERE unpublished_at IS NULL;
   `,
+  `
+  -- A count of the writes to the public pages and their old addresses (PublicationStore.publicationsVersion): the public
+  -- site's rendered answers stay valid while it stands still. A slug change moves no date and may leave every count
+  -- as it was, so nothing derived from the rows would do; triggers see every write, a purge's cascade included.
+  CREATE TABLE publication_changes (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+  INSERT INTO publication_changes (id, version) VALUES (1, 0);
+  CREATE TRIGGER publications_inserted AFTER INSERT ON publications BEGIN
+    UPDATE publication_changes SET version = version + 1;
+  END;
+  CREATE TRIGGER publications_updated AFTER UPDATE ON publications BEGIN
+    UPDATE publication_changes SET version = version + 1;
+  END;
+  CREATE TRIGGER publications_deleted AFTER DELETE ON publications BEGIN
+    UPDATE publication_changes SET version = version + 1;
+  END;
+  CREATE TRIGGER slug_redirects_inserted AFTER INSERT ON slug_redirects BEGIN
+    UPDATE publication_changes SET version = version + 1;
+  END;
+  CREATE TRIGGER slug_redirects_updated AFTER UPDATE ON slug_redirects BEGIN
+    UPDATE publication_changes SET version = version + 1;
+  END;
+  CREATE TRIGGER slug_redirects_deleted AFTER DELETE ON slug_redirects BEGIN
+    UPDATE publication_changes SET version = version + 1;
+  END;
+  `,
 ];
 
 /** Used by the appender thread and the inline path alike: a deletion is recorded in the same transaction as its update. */
