@@ -22,7 +22,7 @@ import { mediaFiles } from './http/mediaFiles';
 import { previewRouter } from './http/previewRouter';
 import { listingRouter } from './http/listingRouter';
 import { publicRouter } from './http/publicRouter';
-import { RenderedAnswers } from './http/renderedAnswers';
+import { RenderedAnswers } from './http/RenderedAnswers';
 import { sitemapRouter } from './http/sitemapRouter';
 import { appSecurityHeaders } from './http/securityHeaders';
 import type { Logger } from './logger';

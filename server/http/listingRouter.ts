@@ -22,7 +22,7 @@ import {
 import { siteContext } from '../publishing/siteSettings';
 import { latest } from './cacheable';
 import { publicError } from './publicError';
-import { RenderedAnswers, type Rendered, type Uncached } from './renderedAnswers';
+import { RenderedAnswers, type Rendered, type Uncached } from './RenderedAnswers';
 import { publicPageSecurityHeaders } from './securityHeaders';
 
 const HTML = 'text/html; charset=utf-8';

@@ -12,7 +12,7 @@ import { siteStylesheet } from '../publishing/siteStylesheet';
 import { isValidSlug } from '../../shared/slug';
 import { latest } from './cacheable';
 import { publicError } from './publicError';
-import { RenderedAnswers } from './renderedAnswers';
+import { RenderedAnswers } from './RenderedAnswers';
 import { publicPageSecurityHeaders } from './securityHeaders';
 
 const STYLESHEET = path.join(PROJECT_ROOT, 'server/publishing/story.css');
@@ -22,7 +22,7 @@ const HTML = 'text/html; charset=utf-8';
  * The reader-facing site: no session needed, nothing here touches a live Y.Doc.
  * Pages and feeds are rendered from stored publications and sent with a strong
  * ETag and Last-Modified (see cacheable.ts); conditional requests get a 304. Rendered
- * answers are kept until the site changes (renderedAnswers.ts).
+ * answers are kept until the site changes (RenderedAnswers.ts).
  */
 export function publicRouter(
   store: Store,

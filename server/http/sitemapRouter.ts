@@ -19,7 +19,7 @@ import {
 } from '../publishing/sitemaps';
 import { newsPublication } from '../publishing/siteSettings';
 import { latest, type Representation } from './cacheable';
-import { RenderedAnswers } from './renderedAnswers';
+import { RenderedAnswers } from './RenderedAnswers';
 
 export type SitemapOptions = {
   /** URLs per sitemap before /sitemap.xml becomes an index (the protocol's 50,000; tests pass a few). */

@@ -158,7 +158,7 @@ export interface PublicationStore {
   /**
    * A token that changes with every write to the public pages or their old addresses: a publication saved, unpublished,
    * moved to another address (its redirects), or purged with its story. Anything the public site renders from
-   * publications stays the same while it does (server/http/renderedAnswers.ts). Opaque: compare for equality only.
+   * publications stays the same while it does (server/http/RenderedAnswers.ts). Opaque: compare for equality only.
    */
   publicationsVersion(): Promise<string>;
 

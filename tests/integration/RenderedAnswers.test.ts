@@ -1,5 +1,5 @@
 /**
- * The public site's rendered answers (server/http/renderedAnswers.ts) on a real server: a page, index, feed,
+ * The public site's rendered answers (server/http/RenderedAnswers.ts) on a real server: a page, index, feed,
  * sitemap or stylesheet asked for again is the same bytes and ETag without reading the stories again, 304s still
  * come, and every change a reader can see (publish, republish, address change, unpublish, site settings) shows at
  * the very next request, on the node that made it and on another node on the same database.

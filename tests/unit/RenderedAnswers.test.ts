@@ -1,5 +1,5 @@
 /**
- * RenderedAnswers on its own (server/http/renderedAnswers.ts), behind a real Express app on a random port, with a
+ * RenderedAnswers on its own (server/http/RenderedAnswers.ts), behind a real Express app on a random port, with a
  * store whose version the test moves and renders that count themselves: what is kept, for how long, how much, and
  * that concurrent misses render once.
  */
@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Request } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Representation } from '../../server/http/cacheable';
-import { type Rendered, RenderedAnswers, type RenderedAnswersOptions } from '../../server/http/renderedAnswers';
+import { type Rendered, RenderedAnswers, type RenderedAnswersOptions } from '../../server/http/RenderedAnswers';
 import type { SiteSettingsRecord } from '../../server/persistence/SiteSettingsStore';
 import { DEFAULT_SITE_SETTINGS } from '../../shared/siteSettings';
 

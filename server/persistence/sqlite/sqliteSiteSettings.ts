@@ -6,7 +6,7 @@ import type { SqliteConnection } from './SqliteConnection';
 
 /** The site's settings on SQLite: one row, id 1. */
 export function sqliteSiteSettings(db: SqliteConnection): SiteSettingsStore {
-  /** Read before every public answer (renderedAnswers.ts): prepared once, not per call. */
+  /** Read before every public answer (RenderedAnswers.ts): prepared once, not per call. */
   let current: Statement | undefined;
   return {
     async getSiteSettings() {
