@@ -34,6 +34,7 @@ import {
   type Target,
   type TypeResult,
 } from './peers/common';
+import { buildServer, SERVER_BUNDLE } from '../scripts/serverBuild';
 import { cpuPercent, runLoadgen, type Sample, sample, type ServerHandle, spawnServer } from './peers/processes';
 
 // ---------------------------------------------------------------- options
@@ -87,7 +88,8 @@ const OUT = option('out') ?? (MODE === 'smoke' ? 'bench/results/bench-smoke.json
 
 const GALLEY_RATES = { SYNC_MESSAGES_PER_SECOND: '1000000', AWARENESS_MESSAGES_PER_SECOND: '100000' };
 const LAUNCHERS: Record<ServerKind, string> = {
-  galley: 'server/main.ts',
+  // As `npm start` runs it: the bundle scripts/serverBuild.ts makes (built before the first start).
+  galley: SERVER_BUNDLE,
   'y-websocket': 'bench/peers/servers/yWebsocket.ts',
   hocuspocus: 'bench/peers/servers/hocuspocus.ts',
   'ws-relay': 'bench/peers/servers/wsRelay.ts',
@@ -710,6 +712,7 @@ function machine() {
 async function main(): Promise<void> {
   const started = Date.now();
   log(`mode ${MODE}; servers ${servers.join(', ')}; workloads ${[...onlyWorkloads].join(', ')}`);
+  if (servers.includes('galley')) await buildServer();
   // W1, W2, W4 and W5 share one server process per kind, in that order; W3 and W6 start their own.
   const shared: Workload[] = ['W1', 'W2', 'W4', 'W5'];
   const perKind = async (kind: ServerKind) => {

@@ -1,7 +1,7 @@
 /**
  * The public site under load: STORIES published stories of sample-like size (about 800 words, made-up copy)
- * seeded into a fresh SQLite data dir, Galley started on it as a process of its own (`server/main.ts`, its
- * access log on, as in production), then CONCURRENCY readers on keep-alive connections from this process,
+ * seeded into a fresh SQLite data dir, Galley started on it as a process of its own (built to JavaScript and its
+ * access log on, as `npm start` runs it in production), then CONCURRENCY readers on keep-alive connections from this process,
  * each asking again as soon as its answer is in, for SECONDS per page: a story page (a random one of the
  * stories each time), the index (/stories) and the Atom feed, each without and then with If-None-Match
  * (the ETag it was last sent: a reader or cache revalidating). Reports requests/s, p50 and p99 as a
@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { SqliteStore } from '../server/persistence/sqlite/SqliteStore';
 import { seedPublication } from '../tests/helpers/publications';
+import { buildServer, SERVER_BUNDLE } from '../scripts/serverBuild';
 import { cpuPercent, sample, spawnServer } from './peers/processes';
 
 const { values: args } = parseArgs({
@@ -178,7 +179,8 @@ async function main(): Promise<void> {
     const seeding = performance.now();
     const slugs = await seed(dataDir);
     const seeded = ((performance.now() - seeding) / 1000).toFixed(1);
-    const server = await spawnServer('server/main.ts', { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+    await buildServer();
+    const server = await spawnServer(SERVER_BUNDLE, { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
     const runs: Run[] = [];
     try {
       const storyPath = () => `/stories/${slugs[Math.floor(rand() * slugs.length)]}`;

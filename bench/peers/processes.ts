@@ -29,10 +29,14 @@ function profileFlags(): string[] {
 
 export type ServerHandle = { url: string; pid: number; output(): string; stop(): Promise<void> };
 
-/** Runs `node --import tsx <file>` and resolves once it prints `"port":N` (Galley logs it; the launchers print it). */
+/**
+ * Runs `node <file>` (`node --import tsx <file>` for TypeScript) and resolves once it prints `"port":N` (Galley
+ * logs it; the launchers print it).
+ */
 export async function spawnServer(file: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<ServerHandle> {
+  const loader = file.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child = track(
-    spawn(process.execPath, [...profileFlags(), '--import', 'tsx', file], {
+    spawn(process.execPath, [...profileFlags(), ...loader, file], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
