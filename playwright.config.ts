@@ -11,9 +11,7 @@ export default defineConfig({
   testDir: 'tests/e2e',
   globalSetup: './tests/e2e/globalSetup.ts',
   fullyParallel: false,
-  // Two files at a time: each test has its own server on a random port and its own data dir, so nothing is
-  // shared, and the suite fits CI's time on 2 cores. PLAYWRIGHT_WORKERS=1 to run one at a time.
-  workers: Number(process.env.PLAYWRIGHT_WORKERS ?? 2),
+  workers: 1,
   forbidOnly: true,
   retries: 0,
   // Two or three browsers and a server on a 2-core machine that may be busy: room before calling a test
