@@ -21,7 +21,11 @@ export type WebhookEndpoint = {
 export type WebhookEndpointChange = Partial<Pick<WebhookEndpoint, 'url' | 'description' | 'events' | 'active' | 'secret'>>;
 
 /** One event as every subscribed endpoint gets it: `id` is the receivers' idempotency key. */
-export type WebhookEvent = { id: string; type: WebhookDeliveryType; payload: string; createdAt: string };
+/**
+ * An event as queued. `storyId`: the story it is about, when there is one: its deliveries (payload and log) go
+ * when the story is purged, like every other row of it (docs/trash.md).
+ */
+export type WebhookEvent = { id: string; type: WebhookDeliveryType; payload: string; createdAt: string; storyId?: string };
 
 export type WebhookDelivery = {
   id: string;

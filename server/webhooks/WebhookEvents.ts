@@ -56,7 +56,7 @@ export class WebhookEvents {
       if (!type) continue;
       try {
         const story = await this.#story(entry);
-        if (story && (await this.#enqueue(type, { story }, entry.at)) > 0) this.deps.queued();
+        if (story && (await this.#enqueue(type, { story }, entry.at, entry.storyId)) > 0) this.deps.queued();
       } catch (error) {
         this.deps.log.error({ err: error, storyId: entry.storyId, type }, 'could not queue a webhook event');
       }
@@ -64,8 +64,8 @@ export class WebhookEvents {
   }
 
   /** Queues one event for every subscribed endpoint; resolves to how many. */
-  #enqueue(type: WebhookEventType, data: object, at: string): Promise<number> {
-    return this.deps.store.enqueueWebhookEvent(webhookEvent(type, data, at), giveUpAfter(at));
+  #enqueue(type: WebhookEventType, data: object, at: string, storyId: string): Promise<number> {
+    return this.deps.store.enqueueWebhookEvent({ ...webhookEvent(type, data, at), storyId }, giveUpAfter(at));
   }
 
   async #story(entry: ActivityView): Promise<StoryPayload | undefined> {

@@ -64,6 +64,11 @@ async function fullStory(store: Store, s: StoryRecord, userId: string, word: str
   await store.setStoryPlanning(s.id, { ...NO_PLANNING, assigneeIds: [userId], section: 'City', dueAt: at(20) });
   await store.touchStory(s.id, `Headline ${word}`, at(4));
   await store.indexStory(s.id, { headline: `Headline ${word}`, standfirst: '', byline: '', body: `Body ${word}` });
+  // A webhook event about it, queued for an endpoint (its payload names the story).
+  const endpoint = { id: randomUUID(), url: 'https://hooks.example/galley', description: '', events: ['story.published' as const] };
+  await store.addWebhookEndpoint({ ...endpoint, secret: 's', active: true, createdAt: at(1), createdBy: userId }, 10);
+  const payload = JSON.stringify({ data: { story: { id: s.id, headline: `Headline ${word}` } } });
+  await store.enqueueWebhookEvent({ id: randomUUID(), type: 'story.published', payload, createdAt: at(2), storyId: s.id }, at(30));
 }
 
 export function trashRules(factory: StoreFactory): void {
@@ -138,6 +143,7 @@ export function trashRules(factory: StoreFactory): void {
         'story_submitters',
         'story_text',
         'publication_text',
+        'webhook_deliveries',
       ];
       if (factory.rowsMentioning)
         expect(await factory.rowsMentioning(store, a.id)).toEqual(expect.arrayContaining([...everywhere, ...more]));

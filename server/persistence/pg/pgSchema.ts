@@ -407,6 +407,15 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER slug_redirects_changed AFTER INSERT OR UPDATE OR DELETE ON slug_redirects
     FOR EACH ROW EXECUTE FUNCTION count_publication_change();
   `,
+  `
+  -- A webhook delivery's story (WebhookEvent.storyId): its payload and log go when the story is purged, as every
+  -- other row of it does. Deliveries queued before this learn it from their payload; those of stories already
+  -- purged go now.
+  ALTER TABLE webhook_deliveries ADD COLUMN story_id ${TEXT} REFERENCES stories(id) ON DELETE CASCADE;
+  UPDATE webhook_deliveries d SET story_id = s.id FROM stories s WHERE s.id = d.payload::jsonb #>> '{data,story,id}';
+  DELETE FROM webhook_deliveries WHERE story_id IS NULL AND payload::jsonb #>> '{data,story,id}' IS NOT NULL;
+  CREATE INDEX webhook_deliveries_story ON webhook_deliveries(story_id) WHERE story_id IS NOT NULL;
+  `,
 ];
 
 /** One fixed key for every migrating process: they take turns, so each migration runs once. */

@@ -7,9 +7,9 @@ import type { PgDatabase } from './PgDatabase';
 const insert = async (c: Querier, id: string, endpointId: string, event: WebhookEvent, giveUpAt: string) =>
   ((
     await c.query(
-      `INSERT INTO webhook_deliveries (id, endpoint_id, event_id, type, payload, status, created_at, give_up_at, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $6) ON CONFLICT (endpoint_id, event_id) DO NOTHING`,
-      [id, endpointId, event.id, event.type, event.payload, event.createdAt, giveUpAt],
+      `INSERT INTO webhook_deliveries (id, endpoint_id, event_id, type, payload, status, created_at, give_up_at, next_attempt_at, story_id)
+       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $6, $8) ON CONFLICT (endpoint_id, event_id) DO NOTHING`,
+      [id, endpointId, event.id, event.type, event.payload, event.createdAt, giveUpAt, event.storyId ?? null],
     )
   ).rowCount ?? 0) > 0;
 

@@ -446,6 +446,17 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     UPDATE publication_changes SET version = version + 1;
   END;
   `,
+  `
+  -- A webhook delivery's story (WebhookEvent.storyId): its payload and log go when the story is purged, as every
+  -- other row of it does. Deliveries queued before this learn it from their payload; those of stories already
+  -- purged go now.
+  ALTER TABLE webhook_deliveries ADD COLUMN story_id TEXT REFERENCES stories(id) ON DELETE CASCADE;
+  UPDATE webhook_deliveries SET story_id = json_extract(payload, '$.data.story.id')
+    WHERE json_valid(payload) AND json_extract(payload, '$.data.story.id') IN (SELECT id FROM stories);
+  DELETE FROM webhook_deliveries WHERE story_id IS NULL AND json_valid(payload)
+    AND json_extract(payload, '$.data.story.id') IS NOT NULL;
+  CREATE INDEX webhook_deliveries_story ON webhook_deliveries(story_id) WHERE story_id IS NOT NULL;
+  `,
 ];
 
 /** Used by the appender thread and the inline path alike: a deletion is recorded in the same transaction as its update. */

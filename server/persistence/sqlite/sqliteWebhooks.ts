@@ -5,8 +5,8 @@ import type { WebhookEvent, WebhookStore } from '../WebhookStore';
 import type { SqliteConnection } from './SqliteConnection';
 
 const INSERT_DELIVERY = `INSERT OR IGNORE INTO webhook_deliveries
-  (id, endpoint_id, event_id, type, payload, status, created_at, give_up_at, next_attempt_at)
-  VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`;
+  (id, endpoint_id, event_id, type, payload, status, created_at, give_up_at, next_attempt_at, story_id)
+  VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`;
 
 /** Webhook endpoints and their deliveries' queue on SQLite: one writer at a time, so a claim is one transaction. */
 export function sqliteWebhooks(db: SqliteConnection): WebhookStore {
@@ -19,8 +19,10 @@ export function sqliteWebhooks(db: SqliteConnection): WebhookStore {
     return row && toWebhookDelivery(row);
   };
   const insert = (id: string, endpointId: string, event: WebhookEvent, giveUpAt: string) =>
-    db.prepare(INSERT_DELIVERY).run(id, endpointId, event.id, event.type, event.payload, event.createdAt, giveUpAt, event.createdAt)
-      .changes > 0;
+    db
+      .prepare(INSERT_DELIVERY)
+      .run(id, endpointId, event.id, event.type, event.payload, event.createdAt, giveUpAt, event.createdAt, event.storyId ?? null).changes >
+    0;
 
   return {
     async addWebhookEndpoint(e, max) {
