@@ -8,7 +8,7 @@
  * Workloads: W1 latency (one writer, 2/10/50 readers), W2 fan-in (50 typists), W3 many idle stories,
  * W4 cold open of a long history, W5 publish (Galley), W6 scale-out (3 Galley nodes), W7 many readers
  * (200 and 500), W8 a 50 KB paste at 20 readers, W9 caret traffic (awareness: 50 clients × 10/s; not the
- * floors), W10 10,000 idle connections and a restart (Galley and y-websocket). Smoke runs all but W3 and W6.
+ * floors), W10 6,000 idle connections and a restart (Galley and y-websocket). Smoke runs all but W3 and W6.
  *
  * Galley runs with SYNC_MESSAGES_PER_SECOND=1000000 and AWARENESS_MESSAGES_PER_SECOND=100000:
  * its per-connection rate gate would otherwise throttle the load generator.
@@ -65,7 +65,8 @@ const SIZES = {
     w7: { clients: [200, 500], seconds: 5 },
     w8: { readers: 20, pastes: 20, bytes: 50_000, intervalMs: 200 },
     w9: { clients: 50, seconds: 8, rate: 10 },
-    w10: { connections: 10_000, stories: 100 },
+    // 10,000: Galley stalled connecting between 7,000 and 10,000 on 2 cores (docs/performance.md, W10).
+    w10: { connections: 6000, stories: 100 },
   },
   quick: {
     w1: { clients: [2, 10], seconds: 2 },
@@ -495,9 +496,20 @@ async function w5Plans(running: Running): Promise<Plan[]> {
   ];
 }
 
+/**
+ * The relay floors hold no state: every client answers each newcomer's sync step 1, so joining n clients
+ * costs n² messages (500 did not finish connecting in 2 minutes). They stop at this many clients.
+ */
+const FLOOR_MAX_READERS = 200;
+const FLOORS: ServerKind[] = ['ws-relay', 'socketio-relay', 'socketio-1frame-relay'];
+
 async function w7Plans(running: Running): Promise<Plan[]> {
   const plans: Plan[] = [];
   for (const clients of SIZES.w7.clients) {
+    if (FLOORS.includes(running.kind) && clients > FLOOR_MAX_READERS) {
+      skipped.push({ workload: 'W7', reason: `${running.kind} ×${clients}: a relay floor connects n clients in n² messages` });
+      continue;
+    }
     plans.push(
       typePlan(
         'W7',
@@ -654,6 +666,9 @@ async function w10(kind: ServerKind): Promise<void> {
         perSecond,
         peakPerSecond: Math.max(0, ...perSecond),
       });
+    } catch (error) {
+      if (process.env.BENCH_DEBUG) process.stderr.write(running.handles[0].output().slice(-3000));
+      throw error;
     } finally {
       await running.stop();
     }

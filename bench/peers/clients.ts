@@ -48,7 +48,11 @@ export async function connectPeer(kind: ServerKind, url: string, room: string, o
         provider.destroy();
         closeSocket(socket);
       };
-      await withTimeout(provider.whenSynced(), timeout, 'galley sync').catch((error) => (close(), Promise.reject(error)));
+      await withTimeout(provider.whenSynced(), timeout, 'galley sync').catch((error: Error) => {
+        const state = `socket ${socket.connected ? 'connected' : 'not connected'}, provider ${provider.status}`;
+        close();
+        return Promise.reject(new Error(`${error.message} (${state})`));
+      });
       return { doc, close, galley: provider, synced: () => provider.synced, awareness: provider.awareness };
     }
     case 'y-websocket': {

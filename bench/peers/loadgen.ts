@@ -249,6 +249,7 @@ async function connectionsLoad(cmd: ConnectionsCommand): Promise<ConnectionsResu
       connect(cmd.target, i + j, cmd.rooms[(i + j) % cmd.rooms.length], false),
     );
     clients.push(...(await Promise.all(batch)));
+    if (clients.length % 1000 === 0) debug(`${clients.length} connected`);
   }
   const connectMs = performance.now() - started;
   debug(`${clients.length} connected in ${Math.round(connectMs)} ms`);
