@@ -5,6 +5,10 @@
  * process of its own on 127.0.0.1; the load comes from another process
  * (bench/peers/loadgen.ts). Tables go to stdout, everything to bench/results/bench.json.
  *   npm run bench [-- --quick | --smoke] [--only W1,W4] [--servers galley,y-websocket] [--out file.json]
+ * Workloads: W1 latency (one writer, 2/10/50 readers), W2 fan-in (50 typists), W3 many idle stories,
+ * W4 cold open of a long history, W5 publish (Galley), W6 scale-out (3 Galley nodes), W7 many readers
+ * (200 and 500), W8 a 50 KB paste at 20 readers, W9 caret traffic (awareness: 50 clients × 10/s; not the
+ * floors), W10 6,000 idle connections and a restart (Galley and y-websocket). Smoke runs all but W3 and W6.
  *
  * Galley runs with SYNC_MESSAGES_PER_SECOND=1000000 and AWARENESS_MESSAGES_PER_SECOND=100000:
  * its per-connection rate gate would otherwise throttle the load generator.
@@ -21,10 +25,13 @@ import { createTestDatabase, postgresAvailable } from '../tests/helpers/postgres
 import { startRedis } from '../tests/helpers/redisServer';
 import { signIn, type TestUser } from '../tests/helpers/testServer';
 import {
+  type AwarenessResult,
   type ColdOpenResult,
+  type ConnectionsResult,
   type IdleResult,
   type LoadCommand,
   type LoadResult,
+  type PasteResult,
   type PublishResult,
   SERVER_KINDS,
   type ServerKind,
@@ -45,7 +52,7 @@ const option = (name: string) => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const MODE = argv.includes('--smoke') ? 'smoke' : argv.includes('--quick') ? 'quick' : 'full';
-const ALL_WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6'] as const;
+const ALL_WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8', 'W9', 'W10'] as const;
 type Workload = (typeof ALL_WORKLOADS)[number];
 
 const SIZES = {
@@ -55,6 +62,11 @@ const SIZES = {
     w3: { stories: 500 },
     w4: { edits: 20_000, opens: 5 },
     w5: { words: 5000, runs: 20 },
+    w7: { clients: [200, 500], seconds: 5 },
+    w8: { readers: 20, pastes: 20, bytes: 50_000, intervalMs: 200 },
+    w9: { clients: 50, seconds: 8, rate: 10 },
+    // 10,000: Galley stalled connecting between 7,000 and 10,000 on 2 cores (docs/performance.md, W10).
+    w10: { connections: 6000, stories: 100 },
   },
   quick: {
     w1: { clients: [2, 10], seconds: 2 },
@@ -62,6 +74,10 @@ const SIZES = {
     w3: { stories: 100 },
     w4: { edits: 5000, opens: 5 },
     w5: { words: 5000, runs: 5 },
+    w7: { clients: [200], seconds: 3 },
+    w8: { readers: 20, pastes: 5, bytes: 50_000, intervalMs: 200 },
+    w9: { clients: 50, seconds: 3, rate: 10 },
+    w10: { connections: 2000, stories: 20 },
   },
   smoke: {
     w1: { clients: [2], seconds: 1 },
@@ -69,6 +85,10 @@ const SIZES = {
     w3: { stories: 0 },
     w4: { edits: 200, opens: 2 },
     w5: { words: 1000, runs: 1 },
+    w7: { clients: [4], seconds: 1 },
+    w8: { readers: 2, pastes: 2, bytes: 50_000, intervalMs: 50 },
+    w9: { clients: 3, seconds: 1, rate: 10 },
+    w10: { connections: 20, stories: 2 },
   },
 }[MODE];
 const W1_RATE = 20;
@@ -77,7 +97,8 @@ const W2_RATE = 5;
 const onlyWorkloads = new Set<Workload>(
   (option('only')
     ?.split(',')
-    .map((w) => w.trim().toUpperCase()) as Workload[] | undefined) ?? (MODE === 'smoke' ? ['W1', 'W2', 'W4', 'W5'] : [...ALL_WORKLOADS]),
+    .map((w) => w.trim().toUpperCase()) as Workload[] | undefined) ??
+    (MODE === 'smoke' ? ['W1', 'W2', 'W4', 'W5', 'W7', 'W8', 'W9', 'W10'] : [...ALL_WORKLOADS]),
 );
 const servers = (option('servers')
   ?.split(',')
@@ -105,41 +126,56 @@ const log = (message: string) => process.stderr.write(`[bench +${((Date.now() - 
 
 // ---------------------------------------------------------------- servers
 
-type Running = { kind: ServerKind; handles: ServerHandle[]; target: Target; newRoom(): Promise<string>; stop(): Promise<void> };
+type Running = {
+  kind: ServerKind;
+  handles: ServerHandle[];
+  target: Target;
+  newRoom(): Promise<string>;
+  /** Stops the (single) process and starts it again on the same port (Galley: the same data directory). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+};
 
 let roomCounter = 0;
 
+/** A server process that can be stopped and started again on the same port with the same environment. */
+function restartable(file: string, env: Record<string, string>, handles: ServerHandle[]): () => Promise<void> {
+  return async () => {
+    const port = new URL(handles[0].url).port;
+    await handles[0].stop();
+    handles[0] = await spawnServer(file, { ...env, PORT: port });
+  };
+}
+
 async function startServer(kind: ServerKind, env: Record<string, string> = {}): Promise<Running> {
   if (kind !== 'galley') {
-    const handle = await spawnServer(LAUNCHERS[kind], LAUNCH_ENV[kind]);
+    const launchEnv = { ...LAUNCH_ENV[kind], ...env };
+    const handles = [await spawnServer(LAUNCHERS[kind], launchEnv)];
     return {
       kind,
-      handles: [handle],
-      target: { kind, urls: [handle.url] },
+      handles,
+      target: { kind, urls: [handles[0].url] },
       newRoom: async () => `room-${++roomCounter}`,
-      stop: () => handle.stop(),
+      restart: restartable(LAUNCHERS[kind], launchEnv, handles),
+      stop: () => handles[0].stop(),
     };
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'galley-bench-'));
   const store = SqliteStore.open(dataDir);
   await createAccount(store, { ...EDITOR, role: 'editor' });
   await store.close();
-  const handle = await spawnServer(LAUNCHERS.galley, {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'info',
-    ...GALLEY_RATES,
-    ...env,
-  });
-  const cookie = await signIn(handle.url, EDITOR.email, EDITOR.password);
+  const galleyEnv = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...GALLEY_RATES, ...env };
+  const handles = [await spawnServer(LAUNCHERS.galley, galleyEnv)];
+  const url = handles[0].url;
+  const cookie = await signIn(url, EDITOR.email, EDITOR.password);
   return {
     kind,
-    handles: [handle],
-    target: { kind, urls: [handle.url], cookie },
-    newRoom: () => createStory(handle, { cookie } as TestUser),
+    handles,
+    target: { kind, urls: [url], cookie },
+    newRoom: () => createStory({ url }, { cookie } as TestUser),
+    restart: restartable(LAUNCHERS.galley, galleyEnv, handles),
     async stop() {
-      await handle.stop();
+      await handles[0].stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -200,8 +236,66 @@ type W4Row = {
   opens: number[];
 };
 type W5Row = { server: ServerKind; words: number; runs: number; p50: number; p99: number; max: number };
+type W7Row = W1Row & { serverRssMiB: number };
+type W8Row = {
+  server: ServerKind;
+  readers: number;
+  pastes: number;
+  bytes: number;
+  p50: number;
+  p99: number;
+  max: number;
+  missing: number;
+  converged: boolean;
+};
+type W9Row = {
+  server: ServerKind;
+  clients: number;
+  seconds: number;
+  sent: number;
+  deliveriesPerSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  missing: number;
+  serverCpu: number;
+  serverRssMiB: number;
+  /** The server's write(2)-family syscalls per second and their bytes (sockets and anything else it writes). */
+  writesPerSecond: number;
+  writeKiBPerSecond: number;
+  loadgenCpu: number;
+};
+type W10Row = {
+  server: ServerKind;
+  stories: number;
+  connections: number;
+  connectSeconds: number;
+  baselineMiB: number;
+  connectedMiB: number;
+  perConnectionKiB: number;
+  /** From the stop until the new process listened. */
+  outageMs: number;
+  dropped: number;
+  back: number;
+  backP50Ms: number;
+  backAllMs: number;
+  /** Clients back in each second after the new process listened. */
+  perSecond: number[];
+  peakPerSecond: number;
+};
 
-const results = { W1: [] as W1Row[], W2: [] as W2Row[], W3: [] as W3Row[], W4: [] as W4Row[], W5: [] as W5Row[], W6: [] as W2Row[] };
+const results = {
+  W1: [] as W1Row[],
+  W2: [] as W2Row[],
+  W3: [] as W3Row[],
+  W4: [] as W4Row[],
+  W5: [] as W5Row[],
+  W6: [] as W2Row[],
+  W7: [] as W7Row[],
+  W8: [] as W8Row[],
+  W9: [] as W9Row[],
+  W10: [] as W10Row[],
+};
 const errors: { workload: string; server: string; error: string }[] = [];
 const skipped: { workload: string; reason: string }[] = [];
 
@@ -402,6 +496,185 @@ async function w5Plans(running: Running): Promise<Plan[]> {
   ];
 }
 
+/**
+ * The relay floors hold no state: every client answers each newcomer's sync step 1, so joining n clients
+ * costs n² messages (500 did not finish connecting in 2 minutes). They stop at this many clients.
+ */
+const FLOOR_MAX_READERS = 200;
+const FLOORS: ServerKind[] = ['ws-relay', 'socketio-relay', 'socketio-1frame-relay'];
+
+async function w7Plans(running: Running): Promise<Plan[]> {
+  const plans: Plan[] = [];
+  for (const clients of SIZES.w7.clients) {
+    if (FLOORS.includes(running.kind) && clients > FLOOR_MAX_READERS) {
+      skipped.push({ workload: 'W7', reason: `${running.kind} ×${clients}: a relay floor connects n clients in n² messages` });
+      continue;
+    }
+    plans.push(
+      typePlan(
+        'W7',
+        `${running.kind} ×${clients}`,
+        running,
+        await running.newRoom(),
+        clients,
+        SIZES.w7.seconds,
+        W1_RATE,
+        'one',
+        (r, cpu, rss) =>
+          results.W7.push({
+            server: running.kind,
+            clients,
+            sent: r.sent,
+            p50: r.latency.p50,
+            p99: r.latency.p99,
+            max: r.latency.max,
+            missing: r.missing,
+            converged: r.converged,
+            loadgenCpu: r.loadgenCpu,
+            serverCpu: cpu,
+            serverRssMiB: MiB(rss),
+          }),
+      ),
+    );
+  }
+  return plans;
+}
+
+async function w8Plans(running: Running): Promise<Plan[]> {
+  const { readers, pastes, bytes, intervalMs } = SIZES.w8;
+  const room = await running.newRoom();
+  return [
+    {
+      workload: 'W8',
+      label: running.kind,
+      command: { op: 'paste', target: running.target, room, clients: readers + 1, pastes, bytes, intervalMs },
+      timeoutMs: 180_000,
+      take(answer) {
+        const r = answer as PasteResult;
+        const { p50, p99, max } = r.latency;
+        results.W8.push({
+          server: running.kind,
+          readers,
+          pastes: r.pastes,
+          bytes: r.bytes,
+          p50,
+          p99,
+          max,
+          missing: r.missing,
+          converged: r.converged,
+        });
+      },
+    },
+  ];
+}
+
+/** The relay floors carry no presence: W9 is for the servers that do. */
+const AWARENESS_KINDS: ServerKind[] = ['galley', 'y-websocket', 'hocuspocus'];
+
+async function w9Plans(running: Running): Promise<Plan[]> {
+  if (!AWARENESS_KINDS.includes(running.kind)) return [];
+  const { clients, seconds, rate } = SIZES.w9;
+  const room = await running.newRoom();
+  return [
+    {
+      workload: 'W9',
+      label: running.kind,
+      command: { op: 'awareness', target: running.target, room, clients, seconds, rate },
+      timeoutMs: seconds * 1000 + 120_000,
+      take(answer, marks) {
+        const r = answer as AwarenessResult;
+        const elapsed = (marks.end.at - marks.start.at) / 1000;
+        const written = (key: 'bytes' | 'calls') => (marks.end.writes[0][key] - marks.start.writes[0][key]) / elapsed;
+        results.W9.push({
+          server: running.kind,
+          clients,
+          seconds,
+          sent: r.sent,
+          deliveriesPerSecond: Math.round(r.deliveries / elapsed),
+          p50: r.latency.p50,
+          p99: r.latency.p99,
+          max: r.latency.max,
+          missing: r.missing,
+          serverCpu: cpuPercent(marks.start, marks.end),
+          serverRssMiB: MiB(marks.end.rss[0]),
+          writesPerSecond: Math.round(written('calls')),
+          writeKiBPerSecond: Math.round(written('bytes') / 1024),
+          loadgenCpu: r.loadgenCpu,
+        });
+      },
+    },
+  ];
+}
+
+/** The servers W10 restarts: Galley, and y-websocket (its launcher takes PORT) for its reconnect behaviour. */
+const RESTART_KINDS: ServerKind[] = ['galley', 'y-websocket'];
+
+async function w10(kind: ServerKind): Promise<void> {
+  await attempt('W10', kind, async () => {
+    // Smoke: Galley's clients come back within 1 s rather than its default 5.6 s.
+    const running = await startServer(kind, kind === 'galley' && MODE === 'smoke' ? { RECONNECT_SPREAD_MS: '1000' } : {});
+    try {
+      const rooms: string[] = [];
+      for (let i = 0; i < SIZES.w10.stories; i += 20) {
+        rooms.push(...(await Promise.all(Array.from({ length: Math.min(20, SIZES.w10.stories - i) }, () => running.newRoom()))));
+      }
+      await sleep(1000);
+      const baseline = sample([running.handles[0].pid]);
+      let outageMs = 0;
+      const { results: answers, marks } = await runLoadgen(
+        [
+          {
+            op: 'connections',
+            target: running.target,
+            rooms,
+            connections: SIZES.w10.connections,
+            settleMs: MODE === 'smoke' ? 200 : 2000,
+            backWithinMs: 60_000,
+          },
+        ],
+        () => [running.handles[0].pid],
+        900_000,
+        async (name) => {
+          if (name !== 'restart') return;
+          const t = performance.now();
+          await running.restart();
+          outageMs = Math.round(performance.now() - t);
+        },
+      );
+      const r = answers[0] as ConnectionsResult;
+      const connected = marks[0].connected.rss[0];
+      const back = stats(r.backAfterMs);
+      const perSecond: number[] = [];
+      for (const ms of r.backAfterMs) {
+        const second = Math.max(0, Math.floor(ms / 1000));
+        while (perSecond.length <= second) perSecond.push(0);
+        perSecond[second]++;
+      }
+      results.W10.push({
+        server: kind,
+        stories: r.rooms,
+        connections: r.connections,
+        connectSeconds: Math.round(r.connectMs / 100) / 10,
+        baselineMiB: MiB(baseline.rss[0]),
+        connectedMiB: MiB(connected),
+        perConnectionKiB: Math.round(((connected - baseline.rss[0]) / r.connections / 1024) * 10) / 10,
+        outageMs,
+        dropped: r.dropped,
+        back: r.back,
+        backP50Ms: back.p50,
+        backAllMs: back.max,
+        perSecond,
+        peakPerSecond: Math.max(0, ...perSecond),
+      });
+    } catch (error) {
+      if (process.env.BENCH_DEBUG) process.stderr.write(running.handles[0].output().slice(-3000));
+      throw error;
+    } finally {
+      await running.stop();
+    }
+  });
+}
+
 function redisServerRuns(): boolean {
   const r = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
   return !r.error && r.status === 0;
@@ -438,6 +711,7 @@ async function w6(): Promise<void> {
         handles,
         target: { kind: 'galley', urls: handles.map((h) => h.url), cookie },
         newRoom: () => createStory(handles[0], { cookie } as TestUser),
+        restart: () => Promise.reject(new Error('W6 does not restart')),
         stop: async () => {},
       };
       const plan = typePlan(
@@ -667,9 +941,161 @@ function render(): string {
       ),
     );
   }
+  out.push(...renderNew());
   for (const s of skipped) out.push(`\n${s.workload} skipped: ${s.reason}`);
   for (const e of errors) out.push(`\n**${e.workload} ${e.server} failed:** ${e.error.split('\n')[0]}`);
   return out.join('\n');
+}
+
+/** W7–W10 (issue 20): many readers, a paste, caret traffic, many idle connections and a restart. */
+function renderNew(): string[] {
+  const out: string[] = [];
+  if (results.W7.length) {
+    out.push(
+      table(
+        `W7 many readers: one story, one writer appending ${W1_RATE} keystrokes/s for ${SIZES.w7.seconds} s, ${SIZES.w7.clients.join(' then ')} clients in all (insert → arrival at each reader)`,
+        [
+          'server',
+          'clients',
+          'sent',
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'missing',
+          'converged',
+          'server CPU',
+          'server RSS',
+          'loadgen CPU',
+          'p50 vs y-websocket',
+          'p99 vs y-websocket',
+          'CPU vs y-websocket',
+        ],
+        results.W7.map((r) => {
+          const y = refOf(results.W7, 'y-websocket', (x) => x.clients === r.clients);
+          return [
+            r.server,
+            String(r.clients),
+            String(r.sent),
+            ms(r.p50),
+            ms(r.p99),
+            ms(r.max),
+            String(r.missing),
+            r.converged ? 'yes' : 'NO',
+            `${r.serverCpu} %`,
+            `${r.serverRssMiB} MiB`,
+            `${r.loadgenCpu} %`,
+            ratio(r.p50, y?.p50),
+            ratio(r.p99, y?.p99),
+            ratio(r.serverCpu, y?.serverCpu),
+          ];
+        }),
+      ),
+    );
+  }
+  if (results.W8.length) {
+    const y = refOf(results.W8, 'y-websocket');
+    out.push(
+      table(
+        `W8 paste: one update inserting ${SIZES.w8.bytes.toLocaleString('en')} bytes of text, ${SIZES.w8.pastes} times (each after the last arrived), at ${SIZES.w8.readers} readers (send → arrival at each reader)`,
+        ['server', 'readers', 'pastes', 'p50 ms', 'p99 ms', 'max ms', 'missing', 'converged', 'p50 vs y-websocket', 'p99 vs y-websocket'],
+        results.W8.map((r) => [
+          r.server,
+          String(r.readers),
+          String(r.pastes),
+          ms(r.p50),
+          ms(r.p99),
+          ms(r.max),
+          String(r.missing),
+          r.converged ? 'yes' : 'NO',
+          ratio(r.p50, y?.p50),
+          ratio(r.p99, y?.p99),
+        ]),
+      ),
+    );
+  }
+  if (results.W9.length) {
+    const y = refOf(results.W9, 'y-websocket');
+    out.push(
+      table(
+        `W9 awareness: ${SIZES.w9.clients} clients each moving a caret ${SIZES.w9.rate} times/s for ${SIZES.w9.seconds} s, no edits (state change → arrival at each other client)`,
+        [
+          'server',
+          'clients',
+          'sent',
+          'arrivals/s',
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'missing',
+          'server CPU',
+          'server RSS',
+          'server writes/s',
+          'server KiB/s written',
+          'loadgen CPU',
+          'p50 vs y-websocket',
+          'p99 vs y-websocket',
+          'CPU vs y-websocket',
+        ],
+        results.W9.map((r) => [
+          r.server,
+          String(r.clients),
+          String(r.sent),
+          String(r.deliveriesPerSecond),
+          ms(r.p50),
+          ms(r.p99),
+          ms(r.max),
+          String(r.missing),
+          `${r.serverCpu} %`,
+          `${r.serverRssMiB} MiB`,
+          r.writesPerSecond.toLocaleString('en'),
+          r.writeKiBPerSecond.toLocaleString('en'),
+          `${r.loadgenCpu} %`,
+          ratio(r.p50, y?.p50),
+          ratio(r.p99, y?.p99),
+          ratio(r.serverCpu, y?.serverCpu),
+        ]),
+      ),
+    );
+  }
+  if (results.W10.length) {
+    const y = refOf(results.W10, 'y-websocket');
+    out.push(
+      table(
+        `W10 idle connections: ${SIZES.w10.connections.toLocaleString('en')} idle clients over ${SIZES.w10.stories} stories on one process (RSS over the baseline before any client), then the server stopped and started again on the same port`,
+        [
+          'server',
+          'connections',
+          'connect s',
+          'baseline RSS',
+          'connected RSS',
+          'per connection',
+          'restart (stop → listening) ms',
+          'dropped / back',
+          'back p50 ms',
+          'all back ms',
+          'back per second after listening',
+          'peak per second',
+          'per connection vs y-websocket',
+        ],
+        results.W10.map((r) => [
+          r.server,
+          r.connections.toLocaleString('en'),
+          String(r.connectSeconds),
+          `${r.baselineMiB} MiB`,
+          `${r.connectedMiB} MiB`,
+          `${r.perConnectionKiB} KiB`,
+          String(r.outageMs),
+          `${r.dropped} / ${r.back}`,
+          ms(r.backP50Ms),
+          ms(r.backAllMs),
+          r.perSecond.join(' · '),
+          String(r.peakPerSecond),
+          ratio(r.perConnectionKiB, y?.perConnectionKiB),
+        ]),
+      ),
+    );
+  }
+  return out;
 }
 
 function machine() {
@@ -713,19 +1139,24 @@ async function main(): Promise<void> {
   const started = Date.now();
   log(`mode ${MODE}; servers ${servers.join(', ')}; workloads ${[...onlyWorkloads].join(', ')}`);
   if (servers.includes('galley')) await buildServer();
-  // W1, W2, W4 and W5 share one server process per kind, in that order; W3 and W6 start their own.
-  const shared: Workload[] = ['W1', 'W2', 'W4', 'W5'];
-  const perKind = async (kind: ServerKind) => {
-    if (!shared.some((w) => onlyWorkloads.has(w) && (w !== 'W5' || kind === 'galley'))) return;
+  // W1, W2, W4 and W5 share one server process per kind, in that order; W7–W9 share another (so that
+  // W4's long history does not weigh on their RSS; smoke: the same one); W3, W6 and W10 start their own.
+  const perKind = async (kind: ServerKind, group: Workload[]) => {
+    const applies = (w: Workload) =>
+      group.includes(w) && onlyWorkloads.has(w) && (w !== 'W5' || kind === 'galley') && (w !== 'W9' || AWARENESS_KINDS.includes(kind));
+    if (!group.some(applies)) return;
     let running: Running | undefined;
     try {
       log(`starting ${kind}`);
       running = await startServer(kind);
       const plans: Plan[] = [];
-      if (onlyWorkloads.has('W1')) plans.push(...(await w1Plans(running)));
-      if (onlyWorkloads.has('W2')) plans.push(...(await w2Plans(running)));
-      if (onlyWorkloads.has('W4')) plans.push(...(await w4Plans(running)));
-      if (onlyWorkloads.has('W5') && kind === 'galley') plans.push(...(await w5Plans(running)));
+      if (applies('W1')) plans.push(...(await w1Plans(running)));
+      if (applies('W2')) plans.push(...(await w2Plans(running)));
+      if (applies('W4')) plans.push(...(await w4Plans(running)));
+      if (applies('W5')) plans.push(...(await w5Plans(running)));
+      if (applies('W7')) plans.push(...(await w7Plans(running)));
+      if (applies('W8')) plans.push(...(await w8Plans(running)));
+      if (applies('W9')) plans.push(...(await w9Plans(running)));
       // Smoke and quick runs put a server's plans in one load generator (saves a process start-up per plan).
       await execute(running, plans, MODE !== 'full');
     } catch (error) {
@@ -736,10 +1167,29 @@ async function main(): Promise<void> {
     }
   };
   // Smoke checks that everything works, not how fast: the servers run side by side there.
-  if (MODE === 'smoke') await Promise.all(servers.map(perKind));
-  else for (const kind of servers) await perKind(kind);
+  const eachKind = async (run: (kind: ServerKind) => Promise<void>, kinds: ServerKind[] = servers) => {
+    if (MODE === 'smoke') await Promise.all(kinds.map(run));
+    else for (const kind of kinds) await run(kind);
+  };
+  const idleConnections = () =>
+    onlyWorkloads.has('W10')
+      ? eachKind(
+          w10,
+          servers.filter((k) => RESTART_KINDS.includes(k)),
+        )
+      : Promise.resolve();
+  if (MODE === 'smoke') {
+    // One server process per kind for every shared workload, and W10 alongside: smoke time is test time.
+    await Promise.all([eachKind((kind) => perKind(kind, ['W1', 'W2', 'W4', 'W5', 'W7', 'W8', 'W9'])), idleConnections()]);
+  } else {
+    await eachKind((kind) => perKind(kind, ['W1', 'W2', 'W4', 'W5']));
+    await eachKind((kind) => perKind(kind, ['W7', 'W8', 'W9']));
+  }
+  if (onlyWorkloads.has('W9') && servers.some((k) => !AWARENESS_KINDS.includes(k)))
+    skipped.push({ workload: 'W9', reason: 'for the relay floors, which carry no awareness' });
   if (onlyWorkloads.has('W3') && SIZES.w3.stories > 0) for (const kind of servers) await w3(kind);
   if (onlyWorkloads.has('W6') && MODE !== 'smoke' && servers.includes('galley')) await w6();
+  if (MODE !== 'smoke') await idleConnections();
 
   log('all workloads done');
   const order = (server: string) => SERVER_KINDS.findIndex((k) => server.startsWith(k));

@@ -7,17 +7,22 @@ import * as Y from 'yjs';
  * remote transactions say which clocks of which clients they brought.
  */
 export class ArrivalLatency {
-  readonly #sentAt = new Map<string, number>();
+  /** Per Yjs client: the clock of each recorded insert's first character → its send time. */
+  readonly #sentAt = new Map<number, Map<number, number>>();
+  #sent = 0;
   /** Milliseconds from insert to arrival, one per (insert, receiver). */
   readonly samples: number[] = [];
 
-  /** Call just before `doc` makes a one-character local insert. */
+  /** Call just before `doc` makes a local insert (of any length: a keystroke or a paste). */
   sending(doc: Y.Doc): void {
-    this.#sentAt.set(`${doc.clientID}:${Y.getState(doc.store, doc.clientID)}`, performance.now());
+    let clocks = this.#sentAt.get(doc.clientID);
+    if (!clocks) this.#sentAt.set(doc.clientID, (clocks = new Map()));
+    clocks.set(Y.getState(doc.store, doc.clientID), performance.now());
+    this.#sent++;
   }
 
   get sent(): number {
-    return this.#sentAt.size;
+    return this.#sent;
   }
 
   watch(doc: Y.Doc): void {
@@ -25,9 +30,17 @@ export class ArrivalLatency {
       if (tr.local) return;
       const now = performance.now();
       for (const [client, after] of tr.afterState) {
-        for (let clock = tr.beforeState.get(client) ?? 0; clock < after; clock++) {
-          const sent = this.#sentAt.get(`${client}:${clock}`);
-          if (sent !== undefined) this.samples.push(now - sent);
+        const clocks = this.#sentAt.get(client);
+        const before = tr.beforeState.get(client) ?? 0;
+        if (!clocks || after <= before) continue;
+        // A paste brings tens of thousands of clocks: walk whichever of the two is shorter.
+        if (after - before <= clocks.size) {
+          for (let clock = before; clock < after; clock++) {
+            const sent = clocks.get(clock);
+            if (sent !== undefined) this.samples.push(now - sent);
+          }
+        } else {
+          for (const [clock, sent] of clocks) if (clock >= before && clock < after) this.samples.push(now - sent);
         }
       }
     });

@@ -8,6 +8,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
+import type { Awareness } from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -19,6 +20,10 @@ import { type ServerKind, withTimeout } from './common';
 export type Peer = {
   doc: Y.Doc;
   close(): void;
+  /** Whether the client holds the server's state now (false from a lost connection until it has synced again). */
+  synced(): boolean;
+  /** The servers with presence (not the relay floors): this client's awareness. */
+  awareness?: Awareness;
   /** Galley only: sends not yet acknowledged as durable, and a hook on its changes. */
   galley?: SocketIOProvider;
 };
@@ -43,8 +48,12 @@ export async function connectPeer(kind: ServerKind, url: string, room: string, o
         provider.destroy();
         closeSocket(socket);
       };
-      await withTimeout(provider.whenSynced(), timeout, 'galley sync').catch((error) => (close(), Promise.reject(error)));
-      return { doc, close, galley: provider };
+      await withTimeout(provider.whenSynced(), timeout, 'galley sync').catch((error: Error) => {
+        const state = `socket ${socket.connected ? 'connected' : 'not connected'}, provider ${provider.status}`;
+        close();
+        return Promise.reject(new Error(`${error.message} (${state})`));
+      });
+      return { doc, close, galley: provider, synced: () => provider.synced, awareness: provider.awareness };
     }
     case 'y-websocket': {
       const provider = new WebsocketProvider(wsUrl(url), room, doc, {
@@ -58,7 +67,7 @@ export async function connectPeer(kind: ServerKind, url: string, room: string, o
         timeout,
         'y-websocket sync',
       ).catch((error) => (close(), Promise.reject(error)));
-      return { doc, close };
+      return { doc, close, synced: () => provider.synced, awareness: provider.awareness };
     }
     case 'hocuspocus': {
       // One websocket per provider, as separate browser tabs would have.
@@ -74,7 +83,7 @@ export async function connectPeer(kind: ServerKind, url: string, room: string, o
         timeout,
         'hocuspocus sync',
       ).catch((error) => (close(), Promise.reject(error)));
-      return { doc, close };
+      return { doc, close, synced: () => provider.isSynced, awareness: provider.awareness ?? undefined };
     }
     case 'ws-relay': {
       const ws = new WebSocket(`${wsUrl(url)}/${encodeURIComponent(room)}`);
@@ -92,7 +101,7 @@ export async function connectPeer(kind: ServerKind, url: string, room: string, o
         'ws open',
       ).catch((error) => (close(), Promise.reject(error)));
       await sync.start(options.expectPeers, timeout).catch((error) => (close(), Promise.reject(error)));
-      return { doc, close };
+      return { doc, close, synced: () => ws.readyState === WebSocket.OPEN };
     }
     case 'socketio-relay':
     case 'socketio-1frame-relay': {
@@ -111,7 +120,7 @@ export async function connectPeer(kind: ServerKind, url: string, room: string, o
         'socket.io connect',
       ).catch((error) => (close(), Promise.reject(error)));
       await sync.start(options.expectPeers, timeout).catch((error) => (close(), Promise.reject(error)));
-      return { doc, close };
+      return { doc, close, synced: () => socket.connected };
     }
   }
 }

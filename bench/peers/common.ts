@@ -24,7 +24,30 @@ export type TypeCommand = {
 export type IdleCommand = { op: 'idle'; target: Target; rooms: string[]; perRoom: number; idleMs: number; afterCloseMs: number };
 export type ColdOpenCommand = { op: 'coldOpen'; target: Target; room: string; edits: number; opens: number };
 export type PublishCommand = { op: 'publish'; url: string; cookie: string; storyId: string; words: number; runs: number };
-export type LoadCommand = TypeCommand | IdleCommand | ColdOpenCommand | PublishCommand;
+/** W8: client 0 pastes `bytes` of text in one update, `pastes` times, `intervalMs` apart; the others read. */
+export type PasteCommand = {
+  op: 'paste';
+  target: Target;
+  room: string;
+  clients: number;
+  pastes: number;
+  bytes: number;
+  intervalMs: number;
+};
+/** W9: every client moves its caret (awareness state only, no edits) `rate` times a second. */
+export type AwarenessCommand = { op: 'awareness'; target: Target; room: string; clients: number; seconds: number; rate: number };
+/** W10: `connections` idle clients over `rooms`; then (mark 'restart') the parent restarts the server and every client must come back. */
+export type ConnectionsCommand = {
+  op: 'connections';
+  target: Target;
+  rooms: string[];
+  connections: number;
+  /** Idle time after the last connect, before the memory sample. */
+  settleMs: number;
+  backWithinMs: number;
+};
+export type LoadCommand =
+  TypeCommand | IdleCommand | ColdOpenCommand | PublishCommand | PasteCommand | AwarenessCommand | ConnectionsCommand;
 
 export type Stats = { n: number; p50: number; p99: number; max: number };
 
@@ -53,7 +76,37 @@ export type ColdOpenResult = {
   opens: number[];
 };
 export type PublishResult = { words: number; runs: number[] };
-export type LoadResult = TypeResult | IdleResult | ColdOpenResult | PublishResult;
+export type PasteResult = {
+  clients: number;
+  pastes: number;
+  bytes: number;
+  expected: number;
+  missing: number;
+  converged: boolean;
+  latency: Stats;
+};
+export type AwarenessResult = {
+  clients: number;
+  seconds: number;
+  sent: number;
+  expected: number;
+  deliveries: number;
+  missing: number;
+  latency: Stats;
+  loadgenCpu: number;
+};
+export type ConnectionsResult = {
+  rooms: number;
+  connections: number;
+  connectMs: number;
+  /** Clients that noticed the restart (lost their sync). */
+  dropped: number;
+  /** Clients synced again before `backWithinMs` ran out. */
+  back: number;
+  /** Per client back, ms from the moment the restarted server listened until it was synced again. */
+  backAfterMs: number[];
+};
+export type LoadResult = TypeResult | IdleResult | ColdOpenResult | PublishResult | PasteResult | AwarenessResult | ConnectionsResult;
 
 export function stats(values: number[]): Stats {
   const sorted = Float64Array.from(values).sort();

@@ -19,13 +19,19 @@ import { ArrivalLatency } from './ArrivalLatency';
 import { connectPeer, type Peer } from './clients';
 import {
   bodyText,
+  type AwarenessCommand,
+  type AwarenessResult,
   type ColdOpenCommand,
   type ColdOpenResult,
+  type ConnectionsCommand,
+  type ConnectionsResult,
   hasBody,
   type IdleCommand,
   type IdleResult,
   initBody,
   type LoadCommand,
+  type PasteCommand,
+  type PasteResult,
   type PublishCommand,
   type PublishResult,
   sleep,
@@ -144,6 +150,134 @@ async function idleLoad(cmd: IdleCommand): Promise<IdleResult> {
   return { rooms: cmd.rooms.length, connections: cmd.rooms.length * cmd.perRoom, connectMs };
 }
 
+/** Text of `bytes` ASCII characters (one byte each), different for each paste `n`. */
+const pasteText = (bytes: number, n: number) =>
+  `[paste ${n}] ${'The council voted on the budget. '.repeat(Math.ceil(bytes / 32))}`.slice(0, bytes);
+
+async function pasteLoad(cmd: PasteCommand): Promise<PasteResult> {
+  const clients = await connectRoom(cmd.target, cmd.room, cmd.clients);
+  await sleep(300);
+  const latency = new ArrivalLatency();
+  for (const { doc } of clients) latency.watch(doc);
+  const writer = clients[0];
+  const text = bodyText(writer.doc);
+  const readers = cmd.clients - 1;
+  for (let n = 0; n < cmd.pastes; n++) {
+    latency.sending(writer.doc);
+    // One insert, one transaction: the whole paste is a single Yjs update.
+    text.insert(text.length, pasteText(cmd.bytes, n));
+    await waitFor(() => latency.samples.length >= (n + 1) * readers, 10_000, 2);
+    await writer.galley?.whenSaved();
+    await sleep(cmd.intervalMs);
+  }
+  const expected = cmd.pastes * readers;
+  const converged = await waitFor(() => clients.every((c) => bodyJson(c) === bodyJson(clients[0])), 10_000, 50);
+  return {
+    clients: cmd.clients,
+    pastes: cmd.pastes,
+    bytes: cmd.bytes,
+    expected,
+    missing: expected - latency.samples.length,
+    converged,
+    latency: stats(latency.samples),
+  };
+}
+
+type CaretState = { caret: number; at: number };
+
+/** Caret moves only. The state carries its send time (`at`, this process's clock): awareness states are plain JSON anyway. */
+async function awarenessLoad(cmd: AwarenessCommand): Promise<AwarenessResult> {
+  const clients = await connectRoom(cmd.target, cmd.room, cmd.clients);
+  const awarenesses = clients.map((c) => {
+    if (!c.awareness) throw new Error(`${cmd.target.kind} clients have no awareness`);
+    return c.awareness;
+  });
+  await sleep(500);
+  const samples: number[] = [];
+  let since = Infinity;
+  for (const awareness of awarenesses) {
+    awareness.on('update', ({ added, updated }: { added: number[]; updated: number[] }, origin: unknown) => {
+      if (origin === 'local') return;
+      const now = performance.now();
+      for (const id of [...added, ...updated]) {
+        if (id === awareness.clientID) continue;
+        const state = awareness.getStates().get(id) as Partial<CaretState> | undefined;
+        if (typeof state?.at === 'number' && state.at >= since) samples.push(now - state.at);
+      }
+    });
+  }
+  await mark('start');
+  const cpuBefore = process.cpuUsage();
+  const started = (since = performance.now());
+  let sent = 0;
+  const timers = awarenesses.map((awareness, i) =>
+    setInterval(() => {
+      sent++;
+      awareness.setLocalState({ caret: (sent * 7 + i) % 500, at: performance.now() } satisfies CaretState);
+    }, 1000 / cmd.rate),
+  );
+  await sleep(cmd.seconds * 1000);
+  timers.forEach(clearInterval);
+  const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  await mark('end');
+  const expected = sent * (cmd.clients - 1);
+  await waitFor(() => samples.length >= expected, 5_000);
+  return {
+    clients: cmd.clients,
+    seconds: cmd.seconds,
+    sent,
+    expected,
+    deliveries: samples.length,
+    missing: expected - samples.length,
+    latency: stats(samples),
+    loadgenCpu: Math.round(((cpu.user + cpu.system) / 1e6 / elapsed) * 100),
+  };
+}
+
+/**
+ * Idle clients spread over rooms, connected `CONNECT_BATCH` at a time; then the parent restarts the
+ * server (mark 'restart': it answers once the new process listens) and every client's return is timed.
+ */
+const CONNECT_BATCH = 50;
+
+async function connectionsLoad(cmd: ConnectionsCommand): Promise<ConnectionsResult> {
+  const started = performance.now();
+  const clients: Peer[] = [];
+  for (let i = 0; i < cmd.connections; i += CONNECT_BATCH) {
+    const batch = Array.from({ length: Math.min(CONNECT_BATCH, cmd.connections - i) }, (_, j) =>
+      connect(cmd.target, i + j, cmd.rooms[(i + j) % cmd.rooms.length], false),
+    );
+    clients.push(...(await Promise.all(batch)));
+    if (clients.length % 1000 === 0) debug(`${clients.length} connected`);
+  }
+  const connectMs = performance.now() - started;
+  debug(`${clients.length} connected in ${Math.round(connectMs)} ms`);
+  await sleep(cmd.settleMs);
+  await mark('connected');
+  const lost = new Set<number>();
+  const backAt = new Map<number, number>();
+  const watch = setInterval(() => {
+    const now = performance.now();
+    clients.forEach((client, i) => {
+      if (!client.synced()) lost.add(i);
+      else if (lost.has(i) && !backAt.has(i)) backAt.set(i, now);
+    });
+  }, 25);
+  await mark('restart');
+  const listening = performance.now();
+  await waitFor(() => lost.size === clients.length && backAt.size === lost.size, cmd.backWithinMs, 50);
+  clearInterval(watch);
+  return {
+    rooms: cmd.rooms.length,
+    connections: clients.length,
+    connectMs,
+    dropped: lost.size,
+    back: backAt.size,
+    backAfterMs: [...backAt.values()].map((at) => Math.round(at - listening)),
+  };
+}
+
 const BURST = 250;
 
 async function coldOpenLoad(cmd: ColdOpenCommand): Promise<ColdOpenResult> {
@@ -258,6 +392,15 @@ async function main(): Promise<void> {
         break;
       case 'publish':
         results.push(await publishLoad(cmd));
+        break;
+      case 'paste':
+        results.push(await pasteLoad(cmd));
+        break;
+      case 'awareness':
+        results.push(await awarenessLoad(cmd));
+        break;
+      case 'connections':
+        results.push(await connectionsLoad(cmd));
         break;
     }
     for (const peer of peers.splice(0)) peer.close();

@@ -94,8 +94,24 @@ function rssBytes(pid: number): number {
   return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
 }
 
-export type Sample = { at: number; cpu: number[]; rss: number[] };
-export const sample = (pids: number[]): Sample => ({ at: performance.now(), cpu: pids.map(cpuSeconds), rss: pids.map(rssBytes) });
+/** Bytes and calls of write(2)-family syscalls so far (sockets included), from /proc/<pid>/io; zeros where unreadable. */
+function writes(pid: number): { bytes: number; calls: number } {
+  try {
+    const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(io)?.[1] ?? 0);
+    return { bytes: field('wchar'), calls: field('syscw') };
+  } catch {
+    return { bytes: 0, calls: 0 };
+  }
+}
+
+export type Sample = { at: number; cpu: number[]; rss: number[]; writes: { bytes: number; calls: number }[] };
+export const sample = (pids: number[]): Sample => ({
+  at: performance.now(),
+  cpu: pids.map(cpuSeconds),
+  rss: pids.map(rssBytes),
+  writes: pids.map(writes),
+});
 
 /** CPU % per process between two samples, averaged over the processes. */
 export function cpuPercent(from: Sample, to: Sample): number {
@@ -106,14 +122,17 @@ export function cpuPercent(from: Sample, to: Sample): number {
 
 /**
  * Runs the load generator with one command or several in turn; at each of its marks
- * samples `pids` (the servers) and lets it go on. Resolves with the results and, per
- * command, the samples by mark name.
+ * samples `pids` (the servers; a function when they change, as in a restart), runs
+ * `onMark` if given, and lets it go on. Resolves with the results and, per command,
+ * the samples by mark name.
  */
 export async function runLoadgen(
   commands: LoadCommand[],
-  pids: number[],
+  pids: number[] | (() => number[]),
   timeoutMs: number,
+  onMark?: (name: string) => Promise<void>,
 ): Promise<{ results: LoadResult[]; marks: Record<string, Sample>[] }> {
+  const serverPids = typeof pids === 'function' ? pids : () => pids;
   const child = track(
     spawn(process.execPath, [...profileFlags(), '--import', 'tsx', 'bench/peers/loadgen.ts', JSON.stringify(commands)], {
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -128,6 +147,7 @@ export async function runLoadgen(
   const marks: Record<string, Sample>[] = commands.map(() => ({}));
   let results: LoadResult[] | undefined;
   let error: string | undefined;
+  let markError: string | undefined;
   const lines = readline.createInterface({ input: child.stdout! });
   lines.on('line', (line) => {
     let message: { mark?: string; index?: number; results?: LoadResult[]; error?: string };
@@ -137,8 +157,12 @@ export async function runLoadgen(
       return;
     }
     if (message.mark) {
-      marks[message.index ?? 0][message.mark] = sample(pids);
-      child.stdin!.write('go\n');
+      const name = message.mark;
+      marks[message.index ?? 0][name] = sample(serverPids());
+      void (onMark?.(name) ?? Promise.resolve()).then(
+        () => child.stdin!.write('go\n'),
+        (error: unknown) => ((markError = error instanceof Error ? error.message : String(error)), child.kill('SIGKILL')),
+      );
     } else if (message.results) results = message.results;
     else if (message.error) error = message.error;
   });
@@ -152,6 +176,7 @@ export async function runLoadgen(
     child.kill('SIGKILL');
     throw new Error(`load generator timed out after ${timeoutMs} ms (${commands.map((c) => c.op).join(', ')})\n${stderr.slice(-2000)}`);
   }
+  if (markError) throw new Error(`at a load generator mark: ${markError}`);
   if (!results) throw new Error(`load generator failed (exit ${outcome}): ${error ?? ''}\n${stderr.slice(-2000)}`);
   return { results, marks };
 }

@@ -1,6 +1,7 @@
 /**
  * Keeps `npm run bench` from rotting: the benchmark in smoke mode (every server
- * once, tiny sizes, no W3/W6) must finish, deliver every update and converge.
+ * once, tiny sizes, no W3/W6) must finish, deliver every update, caret and paste,
+ * converge, and bring every idle client back after a restart.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,6 +12,8 @@ import { expect, it } from 'vitest';
 const SERVERS = ['galley', 'y-websocket', 'hocuspocus', 'ws-relay', 'socketio-relay'];
 
 type Row = { server: string; p50: number; missing: number; converged: boolean; ingestPerSecond: number };
+type RestartRow = { server: string; connections: number; dropped: number; back: number; perConnectionKiB: number };
+type Results = Record<'W1' | 'W2' | 'W4' | 'W5' | 'W7' | 'W8' | 'W9', Row[]> & { W10: RestartRow[] };
 
 it('bench --smoke runs every server and every update arrives', async () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'galley-bench-smoke-')), 'bench.json');
@@ -25,15 +28,24 @@ it('bench --smoke runs every server and every update arrives', async () => {
   clearTimeout(timer);
   expect(code, output).toBe(0);
 
-  const { results } = JSON.parse(fs.readFileSync(out, 'utf8')) as { results: Record<'W1' | 'W2' | 'W4' | 'W5', Row[]> };
-  for (const workload of ['W1', 'W2'] as const) {
-    for (const server of SERVERS) {
+  const { results } = JSON.parse(fs.readFileSync(out, 'utf8')) as { results: Results };
+  const serversOf = { W1: SERVERS, W2: SERVERS, W7: SERVERS, W8: SERVERS, W9: ['galley', 'y-websocket', 'hocuspocus'] };
+  for (const workload of ['W1', 'W2', 'W7', 'W8', 'W9'] as const) {
+    for (const server of serversOf[workload]) {
       const row = results[workload].find((r) => r.server === server);
       expect(row, `${workload} ${server}`).toBeDefined();
       expect(row!.p50, `${workload} ${server} p50`).toBeGreaterThan(0);
       expect(row!.missing, `${workload} ${server} missing`).toBe(0);
-      expect(row!.converged, `${workload} ${server} converged`).toBe(true);
+      if (workload !== 'W9') expect(row!.converged, `${workload} ${server} converged`).toBe(true);
     }
+  }
+  for (const server of ['galley', 'y-websocket']) {
+    const row = results.W10.find((r) => r.server === server);
+    expect(row, `W10 ${server}`).toBeDefined();
+    expect(row!.connections, `W10 ${server} connections`).toBeGreaterThan(0);
+    expect(row!.dropped, `W10 ${server} dropped`).toBe(row!.connections);
+    expect(row!.back, `W10 ${server} back`).toBe(row!.connections);
+    expect(row!.perConnectionKiB, `W10 ${server} memory`).toBeGreaterThan(0);
   }
   for (const server of SERVERS) expect(results.W4.find((r) => r.server === server)?.ingestPerSecond, `W4 ${server}`).toBeGreaterThan(0);
   expect(results.W5[0]?.p50).toBeGreaterThan(0);
