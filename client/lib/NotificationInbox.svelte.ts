@@ -4,10 +4,13 @@
  * Both carry the unread count, so the bell is right without a refetch; after a reconnect it refetches
  * what it may have missed.
  */
-import type { NotificationView } from '../../shared/notifications';
+import type { NotificationPage, NotificationView } from '../../shared/notifications';
 import { errorMessage } from './api';
 import { notificationsApi } from './notificationsApi';
 import type { GalleyClientSocket } from './sync/socket';
+
+/** Times a refresh asks again because live events came while it was asking. */
+const REFRESH_RETRIES = 3;
 
 export class NotificationInbox {
   items = $state.raw<NotificationView[]>([]);
@@ -19,6 +22,10 @@ export class NotificationInbox {
   /** The newest arrival, for a polite announcement. */
   arrival = $state.raw<NotificationView | null>(null);
   #socket: GalleyClientSocket;
+  /** Live events heard so far: a list answer asked for before one of them may not hold it. */
+  #heard = 0;
+  /** The latest refresh asked for: an older one's answer never replaces a newer one's. */
+  #asked = 0;
 
   constructor(socket: GalleyClientSocket) {
     this.#socket = socket;
@@ -28,11 +35,13 @@ export class NotificationInbox {
   start(): () => void {
     const socket = this.#socket;
     const onNew = (notification: NotificationView, unread: number) => {
+      this.#heard++;
       this.items = [notification, ...this.items.filter((n) => n.id !== notification.id)];
       this.unread = unread;
       this.arrival = notification;
     };
     const onRead = (ids: string[] | 'all', unread: number) => {
+      this.#heard++;
       const now = new Date().toISOString();
       this.items = this.items.map((n) => (n.readAt === null && (ids === 'all' || ids.includes(n.id)) ? { ...n, readAt: now } : n));
       this.unread = unread;
@@ -50,9 +59,15 @@ export class NotificationInbox {
     };
   }
 
+  /**
+   * Loads the first page and the count. A live event heard while the answer was on its way may be missing
+   * from it (the count would go back), so it asks again, a few times at most.
+   */
   async refresh(): Promise<void> {
+    const asked = ++this.#asked;
     try {
-      const page = await notificationsApi.list();
+      const page = await this.#firstPage();
+      if (asked !== this.#asked) return;
       this.items = page.notifications;
       this.unread = page.unread;
       this.next = page.next;
@@ -61,6 +76,14 @@ export class NotificationInbox {
       this.error = errorMessage(error);
     } finally {
       this.loaded = true;
+    }
+  }
+
+  async #firstPage(): Promise<NotificationPage> {
+    for (let attempt = 1; ; attempt++) {
+      const heard = this.#heard;
+      const page = await notificationsApi.list();
+      if (this.#heard === heard || attempt > REFRESH_RETRIES) return page;
     }
   }
 

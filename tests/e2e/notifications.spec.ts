@@ -62,6 +62,40 @@ test('a link to a place in a story opens the comments at the thread, or puts the
   await expect(ana.getByRole('heading', { name: 'Comments', exact: true })).toBeVisible();
 });
 
+test('a notification that arrives while the inbox is loading is counted, not overwritten by the older answer', async ({
+  browser,
+  server,
+}) => {
+  const writer = await createUser(server, 'writer', 'Ana Writer');
+  const editor = await createUser(server, 'editor', 'Ben Editor');
+  const ben = await signedInPage(browser, server, editor);
+  await expect(ben.getByRole('button', { name: 'Notifications', exact: true })).toBeVisible();
+  // The inbox's next load is answered as the server saw it before the notification: held until the push is in.
+  let asked!: () => void;
+  const loading = new Promise<void>((resolve) => (asked = resolve));
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await ben.route(
+    (url) => url.pathname === '/api/notifications',
+    async (route) => {
+      const response = await route.fetch();
+      asked();
+      await held;
+      await route.fulfill({ response });
+    },
+    { times: 1 },
+  );
+  await ben.reload();
+  await loading;
+  const storyId = await createStory(server, writer);
+  await server.app.notifier.notifyAssigned(storyId, [editor.id], { id: writer.id, name: writer.name });
+  await expect(ben.getByText(/New notification: Ana Writer assigned you/)).toBeAttached();
+  release();
+  await expect(ben.getByRole('button', { name: 'Notifications, 1 unread' })).toBeVisible();
+  await ben.getByRole('button', { name: 'Notifications, 1 unread' }).click();
+  await expect(ben.getByRole('link', { name: /Unread: Ana Writer assigned you to/ })).toBeVisible();
+});
+
 test.describe('at 390 px', () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
