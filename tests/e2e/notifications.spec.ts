@@ -1,3 +1,4 @@
+import { userRoom } from '../../shared/notifications';
 /**
  * The bell: an editor hears of a review request live, opens it and lands on the story; marks everything
  * read; and the bell, its panel and the notification settings pass axe at a phone's width.
@@ -85,8 +86,14 @@ test('a notification that arrives while the inbox is loading is counted, not ove
     },
     { times: 1 },
   );
+  // The reloaded page's socket must be in Ben's room before the push, or there is no push to cross.
+  const room = userRoom(editor.id);
+  const before = new Set((await server.app.io.in(room).fetchSockets()).map((socket) => socket.id));
   await ben.reload();
   await loading;
+  await expect
+    .poll(async () => (await server.app.io.in(room).fetchSockets()).some((socket) => !before.has(socket.id)), { timeout: 30_000 })
+    .toBe(true);
   const storyId = await createStory(server, writer);
   await server.app.notifier.notifyAssigned(storyId, [editor.id], { id: writer.id, name: writer.name });
   await expect(ben.getByText(/New notification: Ana Writer assigned you/)).toBeAttached();
