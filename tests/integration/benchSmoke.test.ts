@@ -45,7 +45,9 @@ it('bench --smoke runs every server and every update arrives', async () => {
     expect(row!.connections, `W10 ${server} connections`).toBeGreaterThan(0);
     expect(row!.dropped, `W10 ${server} dropped`).toBe(row!.connections);
     expect(row!.back, `W10 ${server} back`).toBe(row!.connections);
-    expect(row!.perConnectionKiB, `W10 ${server} memory`).toBeGreaterThan(0);
+    // 20 connections move RSS less than the GC does (CI once measured -137.8 KiB):
+    // smoke checks that the figure is computed; full runs measure it.
+    expect(Number.isFinite(row!.perConnectionKiB), `W10 ${server} memory`).toBe(true);
   }
   for (const server of SERVERS) expect(results.W4.find((r) => r.server === server)?.ingestPerSecond, `W4 ${server}`).toBeGreaterThan(0);
   expect(results.W5[0]?.p50).toBeGreaterThan(0);
