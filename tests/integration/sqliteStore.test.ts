@@ -110,6 +110,24 @@ describe('SqliteConnection', () => {
     expect(connection.prepare('SELECT text FROM notes').pluck().all()).toEqual(['inside']);
     await connection.close();
   });
+
+  it('compiles a statement once and hands it back in its default mode', async () => {
+    const connection = new SqliteConnection(new Database(':memory:'), null);
+    await connection.write(() => connection.prepare('CREATE TABLE notes (text TEXT)').run());
+    await connection.write(() => connection.prepare("INSERT INTO notes VALUES ('kept')").run());
+    const sql = 'SELECT text FROM notes';
+    const first = connection.prepare(sql);
+    expect(first.pluck().get()).toBe('kept');
+    const again = connection.prepare(sql);
+    expect(again).toBe(first);
+    // A caller's pluck (or raw) does not leak into the next caller's rows.
+    expect(again.get()).toEqual({ text: 'kept' });
+    expect(connection.prepare(sql).raw().get()).toEqual(['kept']);
+    expect(connection.prepare(sql).get()).toEqual({ text: 'kept' });
+    // The write guard still holds for a statement compiled inside a write.
+    expect(() => connection.prepare("INSERT INTO notes VALUES ('kept')")).toThrow(/A write outside SqliteConnection.write/);
+    await connection.close();
+  });
 });
 
 describe('SqliteStore: the site search of publications stored before it', () => {

@@ -2,6 +2,9 @@ import type Database from 'better-sqlite3';
 import type { LogEntry } from '../StoryLogStore';
 import type { UpdateAppender } from './UpdateAppender';
 
+/** Compiled statements kept per connection: more than the stores' distinct SQL, so none is compiled twice. */
+const STATEMENTS_KEPT = 500;
+
 /** Something the connection keeps running until it is stopped or the connection closes (a watch's poll). */
 type Running = { stop(): void };
 
@@ -19,16 +22,31 @@ export class SqliteConnection {
   readonly #appender: UpdateAppender | null;
   #writing = false;
   #running = new Set<Running>();
+  /** Compiled statements by SQL, least recently used first: compiling cost more than running on hot reads. */
+  readonly #statements = new Map<string, Database.Statement>();
 
   constructor(db: Database.Database, appender: UpdateAppender | null) {
     this.#db = db;
     this.#appender = appender;
   }
 
-  /** A statement on this connection. One that writes is refused outside `write`. */
+  /**
+   * A statement on this connection, compiled once and kept. One that writes is refused outside `write`.
+   * A kept statement comes back in its default mode, whatever a caller toggled (pluck, raw, expand).
+   */
   prepare(sql: string): Database.Statement {
-    const statement = this.#db.prepare(sql);
+    const statement = this.#kept(sql);
     if (!statement.readonly && !this.#writing) throw new Error(`A write outside SqliteConnection.write: ${sql}`);
+    if (statement.reader) statement.raw(false).expand(false).pluck(false);
+    return statement;
+  }
+
+  #kept(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement) this.#statements.delete(sql);
+    else statement = this.#db.prepare(sql);
+    this.#statements.set(sql, statement);
+    if (this.#statements.size > STATEMENTS_KEPT) this.#statements.delete(this.#statements.keys().next().value!);
     return statement;
   }
 

@@ -154,15 +154,16 @@ function watchAccessChanges(
   onError: (error: unknown) => void,
 ): StopWatching {
   const newer = db.prepare('SELECT id, user_id FROM access_changes WHERE id > ? ORDER BY id LIMIT ?');
-  const head = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'access_changes'").pluck();
-  let seen = (head.get() as number | undefined) ?? 0;
+  // Plucked at each use: the connection hands a kept statement back in its default mode to every caller.
+  const head = () => db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'access_changes'").pluck().get() as number | undefined;
+  let seen = head() ?? 0;
   const poll = () => {
     try {
       const rows = newer.all(seen, ACCESS_POLL_ROWS) as { id: number; user_id: string }[];
       if (rows.length === 0) return;
       if (rows[0].id > seen + 1) {
         // Everyone is re-checked now, against what is stored now: the rows up to here add nothing.
-        seen = head.get() as number;
+        seen = head() ?? seen;
         return listener('everyone');
       }
       seen = rows[rows.length - 1].id;

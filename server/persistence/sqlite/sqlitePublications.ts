@@ -73,7 +73,6 @@ export function indexUnsearchedPublications(db: Database.Database): number {
 
 /** Public pages, revisions and versions, and the public listings, on SQLite. */
 export function sqlitePublications(db: SqliteConnection): PublicationStore {
-  let version: Database.Statement | undefined;
   const latestRevision = (storyId: string) =>
     (db.prepare('SELECT COALESCE(MAX(number), 0) AS latest FROM revisions WHERE story_id = ?').get(storyId) as { latest: number }).latest;
 
@@ -239,9 +238,7 @@ export function sqlitePublications(db: SqliteConnection): PublicationStore {
     },
 
     async publicationsVersion() {
-      // Read before every public answer: prepared once, not per call.
-      version ??= db.prepare('SELECT version FROM publication_changes').pluck();
-      return String(version.get() as number);
+      return String(db.prepare('SELECT version FROM publication_changes').pluck().get() as number);
     },
 
     async listRevisions(storyId) {

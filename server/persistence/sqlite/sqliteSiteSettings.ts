@@ -1,4 +1,3 @@
-import type { Statement } from 'better-sqlite3';
 import type { SiteSettingsStore } from '../SiteSettingsStore';
 import { siteSettingsColumns, toSiteSettings } from '../siteSettingsRows';
 import type { Row } from '../storeRows';
@@ -6,12 +5,9 @@ import type { SqliteConnection } from './SqliteConnection';
 
 /** The site's settings on SQLite: one row, id 1. */
 export function sqliteSiteSettings(db: SqliteConnection): SiteSettingsStore {
-  /** Read before every public answer (RenderedAnswers.ts): prepared once, not per call. */
-  let current: Statement | undefined;
   return {
     async getSiteSettings() {
-      current ??= db.prepare('SELECT * FROM site_settings WHERE id = 1');
-      const row = current.get() as Row | undefined;
+      const row = db.prepare('SELECT * FROM site_settings WHERE id = 1').get() as Row | undefined;
       return row && toSiteSettings(row);
     },
 
