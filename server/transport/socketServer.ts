@@ -10,6 +10,7 @@ import { originAllowed } from '../http/originPolicy';
 import { ProvenanceClaims } from '../documents/ProvenanceClaims';
 import type { Notifier } from '../notifications/Notifier';
 import type { Connection, StoryDocument } from '../documents/StoryDocument';
+import { AwarenessBatch } from './AwarenessBatch';
 import { EventGuard } from './EventGuard';
 import { decoderOf, PacketDecoder } from './PacketDecoder';
 import { ReconnectSpread } from './ReconnectSpread';
@@ -74,7 +75,7 @@ export function createSocketServer(
     }
   });
 
-  deps.registry.on('create', (document) => wireFanOut(io, document));
+  deps.registry.on('create', (document) => wireFanOut(io, document, deps.log));
   deps.access.on('change', (userId) => {
     for (const socket of io.of('/').sockets.values()) {
       if (userId !== null && socket.data.user.id !== userId) continue;
@@ -137,7 +138,7 @@ async function recheck(socket: GalleySocket, deps: TransportDeps): Promise<void>
 }
 
 /** Forwards a document's updates, awareness and presence to the sockets in its room. */
-function wireFanOut(io: GalleyServer, document: StoryDocument): void {
+function wireFanOut(io: GalleyServer, document: StoryDocument, log: TransportDeps['log']): void {
   const room = storyRoom(document.storyId);
   // This process's sockets only: other processes get the story's updates from the relay, and
   // forward them to their own sockets from their own copy.
@@ -145,9 +146,11 @@ function wireFanOut(io: GalleyServer, document: StoryDocument): void {
   document.on('update', (update, origin) => {
     toRoomExcept(origin).emit('story:sync', document.storyId, encodeUpdateMessage(update));
   });
-  document.on('awareness', (clients, origin) => {
-    toRoomExcept(origin).emit('story:awareness', document.storyId, encodeAwarenessUpdate(document.awareness, clients));
-  });
+  const awareness = new AwarenessBatch(
+    (clients, except) => toRoomExcept(except).emit('story:awareness', document.storyId, encodeAwarenessUpdate(document.awareness, clients)),
+    (error) => log.error({ err: error, storyId: document.storyId }, 'sending awareness failed'),
+  );
+  document.on('awareness', (clients, origin) => awareness.add(clients, origin));
   // Every socket is in a room of its own id; a y-websocket connection's id is in none, and its transport answers it.
   document.on('resync', (connection) => {
     io.local.to(connection.id).emit('story:sync', document.storyId, encodeStep1(document.doc));

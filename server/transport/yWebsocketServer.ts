@@ -20,6 +20,7 @@ import { originAllowed } from '../http/originPolicy';
 import type { TransportDeps } from './transportTypes';
 import type { Connection, StoryDocument } from '../documents/StoryDocument';
 import type { MessageGate } from './MessageGate';
+import { AwarenessBatch } from './AwarenessBatch';
 import { guardAwarenessUpdate, withoutRelayedStates } from './awarenessGuard';
 import { toBytes } from '../../shared/binary';
 import { encodeStep1, encodeUpdateMessage, handleSyncMessage } from './syncMessage';
@@ -126,14 +127,18 @@ export function attachYWebsocket(httpServer: HttpServer, deps: YWebsocketDeps): 
     document.on('resync', (connection) => {
       for (const peer of peers) if (peer.connection === connection) send(peer, syncFrame(encodeStep1(document.doc)));
     });
-    document.on('awareness', (clients) => {
-      if (peers.size === 0) return;
-      // To the sender too, as y-websocket's own server does: a stock client takes 30 s without any
-      // message for a dead connection, and its own 15-second awareness renewal coming back is what
-      // keeps a client that is alone in a story connected. It ignores states it already has.
-      const frame = awarenessFrame(encodeAwarenessUpdate(document.awareness, clients));
-      for (const peer of peers) send(peer, frame);
-    });
+    // To the sender too, as y-websocket's own server does: a stock client takes 30 s without any
+    // message for a dead connection, and its own 15-second awareness renewal coming back is what
+    // keeps a client that is alone in a story connected. It ignores states it already has.
+    const awareness = new AwarenessBatch(
+      (clients) => {
+        if (peers.size === 0) return;
+        const frame = awarenessFrame(encodeAwarenessUpdate(document.awareness, clients));
+        for (const peer of peers) send(peer, frame);
+      },
+      (error) => log.error({ err: error, storyId: document.storyId }, 'sending awareness failed'),
+    );
+    document.on('awareness', (clients, origin) => awareness.add(clients, origin));
     return peers;
   };
   registry.on('create', wireFanOut);

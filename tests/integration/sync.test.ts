@@ -166,6 +166,22 @@ describe('co-editing over Socket.IO', () => {
     expect(snapshot(stored)).toEqual(snapshot(a.doc));
   });
 
+  it('sends the awareness changes that arrive in one turn to each other person as one message', async () => {
+    const storyId = await createStory(server, writer);
+    const a = await join(writer, storyId);
+    const b = await join(await createUser(server, 'editor'), storyId);
+    b.provider.awareness.setLocalStateField('field', 'headline');
+    await eventually(() => expect(a.provider.awareness.getStates().get(b.doc.clientID)).toMatchObject({ field: 'headline' }));
+    let messages = 0;
+    a.provider.socket.on('story:awareness', () => messages++);
+    // Twenty caret moves written back to back (under the awareness rate limit): they reach the server
+    // together, and used to go out as twenty messages.
+    for (let i = 1; i <= 20; i++) b.provider.awareness.setLocalStateField('caret', i);
+    await eventually(() => expect(a.provider.awareness.getStates().get(b.doc.clientID)).toMatchObject({ caret: 20 }));
+    expect(messages).toBeGreaterThan(0);
+    expect(messages).toBeLessThan(20);
+  });
+
   it('shows a newcomer everyone already present as soon as it joins', async () => {
     const storyId = await createStory(server, writer);
     const a = await join(writer, storyId);
