@@ -33,6 +33,7 @@ import {
   type LoadResult,
   type PasteResult,
   type PublishResult,
+  isGalley,
   SERVER_KINDS,
   type ServerKind,
   type Stats,
@@ -111,6 +112,7 @@ const GALLEY_RATES = { SYNC_MESSAGES_PER_SECOND: '1000000', AWARENESS_MESSAGES_P
 const LAUNCHERS: Record<ServerKind, string> = {
   // As `npm start` runs it: the bundle scripts/serverBuild.ts makes (built before the first start).
   galley: SERVER_BUNDLE,
+  'galley-yjs': SERVER_BUNDLE,
   'y-websocket': 'bench/peers/servers/yWebsocket.ts',
   hocuspocus: 'bench/peers/servers/hocuspocus.ts',
   'ws-relay': 'bench/peers/servers/wsRelay.ts',
@@ -148,7 +150,7 @@ function restartable(file: string, env: Record<string, string>, handles: ServerH
 }
 
 async function startServer(kind: ServerKind, env: Record<string, string> = {}): Promise<Running> {
-  if (kind !== 'galley') {
+  if (!isGalley(kind)) {
     const launchEnv = { ...LAUNCH_ENV[kind], ...env };
     const handles = [await spawnServer(LAUNCHERS[kind], launchEnv)];
     return {
@@ -411,7 +413,7 @@ async function w2Plans(running: Running): Promise<Plan[]> {
 
 async function w3(kind: ServerKind): Promise<void> {
   await attempt('W3', kind, async () => {
-    const running = await startServer(kind, kind === 'galley' ? { IDLE_UNLOAD_MS: '2000' } : {});
+    const running = await startServer(kind, isGalley(kind) ? { IDLE_UNLOAD_MS: '2000' } : {});
     try {
       const rooms: string[] = [];
       for (let i = 0; i < SIZES.w3.stories; i += 20) {
@@ -569,7 +571,7 @@ async function w8Plans(running: Running): Promise<Plan[]> {
 }
 
 /** The relay floors carry no presence: W9 is for the servers that do. */
-const AWARENESS_KINDS: ServerKind[] = ['galley', 'y-websocket', 'hocuspocus'];
+const AWARENESS_KINDS: ServerKind[] = ['galley', 'galley-yjs', 'y-websocket', 'hocuspocus'];
 
 async function w9Plans(running: Running): Promise<Plan[]> {
   if (!AWARENESS_KINDS.includes(running.kind)) return [];
@@ -1138,7 +1140,7 @@ function machine() {
 async function main(): Promise<void> {
   const started = Date.now();
   log(`mode ${MODE}; servers ${servers.join(', ')}; workloads ${[...onlyWorkloads].join(', ')}`);
-  if (servers.includes('galley')) await buildServer();
+  if (servers.some(isGalley)) await buildServer();
   // W1, W2, W4 and W5 share one server process per kind, in that order; W7–W9 share another (so that
   // W4's long history does not weigh on their RSS; smoke: the same one); W3, W6 and W10 start their own.
   const perKind = async (kind: ServerKind, group: Workload[]) => {

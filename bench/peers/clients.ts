@@ -37,6 +37,16 @@ export type PeerOptions = {
 
 const wsUrl = (url: string) => url.replace(/^http/, 'ws');
 
+/** `ws` with a cookie on its upgrade request, for the stock y-websocket client (it takes a WebSocket class). */
+function withCookie(cookie: string | undefined): typeof WebSocket {
+  if (!cookie) return WebSocket;
+  return class extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols, { headers: { cookie } });
+    }
+  } as typeof WebSocket;
+}
+
 export async function connectPeer(kind: ServerKind, url: string, room: string, options: PeerOptions): Promise<Peer> {
   const doc = new Y.Doc();
   const timeout = options.timeoutMs ?? 20_000;
@@ -55,9 +65,11 @@ export async function connectPeer(kind: ServerKind, url: string, room: string, o
       });
       return { doc, close, galley: provider, synced: () => provider.synced, awareness: provider.awareness };
     }
-    case 'y-websocket': {
-      const provider = new WebsocketProvider(wsUrl(url), room, doc, {
-        WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    case 'y-websocket':
+    case 'galley-yjs': {
+      // Galley's endpoint is /yjs/<story id>, signed in with the session cookie.
+      const provider = new WebsocketProvider(kind === 'galley-yjs' ? `${wsUrl(url)}/yjs` : wsUrl(url), room, doc, {
+        WebSocketPolyfill: withCookie(options.cookie) as unknown as typeof globalThis.WebSocket,
         // Otherwise providers in one process sync through BroadcastChannel and bypass the server.
         disableBc: true,
       });

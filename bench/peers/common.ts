@@ -5,8 +5,12 @@
  */
 import * as Y from 'yjs';
 
-export const SERVER_KINDS = ['galley', 'y-websocket', 'hocuspocus', 'ws-relay', 'socketio-relay', 'socketio-1frame-relay'] as const;
+/** `galley-yjs`: the same Galley server, with the stock y-websocket client on its `/yjs` endpoint. */
+export const SERVER_KINDS = ['galley', 'galley-yjs', 'y-websocket', 'hocuspocus', 'ws-relay', 'socketio-relay', 'socketio-1frame-relay'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
+
+/** The kinds that run the Galley server (signed in, stories created over HTTP). */
+export const isGalley = (kind: ServerKind): kind is 'galley' | 'galley-yjs' => kind === 'galley' || kind === 'galley-yjs';
 
 /** Where the load generator's clients connect. Galley: one or more node URLs and a session cookie. */
 export type Target = { kind: ServerKind; urls: string[]; cookie?: string };

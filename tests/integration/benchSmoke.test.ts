@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 
-const SERVERS = ['galley', 'y-websocket', 'hocuspocus', 'ws-relay', 'socketio-relay'];
+const SERVERS = ['galley', 'galley-yjs', 'y-websocket', 'hocuspocus', 'ws-relay', 'socketio-relay'];
 
 type Row = { server: string; p50: number; missing: number; converged: boolean; ingestPerSecond: number };
 type RestartRow = { server: string; connections: number; dropped: number; back: number; perConnectionKiB: number };
@@ -29,7 +29,7 @@ it('bench --smoke runs every server and every update arrives', async () => {
   expect(code, output).toBe(0);
 
   const { results } = JSON.parse(fs.readFileSync(out, 'utf8')) as { results: Results };
-  const serversOf = { W1: SERVERS, W2: SERVERS, W7: SERVERS, W8: SERVERS, W9: ['galley', 'y-websocket', 'hocuspocus'] };
+  const serversOf = { W1: SERVERS, W2: SERVERS, W7: SERVERS, W8: SERVERS, W9: ['galley', 'galley-yjs', 'y-websocket', 'hocuspocus'] };
   for (const workload of ['W1', 'W2', 'W7', 'W8', 'W9'] as const) {
     for (const server of serversOf[workload]) {
       const row = results[workload].find((r) => r.server === server);
