@@ -1,4 +1,5 @@
 import { encodeAwarenessUpdate } from 'y-protocols/awareness';
+import { AwarenessBatch } from './AwarenessBatch';
 import type { StoryDocument } from './StoryDocument';
 import type { Logger } from '../logger';
 import type { DocumentRelay, RelayListener } from '../cluster/DocumentRelay';
@@ -18,9 +19,14 @@ export async function relayDocument(
   const { storyId } = document;
   const unsubscribe = await relay.subscribe(storyId, received(document, log, catchUp));
   document.on('committed', (update) => relay.publish(storyId, 'update', update));
+  // Once per turn, like the transports' fan-out: caret moves are most of what crosses between nodes.
+  const awareness = new AwarenessBatch(
+    (clients) => relay.publish(storyId, 'awareness', encodeAwarenessUpdate(document.awareness, clients)),
+    (error) => log.error({ err: error, storyId }, 'relaying awareness failed'),
+  );
   document.on('awareness', (clients, origin) => {
     // Only news from this process's own connections: relayed and timed-out states are everyone's already.
-    if (origin) relay.publish(storyId, 'awareness', encodeAwarenessUpdate(document.awareness, clients));
+    if (origin) awareness.add(clients, origin);
   });
   return unsubscribe;
 }

@@ -10,7 +10,7 @@ import { originAllowed } from '../http/originPolicy';
 import { ProvenanceClaims } from '../documents/ProvenanceClaims';
 import type { Notifier } from '../notifications/Notifier';
 import type { Connection, StoryDocument } from '../documents/StoryDocument';
-import { AwarenessBatch } from './AwarenessBatch';
+import { AwarenessBatch } from '../documents/AwarenessBatch';
 import { EventGuard } from './EventGuard';
 import { decoderOf, PacketDecoder } from './PacketDecoder';
 import { ReconnectSpread } from './ReconnectSpread';

@@ -20,7 +20,7 @@ import { originAllowed } from '../http/originPolicy';
 import type { TransportDeps } from './transportTypes';
 import type { Connection, StoryDocument } from '../documents/StoryDocument';
 import type { MessageGate } from './MessageGate';
-import { AwarenessBatch } from './AwarenessBatch';
+import { AwarenessBatch } from '../documents/AwarenessBatch';
 import { guardAwarenessUpdate, withoutRelayedStates } from './awarenessGuard';
 import { toBytes } from '../../shared/binary';
 import { encodeStep1, encodeUpdateMessage, handleSyncMessage } from './syncMessage';

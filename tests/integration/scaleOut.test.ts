@@ -4,6 +4,7 @@
  * death, a Redis restart and Postgres going away for a while.
  */
 import { PROTOCOL_VERSION } from '../../shared/protocol';
+import { createClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createAccount } from '../../server/auth/accounts';
@@ -131,6 +132,26 @@ describe.skipIf(!available)('several nodes on Postgres and Redis', () => {
       expect(names).not.toContain('Eddie Editor');
     });
   }, 30_000);
+
+  it('relays the caret moves that arrive in one turn to the other nodes as one message', async () => {
+    const storyId = await createStory(nodes[0], writer);
+    const [a, b] = await Promise.all([client(nodes[0], writer, storyId), client(nodes[1], editor, storyId)]);
+    b.provider.awareness.setLocalStateField('field', 'body');
+    await eventually(() => expect(a.provider.awareness.getStates().get(b.doc.clientID)).toMatchObject({ field: 'body' }));
+    // Listen on the story's relay channel as a node does: one byte of kind (1: awareness), then the sender.
+    const listener = createClient({ url: redis.url });
+    await listener.connect();
+    let relayed = 0;
+    await listener.subscribe(`galley:story:${storyId}`, (message: Buffer) => message[0] === 1 && relayed++, true);
+    try {
+      for (let i = 1; i <= 20; i++) b.provider.awareness.setLocalStateField('caret', i);
+      await eventually(() => expect(a.provider.awareness.getStates().get(b.doc.clientID)).toMatchObject({ caret: 20 }));
+      expect(relayed).toBeGreaterThan(0);
+      expect(relayed).toBeLessThan(20);
+    } finally {
+      await listener.close();
+    }
+  });
 
   it('converges random concurrent edits on several stories over all nodes, and storage holds exactly what clients hold', async () => {
     const random = mulberry32(6);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../server/documents/StoryDocument';
-import { AwarenessBatch } from '../../server/transport/AwarenessBatch';
+import { AwarenessBatch } from '../../server/documents/AwarenessBatch';
 
 const connection = (id: string): Connection => ({ id, user: { id, name: id, role: 'writer' } as Connection['user'], awarenessClients: new Set() });
 const turn = () => new Promise((resolve) => setImmediate(resolve));

@@ -1,4 +1,4 @@
-import type { Connection } from '../documents/StoryDocument';
+import type { Connection } from './StoryDocument';
 
 /**
  * A story's awareness changes gathered over one turn of the event loop and sent as one message.
