@@ -4,7 +4,7 @@
  * plain Socket.IO relay with minimal y-protocols clients). Every server runs in a
  * process of its own on 127.0.0.1; the load comes from another process
  * (bench/peers/loadgen.ts). Tables go to stdout, everything to bench/results/bench.json.
- *   npm run bench [-- --quick | --smoke] [--only W1,W4] [--servers galley,y-websocket] [--out file.json]
+ *   npm run bench [-- --quick | --smoke] [--only W1,W4] [--servers galley,y-websocket] [--out file.json] [--w10-connections N]
  * Workloads: W1 latency (one writer, 2/10/50 readers), W2 fan-in (50 typists), W3 many idle stories,
  * W4 cold open of a long history, W5 publish (Galley), W6 scale-out (3 Galley nodes), W7 many readers
  * (200 and 500), W8 a 50 KB paste at 20 readers, W9 caret traffic (awareness: 50 clients × 10/s; not the
@@ -92,6 +92,8 @@ const SIZES = {
     w10: { connections: 20, stories: 2 },
   },
 }[MODE];
+// `--w10-connections N`: W10 at another size (the full run's 6,000 is where Galley still connects here).
+if (option('w10-connections')) SIZES.w10.connections = Number(option('w10-connections'));
 const W1_RATE = 20;
 const W2_RATE = 5;
 

@@ -126,6 +126,12 @@ export function cpuPercent(from: Sample, to: Sample): number {
  * `onMark` if given, and lets it go on. Resolves with the results and, per command,
  * the samples by mark name.
  */
+/**
+ * 10,000 of Galley's clients in one process outgrow V8's default 4 GiB heap: with it, W10 stalled between
+ * 7,000 and 10,000 connections; with this, 10,000 connect in 12 s (docs/performance.md, W10).
+ */
+const LOADGEN_HEAP = '--max-old-space-size=12288';
+
 export async function runLoadgen(
   commands: LoadCommand[],
   pids: number[] | (() => number[]),
@@ -134,7 +140,7 @@ export async function runLoadgen(
 ): Promise<{ results: LoadResult[]; marks: Record<string, Sample>[] }> {
   const serverPids = typeof pids === 'function' ? pids : () => pids;
   const child = track(
-    spawn(process.execPath, [...profileFlags(), '--import', 'tsx', 'bench/peers/loadgen.ts', JSON.stringify(commands)], {
+    spawn(process.execPath, [...profileFlags(), LOADGEN_HEAP, '--import', 'tsx', 'bench/peers/loadgen.ts', JSON.stringify(commands)], {
       stdio: ['pipe', 'pipe', 'pipe'],
     }),
   );
