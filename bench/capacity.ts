@@ -85,7 +85,9 @@ async function main(): Promise<void> {
   const machine = fit(met, (s) => s.machineCpu);
   const budget = met.at(-1)!.nodeCpu;
   const perNode = Math.floor((budget - node.base) / node.perEditor);
-  log(`one node: ${fmt(node.perEditor * 1000)} m-core per editor + ${fmt(node.base)} core; budget ${fmt(budget)} core → ${perNode} editors`);
+  log(
+    `one node: ${fmt(node.perEditor * 1000)} m-core per editor + ${fmt(node.base)} core; budget ${fmt(budget)} core → ${perNode} editors`,
+  );
 
   // Three nodes on this machine: each node applies every edit of a story it serves (its own clients' and
   // the relayed), so two light steps measure the machine's cost per editor in that setup.
@@ -95,10 +97,13 @@ async function main(): Promise<void> {
   const machineBusy = met.at(-1)!.machineCpu;
   const predicted = roundToStories((machineBusy - three.base) / three.perEditor);
   log(`three nodes on this machine: predicted ${predicted} editors (machine ${fmt(machineBusy)} cores at the last step met)`);
-  const checks = [await run('check at prediction', 3, predicted), await run('check at 1.3× prediction', 3, roundToStories(predicted * 1.3))];
+  const checks = [
+    await run('check at prediction', 3, predicted),
+    await run('check at 1.3× prediction', 3, roundToStories(predicted * 1.3)),
+  ];
   checks.forEach(printStep);
   // When the prediction itself misses the target, find where the three nodes do meet it.
-  for (let editors = roundToStories(predicted * 0.75); !checks.at(-1)!.met && !checks[0].met && editors >= light[0].editors; ) {
+  for (let editors = roundToStories(predicted * 0.75); !checks.at(-1)!.met && !checks[0].met && editors >= light[0].editors;) {
     const below = await run(`below the prediction (${Math.round((editors / predicted) * 100)} %)`, 3, editors);
     printStep(below);
     checks.push(below);
@@ -126,7 +131,11 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(
     out,
-    JSON.stringify({ date: new Date().toISOString(), perStory: PER_STORY, rate: RATE, carets: CARETS, seconds: SECONDS, steps, light, checks, model }, null, 2),
+    JSON.stringify(
+      { date: new Date().toISOString(), perStory: PER_STORY, rate: RATE, carets: CARETS, seconds: SECONDS, steps, light, checks, model },
+      null,
+      2,
+    ),
   );
 }
 
@@ -295,14 +304,18 @@ const fmt = (n: number) => n.toFixed(3);
 const pct = (n: number) => `${Math.round(n * 100)} %`;
 
 function printStep(s: Step): void {
-  log(`  ${s.editors} editors: p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, missing ${s.missing}, node ${pct(s.nodeCpu)}, machine ${s.machineCpu.toFixed(2)} cores`);
+  log(
+    `  ${s.editors} editors: p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, missing ${s.missing}, node ${pct(s.nodeCpu)}, machine ${s.machineCpu.toFixed(2)} cores`,
+  );
 }
 
 function printTable(steps: Step[], model: Record<string, number>): void {
   console.log(
     `\nStories of ${PER_STORY} editors, each typing ${RATE} keystrokes/s at random places and moving a caret ${CARETS}/s, ${SECONDS} s per step; ${os.cpus().length} cores\n`,
   );
-  console.log('| phase | nodes | editors | stories | edits/s | deliveries/s | p50 ms | p99 ms | ack p99 ms | missing | CPU per node | load generator | machine (cores) | RSS per node | p99 < 50 ms |');
+  console.log(
+    '| phase | nodes | editors | stories | edits/s | deliveries/s | p50 ms | p99 ms | ack p99 ms | missing | CPU per node | load generator | machine (cores) | RSS per node | p99 < 50 ms |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const s of steps) {
     console.log(

@@ -6,7 +6,15 @@
 import * as Y from 'yjs';
 
 /** `galley-yjs`: the same Galley server, with the stock y-websocket client on its `/yjs` endpoint. */
-export const SERVER_KINDS = ['galley', 'galley-yjs', 'y-websocket', 'hocuspocus', 'ws-relay', 'socketio-relay', 'socketio-1frame-relay'] as const;
+export const SERVER_KINDS = [
+  'galley',
+  'galley-yjs',
+  'y-websocket',
+  'hocuspocus',
+  'ws-relay',
+  'socketio-relay',
+  'socketio-1frame-relay',
+] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 /** The kinds that run the Galley server (signed in, stories created over HTTP). */

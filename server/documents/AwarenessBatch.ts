@@ -15,7 +15,7 @@ export class AwarenessBatch {
   readonly #onError: (error: unknown) => void;
   #clients = new Set<number>();
   #senders = new Set<Connection | null>();
-  #pending: NodeJS.Immediate | null = null;
+  #scheduled = false;
 
   /** `onError`: a failed send is reported there, never thrown out of the event loop's turn. */
   constructor(send: (clients: number[], except: Connection | null) => void, onError: (error: unknown) => void) {
@@ -26,11 +26,13 @@ export class AwarenessBatch {
   add(clients: readonly number[], sender: Connection | null): void {
     for (const client of clients) this.#clients.add(client);
     this.#senders.add(sender);
-    this.#pending ??= setImmediate(this.#flush);
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(this.#flush);
   }
 
   #flush = (): void => {
-    this.#pending = null;
+    this.#scheduled = false;
     const clients = [...this.#clients];
     const [first] = this.#senders;
     const except = this.#senders.size === 1 ? (first ?? null) : null;

@@ -2,13 +2,20 @@ import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../server/documents/StoryDocument';
 import { AwarenessBatch } from '../../server/documents/AwarenessBatch';
 
-const connection = (id: string): Connection => ({ id, user: { id, name: id, role: 'writer' } as Connection['user'], awarenessClients: new Set() });
+const connection = (id: string): Connection => ({
+  id,
+  user: { id, name: id, role: 'writer' } as Connection['user'],
+  awarenessClients: new Set(),
+});
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('AwarenessBatch', () => {
   it('sends one turn’s changes once, past their only sender', async () => {
     const sent: [number[], Connection | null][] = [];
-    const batch = new AwarenessBatch((clients, except) => sent.push([clients, except]), () => {});
+    const batch = new AwarenessBatch(
+      (clients, except) => sent.push([clients, except]),
+      () => {},
+    );
     const a = connection('a');
     batch.add([1], a);
     batch.add([1], a);
@@ -20,7 +27,10 @@ describe('AwarenessBatch', () => {
 
   it('sends to everyone when the turn had several senders, or a change from elsewhere', async () => {
     const sent: [number[], Connection | null][] = [];
-    const batch = new AwarenessBatch((clients, except) => sent.push([clients, except]), () => {});
+    const batch = new AwarenessBatch(
+      (clients, except) => sent.push([clients, except]),
+      () => {},
+    );
     batch.add([1], connection('a'));
     batch.add([2], connection('b'));
     await turn();
