@@ -22,15 +22,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type * as Y from 'yjs';
-import { createAccount } from '../server/auth/accounts';
-import { PgStore } from '../server/persistence/pg/PgStore';
 import { buildServer, SERVER_BUNDLE } from '../scripts/serverBuild';
 import { connectClient, createStory, setParagraphs, type TestClient } from '../tests/helpers/clients';
 import { createTestDatabase } from '../tests/helpers/postgres';
 import { startRedis } from '../tests/helpers/redisServer';
 import { type ServerProcess, startServerProcess } from '../tests/helpers/serverProcess';
-import { signIn, type TestUser } from '../tests/helpers/testServer';
+import { benchAccount } from './benchAccount';
 import { ArrivalLatency } from './peers/ArrivalLatency';
+import { stats, waitFor } from './peers/common';
+import { cpuSeconds, rssBytes } from './peers/processes';
 
 const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1]]] : [])));
 const START = Number(args.get('start') ?? 40);
@@ -163,7 +163,7 @@ async function run(phase: string, nodeCount: number, editors: number): Promise<S
     // The first migrates the schema; the others start once it has.
     nodes.push(await startServerProcess(env, 60_000, NODE_ARGS));
     nodes.push(...(await Promise.all(Array.from({ length: nodeCount - 1 }, () => startServerProcess(env, 60_000, NODE_ARGS)))));
-    const user = await benchUser(database.url, nodes[0]);
+    const user = await benchAccount(database.url, nodes[0].url, 'Capacity');
     const stories = editors / PER_STORY;
     for (let s = 0; s < stories; s++) {
       const storyId = await createStory(nodes[0], user);
@@ -186,33 +186,32 @@ async function run(phase: string, nodeCount: number, editors: number): Promise<S
     const latency = new ArrivalLatency();
     for (const { doc } of clients) latency.watch(doc);
     const acks: number[] = [];
-    const before = { nodes: nodes.map(cpuSeconds), machine: machineBusySeconds(), self: process.cpuUsage() };
+    const before = { nodes: nodes.map(cpuOf), machine: machineBusySeconds(), self: process.cpuUsage() };
     const started = performance.now();
     const stops = clients.flatMap((client, i) => typeAndMove(client, i, latency, acks));
     await new Promise((r) => setTimeout(r, SECONDS * 1000));
     stops.forEach((stop) => stop());
     const elapsed = (performance.now() - started) / 1000;
     const self = process.cpuUsage(before.self);
-    const nodeCpu = nodes.reduce((sum, n, i) => sum + cpuSeconds(n) - before.nodes[i], 0) / elapsed / nodeCount;
+    const nodeCpu = nodes.reduce((sum, n, i) => sum + cpuOf(n) - before.nodes[i], 0) / elapsed / nodeCount;
     const machineCpu = (machineBusySeconds() - before.machine) / elapsed;
-    const nodeRssMiB = nodes.reduce((sum, n) => sum + rss(n), 0) / nodeCount / 1024 / 1024;
+    const nodeRssMiB = nodes.reduce((sum, n) => sum + rssBytes(n.child.pid!), 0) / nodeCount / 1024 / 1024;
     const expected = latency.sent * (PER_STORY - 1);
     await waitFor(() => latency.samples.length >= expected, 15_000);
     await Promise.all(clients.map((c) => c.provider.whenSaved()));
-    const sorted = [...latency.samples].sort((a, b) => a - b);
-    const ackSorted = [...acks].sort((a, b) => a - b);
-    const p99 = percentile(sorted, 0.99);
-    const missing = expected - sorted.length;
+    const delivered = stats(latency.samples);
+    const p99 = delivered.p99;
+    const missing = expected - delivered.n;
     return {
       phase,
       nodes: nodeCount,
       editors,
       stories,
       edits: latency.sent,
-      deliveries: sorted.length,
-      p50: percentile(sorted, 0.5),
+      deliveries: delivered.n,
+      p50: delivered.p50,
       p99,
-      ackP99: percentile(ackSorted, 0.99),
+      ackP99: stats(acks).p99,
       missing,
       nodeCpu,
       loadgenCpu: (self.user + self.system) / 1e6 / elapsed,
@@ -259,45 +258,12 @@ function typeAndMove(client: TestClient, i: number, latency: ArrivalLatency, ack
   ];
 }
 
-async function benchUser(databaseUrl: string, node: ServerProcess): Promise<TestUser> {
-  const store = await PgStore.open(databaseUrl);
-  const email = 'capacity@example.test';
-  const password = 'a long benchmark password';
-  const user = await createAccount(store, { email, name: 'Capacity', role: 'writer', password });
-  await store.close();
-  return { id: user.id, email, password, name: 'Capacity', role: 'writer', cookie: await signIn(node.url, email, password) };
-}
-
-function cpuSeconds(node: ServerProcess): number {
-  const fields = fs.readFileSync(`/proc/${node.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+const cpuOf = (node: ServerProcess) => cpuSeconds(node.child.pid!);
 
 /** Busy seconds of every core together since boot (user + nice + system + irq + softirq + steal). */
 function machineBusySeconds(): number {
   const [, user, nice, system, , , irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).map(Number);
   return (user + nice + system + irq + softirq + steal) / 100;
-}
-
-function rss(node: ServerProcess): number {
-  const line = fs
-    .readFileSync(`/proc/${node.child.pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
 }
 
 const fmt = (n: number) => n.toFixed(3);

@@ -9,14 +9,14 @@
  */
 import fs from 'node:fs';
 import type * as Y from 'yjs';
-import { createAccount } from '../server/auth/accounts';
-import { PgStore } from '../server/persistence/pg/PgStore';
 import { connectClient, createStory, setParagraphs, type TestClient } from '../tests/helpers/clients';
 import { createTestDatabase } from '../tests/helpers/postgres';
 import { startRedis } from '../tests/helpers/redisServer';
 import { type ServerProcess, startServerProcess } from '../tests/helpers/serverProcess';
-import { signIn, type TestUser } from '../tests/helpers/testServer';
+import { benchAccount } from './benchAccount';
 import { ArrivalLatency } from './peers/ArrivalLatency';
+import { stats, waitFor } from './peers/common';
+import { cpuSeconds, rssBytes } from './peers/processes';
 
 const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1]]] : [])));
 const CLIENTS = Number(args.get('clients') ?? 30);
@@ -58,33 +58,36 @@ async function run(nodeCount: number): Promise<Result> {
   try {
     const env = { DATABASE_URL: database.url, REDIS_URL: redis.url, SESSION_SECRET: SECRET, SYNC_MESSAGES_PER_SECOND: '100000' };
     nodes.push(...(await Promise.all(Array.from({ length: nodeCount }, () => startServerProcess(env)))));
-    const user = await benchUser(database.url, nodes[0]);
+    const user = await benchAccount(database.url, nodes[0].url, 'Bench');
     const storyId = await createStory(nodes[0], user);
     for (let i = 0; i < CLIENTS; i++) clients.push(await connectClient(nodes[i % nodeCount], user, storyId));
     setParagraphs(clients[0].doc, 'body', ['Benchmark story body.']);
     await clients[0].provider.whenSaved();
-    await waitFor(() => clients.every((c) => c.doc.getXmlFragment('body').length > 0));
-    const cpuBefore = nodes.map(cpuSeconds);
+    await waitFor(() => clients.every((c) => c.doc.getXmlFragment('body').length > 0), 15_000, 50);
+    const nodeCpu = (node: ServerProcess) => cpuSeconds(node.child.pid!);
+    const cpuBefore = nodes.map(nodeCpu);
     const latency = await typeFor(clients);
-    const cpu = nodes.reduce((sum, node, i) => sum + cpuSeconds(node) - cpuBefore[i], 0) / SECONDS / nodeCount;
+    const cpu = nodes.reduce((sum, node, i) => sum + nodeCpu(node) - cpuBefore[i], 0) / SECONDS / nodeCount;
     await Promise.all(clients.map((c) => c.provider.whenSaved()));
-    const converged = await waitFor(() =>
-      clients.every((c) => c.doc.getXmlFragment('body').toJSON() === clients[0].doc.getXmlFragment('body').toJSON()),
+    const converged = await waitFor(
+      () => clients.every((c) => c.doc.getXmlFragment('body').toJSON() === clients[0].doc.getXmlFragment('body').toJSON()),
+      15_000,
+      50,
     );
-    const sorted = [...latency.samples].sort((a, b) => a - b);
+    const delivered = stats(latency.samples);
     return {
       nodes: nodeCount,
       clients: CLIENTS,
       sent: latency.sent,
-      deliveries: sorted.length,
-      perSecond: Math.round(sorted.length / SECONDS),
-      p50: percentile(sorted, 0.5),
-      p99: percentile(sorted, 0.99),
-      max: sorted.at(-1) ?? 0,
-      missing: latency.sent * (CLIENTS - 1) - sorted.length,
+      deliveries: delivered.n,
+      perSecond: Math.round(delivered.n / SECONDS),
+      p50: delivered.p50,
+      p99: delivered.p99,
+      max: delivered.max,
+      missing: latency.sent * (CLIENTS - 1) - delivered.n,
       converged,
       cpu: Math.round(cpu * 100),
-      rssMiB: Math.round(nodes.reduce((sum, n) => sum + rss(n), 0) / nodeCount / 1024 / 1024),
+      rssMiB: Math.round(nodes.reduce((sum, n) => sum + rssBytes(n.child.pid!), 0) / nodeCount / 1024 / 1024),
     };
   } finally {
     clients.forEach((c) => c.close());
@@ -92,15 +95,6 @@ async function run(nodeCount: number): Promise<Result> {
     await redis.stop();
     await database.drop();
   }
-}
-
-async function benchUser(databaseUrl: string, node: ServerProcess): Promise<TestUser> {
-  const store = await PgStore.open(databaseUrl);
-  const email = 'bench@example.test';
-  const password = 'a long benchmark password';
-  const user = await createAccount(store, { email, name: 'Bench', role: 'writer', password });
-  await store.close();
-  return { id: user.id, email, password, name: 'Bench', role: 'writer', cookie: await signIn(node.url, email, password) };
 }
 
 /** Every client types RATE keystrokes a second at random places for SECONDS; returns arrival latencies. */
@@ -118,32 +112,6 @@ async function typeFor(clients: TestClient[]): Promise<ArrivalLatency> {
   timers.forEach(clearInterval);
   await new Promise((r) => setTimeout(r, 2000));
   return latency;
-}
-
-function cpuSeconds(node: ServerProcess): number {
-  const fields = fs.readFileSync(`/proc/${node.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function rss(node: ServerProcess): number {
-  const line = fs
-    .readFileSync(`/proc/${node.child.pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
-
-async function waitFor(check: () => boolean, timeoutMs = 15_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
 }
 
 function printTable(results: Result[]): void {

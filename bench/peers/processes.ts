@@ -80,13 +80,13 @@ export async function spawnServer(file: string, env: Record<string, string> = {}
 const TICKS_PER_SECOND = 100;
 
 /** User + system CPU seconds of a process, from /proc/<pid>/stat. */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 /** Resident set size in bytes, from /proc/<pid>/status. */
-function rssBytes(pid: number): number {
+export function rssBytes(pid: number): number {
   const line = fs
     .readFileSync(`/proc/${pid}/status`, 'utf8')
     .split('\n')
